@@ -1,0 +1,6 @@
+export * from './canonical';
+export * from './catalog';
+export * from './codes';
+export * from './graph';
+export * from './problems';
+export * from './status';

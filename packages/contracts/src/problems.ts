@@ -1,0 +1,34 @@
+/**
+ * Problems found in input: every one names the file, line, column, the bad value and what was
+ * expected, so a user can fix the file without guessing.
+ */
+import { z } from 'zod';
+
+export const problemSeveritySchema = z.enum(['error', 'warning']);
+export type ProblemSeverity = z.infer<typeof problemSeveritySchema>;
+
+export const problemSchema = z.object({
+  severity: problemSeveritySchema,
+  /** Stable code, e.g. `ingest.invalid_value`, `ingest.unknown_reference`. */
+  code: z.string(),
+  file: z.string(),
+  /** 1-based physical line where the record starts; absent for file-level problems. */
+  line: z.number().int().positive().optional(),
+  /** 1-based column (field position in the header) for CSV, absent for file-level problems. */
+  column: z.number().int().positive().optional(),
+  /** Header name (CSV) or key (JSON) of the column. */
+  field: z.string().optional(),
+  value: z.string().optional(),
+  expected: z.string().optional(),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+/** `file:line:column: message (value "x", expected y)`: the one-line form used by the CLI. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
+  const detail: string[] = [];
+  if (p.value !== undefined) detail.push(`value ${JSON.stringify(p.value)}`);
+  if (p.expected !== undefined) detail.push(`expected ${p.expected}`);
+  return `${where}: ${p.severity}: ${p.message}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
+}

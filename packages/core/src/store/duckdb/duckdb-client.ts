@@ -1,0 +1,142 @@
+/**
+ * The one place that talks to DuckDB: runs compiled SQL with bound parameters and normalises what
+ * comes back at the store edge (BIGINT and DECIMAL → number, DATE → `YYYY-MM-DD`, TIMESTAMP → ISO
+ * text), so BigInt never leaks out of the store.
+ */
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  DuckDBTypeId,
+  type DuckDBValue,
+  listValue,
+} from '@duckdb/node-api';
+import { AppError, messageOf } from '../../errors';
+import { type CompiledSql, compile, type SqlFragment, type SqlValue } from '../sql';
+
+export type Row = Record<string, unknown>;
+
+export interface DuckDbOptions {
+  readonly path: string;
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+  readonly tempDirectory?: string;
+}
+
+function toDuckValue(v: SqlValue): DuckDBValue {
+  if (Array.isArray(v)) return listValue(v as string[]);
+  return v as DuckDBValue;
+}
+
+function normaliseRows(reader: DuckDBResultReader): Row[] {
+  const rows = reader.getRowObjectsJson() as Row[];
+  const types = reader.columnTypes();
+  const names = reader.deduplicatedColumnNames();
+  const numeric: string[] = [];
+  const timestamps: string[] = [];
+  types.forEach((t, i) => {
+    const name = names[i];
+    if (name === undefined) return;
+    switch (t.typeId) {
+      case DuckDBTypeId.BIGINT:
+      case DuckDBTypeId.UBIGINT:
+      case DuckDBTypeId.HUGEINT:
+      case DuckDBTypeId.UHUGEINT:
+      case DuckDBTypeId.DECIMAL:
+        numeric.push(name);
+        break;
+      case DuckDBTypeId.TIMESTAMP:
+      case DuckDBTypeId.TIMESTAMP_TZ:
+        timestamps.push(name);
+        break;
+      default:
+    }
+  });
+  if (numeric.length === 0 && timestamps.length === 0) return rows;
+  for (const row of rows) {
+    for (const name of numeric) {
+      const v = row[name];
+      if (typeof v === 'string') {
+        const n = Number(v);
+        if (!Number.isSafeInteger(n) && Number.isInteger(n)) throw new Error(`integer out of range: ${v}`);
+        row[name] = n;
+      }
+    }
+    for (const name of timestamps) {
+      const v = row[name];
+      if (typeof v === 'string') row[name] = `${v.replace(' ', 'T').replace(/\+00(:00)?$/, '')}Z`;
+    }
+  }
+  return rows;
+}
+
+export class DuckDbClient {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbClient> {
+    const settings: Record<string, string> = { access_mode: 'READ_WRITE' };
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    if (options.threads) settings.threads = String(options.threads);
+    if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+    try {
+      const instance = await DuckDBInstance.create(options.path, settings);
+      const connection = await instance.connect();
+      return new DuckDbClient(instance, connection);
+    } catch (e) {
+      const msg = messageOf(e);
+      if (/lock/i.test(msg)) {
+        throw new AppError(
+          'store.locked',
+          `the store ${options.path} is in use by another process; wait for it to finish (one writer at a time)`,
+          [],
+          { cause: e },
+        );
+      }
+      throw new AppError('store.unavailable', `cannot open the store ${options.path}: ${msg}`, [], { cause: e });
+    }
+  }
+
+  private compiled(q: SqlFragment | CompiledSql): CompiledSql {
+    return 'text' in q ? q : compile(q);
+  }
+
+  async run(q: SqlFragment | CompiledSql): Promise<void> {
+    const { text, params } = this.compiled(q);
+    await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+  }
+
+  async all<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T[]> {
+    const { text, params } = this.compiled(q);
+    const reader = await this.connection.runAndReadAll(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    return normaliseRows(reader) as T[];
+  }
+
+  async one<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T> {
+    const rows = await this.all<T>(q);
+    const first = rows[0];
+    if (first === undefined) throw new Error('query returned no row');
+    return first;
+  }
+
+  /** Runs statements of our own text (migrations, DDL) that take no parameters. */
+  async exec(text: string): Promise<void> {
+    await this.connection.run(text);
+  }
+
+  /** Percentage of the running query, or -1 when unknown (for progress bars). */
+  progress(): number {
+    try {
+      return this.connection.progress.percentage;
+    } catch {
+      return -1;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

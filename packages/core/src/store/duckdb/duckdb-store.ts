@@ -1,0 +1,128 @@
+/**
+ * The embedded store: one DuckDB database file in one directory (default ./data), opened by one
+ * process at a time. Schema migrations are applied on open.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { CanonicalEntity, CatalogProduct, StoreStatus } from '@license-insights/contracts';
+import { AppError, messageOf } from '../../errors';
+import { sql } from '../sql';
+import type { AuditEntry, ImportSession, Store } from '../store';
+import { DuckDbClient } from './duckdb-client';
+import { dumpCanonicalEntity } from './dump-canonical';
+import { DuckDbImportSession } from './import-session';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { queryPartnerProducts } from './products-query';
+import { queryPartnerIds, queryPartnerStatus } from './status-query';
+
+export const DATABASE_FILE = 'insights.duckdb';
+
+export interface OpenStoreOptions {
+  readonly dataDir: string;
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+export class DuckDbStore implements Store {
+  readonly engine = 'duckdb' as const;
+  private session: ImportSession | null = null;
+
+  private constructor(
+    readonly location: string,
+    private readonly db: DuckDbClient,
+  ) {}
+
+  static async open(options: OpenStoreOptions): Promise<DuckDbStore> {
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+      mkdirSync(path.join(options.dataDir, 'tmp'), { recursive: true });
+    } catch (e) {
+      throw new AppError('store.unavailable', `cannot create the store directory ${options.dataDir}: ${messageOf(e)}`);
+    }
+    const file = path.join(options.dataDir, DATABASE_FILE);
+    const db = await DuckDbClient.open({
+      path: file,
+      tempDirectory: path.join(options.dataDir, 'tmp'),
+      ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    const store = new DuckDbStore(file, db);
+    try {
+      await store.migrate();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+    const current = await this.schemaVersion();
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new AppError(
+        'store.migration_failed',
+        `the store ${this.location} has schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade License Insights`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      try {
+        await this.db.exec('BEGIN TRANSACTION');
+        for (const statement of m.statements) await this.db.exec(statement);
+        await this.db.run(
+          sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, now()::TIMESTAMP)`,
+        );
+        await this.db.exec('COMMIT');
+      } catch (e) {
+        await this.db.exec('ROLLBACK').catch(() => undefined);
+        throw new AppError('store.migration_failed', `migration ${m.version} (${m.name}) failed: ${messageOf(e)}`, [], {
+          cause: e,
+        });
+      }
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    const { v } = await this.db.one<{ v: number | null }>(sql`SELECT max(version) AS v FROM schema_migrations`);
+    return v ?? 0;
+  }
+
+  async beginImport(partnerId: string): Promise<ImportSession> {
+    if (this.session !== null) throw new Error('an import is already running on this store');
+    const session = await DuckDbImportSession.begin(this.db, partnerId, () => {
+      this.session = null;
+    });
+    this.session = session;
+    return session;
+  }
+
+  async status(partnerId?: string): Promise<StoreStatus> {
+    const ids = partnerId === undefined ? await queryPartnerIds(this.db) : [partnerId];
+    const partners = [];
+    for (const id of ids) {
+      const s = await queryPartnerStatus(this.db, id);
+      partners.push({ ...s, products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown } });
+    }
+    return { store: this.location, engine: 'duckdb', schemaVersion: await this.schemaVersion(), partners };
+  }
+
+  dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
+    return dumpCanonicalEntity(this.db, partnerId, entity);
+  }
+
+  partnerProducts(partnerId: string): Promise<CatalogProduct[]> {
+    return queryPartnerProducts(this.db, partnerId);
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.db.run(sql`INSERT INTO audit_log (partner_id, at, actor, action, outcome, details)
+      VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
+  }
+
+  async close(): Promise<void> {
+    if (this.session !== null) await this.session.rollback();
+    this.db.close();
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Applies a validated Graph "Office 365 active user detail" stage to one customer:
+ * - users (user id = lower-cased UPN) and their deletion,
+ * - one activity fact per non-empty last-activity date (OneDrive counted as SPO),
+ * - license assignment intervals: a product listed for a user opens an interval seeded with the
+ *   earliest license assign date of the product's workloads (else the report date); a product no
+ *   longer listed closes the user's open interval on the report date,
+ * - the customer's concealed-names flag (32-hex-character UPNs).
+ * Users and activity go through the canonical merges, so a report merges exactly like the
+ * equivalent canonical files. A report older than one already imported for the customer adds its
+ * activity but does not move assignments or flags (the newer report knows better).
+ */
+import { GRAPH_ACTIVITY_COLUMNS, GRAPH_ASSIGN_COLUMNS } from '@license-insights/contracts';
+import type { GraphReportOutcome } from '../store';
+import { ident, join, type SqlFragment, sql } from '../sql';
+import { typed } from './column-sql';
+import type { DuckDbClient } from './duckdb-client';
+import { mergeCanonicalStage, recordCoverage } from './merge-canonical';
+import { badTable, stageTable } from './validation';
+
+const SOURCE = 'graph_active_users';
+
+async function createSyntheticStage(db: DuckDbClient, stageId: number, select: SqlFragment): Promise<void> {
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS ${select}`);
+  await db.run(
+    sql`CREATE OR REPLACE TEMP TABLE ${badTable(stageId)} (rec BIGINT, check_id INTEGER, value VARCHAR, ref_rec BIGINT)`,
+  );
+}
+
+export async function mergeGraphActiveUsersStage(
+  db: DuckDbClient,
+  partnerId: string,
+  stageId: number,
+  customerId: string,
+  newStageId: () => number,
+): Promise<GraphReportOutcome> {
+  const s = stageTable(stageId);
+  const bad = badTable(stageId);
+  const d = (name: string) => typed({ kind: 'date' }, sql`s.${ident(name)}`);
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_ok AS
+    SELECT s.rowid AS _rec, s._line AS _line, ${d('refresh_date')} AS refresh, s.upn, lower(s.upn) AS user_id,
+           nullif(s.display_name, '') AS display_name, lower(s.is_deleted) = 'true' AS is_deleted,
+           ${join([...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`${d(c.name)} AS ${ident(c.name)}`))},
+           list_distinct(list_filter(list_transform(string_split(coalesce(s.assigned_products, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
+           ${d('deleted_date')} AS deleted_date
+    FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = s.rowid)
+    QUALIFY row_number() OVER (PARTITION BY lower(s.upn) ORDER BY s.rowid DESC) = 1`);
+
+  const refreshRows = await db.all<{ refresh: string }>(sql`SELECT DISTINCT refresh::VARCHAR AS refresh FROM g_ok ORDER BY 1`);
+  const refreshDates = refreshRows.map((r) => r.refresh);
+  const latestStored = await db.all<{ last: string }>(
+    sql`SELECT last_date::VARCHAR AS last FROM source_coverage
+        WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND source = ${SOURCE} AND entity = 'users'`,
+  );
+  const reportDate = refreshDates[refreshDates.length - 1];
+  const stale = reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
+
+  // Users, through the canonical users merge (stale reports only add users they name first).
+  const usersStage = newStageId();
+  await createSyntheticStage(
+    db,
+    usersStage,
+    sql`SELECT ${customerId} AS customer_id, user_id, upn, display_name,
+               CASE WHEN is_deleted THEN coalesce(deleted_date, refresh)::VARCHAR END AS deleted_on, _line
+        FROM g_ok ORDER BY _rec`,
+  );
+  const users = await mergeCanonicalStage(
+    db,
+    partnerId,
+    usersStage,
+    'users',
+    stale ? ['customer_id', 'user_id'] : ['customer_id', 'user_id', 'upn', 'display_name', 'deleted_on'],
+    [],
+    SOURCE,
+  );
+
+  // Activity: one fact per non-empty last-activity date.
+  const activityStage = newStageId();
+  const unpivot = GRAPH_ACTIVITY_COLUMNS.map(
+    (c) =>
+      sql`SELECT ${customerId} AS customer_id, user_id, ${c.workload} AS workload, ${ident(c.name)}::VARCHAR AS date, _line, _rec
+          FROM g_ok WHERE ${ident(c.name)} IS NOT NULL`,
+  );
+  await createSyntheticStage(
+    db,
+    activityStage,
+    sql`SELECT customer_id, user_id, workload, date, _line FROM (${join(unpivot, ' UNION ALL ')}) ORDER BY _rec`,
+  );
+  const activity = await mergeCanonicalStage(
+    db,
+    partnerId,
+    activityStage,
+    'activity',
+    ['customer_id', 'user_id', 'workload', 'date'],
+    [],
+    SOURCE,
+  );
+
+  // Products named in the report, resolved by their report names; unknown names kept and flagged.
+  const assignDates = (workloadOf: (w: string) => SqlFragment) =>
+    GRAPH_ASSIGN_COLUMNS.map((c) => sql`CASE WHEN ${workloadOf(c.workload)} THEN g.${ident(c.name)} END`);
+  const anyAssign = join(GRAPH_ASSIGN_COLUMNS.map((c) => sql`g.${ident(c.name)}`));
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS
+    SELECT g.user_id, g.refresh, g.name AS report_name, coalesce(r.product_id, g.name) AS product_id,
+           r.product_id IS NOT NULL AS known,
+           least(g.refresh, coalesce(
+             list_min(list_filter([${join(assignDates((w) => sql`list_contains(coalesce(r.workloads, []), ${w})`))}], x -> x IS NOT NULL)),
+             least(${anyAssign}),
+             g.refresh)) AS seed
+    FROM (SELECT *, unnest(products) AS name FROM g_ok) g
+    LEFT JOIN cat_reports r ON r.name = g.name`);
+  const unknownRows = await db.all<{ product_id: string }>(
+    sql`SELECT DISTINCT product_id FROM g_products WHERE NOT known ORDER BY 1`,
+  );
+  const unknownProducts = unknownRows.map((r) => r.product_id);
+  if (unknownProducts.length > 0) {
+    await db.run(sql`INSERT INTO products (partner_id, product_id, name, service, origin)
+      SELECT DISTINCT ${partnerId}, product_id, report_name, 'OTHER', 'discovered' FROM g_products WHERE NOT known
+      ON CONFLICT DO NOTHING`);
+  }
+
+  let opened = 0;
+  let closed = 0;
+  if (!stale) {
+    const held = sql`(SELECT user_id, product_id, max(unassigned_on) AS last_end, bool_or(unassigned_on IS NULL) AS has_open
+        FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
+    const toOpen = sql`SELECT g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)) AS assigned_on
+        FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
+        WHERE NOT coalesce(h.has_open, false)`;
+    ({ n: opened } = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM (${toOpen})`));
+    if (opened > 0) {
+      await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source)
+        SELECT ${partnerId}, ${customerId}, user_id, product_id, assigned_on, NULL, ${SOURCE} FROM (${toOpen})
+        ON CONFLICT DO NOTHING`);
+    }
+    const toClose = sql`FROM license_assignments a JOIN g_ok g ON g.user_id = a.user_id
+        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId} AND a.unassigned_on IS NULL
+          AND a.assigned_on < g.refresh
+          AND NOT EXISTS (SELECT 1 FROM g_products x WHERE x.user_id = a.user_id AND x.product_id = a.product_id)`;
+    ({ n: closed } = await db.one<{ n: number }>(sql`SELECT count(*) AS n ${toClose}`));
+    if (closed > 0) {
+      await db.run(sql`UPDATE license_assignments a SET unassigned_on = g.refresh
+        FROM g_ok g
+        WHERE g.user_id = a.user_id AND a.partner_id = ${partnerId} AND a.customer_id = ${customerId}
+          AND a.unassigned_on IS NULL AND a.assigned_on < g.refresh
+          AND NOT EXISTS (SELECT 1 FROM g_products x WHERE x.user_id = a.user_id AND x.product_id = a.product_id)`);
+    }
+    await recordCoverage(db, partnerId, SOURCE, 'license_assignments', sql`SELECT ${customerId} AS customer_id, seed AS d FROM g_products`);
+  }
+
+  const { n: concealed } = await db.one<{ n: number }>(
+    sql`SELECT count(*) AS n FROM g_ok WHERE regexp_full_match(upn, '[0-9A-Fa-f]{32}')`,
+  );
+  if (!stale && reportDate !== undefined) {
+    if (concealed > 0) {
+      const { n: total } = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM g_ok`);
+      await db.run(sql`INSERT INTO customer_flags (partner_id, customer_id, flag, detail, since)
+        VALUES (${partnerId}, ${customerId}, 'concealed_names', ${`${concealed} of ${total} user names concealed in the report of ${reportDate}`}, ${reportDate}::DATE)
+        ON CONFLICT (partner_id, customer_id, flag) DO UPDATE SET detail = excluded.detail`);
+    } else {
+      await db.run(
+        sql`DELETE FROM customer_flags WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND flag = 'concealed_names'`,
+      );
+    }
+  }
+  await recordCoverage(db, partnerId, SOURCE, 'users', sql`SELECT ${customerId} AS customer_id, refresh AS d FROM g_ok`);
+  return {
+    refreshDates,
+    users,
+    activity,
+    assignments: { opened, closed, skippedAsStale: stale },
+    concealedNames: concealed,
+    unknownProducts,
+  };
+}
+

@@ -1,0 +1,240 @@
+/**
+ * One import as one DuckDB transaction: files are staged into temporary tables, validated and
+ * merged; `commit` makes all of it durable at once, `rollback` (or a crash, or SIGKILL) leaves the
+ * store exactly as it was. Temporary tables live only in this connection.
+ */
+import { DuckDBDataChunk, VARCHAR, INTEGER } from '@duckdb/node-api';
+import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@license-insights/contracts';
+import { productIdKeys } from '../../catalog/catalog';
+import type {
+  GraphReportOutcome,
+  ImportSession,
+  MergeCounts,
+  Staged,
+  StagedValue,
+  ValidationResult,
+} from '../store';
+import { ident, join, raw, sql } from '../sql';
+import { typed } from './column-sql';
+import type { DuckDbClient } from './duckdb-client';
+import { mergeGraphActiveUsersStage } from './graph-active-users';
+import { mergeActivityAgg, mergeCanonicalStage } from './merge-canonical';
+import { queryPartnerProducts } from './products-query';
+import { stageTable, validateStage } from './validation';
+import { WORKLOAD_CODES } from '@license-insights/contracts';
+
+/** Options DuckDB's CSV reader is always given: the dialect csv-scan.ts implements. */
+const CSV_DIALECT = raw(
+  "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, encoding = 'utf-8', null_padding = false",
+);
+
+function csvColumns(count: number) {
+  // Program-generated names f0…fn: header text from the file never reaches the SQL.
+  return raw(`columns = {${Array.from({ length: count }, (_, i) => `'f${i}': 'VARCHAR'`).join(', ')}}`);
+}
+
+export class DuckDbImportSession implements ImportSession {
+  private nextStage = 1;
+  private readonly stageColumns = new Map<number, readonly string[]>();
+  private finished = false;
+
+  constructor(
+    private readonly db: DuckDbClient,
+    private readonly partnerId: string,
+    private readonly onFinish: () => void,
+  ) {}
+
+  static async begin(db: DuckDbClient, partnerId: string, onFinish: () => void): Promise<DuckDbImportSession> {
+    await db.exec('BEGIN TRANSACTION');
+    await db.run(sql`INSERT INTO partners (partner_id, created_at) VALUES (${partnerId}, now()::TIMESTAMP) ON CONFLICT DO NOTHING`);
+    await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
+    await db.exec('CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])');
+    return new DuckDbImportSession(db, partnerId, onFinish);
+  }
+
+  async stageCsv(path: string, columns: readonly string[]): Promise<Staged> {
+    const stageId = this.nextStage++;
+    const select = join(columns.map((name, i) => sql`${raw(`f${i}`)} AS ${ident(name)}`));
+    await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS
+      SELECT ${select}, NULL::INTEGER AS _line FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)})`);
+    this.stageColumns.set(stageId, columns);
+    const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${stageTable(stageId)}`);
+    return { stageId, rows: n };
+  }
+
+  async stageRecords(
+    columns: readonly string[],
+    records:
+      | AsyncIterable<{ readonly line: number; readonly values: readonly StagedValue[] }>
+      | Iterable<{ readonly line: number; readonly values: readonly StagedValue[] }>,
+  ): Promise<Staged> {
+    const stageId = this.nextStage++;
+    const table = `stg_${stageId}`;
+    const defs = join([...columns.map((c) => sql`${ident(c)} VARCHAR`), raw('_line INTEGER')]);
+    await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(table)} (${defs})`);
+    const appender = await this.db.connection.createAppender(table, 'main', 'temp');
+    const types = [...columns.map(() => VARCHAR), INTEGER];
+    const CHUNK = 2048;
+    let cols: (string | number | null)[][] = types.map(() => []);
+    let rows = 0;
+    const flush = () => {
+      const n = cols[0]?.length ?? 0;
+      if (n === 0) return;
+      const chunk = DuckDBDataChunk.create(types, n);
+      chunk.setColumns(cols);
+      appender.appendDataChunk(chunk);
+      cols = types.map(() => []);
+    };
+    for await (const r of records) {
+      r.values.forEach((v, i) => cols[i]?.push(v));
+      cols[columns.length]?.push(r.line);
+      rows++;
+      if ((cols[0]?.length ?? 0) >= CHUNK) flush();
+    }
+    flush();
+    appender.closeSync();
+    this.stageColumns.set(stageId, columns);
+    return { stageId, rows };
+  }
+
+  validate(stage: Staged, spec: EntitySpec, presentColumns: readonly string[], limit: number): Promise<ValidationResult> {
+    return validateStage(this.db, stage.stageId, spec, presentColumns, this.partnerId, limit);
+  }
+
+  merge(stage: Staged, entity: CanonicalEntity, presentColumns: readonly string[], source: DataSource): Promise<MergeCounts> {
+    const extras = (this.stageColumns.get(stage.stageId) ?? []).filter((c) => c.startsWith('_'));
+    return mergeCanonicalStage(this.db, this.partnerId, stage.stageId, entity, presentColumns, extras, source);
+  }
+
+  async mergeActivityCsvFast(path: string, columns: readonly string[], source: DataSource): Promise<MergeCounts | null> {
+    const at = (name: string) => {
+      const i = columns.indexOf(name);
+      if (i < 0) throw new Error(`activity file lacks ${name}`);
+      return raw(`f${i}`);
+    };
+    const date = at('date');
+    const workload = typed({ kind: 'enum', values: WORKLOAD_CODES }, at('workload'));
+    try {
+      await this.db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
+        SELECT u.user_key, r.customer_id, r.workload, date_trunc('month', r.d)::DATE AS month,
+               bit_or((1::UINTEGER) << (day(r.d) - 1)::UINTEGER) AS days, min(r.d) AS first, max(r.d) AS last
+        FROM (
+          SELECT ${at('customer_id')} AS customer_id, ${at('user_id')} AS user_id, ${workload} AS workload,
+                 CASE WHEN regexp_full_match(${date}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+                      AND year(try_cast(${date} AS DATE)) BETWEEN 1900 AND 2999 THEN try_cast(${date} AS DATE) END AS d
+          FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)})
+        ) r
+        LEFT JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = r.customer_id AND u.user_id = r.user_id
+        GROUP BY ALL`);
+    } catch {
+      return null; // structural fault: the precise path will say where
+    }
+    const { bad } = await this.db.one<{ bad: number }>(
+      sql`SELECT count(*) AS bad FROM activity_agg WHERE user_key IS NULL OR workload IS NULL OR month IS NULL`,
+    );
+    if (bad > 0) return null;
+    return mergeActivityAgg(this.db, this.partnerId, source);
+  }
+
+  async readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>> {
+    const columns = this.stageColumns.get(stage.stageId) ?? [];
+    const out = new Map<number, readonly StagedValue[]>();
+    if (recs.length === 0 || columns.length === 0) return out;
+    const rows = await this.db.all(
+      sql`SELECT s.rowid AS _rec, ${join(columns.map((c) => sql`s.${ident(c)}`))} FROM ${stageTable(stage.stageId)} s
+          WHERE s.rowid IN (SELECT unnest(list_transform(${recs.map(String)}, x -> x::BIGINT)))`,
+    );
+    for (const r of rows) out.set(Number(r._rec), columns.map((c) => (r[c] ?? null) as StagedValue));
+    return out;
+  }
+
+  mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
+    return mergeGraphActiveUsersStage(this.db, this.partnerId, stage.stageId, customerId, () => this.nextStage++);
+  }
+
+  async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {
+    const byId = await this.db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND customer_id = ${idOrName}`,
+    );
+    if (byId[0] !== undefined) return { customerId: byId[0].customer_id, created: false };
+    const byName = await this.db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND lower(name) = lower(${idOrName}) ORDER BY customer_id`,
+    );
+    if (byName.length === 1 && byName[0] !== undefined) return { customerId: byName[0].customer_id, created: false };
+    await this.db.run(
+      sql`INSERT INTO customers (partner_id, customer_id, name) VALUES (${this.partnerId}, ${idOrName}, ${idOrName})`,
+    );
+    return { customerId: idOrName, created: true };
+  }
+
+  partnerProducts(): Promise<CatalogProduct[]> {
+    return queryPartnerProducts(this.db, this.partnerId);
+  }
+
+  async useCatalog(catalog: readonly CatalogProduct[]): Promise<void> {
+    // Discovered placeholders are not real catalog entries: input naming them stays "unknown".
+    const known = catalog.filter((p) => p.origin !== 'discovered');
+    const keys: string[] = [];
+    const ids: string[] = [];
+    // Exact ids before part numbers, so an id never loses to another product's part number.
+    for (const pass of [0, 1]) {
+      for (const p of known) {
+        const k = productIdKeys(p)[pass];
+        if (k === undefined) continue;
+        keys.push(k);
+        ids.push(p.productId);
+      }
+    }
+    await this.db.exec('DELETE FROM cat_keys');
+    await this.db.exec('DELETE FROM cat_reports');
+    if (keys.length > 0) {
+      // First key wins (ids were pushed before part numbers of the same product).
+      await this.db.run(sql`INSERT INTO cat_keys SELECT key, arg_min(product_id, ord) FROM (
+          SELECT unnest(${keys}) AS key, unnest(${ids}) AS product_id, generate_subscripts(${keys}, 1) AS ord
+        ) GROUP BY key`);
+    }
+    const names: string[] = [];
+    const reportIds: string[] = [];
+    const workloads: string[] = [];
+    for (const p of known) {
+      for (const n of p.reportNames) {
+        names.push(n.toUpperCase());
+        reportIds.push(p.productId);
+        workloads.push(p.workloads.join(';'));
+      }
+    }
+    if (names.length > 0) {
+      await this.db.run(sql`INSERT INTO cat_reports SELECT name, arg_min(product_id, ord), arg_min(list_filter(string_split(w, ';'), x -> x <> ''), ord) FROM (
+          SELECT unnest(${names}) AS name, unnest(${reportIds}) AS product_id, unnest(${workloads}) AS w,
+                 generate_subscripts(${names}, 1) AS ord
+        ) GROUP BY name`);
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.finish();
+    await this.db.exec('COMMIT');
+    await this.dropTemp();
+  }
+
+  async rollback(): Promise<void> {
+    this.finish();
+    await this.db.exec('ROLLBACK');
+    await this.dropTemp();
+  }
+
+  private finish(): void {
+    if (this.finished) throw new Error('import session already finished');
+    this.finished = true;
+    this.onFinish();
+  }
+
+  private async dropTemp(): Promise<void> {
+    const temps = await this.db.all<{ table_name: string }>(
+      sql`SELECT table_name FROM duckdb_tables() WHERE temporary AND database_name = 'temp'`,
+    );
+    for (const t of temps) {
+      if (/^[a-z_0-9]+$/.test(t.table_name)) await this.db.run(sql`DROP TABLE IF EXISTS temp.main.${ident(t.table_name)}`);
+    }
+  }
+}

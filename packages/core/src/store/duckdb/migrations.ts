@@ -1,0 +1,165 @@
+/**
+ * Versioned schema migrations, applied in order on open, each in its own transaction together with
+ * its row in `schema_migrations`. Never edit a released migration: add a new one.
+ *
+ * Invariants the schema enforces:
+ * - every row carries its `partner_id` (the isolation boundary) as the first column of its key;
+ * - natural keys are primary keys, so duplicates cannot enter;
+ * - closed vocabularies are CHECK constraints mirroring @license-insights/contracts.
+ */
+import {
+  BILLING_CYCLES,
+  CHANNELS,
+  SERVICE_CODES,
+  SUBSCRIPTION_STATUSES,
+  SUPPORT_CATEGORIES,
+  SUSPENSION_REASONS,
+} from '@license-insights/contracts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+/** `IN (...)` list of our own constant vocabulary (never input), for CHECK constraints. */
+function oneOf(values: readonly string[]): string {
+  for (const v of values) if (!/^[A-Za-z0-9_]+$/.test(v)) throw new Error(`bad constant ${v}`);
+  return `(${values.map((v) => `'${v}'`).join(', ')})`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: [
+      `CREATE TABLE partners (
+        partner_id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMP NOT NULL
+      )`,
+      `CREATE TABLE customers (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        domain VARCHAR,
+        country VARCHAR,
+        segment VARCHAR,
+        groups VARCHAR[] NOT NULL DEFAULT [],
+        PRIMARY KEY (partner_id, customer_id)
+      )`,
+      // The partner's own catalog rows: custom products (extensions and overrides of the shipped
+      // catalog) and discovered ones (an unknown SKU kept by id and flagged, never dropped).
+      `CREATE TABLE products (
+        partner_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        service VARCHAR NOT NULL CHECK (service IN ${oneOf(SERVICE_CODES)}),
+        workloads VARCHAR[] NOT NULL DEFAULT [],
+        part_number VARCHAR,
+        report_names VARCHAR[] NOT NULL DEFAULT [],
+        open_workloads VARCHAR[] NOT NULL DEFAULT [],
+        offer_ids VARCHAR[] NOT NULL DEFAULT [],
+        list_price DECIMAL(14, 4),
+        currency VARCHAR,
+        origin VARCHAR NOT NULL CHECK (origin IN ('custom', 'discovered')),
+        PRIMARY KEY (partner_id, product_id)
+      )`,
+      `CREATE SEQUENCE user_key_seq START 1`,
+      // user_key is a compact surrogate used by the activity table; (partner, customer, user_id)
+      // is the natural key.
+      `CREATE TABLE users (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        user_key INTEGER NOT NULL DEFAULT nextval('user_key_seq'),
+        upn VARCHAR,
+        display_name VARCHAR,
+        deleted_on DATE,
+        PRIMARY KEY (partner_id, customer_id, user_id),
+        UNIQUE (user_key)
+      )`,
+      `CREATE TABLE license_assignments (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        assigned_on DATE NOT NULL,
+        unassigned_on DATE,
+        source VARCHAR NOT NULL,
+        PRIMARY KEY (partner_id, customer_id, user_id, product_id, assigned_on),
+        CHECK (unassigned_on IS NULL OR unassigned_on > assigned_on)
+      )`,
+      `CREATE TABLE subscription_snapshots (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        subscription_id VARCHAR NOT NULL,
+        as_of DATE NOT NULL,
+        product_id VARCHAR NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        status VARCHAR NOT NULL CHECK (status IN ${oneOf(SUBSCRIPTION_STATUSES)}),
+        is_trial BOOLEAN NOT NULL,
+        channel VARCHAR NOT NULL CHECK (channel IN ${oneOf(CHANNELS)}),
+        suspension_reason VARCHAR CHECK (suspension_reason IN ${oneOf(SUSPENSION_REASONS)}),
+        billing_cycle VARCHAR CHECK (billing_cycle IN ${oneOf(BILLING_CYCLES)}),
+        term_end DATE,
+        auto_renew BOOLEAN,
+        source VARCHAR NOT NULL,
+        PRIMARY KEY (partner_id, customer_id, subscription_id, as_of)
+      )`,
+      // Activity facts (user, workload, day) stored as one 31-bit day mask per user, workload and
+      // month: bit d-1 set = active on day d. Merging is a bitwise OR, so importing the same facts
+      // again changes nothing and overlapping files merge by construction.
+      `CREATE TABLE activity (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        user_key INTEGER NOT NULL,
+        workload VARCHAR NOT NULL,
+        month DATE NOT NULL CHECK (day(month) = 1),
+        days UINTEGER NOT NULL CHECK (days > 0),
+        PRIMARY KEY (partner_id, user_key, workload, month)
+      )`,
+      `CREATE TABLE support_requests (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        request_id VARCHAR NOT NULL,
+        opened_on DATE NOT NULL,
+        category VARCHAR NOT NULL CHECK (category IN ${oneOf(SUPPORT_CATEGORIES)}),
+        product_id VARCHAR,
+        workload VARCHAR,
+        PRIMARY KEY (partner_id, customer_id, request_id)
+      )`,
+      // First and last date of data per customer, source and entity (data-trust signals).
+      `CREATE TABLE source_coverage (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        first_date DATE NOT NULL,
+        last_date DATE NOT NULL,
+        PRIMARY KEY (partner_id, customer_id, source, entity)
+      )`,
+      // Data-trust flags per customer, e.g. concealed user names in Graph reports.
+      `CREATE TABLE customer_flags (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        flag VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL,
+        since DATE NOT NULL,
+        PRIMARY KEY (partner_id, customer_id, flag)
+      )`,
+      `CREATE SEQUENCE audit_seq START 1`,
+      `CREATE TABLE audit_log (
+        partner_id VARCHAR NOT NULL,
+        audit_id BIGINT NOT NULL DEFAULT nextval('audit_seq'),
+        at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        details JSON NOT NULL,
+        PRIMARY KEY (partner_id, audit_id)
+      )`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

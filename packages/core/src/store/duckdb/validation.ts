@@ -1,0 +1,140 @@
+/**
+ * Validation of a staged file against an entity spec, in one pass of SQL per check: missing
+ * values, malformed values, unknown customers and users, duplicate keys and cross-column rules.
+ * Every bad record is remembered in `<stage>_bad` (so merges can skip it); the first problems in
+ * file order are returned for the user.
+ */
+import type { ColumnSpec, EntitySpec } from '@license-insights/contracts';
+import type { CheckKind, RowProblem, ValidationResult } from '../store';
+import { ident, join, raw, type SqlFragment, sql } from '../sql';
+import { malformed, listItems } from './column-sql';
+import type { DuckDbClient } from './duckdb-client';
+
+interface Check {
+  readonly field: string;
+  readonly kind: CheckKind;
+  /** SELECT of (rec, value, ref_rec) for the records failing the check. */
+  readonly select: SqlFragment;
+}
+
+const present = (v: SqlFragment) => sql`(${v} IS NOT NULL AND ${v} <> '')`;
+
+export function stageTable(stageId: number): SqlFragment {
+  return ident(`stg_${stageId}`);
+}
+
+export function badTable(stageId: number): SqlFragment {
+  return ident(`stg_${stageId}_bad`);
+}
+
+function checksFor(
+  stageId: number,
+  spec: EntitySpec,
+  presentColumns: readonly string[],
+  partnerId: string,
+): Check[] {
+  const s = stageTable(stageId);
+  const has = new Set(presentColumns);
+  const checks: Check[] = [];
+  const columns: ColumnSpec[] = spec.columns.filter((c) => has.has(c.name));
+  const v = (name: string) => sql`s.${ident(name)}`;
+  const failing = (field: string, kind: CheckKind, cond: SqlFragment, refRec: SqlFragment = raw('NULL')) => {
+    checks.push({
+      field,
+      kind,
+      select: sql`SELECT s.rowid AS rec, CAST(${v(field)} AS VARCHAR) AS value, ${refRec} AS ref_rec FROM ${s} s WHERE ${cond}`,
+    });
+  };
+  for (const c of columns) {
+    const x = v(c.name);
+    if (c.required) failing(c.name, 'missing', sql`(${x} IS NULL OR ${x} = '')`);
+    if (c.type.kind === 'id') failing(c.name, 'whitespace', sql`${present(x)} AND ${x} <> trim(${x})`);
+    failing(c.name, 'format', sql`${present(x)} AND ${malformed(c.type, x)}`);
+  }
+  const customerOk = sql`${present(v('customer_id'))} AND NOT ${malformed({ kind: 'id' }, v('customer_id'))}`;
+  if (has.has('customer_id') && spec.entity !== 'customers') {
+    failing(
+      'customer_id',
+      'unknown_customer',
+      sql`${customerOk} AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = ${partnerId} AND c.customer_id = s.customer_id)`,
+    );
+  }
+  if (has.has('user_id') && spec.entity !== 'users') {
+    failing(
+      'user_id',
+      'unknown_user',
+      sql`${customerOk} AND ${present(v('user_id'))}
+        AND EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = ${partnerId} AND c.customer_id = s.customer_id)
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.partner_id = ${partnerId} AND u.customer_id = s.customer_id AND u.user_id = s.user_id)`,
+    );
+  }
+  // Duplicate keys inside one file (activity is a set of facts: its duplicates are merged instead).
+  if (spec.entity !== 'activity' && spec.key.every((k) => has.has(k))) {
+    const keyCols = join(spec.key.map((k) => ident(k)));
+    const keyPresent = join(
+      spec.key.map((k) => present(v(k))),
+      ' AND ',
+    );
+    const last = spec.key[spec.key.length - 1] ?? spec.key[0] ?? 'rowid';
+    checks.push({
+      field: last,
+      kind: 'duplicate',
+      select: sql`SELECT rec, value, ref_rec FROM (
+          SELECT s.rowid AS rec, concat_ws(' / ', ${join(spec.key.map((k) => v(k)))}) AS value,
+                 min(s.rowid) OVER (PARTITION BY ${keyCols}) AS ref_rec
+          FROM ${s} s WHERE ${keyPresent}) d WHERE rec <> ref_rec`,
+    });
+  }
+  if (spec.entity === 'license_assignments' && has.has('unassigned_on')) {
+    failing(
+      'unassigned_on',
+      'order',
+      sql`try_cast(s.unassigned_on AS DATE) <= try_cast(s.assigned_on AS DATE)`,
+    );
+  }
+  if (spec.entity === 'products' && has.has('open_workloads')) {
+    failing(
+      'open_workloads',
+      'subset',
+      sql`NOT list_has_all(list_transform(${listItems(v('workloads'))}, x -> lower(x)), list_transform(${listItems(v('open_workloads'))}, x -> lower(x)))`,
+    );
+  }
+  return checks;
+}
+
+export async function validateStage(
+  db: DuckDbClient,
+  stageId: number,
+  spec: EntitySpec,
+  presentColumns: readonly string[],
+  partnerId: string,
+  limit: number,
+): Promise<ValidationResult> {
+  const checks = checksFor(stageId, spec, presentColumns, partnerId);
+  const bad = badTable(stageId);
+  const parts = checks.map((c, i) => sql`SELECT rec, ${i} AS check_id, value, ref_rec FROM (${c.select})`);
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${bad} AS ${join(parts, ' UNION ALL ')}`);
+  const counts = await db.one<{ problems: number; records: number }>(
+    sql`SELECT count(*) AS problems, count(DISTINCT rec) AS records FROM ${bad}`,
+  );
+  const rows = await db.all<{ rec: number; line: number | null; check_id: number; value: string | null; ref_rec: number | null; ref_line: number | null }>(
+    sql`SELECT b.rec, s._line AS line, b.check_id, b.value, b.ref_rec, r._line AS ref_line
+        FROM ${bad} b JOIN ${stageTable(stageId)} s ON s.rowid = b.rec
+        LEFT JOIN ${stageTable(stageId)} r ON r.rowid = b.ref_rec
+        ORDER BY b.rec, b.check_id LIMIT ${limit}`,
+  );
+  const problems: RowProblem[] = rows.map((r) => {
+    const check = checks[r.check_id];
+    if (check === undefined) throw new Error(`unknown check ${r.check_id}`);
+    return {
+      rec: r.rec,
+      line: r.line,
+      field: check.field,
+      value: r.value,
+      check: check.kind,
+      refRec: r.ref_rec,
+      refLine: r.ref_line,
+    };
+  });
+  return { problems, problemCount: counts.problems, badRecords: counts.records };
+}

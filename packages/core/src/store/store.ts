@@ -1,0 +1,124 @@
+/**
+ * The store interface: everything the core asks of a database, in the core's words. The embedded
+ * DuckDB store implements it now; a PostgreSQL store must satisfy the same interface (and the same
+ * store test suite) later. SQL lives only behind this interface.
+ */
+import type {
+  CanonicalEntity,
+  CatalogProduct,
+  DataSource,
+  EntitySpec,
+  StoreStatus,
+} from '@license-insights/contracts';
+
+/** A file or record set loaded into a temporary staging table of the current import. */
+export interface Staged {
+  readonly stageId: number;
+  readonly rows: number;
+}
+
+/** One invalid value found by the store's validation, before its line is known. */
+export interface RowProblem {
+  /** Record index in the staged source (0-based, file order). */
+  readonly rec: number;
+  /** Line, when the stage knows it (JSON sources); CSV lines are found by the scanner. */
+  readonly line: number | null;
+  readonly field: string;
+  readonly value: string | null;
+  readonly check: CheckKind;
+  /** For duplicates: the record index of the first occurrence. */
+  readonly refRec: number | null;
+  readonly refLine: number | null;
+}
+
+export type CheckKind =
+  | 'missing'
+  | 'format'
+  | 'unknown_customer'
+  | 'unknown_user'
+  | 'duplicate'
+  | 'order'
+  | 'subset'
+  | 'whitespace';
+
+export interface ValidationResult {
+  /** The first problems in file order, at most the limit asked for. */
+  readonly problems: readonly RowProblem[];
+  readonly problemCount: number;
+  readonly badRecords: number;
+}
+
+export interface MergeCounts {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Products met in input that no catalog knows: kept by id and flagged. */
+  readonly unknownProducts: readonly { readonly productId: string; readonly rec: number; readonly line: number | null }[];
+}
+
+export interface GraphReportOutcome {
+  readonly refreshDates: readonly string[];
+  readonly users: MergeCounts;
+  readonly activity: MergeCounts;
+  readonly assignments: { readonly opened: number; readonly closed: number; readonly skippedAsStale: boolean };
+  readonly concealedNames: number;
+  readonly unknownProducts: readonly string[];
+}
+
+/** A value of a staged column (CSV values are text; JSON values are turned into text first). */
+export type StagedValue = string | null;
+
+/** The columns a stage holds: our own column names (from a spec), never header text from input. */
+export interface StageColumns {
+  readonly names: readonly string[];
+}
+
+export interface ImportSession {
+  /** Bulk-loads a CSV file; `columns[i]` names the i-th column of the file. Throws on structural faults. */
+  stageCsv(path: string, columns: readonly string[]): Promise<Staged>;
+  /** Loads records produced in JavaScript (NDJSON and JSON formats) with their lines. */
+  stageRecords(
+    columns: readonly string[],
+    records: AsyncIterable<{ readonly line: number; readonly values: readonly StagedValue[] }> | Iterable<{ readonly line: number; readonly values: readonly StagedValue[] }>,
+  ): Promise<Staged>;
+  /** Checks a stage against a spec (formats, references, duplicate keys); remembers its bad records. */
+  validate(stage: Staged, spec: EntitySpec, presentColumns: readonly string[], limit: number): Promise<ValidationResult>;
+  /** Merges the valid records of a stage into the store; returns what changed. */
+  merge(stage: Staged, entity: CanonicalEntity, presentColumns: readonly string[], source: DataSource): Promise<MergeCounts>;
+  /** Fast path for large activity CSV files: validates and merges in one pass, or returns null to ask for the precise path. */
+  mergeActivityCsvFast(path: string, columns: readonly string[], source: DataSource): Promise<MergeCounts | null>;
+  /** Values of some staged records, in column order (for the rejects file). */
+  readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>>;
+  /** Applies a validated Graph "Office 365 active user detail" stage to a customer. */
+  mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome>;
+  /** Finds a customer by id or by name (case-insensitive), or creates it with that id and name. */
+  ensureCustomer(idOrName: string): Promise<{ readonly customerId: string; readonly created: boolean }>;
+  /** The partner's own products (custom and discovered), as the transaction sees them now. */
+  partnerProducts(): Promise<CatalogProduct[]>;
+  /** Tells the session the effective catalog (after products were merged) for product lookups. */
+  useCatalog(catalog: readonly CatalogProduct[]): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface AuditEntry {
+  readonly partnerId: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface Store {
+  readonly engine: 'duckdb' | 'postgres';
+  readonly location: string;
+  schemaVersion(): Promise<number>;
+  /** Starts an import for a partner: one transaction, committed or rolled back as a whole. */
+  beginImport(partnerId: string): Promise<ImportSession>;
+  status(partnerId?: string): Promise<StoreStatus>;
+  /** Everything stored for an entity, in canonical form (sorted by key): for export and round-trip tests. */
+  dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
+  partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
+  audit(entry: AuditEntry): Promise<void>;
+  close(): Promise<void>;
+}
