@@ -32,7 +32,10 @@ export interface CsvScanOptions {
 
 export interface CsvScanResult {
   readonly header: readonly string[] | null;
+  /** Well-formed records (header excluded): the ones a bulk reader keeps. */
   readonly records: number;
+  /** Records refused for their structure (field count, quotes, encoding). */
+  readonly badRecords: number;
   /** Structural problems (field counts, quotes, encoding); at most `maxProblems`. */
   readonly problems: readonly Problem[];
   /** How many structural problems there were in all. */
@@ -54,6 +57,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
   const wanted = options.wanted;
   let header: string[] | null = null;
   let records = 0;
+  let badRecords = 0;
   let bom = false;
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -62,7 +66,8 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
     let recLine = 1; // line the current record started on
     let fieldIndex = 0; // 0-based position of the current field
     let quoteLine = 0; // line of the opening quote of the current quoted field
-    let recIndex = -1; // -1 = header
+    let recIndex = -1; // index the current record gets if well-formed; -1 = header
+    let recordBad = false; // a quote or encoding fault was seen in the current record
     let collect = true; // header is always collected
     let fields: string[] = [];
     let fieldBytes: number[] = [];
@@ -85,6 +90,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
       } else {
         const expected = header?.length ?? 0;
         if (fieldIndex !== expected) {
+          recordBad = true;
           problem({
             code: 'ingest.field_count',
             line: recLine,
@@ -93,10 +99,15 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
             message: `record has ${fieldIndex} field${fieldIndex === 1 ? '' : 's'}`,
           });
         }
-        if (collect && options.onWanted) options.onWanted(recIndex, recLine, fields);
-        records++;
+        if (recordBad) badRecords++;
+        else {
+          if (collect && options.onWanted) options.onWanted(recIndex, recLine, fields);
+          records++;
+          recIndex++;
+        }
       }
-      recIndex++;
+      if (recIndex === -1) recIndex = 0;
+      recordBad = false;
       collect = wanted?.has(recIndex) ?? false;
       fields = [];
       fieldBytes = [];
@@ -118,7 +129,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
             expected: 'UTF-8 (with or without BOM)',
             message: 'the file is UTF-16 encoded; save it as UTF-8 (in Excel: "CSV UTF-8")',
           });
-          return { header: null, records: 0, problems, problemCount, bom: false };
+          return { header: null, records: 0, badRecords: 0, problems, problemCount, bom: false };
         }
         if (bytesRead >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
           bom = true;
@@ -131,6 +142,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
         if (utf8Need > 0) {
           if ((b & 0xc0) !== 0x80) {
             utf8Need = 0;
+            recordBad = true;
             if (utf8BadLine !== line) {
               utf8BadLine = line;
               problem({
@@ -147,16 +159,19 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
           if (b >= 0xc2 && b <= 0xdf) utf8Need = 1;
           else if (b >= 0xe0 && b <= 0xef) utf8Need = 2;
           else if (b >= 0xf0 && b <= 0xf4) utf8Need = 3;
-          else if (utf8BadLine !== line) {
-            utf8BadLine = line;
-            problem({
-              code: 'ingest.encoding',
-              line,
-              column: fieldIndex + 1,
-              value: `byte 0x${b.toString(16).padStart(2, '0')}`,
-              expected: 'UTF-8 text',
-              message: 'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
-            });
+          else {
+            recordBad = true;
+            if (utf8BadLine !== line) {
+              utf8BadLine = line;
+              problem({
+                code: 'ingest.encoding',
+                line,
+                column: fieldIndex + 1,
+                value: `byte 0x${b.toString(16).padStart(2, '0')}`,
+                expected: 'UTF-8 text',
+                message: 'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
+              });
+            }
           }
         }
         if (b === LF && prevCR) {
@@ -222,6 +237,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
               line++;
               recLine = line;
             } else {
+              recordBad = true;
               problem({
                 code: 'ingest.quote',
                 line,
@@ -245,6 +261,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
           expected: 'a closing "',
           message: 'a quoted value is never closed (the file ends inside it)',
         });
+        if (recIndex >= 0) badRecords++;
       } else if (recordHasContent || fieldIndex > 0 || state !== 'fieldStart') {
         endField();
         endRecord();
@@ -261,5 +278,5 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
   } finally {
     await fh.close();
   }
-  return { header, records, problems, problemCount, bom };
+  return { header, records, badRecords, problems, problemCount, bom };
 }

@@ -14,7 +14,10 @@ import type {
 /** A file or record set loaded into a temporary staging table of the current import. */
 export interface Staged {
   readonly stageId: number;
+  /** Records staged. */
   readonly rows: number;
+  /** Records the bulk reader refused for their structure (field count, quotes, encoding). */
+  readonly refused: number;
 }
 
 /** One invalid value found by the store's validation, before its line is known. */
@@ -49,6 +52,8 @@ export interface ValidationResult {
 }
 
 export interface MergeCounts {
+  /** Records read, when the merge read the file itself (the activity fast path). */
+  readonly rows?: number;
   readonly inserted: number;
   readonly updated: number;
   readonly unchanged: number;

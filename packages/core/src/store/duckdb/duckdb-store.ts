@@ -117,7 +117,7 @@ export class DuckDbStore implements Store {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    await this.db.run(sql`INSERT INTO audit_log (partner_id, at, actor, action, outcome, details)
+    await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
       VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
   }
 

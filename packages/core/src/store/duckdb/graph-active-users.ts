@@ -16,34 +16,35 @@ import { ident, join, type SqlFragment, sql } from '../sql';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { mergeCanonicalStage, recordCoverage } from './merge-canonical';
-import { badTable, stageTable } from './validation';
+import { badTable, recOf, type StageRef, stageBase, stageTable } from './validation';
 
 const SOURCE = 'graph_active_users';
 
-async function createSyntheticStage(db: DuckDbClient, stageId: number, select: SqlFragment): Promise<void> {
+async function createSyntheticStage(db: DuckDbClient, stageId: number, select: SqlFragment): Promise<StageRef> {
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS ${select}`);
   await db.run(
     sql`CREATE OR REPLACE TEMP TABLE ${badTable(stageId)} (rec BIGINT, check_id INTEGER, value VARCHAR, ref_rec BIGINT)`,
   );
+  return { id: stageId, base: await stageBase(db, stageId) };
 }
 
 export async function mergeGraphActiveUsersStage(
   db: DuckDbClient,
   partnerId: string,
-  stageId: number,
+  stage: StageRef,
   customerId: string,
   newStageId: () => number,
 ): Promise<GraphReportOutcome> {
-  const s = stageTable(stageId);
-  const bad = badTable(stageId);
+  const s = stageTable(stage.id);
+  const bad = badTable(stage.id);
   const d = (name: string) => typed({ kind: 'date' }, sql`s.${ident(name)}`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_ok AS
-    SELECT s.rowid AS _rec, s._line AS _line, ${d('refresh_date')} AS refresh, s.upn, lower(s.upn) AS user_id,
+    SELECT ${recOf(stage)} AS _rec, s._line AS _line, ${d('refresh_date')} AS refresh, s.upn, lower(s.upn) AS user_id,
            nullif(s.display_name, '') AS display_name, lower(s.is_deleted) = 'true' AS is_deleted,
            ${join([...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`${d(c.name)} AS ${ident(c.name)}`))},
            list_distinct(list_filter(list_transform(string_split(coalesce(s.assigned_products, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
            ${d('deleted_date')} AS deleted_date
-    FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = s.rowid)
+    FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = ${recOf(stage)})
     QUALIFY row_number() OVER (PARTITION BY lower(s.upn) ORDER BY s.rowid DESC) = 1`);
 
   const refreshRows = await db.all<{ refresh: string }>(sql`SELECT DISTINCT refresh::VARCHAR AS refresh FROM g_ok ORDER BY 1`);
@@ -56,10 +57,9 @@ export async function mergeGraphActiveUsersStage(
   const stale = reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
 
   // Users, through the canonical users merge (stale reports only add users they name first).
-  const usersStage = newStageId();
-  await createSyntheticStage(
+  const usersStage = await createSyntheticStage(
     db,
-    usersStage,
+    newStageId(),
     sql`SELECT ${customerId} AS customer_id, user_id, upn, display_name,
                CASE WHEN is_deleted THEN coalesce(deleted_date, refresh)::VARCHAR END AS deleted_on, _line
         FROM g_ok ORDER BY _rec`,
@@ -75,15 +75,15 @@ export async function mergeGraphActiveUsersStage(
   );
 
   // Activity: one fact per non-empty last-activity date.
-  const activityStage = newStageId();
+
   const unpivot = GRAPH_ACTIVITY_COLUMNS.map(
     (c) =>
       sql`SELECT ${customerId} AS customer_id, user_id, ${c.workload} AS workload, ${ident(c.name)}::VARCHAR AS date, _line, _rec
           FROM g_ok WHERE ${ident(c.name)} IS NOT NULL`,
   );
-  await createSyntheticStage(
+  const activityStage = await createSyntheticStage(
     db,
-    activityStage,
+    newStageId(),
     sql`SELECT customer_id, user_id, workload, date, _line FROM (${join(unpivot, ' UNION ALL ')}) ORDER BY _rec`,
   );
   const activity = await mergeCanonicalStage(

@@ -20,13 +20,18 @@ import type { DuckDbClient } from './duckdb-client';
 import { mergeGraphActiveUsersStage } from './graph-active-users';
 import { mergeActivityAgg, mergeCanonicalStage } from './merge-canonical';
 import { queryPartnerProducts } from './products-query';
-import { stageTable, validateStage } from './validation';
+import { recOf, type StageRef, stageBase, stageTable, validateStage } from './validation';
 import { WORKLOAD_CODES } from '@license-insights/contracts';
 
 /** Options DuckDB's CSV reader is always given: the dialect csv-scan.ts implements. */
 const CSV_DIALECT = raw(
   "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, encoding = 'utf-8', null_padding = false",
 );
+
+/** Structurally bad records are set aside in per-stage reject tables instead of failing the statement (which would abort the import's transaction). */
+function csvRejects(stageId: number) {
+  return raw(`store_rejects = true, rejects_scan = 'stg_${stageId}_rscan', rejects_table = 'stg_${stageId}_rerr'`);
+}
 
 function csvColumns(count: number) {
   // Program-generated names f0…fn: header text from the file never reaches the SQL.
@@ -35,7 +40,7 @@ function csvColumns(count: number) {
 
 export class DuckDbImportSession implements ImportSession {
   private nextStage = 1;
-  private readonly stageColumns = new Map<number, readonly string[]>();
+  private readonly stages = new Map<number, { readonly ref: StageRef; readonly columns: readonly string[] }>();
   private finished = false;
 
   constructor(
@@ -56,10 +61,13 @@ export class DuckDbImportSession implements ImportSession {
     const stageId = this.nextStage++;
     const select = join(columns.map((name, i) => sql`${raw(`f${i}`)} AS ${ident(name)}`));
     await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS
-      SELECT ${select}, NULL::INTEGER AS _line FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)})`);
-    this.stageColumns.set(stageId, columns);
-    const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${stageTable(stageId)}`);
-    return { stageId, rows: n };
+      SELECT ${select}, NULL::INTEGER AS _line FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`);
+    return this.register(stageId, columns, await this.refused(stageId));
+  }
+
+  private async refused(stageId: number): Promise<number> {
+    const { n } = await this.db.one<{ n: number }>(sql`SELECT count(DISTINCT line) AS n FROM ${ident(`stg_${stageId}_rerr`)}`);
+    return n;
   }
 
   async stageRecords(
@@ -76,7 +84,6 @@ export class DuckDbImportSession implements ImportSession {
     const types = [...columns.map(() => VARCHAR), INTEGER];
     const CHUNK = 2048;
     let cols: (string | number | null)[][] = types.map(() => []);
-    let rows = 0;
     const flush = () => {
       const n = cols[0]?.length ?? 0;
       if (n === 0) return;
@@ -88,22 +95,34 @@ export class DuckDbImportSession implements ImportSession {
     for await (const r of records) {
       r.values.forEach((v, i) => cols[i]?.push(v));
       cols[columns.length]?.push(r.line);
-      rows++;
       if ((cols[0]?.length ?? 0) >= CHUNK) flush();
     }
     flush();
     appender.closeSync();
-    this.stageColumns.set(stageId, columns);
-    return { stageId, rows };
+    return this.register(stageId, columns, 0);
+  }
+
+  private async register(stageId: number, columns: readonly string[], refused: number): Promise<Staged> {
+    const ref = { id: stageId, base: await stageBase(this.db, stageId) };
+    this.stages.set(stageId, { ref, columns });
+    const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${stageTable(stageId)}`);
+    return { stageId, rows: n, refused };
+  }
+
+  private stage(staged: Staged): { readonly ref: StageRef; readonly columns: readonly string[] } {
+    const s = this.stages.get(staged.stageId);
+    if (s === undefined) throw new Error(`unknown stage ${staged.stageId}`);
+    return s;
   }
 
   validate(stage: Staged, spec: EntitySpec, presentColumns: readonly string[], limit: number): Promise<ValidationResult> {
-    return validateStage(this.db, stage.stageId, spec, presentColumns, this.partnerId, limit);
+    return validateStage(this.db, this.stage(stage).ref, spec, presentColumns, this.partnerId, limit);
   }
 
   merge(stage: Staged, entity: CanonicalEntity, presentColumns: readonly string[], source: DataSource): Promise<MergeCounts> {
-    const extras = (this.stageColumns.get(stage.stageId) ?? []).filter((c) => c.startsWith('_'));
-    return mergeCanonicalStage(this.db, this.partnerId, stage.stageId, entity, presentColumns, extras, source);
+    const s = this.stage(stage);
+    const extras = s.columns.filter((c) => c.startsWith('_') && !/^_(unknown|dup|extra)_/.test(c));
+    return mergeCanonicalStage(this.db, this.partnerId, s.ref, entity, presentColumns, extras, source);
   }
 
   async mergeActivityCsvFast(path: string, columns: readonly string[], source: DataSource): Promise<MergeCounts | null> {
@@ -114,21 +133,22 @@ export class DuckDbImportSession implements ImportSession {
     };
     const date = at('date');
     const workload = typed({ kind: 'enum', values: WORKLOAD_CODES }, at('workload'));
-    try {
+    const stageId = this.nextStage++;
+    {
       await this.db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
         SELECT u.user_key, r.customer_id, r.workload, date_trunc('month', r.d)::DATE AS month,
-               bit_or((1::UINTEGER) << (day(r.d) - 1)::UINTEGER) AS days, min(r.d) AS first, max(r.d) AS last
+               bit_or((1::UINTEGER) << (day(r.d) - 1)::UINTEGER) AS days, min(r.d) AS first, max(r.d) AS last,
+               count(*) AS n
         FROM (
           SELECT ${at('customer_id')} AS customer_id, ${at('user_id')} AS user_id, ${workload} AS workload,
                  CASE WHEN regexp_full_match(${date}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
                       AND year(try_cast(${date} AS DATE)) BETWEEN 1900 AND 2999 THEN try_cast(${date} AS DATE) END AS d
-          FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)})
+          FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})
         ) r
         LEFT JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = r.customer_id AND u.user_id = r.user_id
         GROUP BY ALL`);
-    } catch {
-      return null; // structural fault: the precise path will say where
     }
+    if ((await this.refused(stageId)) > 0) return null; // structural fault: the precise path will say where
     const { bad } = await this.db.one<{ bad: number }>(
       sql`SELECT count(*) AS bad FROM activity_agg WHERE user_key IS NULL OR workload IS NULL OR month IS NULL`,
     );
@@ -137,19 +157,19 @@ export class DuckDbImportSession implements ImportSession {
   }
 
   async readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>> {
-    const columns = this.stageColumns.get(stage.stageId) ?? [];
+    const { ref, columns } = this.stage(stage);
     const out = new Map<number, readonly StagedValue[]>();
     if (recs.length === 0 || columns.length === 0) return out;
     const rows = await this.db.all(
-      sql`SELECT s.rowid AS _rec, ${join(columns.map((c) => sql`s.${ident(c)}`))} FROM ${stageTable(stage.stageId)} s
-          WHERE s.rowid IN (SELECT unnest(list_transform(${recs.map(String)}, x -> x::BIGINT)))`,
+      sql`SELECT ${recOf(ref)} AS _rec, ${join(columns.map((c) => sql`s.${ident(c)}`))} FROM ${stageTable(stage.stageId)} s
+          WHERE ${recOf(ref)} IN (SELECT unnest(list_transform(${recs.map(String)}, x -> x::BIGINT)))`,
     );
     for (const r of rows) out.set(Number(r._rec), columns.map((c) => (r[c] ?? null) as StagedValue));
     return out;
   }
 
   mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
-    return mergeGraphActiveUsersStage(this.db, this.partnerId, stage.stageId, customerId, () => this.nextStage++);
+    return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId, () => this.nextStage++);
   }
 
   async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {

@@ -9,7 +9,7 @@ import type { MergeCounts } from '../store';
 import { ident, join, raw, type SqlFragment, type SqlValue, sql } from '../sql';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
-import { badTable, stageTable } from './validation';
+import { badTable, recOf, type StageRef, stageTable } from './validation';
 
 interface TableMapping {
   readonly table: string;
@@ -57,13 +57,14 @@ export function okTable(stageId: number): SqlFragment {
  */
 async function buildOkTable(
   db: DuckDbClient,
-  stageId: number,
+  stage: StageRef,
   entity: CanonicalEntity,
   presentColumns: readonly string[],
   stagedExtras: readonly string[],
 ): Promise<void> {
   const spec = ENTITY_SPECS[entity];
   const has = new Set(presentColumns);
+  const stageId = stage.id;
   const s = stageTable(stageId);
   const exprs = spec.columns
     .filter((c: ColumnSpec) => has.has(c.name))
@@ -85,9 +86,9 @@ async function buildOkTable(
       : sql`QUALIFY row_number() OVER (PARTITION BY ${join(spec.key.map((k) => ident(k)))} ORDER BY _rec DESC) = 1`;
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${okTable(stageId)} AS
     SELECT * FROM (
-      SELECT s.rowid AS _rec, s._line AS _line, ${join(exprs)}
+      SELECT ${recOf(stage)} AS _rec, s._line AS _line, ${join(exprs)}
       FROM ${s} s ${productJoin}
-      WHERE NOT EXISTS (SELECT 1 FROM ${badTable(stageId)} b WHERE b.rec = s.rowid)
+      WHERE NOT EXISTS (SELECT 1 FROM ${badTable(stageId)} b WHERE b.rec = ${recOf(stage)})
     ) ${dedupe}`);
 }
 
@@ -115,18 +116,19 @@ async function keepUnknownProducts(
 export async function mergeCanonicalStage(
   db: DuckDbClient,
   partnerId: string,
-  stageId: number,
+  stage: StageRef,
   entity: CanonicalEntity,
   presentColumns: readonly string[],
   stagedExtras: readonly string[],
   source: DataSource,
 ): Promise<MergeCounts> {
-  await buildOkTable(db, stageId, entity, presentColumns, stagedExtras);
-  const ok = okTable(stageId);
+  await buildOkTable(db, stage, entity, presentColumns, stagedExtras);
+  const ok = okTable(stage.id);
   if (entity === 'activity') {
     await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
       SELECT u.user_key, o.customer_id, o.workload, date_trunc('month', o.date)::DATE AS month,
-             bit_or((1::UINTEGER) << (day(o.date) - 1)::UINTEGER) AS days, min(o.date) AS first, max(o.date) AS last
+             bit_or((1::UINTEGER) << (day(o.date) - 1)::UINTEGER) AS days, min(o.date) AS first, max(o.date) AS last,
+             count(*) AS n
       FROM ${ok} o JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = o.customer_id AND u.user_id = o.user_id
       GROUP BY ALL`);
     return mergeActivityAgg(db, partnerId, source);
@@ -207,8 +209,8 @@ export async function recordCoverage(
  */
 export async function mergeActivityAgg(db: DuckDbClient, partnerId: string, source: DataSource): Promise<MergeCounts> {
   const join_ = sql`LEFT JOIN activity t ON t.partner_id = ${partnerId} AND t.user_key = a.user_key AND t.workload = a.workload AND t.month = a.month`;
-  const counts = await db.one<{ total: number | null; fresh: number | null }>(
-    sql`SELECT sum(bit_count(a.days)) AS total, sum(bit_count(a.days & ~coalesce(t.days, 0::UINTEGER))) AS fresh
+  const counts = await db.one<{ total: number | null; fresh: number | null; rows: number | null }>(
+    sql`SELECT sum(bit_count(a.days)) AS total, sum(bit_count(a.days & ~coalesce(t.days, 0::UINTEGER))) AS fresh, sum(a.n) AS rows
         FROM activity_agg a ${join_}`,
   );
   const fresh = counts.fresh ?? 0;
@@ -219,6 +221,6 @@ export async function mergeActivityAgg(db: DuckDbClient, partnerId: string, sour
       ON CONFLICT (partner_id, user_key, workload, month) DO UPDATE SET days = activity.days | excluded.days`);
   }
   await recordCoverage(db, partnerId, source, 'activity', sql`SELECT customer_id, first AS d FROM activity_agg UNION ALL SELECT customer_id, last AS d FROM activity_agg`);
-  return { inserted: fresh, updated: 0, unchanged: (counts.total ?? 0) - fresh, unknownProducts: [] };
+  return { rows: counts.rows ?? 0, inserted: fresh, updated: 0, unchanged: (counts.total ?? 0) - fresh, unknownProducts: [] };
 }
 

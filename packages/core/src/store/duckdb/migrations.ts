@@ -151,7 +151,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE audit_log (
         partner_id VARCHAR NOT NULL,
         audit_id BIGINT NOT NULL DEFAULT nextval('audit_seq'),
-        at TIMESTAMP NOT NULL,
+        occurred_at TIMESTAMP NOT NULL,
         actor VARCHAR NOT NULL,
         action VARCHAR NOT NULL,
         outcome VARCHAR NOT NULL,

@@ -90,7 +90,7 @@ export async function queryPartnerStatus(db: DuckDbClient, partnerId: string): P
     });
   }
   const imports = await db.all<{ audit_id: number; at: string; actor: string; outcome: string; details: string }>(
-    sql`SELECT audit_id, at, actor, outcome, details::VARCHAR AS details FROM audit_log
+    sql`SELECT audit_id, occurred_at AS at, actor, outcome, details::VARCHAR AS details FROM audit_log
         WHERE partner_id = ${p} AND action = 'import' ORDER BY audit_id DESC LIMIT 5`,
   );
   const recentImports: ImportLogEntry[] = imports.map((r) => {

@@ -19,6 +19,26 @@ interface Check {
 
 const present = (v: SqlFragment) => sql`(${v} IS NOT NULL AND ${v} <> '')`;
 
+/**
+ * A staging table and the rowid of its first row. Inside a transaction DuckDB numbers new rows
+ * from a large offset (transaction-local storage), contiguously and in file order, so a record's
+ * index in its file is `rowid - base`.
+ */
+export interface StageRef {
+  readonly id: number;
+  readonly base: bigint;
+}
+
+/** Record index (0-based, file order) of a staging row aliased `alias`. */
+export function recOf(stage: StageRef, alias = 's'): SqlFragment {
+  return sql`(${ident(alias)}.rowid - ${stage.base})`;
+}
+
+export async function stageBase(db: DuckDbClient, stageId: number): Promise<bigint> {
+  const { base } = await db.one<{ base: string | null }>(sql`SELECT min(rowid)::VARCHAR AS base FROM ${stageTable(stageId)}`);
+  return BigInt(base ?? '0');
+}
+
 export function stageTable(stageId: number): SqlFragment {
   return ident(`stg_${stageId}`);
 }
@@ -28,12 +48,13 @@ export function badTable(stageId: number): SqlFragment {
 }
 
 function checksFor(
-  stageId: number,
+  stage: StageRef,
   spec: EntitySpec,
   presentColumns: readonly string[],
   partnerId: string,
 ): Check[] {
-  const s = stageTable(stageId);
+  const s = stageTable(stage.id);
+  const rec = recOf(stage);
   const has = new Set(presentColumns);
   const checks: Check[] = [];
   const columns: ColumnSpec[] = spec.columns.filter((c) => has.has(c.name));
@@ -42,7 +63,7 @@ function checksFor(
     checks.push({
       field,
       kind,
-      select: sql`SELECT s.rowid AS rec, CAST(${v(field)} AS VARCHAR) AS value, ${refRec} AS ref_rec FROM ${s} s WHERE ${cond}`,
+      select: sql`SELECT ${rec} AS rec, CAST(${v(field)} AS VARCHAR) AS value, ${refRec} AS ref_rec FROM ${s} s WHERE ${cond}`,
     });
   };
   for (const c of columns) {
@@ -80,8 +101,8 @@ function checksFor(
       field: last,
       kind: 'duplicate',
       select: sql`SELECT rec, value, ref_rec FROM (
-          SELECT s.rowid AS rec, concat_ws(' / ', ${join(spec.key.map((k) => v(k)))}) AS value,
-                 min(s.rowid) OVER (PARTITION BY ${keyCols}) AS ref_rec
+          SELECT ${rec} AS rec, concat_ws(' / ', ${join(spec.key.map((k) => v(k)))}) AS value,
+                 min(${rec}) OVER (PARTITION BY ${keyCols}) AS ref_rec
           FROM ${s} s WHERE ${keyPresent}) d WHERE rec <> ref_rec`,
     });
   }
@@ -104,13 +125,14 @@ function checksFor(
 
 export async function validateStage(
   db: DuckDbClient,
-  stageId: number,
+  stage: StageRef,
   spec: EntitySpec,
   presentColumns: readonly string[],
   partnerId: string,
   limit: number,
 ): Promise<ValidationResult> {
-  const checks = checksFor(stageId, spec, presentColumns, partnerId);
+  const checks = checksFor(stage, spec, presentColumns, partnerId);
+  const stageId = stage.id;
   const bad = badTable(stageId);
   const parts = checks.map((c, i) => sql`SELECT rec, ${i} AS check_id, value, ref_rec FROM (${c.select})`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${bad} AS ${join(parts, ' UNION ALL ')}`);
@@ -119,8 +141,8 @@ export async function validateStage(
   );
   const rows = await db.all<{ rec: number; line: number | null; check_id: number; value: string | null; ref_rec: number | null; ref_line: number | null }>(
     sql`SELECT b.rec, s._line AS line, b.check_id, b.value, b.ref_rec, r._line AS ref_line
-        FROM ${bad} b JOIN ${stageTable(stageId)} s ON s.rowid = b.rec
-        LEFT JOIN ${stageTable(stageId)} r ON r.rowid = b.ref_rec
+        FROM ${bad} b JOIN ${stageTable(stageId)} s ON ${recOf(stage)} = b.rec
+        LEFT JOIN ${stageTable(stageId)} r ON ${recOf(stage, 'r')} = b.ref_rec
         ORDER BY b.rec, b.check_id LIMIT ${limit}`,
   );
   const problems: RowProblem[] = rows.map((r) => {

@@ -1,0 +1,11 @@
+/** Public surface of the core: use-cases, the store, configuration and errors. Adapters import only this. */
+export * from './catalog/catalog';
+export * from './config';
+export * from './dates';
+export * from './errors';
+export * from './export/csv-writer';
+export { type CsvScanResult, scanCsv } from './ingest/csv-scan';
+export { type DetectedFile, detectFile, entityFromFileName, entityFromHeader, FORMATS, type FormatName } from './ingest/detect';
+export { openStore } from './store/open-store';
+export type { Store } from './store/store';
+export * from './use-cases/import-files';

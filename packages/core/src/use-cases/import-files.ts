@@ -1,0 +1,591 @@
+/**
+ * Use-case: import files into the store for one partner, all or nothing (default) or keeping the
+ * valid rows and writing the rejected ones with their reasons to a rejects file.
+ *
+ * Pipeline per file: detect → check header → stage (bulk) → validate (SQL) → locate problems
+ * (scanner) → merge. All files of one import share one store transaction, so a failure, a crash
+ * or SIGKILL at any moment leaves the store exactly as it was before the import.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CANONICAL_ENTITIES,
+  type CanonicalEntity,
+  type Channel,
+  ENTITY_SPECS,
+  type EntitySpec,
+  GRAPH_ACTIVE_USERS_SPEC,
+  type Problem,
+} from '@license-insights/contracts';
+import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/catalog';
+import { csvLine } from '../export/csv-writer';
+import { scanCsv } from '../ingest/csv-scan';
+import { type DetectedFile, detectFile, type FormatName } from '../ingest/detect';
+import { mapCanonicalHeader, mapGraphHeader } from '../ingest/headers';
+import {
+  type JsonSourceResult,
+  readPartnerCenterSubscriptions,
+  readSubscribedSkus,
+  SUBSCRIPTION_STAGE_COLUMNS,
+} from '../ingest/json-sources';
+import { type NdjsonReadState, readNdjson } from '../ingest/ndjson';
+import { describeRowProblem } from '../ingest/row-problems';
+import type { ImportSession, MergeCounts, RowProblem, Staged, StagedValue, Store } from '../store/store';
+
+export interface ImportRequest {
+  readonly partnerId: string;
+  readonly actor: string;
+  /** Files or directories (a directory's data files are imported, sorted by name). */
+  readonly paths: readonly string[];
+  readonly format?: FormatName;
+  /** Customer id or name for reports without a tenant id (Graph, Partner Center); created if new. */
+  readonly customer?: string;
+  /** Day the state in JSON exports is as of (default: today). */
+  readonly asOf: string;
+  /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
+  readonly channel: Channel;
+  readonly partial: boolean;
+  /** Where rejected rows go in partial mode. */
+  readonly rejectsPath: string;
+  readonly maxProblemsPerFile: number;
+  readonly onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  readonly file: string;
+  readonly phase: 'reading' | 'validating' | 'merging' | 'committing';
+}
+
+export interface FileOutcome {
+  readonly file: string;
+  readonly kind: DetectedFile['kind'] | 'unknown';
+  readonly entity: string | null;
+  readonly rows: number;
+  readonly rejected: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly errors: readonly Problem[];
+  readonly errorCount: number;
+  readonly warnings: readonly Problem[];
+}
+
+export interface ImportReport {
+  readonly importId: string;
+  readonly outcome: 'committed' | 'rejected' | 'unchanged';
+  readonly mode: 'all_or_nothing' | 'partial';
+  readonly files: readonly FileOutcome[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly rejectsFile: string | null;
+}
+
+const DATA_EXTENSIONS = new Set(['.csv', '.ndjson', '.jsonl', '.json']);
+const ALL_PROBLEMS = 10_000_000;
+
+/** Files named by the user, directories expanded to their data files (sorted). */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let isDir = false;
+    try {
+      isDir = (await stat(p)).isDirectory();
+    } catch {
+      // reported as unreadable by detection
+    }
+    if (!isDir) {
+      out.push(p);
+      continue;
+    }
+    const names = (await readdir(p)).filter(
+      (n) => !n.startsWith('.') && !n.startsWith('insights-rejects') && DATA_EXTENSIONS.has(path.extname(n).toLowerCase()),
+    );
+    names.sort();
+    for (const n of names) out.push(path.join(p, n));
+  }
+  return out;
+}
+
+const ENTITY_ORDER = new Map<CanonicalEntity, number>(CANONICAL_ENTITIES.map((e, i) => [e, i]));
+
+function order(d: DetectedFile): number {
+  if (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') return ENTITY_ORDER.get(d.entity) ?? 0;
+  return CANONICAL_ENTITIES.length;
+}
+
+interface Rejected {
+  readonly problems: readonly Problem[];
+  readonly records: Map<number, readonly StagedValue[]>;
+  readonly recOfLine: Map<number, number>;
+  readonly columns: readonly string[];
+}
+
+class RejectsWriter {
+  private stream: ReturnType<typeof createWriteStream> | null = null;
+  count = 0;
+  constructor(readonly file: string) {}
+  write(rows: Rejected): void {
+    if (this.stream === null) {
+      this.stream = createWriteStream(this.file);
+      this.stream.write(csvLine(['file', 'line', 'column', 'field', 'value', 'code', 'message', 'expected', 'record']));
+    }
+    for (const p of rows.problems) {
+      const rec = p.line !== undefined ? rows.recOfLine.get(p.line) : undefined;
+      const values = rec !== undefined ? rows.records.get(rec) : undefined;
+      const record = values ? JSON.stringify(Object.fromEntries(rows.columns.map((c, i) => [c, values[i] ?? null]))) : '';
+      this.stream.write(csvLine([p.file, p.line, p.column, p.field, p.value, p.code, p.message, p.expected, record]));
+      this.count++;
+    }
+  }
+  async close(): Promise<void> {
+    const s = this.stream;
+    if (s === null) return;
+    await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+}
+
+const byLine = (a: Problem, b: Problem) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+
+export async function importFiles(store: Store, req: ImportRequest): Promise<ImportReport> {
+  const importId = `imp-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  const files = await expandPaths(req.paths);
+  const detections = await Promise.all(files.map((f) => detectFile(f, f, req.format)));
+  const outcomes: FileOutcome[] = [];
+  const planned: DetectedFile[] = [];
+  detections.forEach((d, i) => {
+    if (d.ok) planned.push(d.file);
+    else outcomes.push(emptyOutcome(files[i] ?? '', [d.problem]));
+  });
+  planned.sort((a, b) => order(a) - order(b));
+  const rejects = new RejectsWriter(req.rejectsPath);
+  const session = await store.beginImport(req.partnerId);
+  let changed = false;
+  try {
+    const refreshCatalog = async () => {
+      const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
+      await session.useCatalog(catalog);
+      return catalog;
+    };
+    let catalog = await refreshCatalog();
+    for (const [i, d] of planned.entries()) {
+      const progress = (phase: ImportProgress['phase']) =>
+        req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase });
+      progress('reading');
+      const ctx = { session, req, progress, rejects };
+      let outcome: FileOutcome;
+      switch (d.kind) {
+        case 'canonical-csv':
+          outcome = await importCanonicalCsv(ctx, d.path, d.entity, d.header);
+          if (d.entity === 'products') catalog = await refreshCatalog();
+          break;
+        case 'canonical-ndjson':
+          outcome = await importCanonicalNdjson(ctx, d.path, d.entity);
+          if (d.entity === 'products') catalog = await refreshCatalog();
+          break;
+        case 'graph-active-users':
+          outcome = await importGraphActiveUsers(ctx, d.path, d.header);
+          break;
+        case 'graph-subscribed-skus':
+        case 'partner-center-subscriptions':
+          outcome = await importJsonSubscriptions(ctx, d, catalog);
+          break;
+      }
+      if (outcome.inserted + outcome.updated > 0) changed = true;
+      outcomes.push(outcome);
+    }
+  } catch (e) {
+    await session.rollback();
+    await rejects.close();
+    throw e;
+  }
+  const errorCount = outcomes.reduce((n, o) => n + o.errorCount, 0);
+  const warningCount = outcomes.reduce((n, o) => n + o.warnings.length, 0);
+  let outcome: ImportReport['outcome'];
+  req.onProgress?.({ fileIndex: planned.length, fileCount: planned.length, file: '', phase: 'committing' });
+  if (errorCount > 0 && !req.partial) {
+    await session.rollback();
+    outcome = 'rejected';
+  } else {
+    await session.commit();
+    outcome = changed ? 'committed' : 'unchanged';
+  }
+  await rejects.close();
+  const sorted = outcomes.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
+  const report: ImportReport = {
+    importId,
+    outcome,
+    mode: req.partial ? 'partial' : 'all_or_nothing',
+    files: sorted,
+    errorCount,
+    warningCount,
+    rejectsFile: rejects.count > 0 ? rejects.file : null,
+  };
+  await store.audit({
+    partnerId: req.partnerId,
+    actor: req.actor,
+    action: 'import',
+    outcome,
+    details: {
+      importId,
+      mode: report.mode,
+      files: sorted.map((f) => f.file),
+      rowsRead: sorted.reduce((n, f) => n + f.rows, 0),
+      rowsRejected: sorted.reduce((n, f) => n + f.rejected, 0),
+      errors: errorCount,
+    },
+  });
+  return report;
+}
+
+interface FileContext {
+  readonly session: ImportSession;
+  readonly req: ImportRequest;
+  readonly progress: (phase: ImportProgress['phase']) => void;
+  readonly rejects: RejectsWriter;
+}
+
+function emptyOutcome(file: string, errors: Problem[], kind: FileOutcome['kind'] = 'unknown', entity: string | null = null): FileOutcome {
+  return {
+    file,
+    kind,
+    entity,
+    rows: 0,
+    rejected: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: errors.filter((p) => p.severity === 'error'),
+    errorCount: errors.filter((p) => p.severity === 'error').length,
+    warnings: errors.filter((p) => p.severity === 'warning'),
+  };
+}
+
+interface StagedFile {
+  readonly stage: Staged;
+  readonly spec: EntitySpec;
+  readonly present: readonly string[];
+  /** Stage column of each file column (CSV), for column numbers. */
+  readonly fileColumns: readonly string[] | null;
+  readonly stageColumns: readonly string[];
+  /** Problems found before staging (NDJSON lines that are not objects, …). */
+  readonly early: readonly Problem[];
+  readonly earlyCount: number;
+  readonly earlyRejected: number;
+}
+
+interface Validated {
+  readonly problems: Problem[];
+  readonly count: number;
+  readonly rejected: number;
+  /** The bulk reader and the scanner disagree on the file's records: nothing of it can be trusted. */
+  readonly unusable: boolean;
+  readonly lineOf: (rec: number) => number | undefined;
+  readonly locate: (recs: number[]) => Promise<void>;
+}
+
+/**
+ * Validates a stage, locates its problems (CSV lines come from the scanner, which also reports the
+ * records the bulk reader refused), and writes rejects in partial mode.
+ */
+async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Promise<Validated> {
+  ctx.progress('validating');
+  const limit = ctx.req.partial ? ALL_PROBLEMS : ctx.req.maxProblemsPerFile;
+  const v = await ctx.session.validate(s.stage, s.spec, s.present, limit);
+  const lineMap = new Map<number, number>();
+  const isCsv = s.fileColumns !== null;
+  const recsOf = (ps: readonly RowProblem[]) => ps.flatMap((p) => (p.refRec === null ? [p.rec] : [p.rec, p.refRec]));
+  let structural: readonly Problem[] = [];
+  let structuralCount = 0;
+  let unusable = false;
+  if (isCsv && (v.problems.length > 0 || s.stage.refused > 0)) {
+    const scan = await scanCsv(file, {
+      displayName: file,
+      maxProblems: limit,
+      wanted: new Set(recsOf(v.problems)),
+      onWanted: (rec, line) => lineMap.set(rec, line),
+    });
+    structural = scan.problems;
+    structuralCount = scan.problemCount;
+    unusable = s.stage.refused > 0 && scan.records !== s.stage.rows;
+  }
+  const locate = async (recs: number[]) => {
+    if (!isCsv) return;
+    const wanted = recs.filter((r) => !lineMap.has(r));
+    if (wanted.length === 0) return;
+    await scanCsv(file, { displayName: file, maxProblems: 0, wanted: new Set(wanted), onWanted: (rec, line) => lineMap.set(rec, line) });
+  };
+  const lineOf = (rec: number) => lineMap.get(rec);
+  if (unusable) {
+    const problems = [...structural];
+    if (ctx.req.partial) ctx.rejects.write({ problems, records: new Map(), recOfLine: new Map(), columns: [] });
+    return { problems: problems.slice(0, ctx.req.maxProblemsPerFile), count: structuralCount, rejected: s.stage.rows + s.stage.refused, unusable, lineOf, locate };
+  }
+  const columnOf = (field: string) => {
+    const i = s.fileColumns?.indexOf(field) ?? -1;
+    return i >= 0 ? i + 1 : undefined;
+  };
+  const rows = v.problems.map((p) => describeRowProblem(p, s.spec, file, columnOf, { lineOf }));
+  if (ctx.req.partial) {
+    const early = [...s.early, ...structural];
+    if (early.length > 0) ctx.rejects.write({ problems: early, records: new Map(), recOfLine: new Map(), columns: [] });
+    if (v.problems.length > 0) {
+      const records = await ctx.session.readRecords(s.stage, [...new Set(v.problems.map((p) => p.rec))]);
+      const recOfLine = new Map<number, number>();
+      for (const p of v.problems) {
+        const line = p.line ?? lineOf(p.rec);
+        if (line !== undefined) recOfLine.set(line, p.rec);
+      }
+      ctx.rejects.write({ problems: rows, records, recOfLine, columns: s.stageColumns.filter((c) => !c.startsWith('_')) });
+    }
+  }
+  const problems = [...s.early, ...structural, ...rows].sort(byLine).slice(0, ctx.req.maxProblemsPerFile);
+  return {
+    problems,
+    count: v.problemCount + s.earlyCount + structuralCount,
+    rejected: v.badRecords + s.earlyRejected + s.stage.refused,
+    unusable,
+    lineOf,
+    locate,
+  };
+}
+
+function unknownProductWarnings(
+  file: string,
+  counts: MergeCounts,
+  lineOf: (rec: number) => number | undefined,
+): Problem[] {
+  return counts.unknownProducts.map((u) => {
+    const line = u.line ?? lineOf(u.rec);
+    return {
+      severity: 'warning',
+      code: 'ingest.unknown_product',
+      file,
+      ...(line !== undefined ? { line } : {}),
+      field: 'product_id',
+      value: u.productId,
+      message: 'product not in the catalog: kept by id and flagged "name unknown"',
+      expected: 'a skuId or part number of the catalog, or a product_id of a products file',
+    };
+  });
+}
+
+async function importCanonicalCsv(
+  ctx: FileContext,
+  file: string,
+  entity: CanonicalEntity,
+  header: readonly string[],
+): Promise<FileOutcome> {
+  const spec = ENTITY_SPECS[entity];
+  const mapping = mapCanonicalHeader(header, spec, file);
+  if (mapping.problems.some((p) => p.severity === 'error')) {
+    if (ctx.req.partial) ctx.rejects.write({ problems: mapping.problems, records: new Map(), recOfLine: new Map(), columns: [] });
+    return emptyOutcome(file, [...mapping.problems], 'canonical-csv', entity);
+  }
+  if (entity === 'activity') {
+    ctx.progress('merging');
+    const fast = await ctx.session.mergeActivityCsvFast(file, mapping.columns, 'canonical');
+    if (fast !== null) {
+      return {
+        ...emptyOutcome(file, [], 'canonical-csv', entity),
+        rows: fast.rows ?? 0,
+        inserted: fast.inserted,
+        updated: fast.updated,
+        unchanged: fast.unchanged,
+      };
+    }
+  }
+  ctx.progress('reading');
+  const stage = await ctx.session.stageCsv(file, mapping.columns);
+  const staged: StagedFile = {
+    stage,
+    spec,
+    present: mapping.present,
+    fileColumns: mapping.columns,
+    stageColumns: mapping.columns,
+    early: [],
+    earlyCount: 0,
+    earlyRejected: 0,
+  };
+  const v = await validateStaged(ctx, file, staged);
+  if (v.unusable) return unusableOutcome(file, 'canonical-csv', entity, stage, v);
+  ctx.progress('merging');
+  const counts = await ctx.session.merge(stage, entity, mapping.present, 'canonical');
+  await v.locate(counts.unknownProducts.map((u) => u.rec));
+  return {
+    file,
+    kind: 'canonical-csv',
+    entity,
+    rows: stage.rows + stage.refused,
+    rejected: v.rejected,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    errors: v.problems,
+    errorCount: v.count,
+    warnings: unknownProductWarnings(file, counts, v.lineOf),
+  };
+}
+
+function unusableOutcome(file: string, kind: FileOutcome['kind'], entity: string | null, stage: Staged, v: Validated): FileOutcome {
+  return {
+    ...emptyOutcome(file, [], kind, entity),
+    rows: stage.rows + stage.refused,
+    rejected: v.rejected,
+    errors: v.problems,
+    errorCount: Math.max(1, v.count),
+  };
+}
+
+async function importCanonicalNdjson(ctx: FileContext, file: string, entity: CanonicalEntity): Promise<FileOutcome> {
+  const spec = ENTITY_SPECS[entity];
+  const state: NdjsonReadState = { present: new Set(), problems: [], problemCount: 0, rejectedLines: 0 };
+  const columns = spec.columns.map((c) => c.name);
+  const stage = await ctx.session.stageRecords(columns, readNdjson(file, file, spec, ctx.req.maxProblemsPerFile, state));
+  // Required keys are checked on every record, even when no record has them.
+  const present = columns.filter((c) => state.present.has(c) || spec.columns.some((s) => s.name === c && s.required));
+  const v = await validateStaged(ctx, file, {
+    stage,
+    spec,
+    present,
+    fileColumns: null,
+    stageColumns: columns,
+    early: state.problems,
+    earlyCount: state.problemCount,
+    earlyRejected: state.rejectedLines,
+  });
+  ctx.progress('merging');
+  const counts = await ctx.session.merge(stage, entity, present, 'canonical');
+  return {
+    file,
+    kind: 'canonical-ndjson',
+    entity,
+    rows: stage.rows + state.rejectedLines,
+    rejected: v.rejected,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    errors: v.problems,
+    errorCount: v.count,
+    warnings: unknownProductWarnings(file, counts, v.lineOf),
+  };
+}
+
+function needCustomer(file: string, what: string): Problem {
+  return {
+    severity: 'error',
+    code: 'ingest.customer_required',
+    file,
+    message: `${what} does not say which customer it is about`,
+    expected: 'the customer named on import: insights import --customer <id|name> <file>',
+  };
+}
+
+async function importGraphActiveUsers(ctx: FileContext, file: string, header: readonly string[]): Promise<FileOutcome> {
+  const mapping = mapGraphHeader(header, file);
+  const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
+  const customer = ctx.req.customer;
+  if (customer === undefined) return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
+  if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
+  const stage = await ctx.session.stageCsv(file, mapping.columns);
+  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  const v = await validateStaged(ctx, file, {
+    stage,
+    spec: GRAPH_ACTIVE_USERS_SPEC,
+    present: mapping.present,
+    fileColumns: mapping.columns,
+    stageColumns: mapping.columns,
+    early: [],
+    earlyCount: 0,
+    earlyRejected: 0,
+  });
+  if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, stage, v);
+  ctx.progress('merging');
+  const g = await ctx.session.mergeGraphActiveUsers(stage, customerId);
+  const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
+  const warn = (code: string, message: string, extra: Partial<Problem> = {}) =>
+    warnings.push({ severity: 'warning', code, file, message, ...extra });
+  if (created) warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
+  if (g.concealedNames > 0) {
+    warn(
+      'ingest.concealed_names',
+      `${g.concealedNames} of ${stage.rows} user names are concealed (32-character hashes): the customer is flagged; per-user lists will show hashes. Ask the customer to turn off "Display concealed user, group, and site names in all reports" (Microsoft 365 admin center → Settings → Org settings → Reports)`,
+    );
+  }
+  for (const name of g.unknownProducts) {
+    warn('ingest.unknown_product', 'product name not in the catalog: kept by name and flagged "name unknown"', { field: 'Assigned Products', value: name });
+  }
+  if (g.assignments.skippedAsStale) {
+    warn('ingest.stale_report', `a newer report was imported for this customer before: activity added, license assignments left as the newer report says`);
+  }
+  return {
+    file,
+    kind: 'graph-active-users',
+    entity: null,
+    rows: stage.rows + stage.refused,
+    rejected: v.rejected,
+    inserted: g.users.inserted + g.activity.inserted + g.assignments.opened,
+    updated: g.users.updated + g.assignments.closed,
+    unchanged: g.users.unchanged,
+    errors: v.problems,
+    errorCount: v.count,
+    warnings,
+  };
+}
+
+async function importJsonSubscriptions(
+  ctx: FileContext,
+  d: DetectedFile & { kind: 'graph-subscribed-skus' | 'partner-center-subscriptions' },
+  catalog: Parameters<typeof productResolver>[0],
+): Promise<FileOutcome> {
+  const file = d.path;
+  const customer = ctx.req.customer;
+  const what = d.kind === 'graph-subscribed-skus' ? 'a Graph subscribedSkus export' : 'a Partner Center subscriptions export';
+  if (customer === undefined) return emptyOutcome(file, [needCustomer(file, what)], d.kind);
+  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  const result: JsonSourceResult =
+    d.kind === 'graph-subscribed-skus'
+      ? await readSubscribedSkus(file, file, { customerId, asOf: ctx.req.asOf, channel: ctx.req.channel })
+      : await readPartnerCenterSubscriptions(file, file, {
+          customerId,
+          asOf: ctx.req.asOf,
+          partnerId: ctx.req.partnerId,
+          resolver: productResolver(catalog),
+        });
+  const stage = await ctx.session.stageRecords(SUBSCRIPTION_STAGE_COLUMNS, result.records);
+  const spec = ENTITY_SPECS.subscriptions;
+  const present = spec.columns.map((c) => c.name);
+  const v = await validateStaged(ctx, file, {
+    stage,
+    spec,
+    present,
+    fileColumns: null,
+    stageColumns: SUBSCRIPTION_STAGE_COLUMNS,
+    early: result.problems,
+    earlyCount: result.problems.length,
+    earlyRejected: result.problems.length,
+  });
+  ctx.progress('merging');
+  const source = d.kind === 'graph-subscribed-skus' ? 'graph_subscribed_skus' : 'partner_center';
+  const counts = await ctx.session.merge(stage, 'subscriptions', present, source);
+  const warnings = [...result.warnings, ...unknownProductWarnings(file, counts, v.lineOf)];
+  if (created) {
+    warnings.unshift({ severity: 'warning', code: 'ingest.customer_created', file, message: `customer ${JSON.stringify(customerId)} did not exist and was created` });
+  }
+  return {
+    file,
+    kind: d.kind,
+    entity: 'subscriptions',
+    rows: stage.rows,
+    rejected: v.rejected,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    errors: v.problems,
+    errorCount: v.count,
+    warnings,
+  };
+}
