@@ -39,7 +39,7 @@ export type ColumnType =
   | { readonly kind: 'decimal' }
   /** One of `values` (any letter case on input; stored as written here). */
   | { readonly kind: 'enum'; readonly values: readonly string[] }
-  /** `;`-separated list (a JSON array in NDJSON); items trimmed, empty items dropped. */
+  /** `;`-separated list (a JSON array in NDJSON); items trimmed, empty items dropped; may be empty. */
   | { readonly kind: 'list'; readonly item: { readonly kind: 'text' } | { readonly kind: 'enum'; readonly values: readonly string[] } };
 
 export interface ColumnSpec {

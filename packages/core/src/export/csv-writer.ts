@@ -18,3 +18,9 @@ export function csvCell(value: CsvCell): string {
 export function csvLine(cells: readonly CsvCell[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
+
+/** Plain RFC 4180 quoting without formula protection: for data files meant to be imported again. */
+export function rawCsvCell(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

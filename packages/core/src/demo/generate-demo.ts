@@ -1,0 +1,625 @@
+/**
+ * The demo portfolio: a realistic canonical dataset of a CSP partner, deterministic per seed.
+ *
+ * Model, per customer: a size from 1 to 5 000 seats (long tail), a segment and its SKU mix
+ * (Business plans for SMB, E3/E5 and frontline F3 for larger ones, Dynamics 365 apps, add-ons), a
+ * profile (healthy, low adoption, declining, growing, new, how-to heavy) and life events (trials,
+ * grace period, suspension for non-payment, upgrade, purchases through another partner or direct).
+ * Licenses are held in "seats": a seat is held by a sequence of people (staff turnover reassigns
+ * the license to a new hire); people adopt each workload or not, ramp up after purchase, use it on
+ * weekdays much more than at weekends, and in declining customers some stop altogether. Support
+ * requests follow the user count, how-to heavy where adoption is new or weak.
+ *
+ * Output is streamed to files (never the whole dataset in memory).
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { ENTITY_SPECS, type CanonicalEntity, type WorkloadCode } from '@license-insights/contracts';
+import { shippedCatalog } from '../catalog/catalog';
+import { dayOf, formatDay, weekdayOf } from '../dates';
+import { rawCsvCell } from '../export/csv-writer';
+import { COMPANY_NAMES, COMPANY_SUFFIXES, FIRST_NAMES, LAST_NAMES, REGIONS } from './names';
+import { Random } from './random';
+
+export interface DemoOptions {
+  readonly customers: number;
+  readonly seed: string;
+  /** Days of history up to and including `end`. */
+  readonly days: number;
+  /** Last day of data (YYYY-MM-DD). */
+  readonly end: string;
+  /** Multiplies daily activity probabilities (benchmarks use it to shape data volume); default 1. */
+  readonly activityFactor?: number;
+}
+
+export interface DemoSummary {
+  readonly customers: number;
+  readonly users: number;
+  readonly subscriptions: number;
+  readonly subscriptionSnapshots: number;
+  readonly licenseAssignments: number;
+  readonly activity: number;
+  readonly supportRequests: number;
+  readonly files: readonly string[];
+}
+
+type Profile = 'healthy' | 'low_adoption' | 'declining' | 'growing' | 'new' | 'howto_heavy';
+
+/** Demo list prices (USD per license per month) written as the partner's catalog overrides. */
+const DEMO_PRICES: Readonly<Record<string, number>> = {
+  O365_BUSINESS_ESSENTIALS: 6,
+  O365_BUSINESS_PREMIUM: 12.5,
+  SPB: 22,
+  STANDARDPACK: 10,
+  ENTERPRISEPACK: 23,
+  SPE_E3: 36,
+  SPE_E5: 57,
+  SPE_F1: 8,
+  EXCHANGEDESKLESS: 2,
+  POWER_BI_PRO: 14,
+  VISIOCLIENT: 15,
+  Microsoft_365_Copilot: 30,
+  MCOEV: 10,
+  DYN365_ENTERPRISE_SALES: 105,
+  DYN365_ENTERPRISE_CUSTOMER_SERVICE: 105,
+  D365_SALES_PRO: 65,
+  DYN365_BUSCENTRAL_ESSENTIAL: 80,
+};
+
+/** Chance that a person who holds a workload uses it at all, by profile. */
+const ADOPTION: Readonly<Record<'normal' | 'weak', Readonly<Record<WorkloadCode, number>>>> = {
+  normal: { EXO: 0.97, SPO: 0.72, TEAMS: 0.88, YAM: 0.14, SFB: 0.01, OFFICE: 0.82, D365: 0.9 },
+  weak: { EXO: 0.8, SPO: 0.3, TEAMS: 0.35, YAM: 0.03, SFB: 0.0, OFFICE: 0.5, D365: 0.55 },
+};
+
+/** Chance of activity on a working day for a person who uses the workload. */
+const FREQUENCY: Readonly<Record<WorkloadCode, number>> = {
+  EXO: 0.88,
+  SPO: 0.42,
+  TEAMS: 0.74,
+  YAM: 0.12,
+  SFB: 0.05,
+  OFFICE: 0.58,
+  D365: 0.7,
+};
+
+interface ProductRef {
+  readonly id: string;
+  readonly part: string;
+  readonly workloads: readonly WorkloadCode[];
+}
+
+interface Snapshot {
+  readonly asOf: number;
+  readonly quantity: number;
+  readonly status: string;
+  readonly reason: string;
+}
+
+interface Subscription {
+  readonly id: string;
+  readonly product: ProductRef;
+  readonly channel: 'own' | 'other_partner' | 'direct';
+  readonly trial: boolean;
+  readonly billing: 'monthly' | 'annual';
+  readonly start: number;
+  readonly snapshots: Snapshot[];
+}
+
+/** A license held over [from, to) (to = null: still held). */
+interface Hold {
+  readonly product: ProductRef;
+  readonly from: number;
+  readonly to: number | null;
+}
+
+/** A job position: a sequence of people holding the same licenses, one after another. */
+interface Seat {
+  readonly primary: ProductRef;
+  readonly start: number;
+  /** Extra licenses on this seat over time (add-ons, trials); the holder at that time gets them. */
+  readonly extras: { product: ProductRef; from: number; to: number | null }[];
+  /** Product switch (upgrade): from `day` the primary product is `to`. */
+  switchTo?: { readonly day: number; readonly product: ProductRef };
+}
+
+class CsvFile {
+  private buffer = '';
+  rows = 0;
+  private readonly stream: WriteStream;
+  constructor(
+    readonly file: string,
+    columns: readonly string[],
+  ) {
+    this.stream = createWriteStream(file);
+    this.buffer = `${columns.join(',')}\n`;
+  }
+  async write(cells: readonly (string | null)[]): Promise<void> {
+    this.buffer += `${cells.map(rawCsvCell).join(',')}\n`;
+    this.rows++;
+    if (this.buffer.length > 1 << 20) await this.flush();
+  }
+  /** Appends ready-made CSV lines (values known to need no quoting). */
+  async writeRaw(lines: string, count: number): Promise<void> {
+    this.buffer += lines;
+    this.rows += count;
+    if (this.buffer.length > 1 << 20) await this.flush();
+  }
+  private async flush(): Promise<void> {
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+}
+
+function productByPart(part: string): ProductRef {
+  const p = shippedCatalog().products.find((x) => x.partNumber === part);
+  if (p === undefined) throw new Error(`demo product ${part} missing from the catalog`);
+  return { id: p.productId, part, workloads: p.workloads };
+}
+
+const P = {
+  basic: productByPart('O365_BUSINESS_ESSENTIALS'),
+  standard: productByPart('O365_BUSINESS_PREMIUM'),
+  premium: productByPart('SPB'),
+  e1: productByPart('STANDARDPACK'),
+  e3: productByPart('ENTERPRISEPACK'),
+  m365e3: productByPart('SPE_E3'),
+  m365e5: productByPart('SPE_E5'),
+  f3: productByPart('SPE_F1'),
+  kiosk: productByPart('EXCHANGEDESKLESS'),
+  powerBi: productByPart('POWER_BI_PRO'),
+  visio: productByPart('VISIOCLIENT'),
+  copilot: productByPart('Microsoft_365_Copilot'),
+  teamsPhone: productByPart('MCOEV'),
+  d365Sales: productByPart('DYN365_ENTERPRISE_SALES'),
+  d365Service: productByPart('DYN365_ENTERPRISE_CUSTOMER_SERVICE'),
+  d365SalesPro: productByPart('D365_SALES_PRO'),
+  businessCentral: productByPart('DYN365_BUSCENTRAL_ESSENTIAL'),
+};
+
+function slug(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'L')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+function poisson(rng: Random, lambda: number): number {
+  if (lambda <= 0) return 0;
+  if (lambda > 30) return Math.max(0, Math.round(rng.normal(lambda, Math.sqrt(lambda))));
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = rng.next();
+  while (p > limit) {
+    k++;
+    p *= rng.next();
+  }
+  return k;
+}
+
+/** Seats from 1 to 5 000 with a long tail (log-normal around 25). */
+function drawSeats(rng: Random, index: number): number {
+  if (index === 0) return rng.int(3800, 5000);
+  if (index === 1) return rng.int(1, 3);
+  return Math.max(1, Math.min(5000, Math.round(Math.exp(rng.normal(Math.log(28), 1.35)))));
+}
+
+export async function writeDemoDataset(
+  outDir: string,
+  options: DemoOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<DemoSummary> {
+  mkdirSync(outDir, { recursive: true });
+  const end = dayOf(options.end);
+  const start = end - options.days + 1;
+  const factor = options.activityFactor ?? 1;
+  const dayTexts = new Map<number, string>();
+  const dayText = (d: number): string => {
+    let t = dayTexts.get(d);
+    if (t === undefined) {
+      t = formatDay(d);
+      dayTexts.set(d, t);
+    }
+    return t;
+  };
+  const files = {} as Record<CanonicalEntity, CsvFile>;
+  for (const entity of Object.keys(ENTITY_SPECS) as CanonicalEntity[]) {
+    files[entity] = new CsvFile(
+      path.join(outDir, `${entity}.csv`),
+      ENTITY_SPECS[entity].columns.map((c) => c.name),
+    );
+  }
+  const catalog = shippedCatalog().products;
+  for (const [part, price] of Object.entries(DEMO_PRICES)) {
+    const p = catalog.find((x) => x.partNumber === part);
+    if (p === undefined) continue;
+    await files.products.write([
+      p.productId,
+      p.name,
+      p.service,
+      p.workloads.join(';'),
+      p.partNumber,
+      p.reportNames.join(';'),
+      p.openWorkloads.join(';'),
+      p.offerIds.join(';'),
+      price.toFixed(2),
+      'USD',
+    ]);
+  }
+  // A product of the partner's own, not in Microsoft's catalog.
+  await files.products.write([
+    'partner-managed-backup',
+    'Managed Backup for Microsoft 365 (partner service)',
+    'OTHER',
+    '',
+    'MSP-BACKUP',
+    '',
+    '',
+    '',
+    '3.00',
+    'USD',
+  ]);
+
+  let users = 0;
+  let subscriptions = 0;
+  const usedNames = new Map<string, number>();
+  for (let ci = 0; ci < options.customers; ci++) {
+    const rng = new Random(`${options.seed}/customer/${ci}`);
+    const seats = drawSeats(rng, ci);
+    const country = rng.weighted<string>([
+      ['PL', 55],
+      ['DE', 12],
+      ['CZ', 8],
+      ['GB', 10],
+      ['US', 8],
+      ['NL', 7],
+    ]);
+    const baseName = COMPANY_NAMES[ci % COMPANY_NAMES.length] ?? 'Customer';
+    const seen = usedNames.get(baseName) ?? 0;
+    usedNames.set(baseName, seen + 1);
+    const name = `${baseName}${seen > 0 ? ` ${REGIONS[seen % REGIONS.length] ?? ''}`.replace(/ (\w)/, (m) => m.toUpperCase()) : ''} ${rng.pick(COMPANY_SUFFIXES[country] ?? ['Ltd'])}`;
+    const domain = `${slug(baseName)}${seen > 0 ? seen : ''}.${country === 'US' || country === 'GB' ? 'com' : country.toLowerCase()}`;
+    const customerId = rng.guid();
+    const segment = seats <= 300 ? 'SMB' : seats <= 2000 ? 'Mid-market' : 'Enterprise';
+    const profile: Profile = rng.weighted<Profile>([
+      ['healthy', 40],
+      ['low_adoption', 15],
+      ['declining', 11],
+      ['growing', 12],
+      ['new', 10],
+      ['howto_heavy', 12],
+    ]);
+    const groups = [rng.pick(REGIONS)];
+    if (seats > 500 || rng.chance(0.1)) groups.push('priority');
+    if (profile === 'new') groups.push('new-logo');
+    await files.customers.write([customerId, name, domain, country, segment, groups.join(';')]);
+
+    // When the customer bought: most long before the window, some during it, "new" ones lately.
+    const since =
+      profile === 'new'
+        ? end - rng.int(25, 85)
+        : rng.chance(0.82)
+          ? start - rng.int(30, 1200)
+          : start + rng.int(0, Math.max(1, options.days - 120));
+
+    // The SKU mix of the segment.
+    const frontlineShare = segment === 'SMB' ? (rng.chance(0.25) ? rng.next() * 0.3 : 0) : rng.chance(0.5) ? 0.15 + rng.next() * 0.25 : 0;
+    const frontline = Math.round(seats * frontlineShare);
+    const office = Math.max(1, seats - frontline);
+    let primary: ProductRef;
+    if (segment === 'SMB') primary = rng.weighted([[P.basic, 30], [P.standard, 40], [P.premium, 30]]);
+    else if (segment === 'Mid-market') primary = rng.weighted([[P.e3, 30], [P.m365e3, 45], [P.premium, 15], [P.e1, 10]]);
+    else primary = rng.weighted([[P.m365e3, 50], [P.m365e5, 30], [P.e3, 20]]);
+    const frontlineProduct = segment === 'SMB' ? P.kiosk : rng.weighted([[P.f3, 70], [P.kiosk, 30]]);
+    const addOns: { product: ProductRef; share: number; channel: Subscription['channel'] }[] = [];
+    const addOn = (product: ProductRef, chance: number, lo: number, hi: number) => {
+      if (rng.chance(chance)) addOns.push({ product, share: lo + rng.next() * (hi - lo), channel: 'own' });
+    };
+    if (segment === 'SMB') {
+      addOn(rng.chance(0.5) ? P.businessCentral : P.d365SalesPro, 0.14, 0.1, 0.35);
+      addOn(P.powerBi, 0.2, 0.05, 0.2);
+      addOn(P.copilot, 0.1, 0.1, 0.3);
+    } else {
+      addOn(rng.chance(0.6) ? P.d365Sales : P.d365Service, segment === 'Enterprise' ? 0.6 : 0.35, 0.04, 0.14);
+      addOn(P.powerBi, 0.45, 0.05, 0.2);
+      addOn(P.visio, 0.25, 0.02, 0.06);
+      addOn(P.teamsPhone, 0.2, 0.1, 0.4);
+      addOn(P.copilot, 0.3, 0.03, 0.1);
+    }
+    // Licenses bought elsewhere: another partner or Microsoft directly.
+    const firstAddOn = addOns[0];
+    if (firstAddOn !== undefined && rng.chance(0.25)) firstAddOn.channel = rng.chance(0.5) ? 'other_partner' : 'direct';
+
+    const deployment =
+      profile === 'low_adoption' ? 0.55 + rng.next() * 0.25 : profile === 'growing' ? 1 : 0.88 + rng.next() * 0.12;
+    const subs: Subscription[] = [];
+    const newSub = (product: ProductRef, qty: number, from: number, extra: Partial<Subscription> = {}): Subscription => {
+      const s: Subscription = {
+        id: rng.guid(),
+        product,
+        channel: 'own',
+        trial: false,
+        billing: segment === 'SMB' && rng.chance(0.4) ? 'monthly' : 'annual',
+        start: from,
+        snapshots: [{ asOf: from, quantity: qty, status: 'active', reason: '' }],
+        ...extra,
+      };
+      subs.push(s);
+      return s;
+    };
+    const seatsOf: Seat[] = [];
+    const addSeats = (product: ProductRef, count: number, from: number) => {
+      for (let i = 0; i < count; i++) {
+        // New customers deploy over their first weeks; others had their seats long ago.
+        const ramp = profile === 'new' || from > start ? Math.floor(rng.exponential(12)) : 0;
+        seatsOf.push({ primary: product, start: from + ramp, extras: [] });
+      }
+    };
+    const primarySub = newSub(primary, office, since);
+    addSeats(primary, Math.round(office * deployment), since);
+    if (frontline > 0) {
+      newSub(frontlineProduct, frontline, since + rng.int(0, 60));
+      addSeats(frontlineProduct, Math.round(frontline * Math.min(1, deployment + 0.05)), since);
+    }
+    const officeSeats = seatsOf.filter((s) => s.primary === primary);
+    for (const a of addOns) {
+      const qty = Math.max(1, Math.round(office * a.share));
+      const from = Math.min(Math.max(since, end - 10), since + rng.int(0, 400));
+      newSub(a.product, qty, from, { channel: a.channel });
+      const holders = Math.min(officeSeats.length, Math.round(qty * (profile === 'low_adoption' ? 0.7 : 0.95)));
+      for (let i = 0; i < holders; i++) officeSeats[i]?.extras.push({ product: a.product, from: from + rng.int(0, 20), to: null });
+    }
+    // Growing customers buy more seats now and then.
+    if (profile === 'growing') {
+      let qty = office;
+      for (let k = 0; k < 3; k++) {
+        const day = start + rng.int(30, options.days - 10);
+        if (day <= since) continue;
+        const more = Math.max(1, Math.round(qty * (0.05 + rng.next() * 0.1)));
+        qty += more;
+        primarySub.snapshots.push({ asOf: day, quantity: qty, status: 'active', reason: '' });
+        addSeats(primary, more, day);
+      }
+      primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+    }
+    // Life events.
+    if (rng.chance(profile === 'growing' ? 0.5 : 0.15) && officeSeats.length > 0) {
+      const product = primary === P.m365e5 ? P.copilot : rng.chance(0.5) ? P.copilot : P.m365e5;
+      const t0 = rng.chance(0.4) ? end - rng.int(3, 25) : start + rng.int(0, options.days - 60);
+      const qty = Math.min(25, Math.max(1, officeSeats.length));
+      const trial = newSub(product, qty, t0, { trial: true, billing: 'monthly' });
+      const converts = rng.chance(0.4);
+      const trialEnd = t0 + 30;
+      if (trialEnd <= end) {
+        trial.snapshots.push({ asOf: trialEnd, quantity: qty, status: 'expired', reason: '' });
+        if (trialEnd + 30 <= end) trial.snapshots.push({ asOf: trialEnd + 30, quantity: qty, status: 'deleted', reason: 'customer_cancellation' });
+        if (converts) newSub(product, qty, trialEnd);
+      }
+      const linger = converts ? null : trialEnd + rng.int(0, 20);
+      for (let i = 0; i < qty; i++) officeSeats[i]?.extras.push({ product, from: t0 + rng.int(0, 4), to: linger });
+    }
+    if (rng.chance(0.1) && addOns.length > 0) {
+      // A secondary product is cancelled: grace period, disabled, deprovisioned; licenses removed late.
+      const sub = subs.find((s) => s.product === addOns[addOns.length - 1]?.product);
+      if (sub !== undefined) {
+        const c = Math.max(sub.start + 40, end - rng.int(10, 150));
+        if (c < end) {
+          const q = sub.snapshots[sub.snapshots.length - 1]?.quantity ?? 1;
+          sub.snapshots.push({ asOf: c, quantity: q, status: 'expired', reason: '' });
+          if (c + 30 <= end) sub.snapshots.push({ asOf: c + 30, quantity: q, status: 'disabled', reason: '' });
+          if (c + 90 <= end) sub.snapshots.push({ asOf: c + 90, quantity: q, status: 'deleted', reason: 'customer_cancellation' });
+          for (const s of officeSeats) for (const x of s.extras) if (x.product === sub.product && x.to === null) x.to = c + 30 + rng.int(0, 15);
+        }
+      }
+    }
+    if (rng.chance(0.06)) {
+      const s0 = Math.max(since + 30, start + rng.int(0, options.days - 40));
+      const back = s0 + rng.int(7, 21);
+      primarySub.snapshots.push({ asOf: s0, quantity: primarySub.snapshots[0]?.quantity ?? office, status: 'suspended', reason: 'nonpayment' });
+      if (back <= end) primarySub.snapshots.push({ asOf: back, quantity: primarySub.snapshots[0]?.quantity ?? office, status: 'active', reason: '' });
+      primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+    }
+    if (primary === P.standard && rng.chance(0.3)) {
+      // Upgrade Business Standard → Business Premium: the old subscription is suspended as upgraded.
+      const u = Math.max(since + 60, start + rng.int(20, options.days - 20));
+      if (u < end) {
+        const q = primarySub.snapshots.filter((s) => s.asOf <= u).pop()?.quantity ?? office;
+        primarySub.snapshots.push({ asOf: u, quantity: q, status: 'suspended', reason: 'upgraded' });
+        primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+        newSub(P.premium, q, u);
+        for (const s of officeSeats) s.switchTo = { day: u, product: P.premium };
+      }
+    }
+    if (rng.chance(0.05) && segment !== 'SMB') {
+      // A second, small subscription of the primary product through another partner lapses into grace.
+      const s = newSub(primary, 5, start + rng.int(0, 100), { channel: 'other_partner' });
+      const g = end - rng.int(5, 20);
+      s.snapshots.push({ asOf: g, quantity: 5, status: 'expired', reason: '' });
+      addSeats(primary, 5, s.start);
+    }
+
+    // Subscriptions: snapshots at each change and at each renewal (term end moves on).
+    for (const s of subs) {
+      subscriptions++;
+      const term = s.billing === 'annual' ? 365 : 30;
+      const renewals: number[] = [];
+      for (let t = s.start + term; t <= end; t += term) if (t >= start) renewals.push(t);
+      const changeDays = new Set([...s.snapshots.map((x) => x.asOf), ...renewals]);
+      const days = [...changeDays].filter((d) => d <= end).sort((a, b) => a - b);
+      for (const d of days) {
+        const snap = s.snapshots.filter((x) => x.asOf <= d).pop();
+        if (snap === undefined) continue;
+        const termEnd = s.start + term * (Math.floor((d - s.start) / term) + 1);
+        await files.subscriptions.write([
+          formatDay(d),
+          s.id,
+          customerId,
+          s.product.id,
+          String(snap.quantity),
+          snap.status,
+          s.trial ? 'true' : 'false',
+          s.channel,
+          snap.reason,
+          s.billing,
+          formatDay(termEnd),
+          snap.status === 'active' && !s.trial ? 'true' : 'false',
+        ]);
+      }
+    }
+
+    // People in seats, their licenses and their activity.
+    const turnover = rng.chance(0.3) ? 0.25 : 0.12;
+    const weak = profile === 'low_adoption';
+    const dormantShare = weak ? 0.22 : profile === 'howto_heavy' ? 0.08 : 0.03;
+    let n = 0;
+    const supportUsers: number[] = [];
+    for (const seat of seatsOf) {
+      let from = seat.start;
+      while (from <= end) {
+        const tenure = Math.floor(rng.exponential(365 / turnover));
+        const leave = from + Math.max(20, tenure);
+        const to = leave <= end ? leave : null;
+        const next = to === null ? end + 1 : to + rng.int(3, 25);
+        if (to !== null && to < start - 28) {
+          from = next;
+          continue;
+        }
+        n++;
+        users++;
+        const first = rng.pick(FIRST_NAMES);
+        const last = rng.pick(LAST_NAMES);
+        const upn = `${slug(first)}.${slug(last)}${n}@${domain}`;
+        await files.users.write([customerId, upn, upn, `${first} ${last}`, to === null ? null : formatDay(to)]);
+        // Licenses held by this person.
+        const holds: Hold[] = [];
+        const until = (d: number | null) => (to === null ? d : d === null ? to : Math.min(d, to));
+        if (seat.switchTo !== undefined && seat.switchTo.day > from && (to === null || seat.switchTo.day < to)) {
+          holds.push({ product: seat.primary, from, to: seat.switchTo.day });
+          holds.push({ product: seat.switchTo.product, from: seat.switchTo.day, to });
+        } else {
+          const p = seat.switchTo !== undefined && seat.switchTo.day <= from ? seat.switchTo.product : seat.primary;
+          holds.push({ product: p, from, to });
+        }
+        for (const x of seat.extras) {
+          const f = Math.max(x.from, from);
+          const t = until(x.to);
+          if (t === null || t > f) holds.push({ product: x.product, from: f, to: t });
+        }
+        for (const h of holds) {
+          if (h.from > end) continue;
+          // A removal planned after the last day is not known yet: the license is still held.
+          const removed = h.to === null || h.to > end ? null : formatDay(h.to);
+          await files.license_assignments.write([customerId, upn, h.product.id, formatDay(h.from), removed]);
+        }
+        const activeFrom = Math.max(start, from);
+        const activeTo = Math.min(end, to === null ? end : to - 1);
+        if (activeFrom > activeTo) {
+          from = next;
+          continue;
+        }
+        supportUsers.push(activeFrom, activeTo);
+        if (rng.chance(dormantShare)) {
+          from = next;
+          continue;
+        }
+        const engagement = rng.weighted<number>([
+          [0.35, 15],
+          [0.85, 60],
+          [1.1, 25],
+        ]);
+        // Declining customers: a good share of people stop using the service in the last weeks.
+        const quit = profile === 'declining' && rng.chance(0.45) ? end - rng.int(20, 75) : null;
+        const workloads = new Set<WorkloadCode>();
+        for (const h of holds) for (const w of h.product.workloads) workloads.add(w);
+        // Unlicensed Yammer/Viva Engage: frontline people on Exchange-only plans use it anyway.
+        const unlicensedYam = !workloads.has('YAM') && rng.chance(0.12);
+        if (unlicensedYam) workloads.add('YAM');
+        for (const w of workloads) {
+          const adopt = ADOPTION[weak ? 'weak' : 'normal'][w];
+          if (!(w === 'YAM' && unlicensedYam) && !rng.chance(adopt)) continue;
+          const p = Math.min(0.97, FREQUENCY[w] * engagement * factor);
+          const rampDays = profile === 'new' || from > start ? rng.exponential(14) : 0;
+          const ranges =
+            w === 'YAM' && unlicensedYam
+              ? [{ from, to }]
+              : holds.filter((h) => h.product.workloads.includes(w)).map((h) => ({ from: h.from, to: h.to }));
+          let line = '';
+          let lines = 0;
+          for (const r of ranges) {
+            const lo = Math.max(activeFrom, r.from);
+            const hi = Math.min(activeTo, r.to === null ? end : r.to - 1, quit ?? end);
+            for (let d = lo; d <= hi; d++) {
+              const wd = weekdayOf(d);
+              const weekend = wd >= 5;
+              if (w === 'D365' && weekend) continue;
+              const since = d - from;
+              const ramp = rampDays > 0 ? 1 - Math.exp(-since / rampDays) : 1;
+              if (rng.next() < p * ramp * (weekend ? 0.1 : 1)) {
+                line += `${customerId},${upn},${w},${dayText(d)}\n`;
+                lines++;
+              }
+            }
+          }
+          if (lines > 0) await files.activity.writeRaw(line, lines);
+        }
+        from = next;
+      }
+    }
+
+    // Support requests: how-to heavy where adoption is new or weak.
+    const howtoRate = profile === 'howto_heavy' ? 0.0065 : profile === 'new' || weak ? 0.0022 : 0.0006;
+    const problemRate = 0.0007;
+    let req = 0;
+    const workloadsOfPrimary = primary.workloads;
+    const active = (d: number) => {
+      let k = 0;
+      for (let i = 0; i < supportUsers.length; i += 2) if ((supportUsers[i] ?? 0) <= d && d <= (supportUsers[i + 1] ?? 0)) k++;
+      return k;
+    };
+    for (let d = start; d <= end; d += 7) {
+      const population = active(d);
+      if (population === 0) continue;
+      for (const [category, rate] of [
+        ['how_to', howtoRate],
+        ['problem', problemRate],
+        ['other', 0.0002],
+      ] as const) {
+        const count = poisson(rng, population * rate * 7);
+        for (let k = 0; k < count; k++) {
+          const day = Math.min(end, d + rng.int(0, 6));
+          if (weekdayOf(day) >= 5 && rng.chance(0.7)) continue;
+          req++;
+          const specific = rng.chance(0.7);
+          await files.support_requests.write([
+            customerId,
+            `SR-${customerId.slice(0, 4).toUpperCase()}-${String(req).padStart(5, '0')}`,
+            formatDay(day),
+            category,
+            specific ? primary.id : null,
+            specific ? rng.pick(workloadsOfPrimary) : null,
+          ]);
+        }
+      }
+    }
+    onProgress?.(ci + 1, options.customers);
+  }
+  for (const f of Object.values(files)) await f.close();
+  return {
+    customers: files.customers.rows,
+    users,
+    subscriptions,
+    subscriptionSnapshots: files.subscriptions.rows,
+    licenseAssignments: files.license_assignments.rows,
+    activity: files.activity.rows,
+    supportRequests: files.support_requests.rows,
+    files: Object.values(files).map((f) => f.file),
+  };
+}
