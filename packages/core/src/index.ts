@@ -9,3 +9,6 @@ export { type DetectedFile, detectFile, entityFromFileName, entityFromHeader, FO
 export { openStore } from './store/open-store';
 export type { Store } from './store/store';
 export * from './use-cases/import-files';
+export type { DemoOptions, DemoSummary } from './demo/generate-demo';
+export * from './use-cases/generate-demo';
+export * from './use-cases/get-status';

@@ -79,6 +79,8 @@ export interface StageColumns {
 }
 
 export interface ImportSession {
+  /** Deletes everything stored for the partner (in this transaction), for full reloads. */
+  purgePartner(): Promise<void>;
   /** Bulk-loads a CSV file; `columns[i]` names the i-th column of the file. Throws on structural faults. */
   stageCsv(path: string, columns: readonly string[]): Promise<Staged>;
   /** Loads records produced in JavaScript (NDJSON and JSON formats) with their lines. */
@@ -125,5 +127,7 @@ export interface Store {
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
   partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
   audit(entry: AuditEntry): Promise<void>;
+  /** Percentage done of the statement running now, or -1 (for progress bars). */
+  progress(): number;
   close(): Promise<void>;
 }

@@ -47,6 +47,8 @@ export interface ImportRequest {
   /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
   readonly channel: Channel;
   readonly partial: boolean;
+  /** Replace everything stored for the partner by what these files hold (a full reload). */
+  readonly replace?: boolean;
   /** Where rejected rows go in partial mode. */
   readonly rejectsPath: string;
   readonly maxProblemsPerFile: number;
@@ -165,6 +167,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   const session = await store.beginImport(req.partnerId);
   let changed = false;
   try {
+    if (req.replace === true) await session.purgePartner();
     const refreshCatalog = async () => {
       const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
       await session.useCatalog(catalog);
@@ -232,6 +235,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
     details: {
       importId,
       mode: report.mode,
+      replace: req.replace === true,
       files: sorted.map((f) => f.file),
       rowsRead: sorted.reduce((n, f) => n + f.rows, 0),
       rowsRejected: sorted.reduce((n, f) => n + f.rejected, 0),
@@ -330,17 +334,14 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
   };
   const rows = v.problems.map((p) => describeRowProblem(p, s.spec, file, columnOf, { lineOf }));
   if (ctx.req.partial) {
-    const early = [...s.early, ...structural];
-    if (early.length > 0) ctx.rejects.write({ problems: early, records: new Map(), recOfLine: new Map(), columns: [] });
-    if (v.problems.length > 0) {
-      const records = await ctx.session.readRecords(s.stage, [...new Set(v.problems.map((p) => p.rec))]);
-      const recOfLine = new Map<number, number>();
-      for (const p of v.problems) {
-        const line = p.line ?? lineOf(p.rec);
-        if (line !== undefined) recOfLine.set(line, p.rec);
-      }
-      ctx.rejects.write({ problems: rows, records, recOfLine, columns: s.stageColumns.filter((c) => !c.startsWith('_')) });
+    const records = v.problems.length > 0 ? await ctx.session.readRecords(s.stage, [...new Set(v.problems.map((p) => p.rec))]) : new Map();
+    const recOfLine = new Map<number, number>();
+    for (const p of v.problems) {
+      const line = p.line ?? lineOf(p.rec);
+      if (line !== undefined) recOfLine.set(line, p.rec);
     }
+    const all = [...s.early, ...structural, ...rows].sort(byLine);
+    if (all.length > 0) ctx.rejects.write({ problems: all, records, recOfLine, columns: s.stageColumns.filter((c) => !c.startsWith('_')) });
   }
   const problems = [...s.early, ...structural, ...rows].sort(byLine).slice(0, ctx.req.maxProblemsPerFile);
   return {

@@ -121,6 +121,10 @@ export class DuckDbStore implements Store {
       VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
   }
 
+  progress(): number {
+    return this.db.progress();
+  }
+
   async close(): Promise<void> {
     if (this.session !== null) await this.session.rollback();
     this.db.close();

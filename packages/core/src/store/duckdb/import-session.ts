@@ -38,6 +38,19 @@ function csvColumns(count: number) {
   return raw(`columns = {${Array.from({ length: count }, (_, i) => `'f${i}': 'VARCHAR'`).join(', ')}}`);
 }
 
+/** Tables of partner data (the audit log is kept: it records the purge too). */
+const PARTNER_TABLES = [
+  'activity',
+  'license_assignments',
+  'subscription_snapshots',
+  'support_requests',
+  'users',
+  'customers',
+  'products',
+  'source_coverage',
+  'customer_flags',
+] as const;
+
 export class DuckDbImportSession implements ImportSession {
   private nextStage = 1;
   private readonly stages = new Map<number, { readonly ref: StageRef; readonly columns: readonly string[] }>();
@@ -55,6 +68,12 @@ export class DuckDbImportSession implements ImportSession {
     await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
     await db.exec('CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])');
     return new DuckDbImportSession(db, partnerId, onFinish);
+  }
+
+  async purgePartner(): Promise<void> {
+    for (const table of PARTNER_TABLES) {
+      await this.db.run(sql`DELETE FROM ${ident(table)} WHERE partner_id = ${this.partnerId}`);
+    }
   }
 
   async stageCsv(path: string, columns: readonly string[]): Promise<Staged> {

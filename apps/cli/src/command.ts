@@ -1,0 +1,104 @@
+/**
+ * A small command framework over node:util parseArgs: every command declares its options once,
+ * which gives parsing, validation of the option names and the `--help` text.
+ */
+import { parseArgs } from 'node:util';
+import { AppError, type Config, loadConfig } from '@license-insights/core';
+import type { Terminal } from './output';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly value?: string;
+  readonly description: string;
+  readonly multiple?: boolean;
+}
+
+export interface CommandContext {
+  readonly term: Terminal;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Configuration with the global flags applied; built on first use (so --help never needs it). */
+  config(): Config;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly description?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly examples?: readonly string[];
+  run(ctx: CommandContext, values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>;
+}
+
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  data: { type: 'string', value: 'dir', description: 'store directory (default ./data, env LI_DATA_DIR)' },
+  partner: { type: 'string', value: 'id', description: 'partner id the data belongs to (default "default", env LI_PARTNER)' },
+  config: { type: 'string', value: 'file', description: 'configuration file (default ./insights.config.json if present)' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
+  const entries = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` <${o.value}>` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...entries.map(([f]) => f.length));
+  return entries.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`);
+}
+
+export function commandHelp(c: Command): string {
+  const lines = [`insights ${c.name} — ${c.summary}`, '', `Usage: ${c.usage}`];
+  if (c.description) lines.push('', c.description);
+  if (Object.keys(c.options).length > 0) lines.push('', 'Options:', ...optionLines(c.options));
+  lines.push('', 'Global options:', ...optionLines(GLOBAL_OPTIONS));
+  if (c.examples && c.examples.length > 0) lines.push('', 'Examples:', ...c.examples.map((e) => `  ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export interface ParsedCommandLine {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseCommandLine(c: Command, args: readonly string[]): ParsedCommandLine {
+  const options = { ...GLOBAL_OPTIONS, ...c.options };
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [
+          name,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as ParsedCommandLine['values'], positionals };
+  } catch (e) {
+    throw new AppError('usage.invalid_argument', `${e instanceof Error ? e.message : String(e)}; see insights ${c.name} --help`);
+  }
+}
+
+export function configFrom(ctx: { env: CommandContext['env']; cwd: string }, values: ParsedCommandLine['values']): Config {
+  const flags: Record<string, string> = {};
+  if (typeof values.data === 'string') flags.dataDir = values.data;
+  if (typeof values.partner === 'string') flags.partnerId = values.partner;
+  return loadConfig({
+    cwd: ctx.cwd,
+    env: ctx.env,
+    flags: { ...flags, ...(typeof values.config === 'string' ? { configFile: values.config } : {}) },
+  });
+}
+
+/** A whole number option, or a usage error naming the option. */
+export function intOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < min || n > max) {
+    throw new AppError('usage.invalid_argument', `--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}

@@ -1,0 +1,43 @@
+/**
+ * Exit codes of the `insights` command (documented in README and `insights --help`), and the one
+ * table that maps core error codes to them.
+ */
+import type { ErrorCode } from '@license-insights/core';
+
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  invalidInput: 3,
+  partial: 4,
+  store: 5,
+  config: 6,
+} as const;
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0  success
+  1  internal error (a bug: please report it)
+  2  wrong command-line usage
+  3  invalid input: the import was rejected and nothing was stored
+  4  partial import: valid rows stored, rejected rows written to the rejects file
+  5  store unavailable (locked by another process, unreadable, newer schema)
+  6  invalid configuration`;
+
+export function exitCodeOf(code: ErrorCode): number {
+  switch (code) {
+    case 'usage.invalid_argument':
+    case 'not_found':
+      return EXIT.usage;
+    case 'config.invalid':
+      return EXIT.config;
+    case 'ingest.invalid_input':
+    case 'ingest.unreadable':
+      return EXIT.invalidInput;
+    case 'store.unavailable':
+    case 'store.locked':
+    case 'store.migration_failed':
+      return EXIT.store;
+    case 'internal':
+      return EXIT.internal;
+  }
+}

@@ -1,0 +1,14 @@
+/** Use-case: what is stored — partners, customers, coverage per source, data-trust warnings. */
+import type { StoreStatus } from '@license-insights/contracts';
+import { shippedCatalog } from '../catalog/catalog';
+import type { Store } from '../store/store';
+
+export async function getStatus(store: Store, partnerId?: string): Promise<StoreStatus & { catalogVersion: string }> {
+  const status = await store.status(partnerId);
+  const catalog = shippedCatalog();
+  return {
+    ...status,
+    catalogVersion: catalog.version,
+    partners: status.partners.map((p) => ({ ...p, products: { ...p.products, catalog: catalog.products.length } })),
+  };
+}
