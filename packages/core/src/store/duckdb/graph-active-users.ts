@@ -3,8 +3,9 @@
  * - users (user id = lower-cased UPN) and their deletion,
  * - one activity fact per non-empty last-activity date (OneDrive counted as SPO),
  * - license assignment intervals: a product listed for a user opens an interval seeded with the
- *   earliest license assign date of the product's workloads (else the report date); a product no
- *   longer listed closes the user's open interval on the report date,
+ *   earliest license assign date of the product's workloads (the report date when the product has
+ *   no workload in the report, or is unknown); a product no longer listed closes the user's open
+ *   interval on the report date,
  * - the customer's concealed-names flag (32-hex-character UPNs).
  * Users and activity go through the canonical merges, so a report merges exactly like the
  * equivalent canonical files. A report older than one already imported for the customer adds its
@@ -99,13 +100,11 @@ export async function mergeGraphActiveUsersStage(
   // Products named in the report, resolved by their report names; unknown names kept and flagged.
   const assignDates = (workloadOf: (w: string) => SqlFragment) =>
     GRAPH_ASSIGN_COLUMNS.map((c) => sql`CASE WHEN ${workloadOf(c.workload)} THEN g.${ident(c.name)} END`);
-  const anyAssign = join(GRAPH_ASSIGN_COLUMNS.map((c) => sql`g.${ident(c.name)}`));
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS
     SELECT g.user_id, g.refresh, g.name AS report_name, coalesce(r.product_id, g.name) AS product_id,
            r.product_id IS NOT NULL AS known,
            least(g.refresh, coalesce(
              list_min(list_filter([${join(assignDates((w) => sql`list_contains(coalesce(r.workloads, []), ${w})`))}], x -> x IS NOT NULL)),
-             least(${anyAssign}),
              g.refresh)) AS seed
     FROM (SELECT *, unnest(products) AS name FROM g_ok) g
     LEFT JOIN cat_reports r ON r.name = g.name`);
