@@ -74,3 +74,4 @@ export async function dumpAll(store: Store, partnerId = TEST_PARTNER): Promise<R
   }
   return out;
 }
+export * from './canonical-writer';
