@@ -2,4 +2,9 @@
 import { runCli } from './main';
 import { processTerminal } from './output';
 
-process.exitCode = await runCli(process.argv.slice(2), processTerminal(process.env), process.env, process.cwd());
+process.exitCode = await runCli(
+  process.argv.slice(2),
+  processTerminal(process.env),
+  process.env,
+  process.cwd(),
+);

@@ -29,13 +29,25 @@ export interface Command {
   readonly description?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly examples?: readonly string[];
-  run(ctx: CommandContext, values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>;
+  run(
+    ctx: CommandContext,
+    values: Record<string, string | boolean | string[] | undefined>,
+    positionals: string[],
+  ): Promise<number>;
 }
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   data: { type: 'string', value: 'dir', description: 'store directory (default ./data, env LI_DATA_DIR)' },
-  partner: { type: 'string', value: 'id', description: 'partner id the data belongs to (default "default", env LI_PARTNER)' },
-  config: { type: 'string', value: 'file', description: 'configuration file (default ./insights.config.json if present)' },
+  partner: {
+    type: 'string',
+    value: 'id',
+    description: 'partner id the data belongs to (default "default", env LI_PARTNER)',
+  },
+  config: {
+    type: 'string',
+    value: 'file',
+    description: 'configuration file (default ./insights.config.json if present)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
@@ -78,11 +90,17 @@ export function parseCommandLine(c: Command, args: readonly string[]): ParsedCom
     });
     return { values: values as ParsedCommandLine['values'], positionals };
   } catch (e) {
-    throw new AppError('usage.invalid_argument', `${e instanceof Error ? e.message : String(e)}; see insights ${c.name} --help`);
+    throw new AppError(
+      'usage.invalid_argument',
+      `${e instanceof Error ? e.message : String(e)}; see insights ${c.name} --help`,
+    );
   }
 }
 
-export function configFrom(ctx: { env: CommandContext['env']; cwd: string }, values: ParsedCommandLine['values']): Config {
+export function configFrom(
+  ctx: { env: CommandContext['env']; cwd: string },
+  values: ParsedCommandLine['values'],
+): Config {
   const flags: Record<string, string> = {};
   if (typeof values.data === 'string') flags.dataDir = values.data;
   if (typeof values.partner === 'string') flags.partnerId = values.partner;
@@ -98,7 +116,10 @@ export function intOption(value: unknown, name: string, fallback: number, min: n
   if (value === undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value) || n < min || n > max) {
-    throw new AppError('usage.invalid_argument', `--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    throw new AppError(
+      'usage.invalid_argument',
+      `--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
   }
   return n;
 }

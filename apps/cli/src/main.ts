@@ -15,7 +15,9 @@ import { paint, type Terminal } from './output';
 const COMMANDS: readonly Command[] = [importCommand, demoCommand, statusCommand];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -53,7 +55,10 @@ export async function runCli(
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (command === undefined) {
-      throw new AppError('usage.invalid_argument', `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+      throw new AppError(
+        'usage.invalid_argument',
+        `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
+      );
     }
     const { values, positionals } = parseCommandLine(command, rest);
     if (values.help === true) {
@@ -77,7 +82,9 @@ export async function runCli(
       for (const p of e.problems) term.err(`  ${formatProblem(p)}\n`);
       return exitCodeOf(e.code);
     }
-    term.err(`${paint(term, 'red', 'internal error')}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    term.err(
+      `${paint(term, 'red', 'internal error')}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -22,7 +22,14 @@ export function processTerminal(env: Readonly<Record<string, string | undefined>
   };
 }
 
-const CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+const CODES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
 export type Style = keyof typeof CODES;
 
 export function paint(term: Terminal, style: Style, text: string): string {
@@ -41,8 +48,14 @@ export interface Column {
 }
 
 /** A plain aligned table for terminals. */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], term: Terminal): string {
-  const widths = columns.map((c, i) => Math.max(visibleLength(c.title), ...rows.map((r) => visibleLength(r[i] ?? ''))));
+export function renderTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  term: Terminal,
+): string {
+  const widths = columns.map((c, i) =>
+    Math.max(visibleLength(c.title), ...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const cell = (text: string, i: number) => {
     const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)));
     return columns[i]?.align === 'right' ? pad + text : text + pad;

@@ -40,7 +40,12 @@ export type ColumnType =
   /** One of `values` (any letter case on input; stored as written here). */
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   /** `;`-separated list (a JSON array in NDJSON); items trimmed, empty items dropped; may be empty. */
-  | { readonly kind: 'list'; readonly item: { readonly kind: 'text' } | { readonly kind: 'enum'; readonly values: readonly string[] } };
+  | {
+      readonly kind: 'list';
+      readonly item:
+        | { readonly kind: 'text' }
+        | { readonly kind: 'enum'; readonly values: readonly string[] };
+    };
 
 export interface ColumnSpec {
   readonly name: string;
@@ -72,7 +77,8 @@ function col(name: string, type: ColumnType, required: boolean, description: str
 export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
   products: {
     entity: 'products',
-    description: 'Extends or overrides the shipped SKU catalog (a row with a catalog product_id replaces that product).',
+    description:
+      'Extends or overrides the shipped SKU catalog (a row with a catalog product_id replaces that product).',
     key: ['product_id'],
     columns: [
       col('product_id', id, true, 'Microsoft skuId GUID for Microsoft SKUs, or any id of your own.'),
@@ -80,8 +86,13 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
       col('service', enumOf(SERVICE_CODES), true, 'Service the product belongs to.'),
       col('workloads', workloadList, true, 'Workloads the product includes (may be empty).'),
       col('part_number', text, false, 'Microsoft part number (skuPartNumber), e.g. ENTERPRISEPACK.'),
-      col('report_names', textList, false, 'Upper-case names used in Graph reports\' Assigned Products.'),
-      col('open_workloads', workloadList, false, 'Workloads usable without this license (Yammer): a subset of workloads.'),
+      col('report_names', textList, false, "Upper-case names used in Graph reports' Assigned Products."),
+      col(
+        'open_workloads',
+        workloadList,
+        false,
+        'Workloads usable without this license (Yammer): a subset of workloads.',
+      ),
       col('offer_ids', textList, false, 'Partner Center offer ids that sell this product.'),
       col('list_price', { kind: 'decimal' }, false, 'Price of one license per month.'),
       col('currency', text, false, 'ISO 4217 currency of list_price, e.g. USD.'),
@@ -89,7 +100,7 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
   },
   customers: {
     entity: 'customers',
-    description: 'The partner\'s customer organisations (tenants).',
+    description: "The partner's customer organisations (tenants).",
     key: ['customer_id'],
     columns: [
       col('customer_id', id, true, 'Your id for the customer; Microsoft tenant id (GUID) recommended.'),
@@ -126,7 +137,7 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
   },
   subscriptions: {
     entity: 'subscriptions',
-    description: 'Dated snapshots: a row is the subscription\'s state from as_of until its next row.',
+    description: "Dated snapshots: a row is the subscription's state from as_of until its next row.",
     key: ['customer_id', 'subscription_id', 'as_of'],
     columns: [
       col('as_of', date, true, 'First day this state holds.'),
@@ -134,7 +145,12 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
       col('customer_id', id, true, 'A customer_id of customers.'),
       col('product_id', id, true, 'Product id (skuId), or a part number of the catalog.'),
       col('quantity', { kind: 'int', min: 0, max: 10_000_000 }, true, 'Number of licenses.'),
-      col('status', enumOf(SUBSCRIPTION_STATUSES), true, 'State; only active, non-trial subscriptions are entitlements.'),
+      col(
+        'status',
+        enumOf(SUBSCRIPTION_STATUSES),
+        true,
+        'State; only active, non-trial subscriptions are entitlements.',
+      ),
       col('is_trial', bool, true, 'Trial subscription.'),
       col('channel', enumOf(CHANNELS), true, 'Who sold it: own (you), other_partner, direct (Microsoft).'),
       col('suspension_reason', enumOf(SUSPENSION_REASONS), false, 'Why it is suspended.'),

@@ -30,11 +30,24 @@ export const SERVICE_NAMES: Readonly<Record<ServiceCode, string>> = {
 };
 
 /** Subscription states (SPEC §2). `expired` is the grace period; `deleted` is cancelled/deprovisioned. */
-export const SUBSCRIPTION_STATUSES = ['active', 'pending', 'suspended', 'expired', 'disabled', 'deleted'] as const;
+export const SUBSCRIPTION_STATUSES = [
+  'active',
+  'pending',
+  'suspended',
+  'expired',
+  'disabled',
+  'deleted',
+] as const;
 export const subscriptionStatusSchema = z.enum(SUBSCRIPTION_STATUSES);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
-export const SUSPENSION_REASONS = ['fraud', 'nonpayment', 'upgraded', 'customer_cancellation', 'other'] as const;
+export const SUSPENSION_REASONS = [
+  'fraud',
+  'nonpayment',
+  'upgraded',
+  'customer_cancellation',
+  'other',
+] as const;
 export const suspensionReasonSchema = z.enum(SUSPENSION_REASONS);
 export type SuspensionReason = z.infer<typeof suspensionReasonSchema>;
 
@@ -51,7 +64,12 @@ export const supportCategorySchema = z.enum(SUPPORT_CATEGORIES);
 export type SupportCategory = z.infer<typeof supportCategorySchema>;
 
 /** Where a stored fact came from; data-trust signals are reported per source. */
-export const DATA_SOURCES = ['canonical', 'graph_active_users', 'graph_subscribed_skus', 'partner_center'] as const;
+export const DATA_SOURCES = [
+  'canonical',
+  'graph_active_users',
+  'graph_subscribed_skus',
+  'partner_center',
+] as const;
 export const dataSourceSchema = z.enum(DATA_SOURCES);
 export type DataSource = z.infer<typeof dataSourceSchema>;
 

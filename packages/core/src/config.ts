@@ -16,7 +16,10 @@ export const configSchema = z
       .string()
       .min(1)
       .max(128)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+        'letters, digits, ".", "_" or "-", starting with a letter or digit',
+      ),
     /** Who is acting, recorded in the audit log. */
     actor: z.string().min(1).max(200),
     /** Problems listed per file before the rest are only counted. */

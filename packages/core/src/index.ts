@@ -2,13 +2,20 @@
 export * from './catalog/catalog';
 export * from './config';
 export * from './dates';
+export type { DemoOptions, DemoSummary } from './demo/generate-demo';
 export * from './errors';
 export * from './export/csv-writer';
 export { type CsvScanResult, scanCsv } from './ingest/csv-scan';
-export { type DetectedFile, detectFile, entityFromFileName, entityFromHeader, FORMATS, type FormatName } from './ingest/detect';
+export {
+  type DetectedFile,
+  detectFile,
+  entityFromFileName,
+  entityFromHeader,
+  FORMATS,
+  type FormatName,
+} from './ingest/detect';
 export { openStore } from './store/open-store';
 export type { Store } from './store/store';
-export * from './use-cases/import-files';
-export type { DemoOptions, DemoSummary } from './demo/generate-demo';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-status';
+export * from './use-cases/import-files';

@@ -91,7 +91,9 @@ describe('scanCsv', () => {
   });
 
   it('reports invalid UTF-8 (Windows-1250 bytes) with line and column', async () => {
-    const r = await scan(Buffer.concat([Buffer.from('a,b\n1,ok\n2,'), Buffer.from([0xb3, 0xf3, 0x64, 0xbc]), Buffer.from('\n')]));
+    const r = await scan(
+      Buffer.concat([Buffer.from('a,b\n1,ok\n2,'), Buffer.from([0xb3, 0xf3, 0x64, 0xbc]), Buffer.from('\n')]),
+    );
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ code: 'ingest.encoding', line: 3, column: 2 });
     expect(r.badRecords).toBe(1);

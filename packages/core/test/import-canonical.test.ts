@@ -8,8 +8,10 @@ import { dumpAll, type TempStore, tempStore } from '../src/testing';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
-const CUSTOMERS = 'customer_id,name,domain,country,segment,groups\nc1,Contoso,contoso.com,PL,SMB,west;priority\nc2,"Fabrikam, Inc.",,DE,,\n';
-const USERS = 'customer_id,user_id,upn,display_name,deleted_on\nc1,u1,u1@contoso.com,Ann,\nc1,u2,u2@contoso.com,Bob,2026-03-10\nc2,u1,,,\n';
+const CUSTOMERS =
+  'customer_id,name,domain,country,segment,groups\nc1,Contoso,contoso.com,PL,SMB,west;priority\nc2,"Fabrikam, Inc.",,DE,,\n';
+const USERS =
+  'customer_id,user_id,upn,display_name,deleted_on\nc1,u1,u1@contoso.com,Ann,\nc1,u2,u2@contoso.com,Bob,2026-03-10\nc2,u1,,,\n';
 
 let t: TempStore;
 beforeEach(async () => {
@@ -26,14 +28,27 @@ function base() {
 describe('canonical import', () => {
   it('stores a valid dataset and reports per-file counts', async () => {
     base();
-    t.files.file('ds/license_assignments.csv', `customer_id,user_id,product_id,assigned_on,unassigned_on\nc1,u1,ENTERPRISEPACK,2026-01-01,\nc1,u2,${E3},2026-01-01,2026-03-10\n`);
-    t.files.file('ds/activity.csv', 'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,EXO,2026-03-05\nc1,u1,spo,2026-03-31\n');
+    t.files.file(
+      'ds/license_assignments.csv',
+      `customer_id,user_id,product_id,assigned_on,unassigned_on\nc1,u1,ENTERPRISEPACK,2026-01-01,\nc1,u2,${E3},2026-01-01,2026-03-10\n`,
+    );
+    t.files.file(
+      'ds/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,EXO,2026-03-05\nc1,u1,spo,2026-03-31\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
     expect(r.outcome).toBe('committed');
     expect(r.errorCount).toBe(0);
     const dump = await dumpAll(t.store);
     expect(dump.customers).toEqual([
-      { customer_id: 'c1', name: 'Contoso', domain: 'contoso.com', country: 'PL', segment: 'SMB', groups: 'west;priority' },
+      {
+        customer_id: 'c1',
+        name: 'Contoso',
+        domain: 'contoso.com',
+        country: 'PL',
+        segment: 'SMB',
+        groups: 'west;priority',
+      },
       { customer_id: 'c2', name: 'Fabrikam, Inc.', domain: '', country: 'DE', segment: '', groups: '' },
     ]);
     // Part numbers resolve to the skuId; workload codes are case-insensitive; duplicate facts merge.
@@ -91,7 +106,10 @@ describe('canonical import', () => {
 
   it('finds the line of a record after quoted newlines', async () => {
     base();
-    t.files.file('ds/activity.csv', 'customer_id,user_id,workload,date\nc1,u1,"EX\nO",2026-03-01\n"c1",u1,EXO,2026-13-01\n');
+    t.files.file(
+      'ds/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,"EX\nO",2026-03-01\n"c1",u1,EXO,2026-13-01\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
     const f = r.files.find((x) => x.entity === 'activity');
     expect(f?.errors.map((p) => [p.line, p.column, p.value])).toEqual([
@@ -102,7 +120,10 @@ describe('canonical import', () => {
 
   it('accepts a leap day and refuses 29 February in other years', async () => {
     base();
-    t.files.file('ds/activity.csv', 'customer_id,user_id,workload,date\nc1,u1,EXO,2024-02-29\nc1,u1,EXO,2026-02-29\n');
+    t.files.file(
+      'ds/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2024-02-29\nc1,u1,EXO,2026-02-29\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
     const f = r.files.find((x) => x.entity === 'activity');
     expect(f?.errors.map((p) => [p.line, p.value])).toEqual([[3, '2026-02-29']]);
@@ -134,7 +155,11 @@ describe('canonical import', () => {
   it('reports a file in a legacy encoding with its line', async () => {
     t.files.file(
       'ds/customers.csv',
-      Buffer.concat([Buffer.from('customer_id,name\nc1,Contoso\nc2,'), Buffer.from([0xa3, 0xf3, 0x64, 0xbc]), Buffer.from(' Sp. z o.o.\n')]),
+      Buffer.concat([
+        Buffer.from('customer_id,name\nc1,Contoso\nc2,'),
+        Buffer.from([0xa3, 0xf3, 0x64, 0xbc]),
+        Buffer.from(' Sp. z o.o.\n'),
+      ]),
     );
     const r = await t.import([`${t.files.dir}/ds`]);
     expect(r.outcome).toBe('rejected');
@@ -143,24 +168,41 @@ describe('canonical import', () => {
 
   it('in partial mode stores the valid rows and writes each rejected one with its reasons', async () => {
     base();
-    t.files.file('ds/activity.csv', 'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,EXOO,2026-03-06\nc1,u7,EXO,2026-03-07\nc1,u2,TEAMS,2026-03-08,x\n');
+    t.files.file(
+      'ds/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,EXOO,2026-03-06\nc1,u7,EXO,2026-03-07\nc1,u2,TEAMS,2026-03-08,x\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`], { partial: true });
     expect(r.outcome).toBe('committed');
     expect(r.rejectsFile).not.toBeNull();
     const dump = await dumpAll(t.store);
-    expect(dump.activity).toEqual([{ customer_id: 'c1', user_id: 'u1', workload: 'EXO', date: '2026-03-05' }]);
+    expect(dump.activity).toEqual([
+      { customer_id: 'c1', user_id: 'u1', workload: 'EXO', date: '2026-03-05' },
+    ]);
     expect(dump.customers).toHaveLength(2);
-    const rejects = readFileSync(r.rejectsFile ?? '', 'utf8').trim().split('\r\n');
+    const rejects = readFileSync(r.rejectsFile ?? '', 'utf8')
+      .trim()
+      .split('\r\n');
     expect(rejects[0]).toBe('file,line,column,field,value,code,message,expected,record');
-    expect(rejects.slice(1).map((l) => l.split(',').slice(1, 4).join(','))).toEqual(['3,3,workload', '4,2,user_id', '5,,']);
+    expect(rejects.slice(1).map((l) => l.split(',').slice(1, 4).join(','))).toEqual([
+      '3,3,workload',
+      '4,2,user_id',
+      '5,,',
+    ]);
     expect(rejects[1]).toContain('EXOO');
   });
 
   it('merges overlapping subscription snapshots by natural key: a later import replaces the same as_of', async () => {
     base();
     const header = 'as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel';
-    t.files.file('a/subscriptions.csv', `${header}\n2026-01-01,s1,c1,${E3},10,active,false,own\n2026-02-01,s1,c1,${E3},12,active,false,own\n`);
-    t.files.file('b/subscriptions.csv', `${header}\n2026-02-01,s1,c1,${E3},15,active,false,own\n2026-03-01,s1,c1,${E3},15,expired,false,own\n`);
+    t.files.file(
+      'a/subscriptions.csv',
+      `${header}\n2026-01-01,s1,c1,${E3},10,active,false,own\n2026-02-01,s1,c1,${E3},12,active,false,own\n`,
+    );
+    t.files.file(
+      'b/subscriptions.csv',
+      `${header}\n2026-02-01,s1,c1,${E3},15,active,false,own\n2026-03-01,s1,c1,${E3},15,expired,false,own\n`,
+    );
     await t.import([`${t.files.dir}/ds`]);
     await t.import([`${t.files.dir}/a`]);
     const r = await t.import([`${t.files.dir}/b`]);
@@ -175,14 +217,21 @@ describe('canonical import', () => {
 
   it('keeps unknown SKUs by id and flags them, never dropping the row', async () => {
     base();
-    t.files.file('ds/license_assignments.csv', 'customer_id,user_id,product_id,assigned_on\nc1,u1,MYSTERY_SKU,2026-01-01\n');
+    t.files.file(
+      'ds/license_assignments.csv',
+      'customer_id,user_id,product_id,assigned_on\nc1,u1,MYSTERY_SKU,2026-01-01\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
     expect(r.outcome).toBe('committed');
     const f = r.files.find((x) => x.entity === 'license_assignments');
     expect(f?.warnings[0]).toMatchObject({ code: 'ingest.unknown_product', line: 2, value: 'MYSTERY_SKU' });
     const status = await t.store.status('p-test');
     expect(status.partners[0]?.products.unknown).toBe(1);
-    expect(status.partners[0]?.warnings.some((w) => w.code === 'unknown_product' && w.message.includes('MYSTERY_SKU'))).toBe(true);
+    expect(
+      status.partners[0]?.warnings.some(
+        (w) => w.code === 'unknown_product' && w.message.includes('MYSTERY_SKU'),
+      ),
+    ).toBe(true);
     expect((await dumpAll(t.store)).license_assignments?.[0]?.product_id).toBe('MYSTERY_SKU');
   });
 
@@ -192,7 +241,10 @@ describe('canonical import', () => {
       'ds/products.csv',
       `product_id,name,service,workloads,part_number,open_workloads,list_price,currency\n${E3},Office 365 E3 (our price),O365,EXO;SPO;TEAMS;YAM;SFB;OFFICE,ENTERPRISEPACK,YAM,21.50,EUR\nmsp-backup,Managed backup,OTHER,,MSP-BACKUP,,3,EUR\n`,
     );
-    t.files.file('ds/license_assignments.csv', 'customer_id,user_id,product_id,assigned_on\nc1,u1,msp-backup,2026-01-01\nc1,u2,MSP-BACKUP,2026-01-01\n');
+    t.files.file(
+      'ds/license_assignments.csv',
+      'customer_id,user_id,product_id,assigned_on\nc1,u1,msp-backup,2026-01-01\nc1,u2,MSP-BACKUP,2026-01-01\n',
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
     expect(r.errorCount).toBe(0);
     expect(r.warningCount).toBe(0);
@@ -207,14 +259,25 @@ describe('canonical import', () => {
   it('refuses open workloads a product does not include', async () => {
     t.files.file('ds/products.csv', 'product_id,name,service,workloads,open_workloads\nx1,X,O365,EXO,YAM\n');
     const r = await t.import([`${t.files.dir}/ds`]);
-    expect(r.files[0]?.errors[0]).toMatchObject({ line: 2, field: 'open_workloads', expected: 'a subset of workloads' });
+    expect(r.files[0]?.errors[0]).toMatchObject({
+      line: 2,
+      field: 'open_workloads',
+      expected: 'a subset of workloads',
+    });
   });
 
   it('refuses an assignment that ends before it starts', async () => {
     base();
-    t.files.file('ds/license_assignments.csv', `customer_id,user_id,product_id,assigned_on,unassigned_on\nc1,u1,${E3},2026-03-01,2026-03-01\n`);
+    t.files.file(
+      'ds/license_assignments.csv',
+      `customer_id,user_id,product_id,assigned_on,unassigned_on\nc1,u1,${E3},2026-03-01,2026-03-01\n`,
+    );
     const r = await t.import([`${t.files.dir}/ds`]);
-    expect(r.files.find((f) => f.entity === 'license_assignments')?.errors[0]).toMatchObject({ line: 2, column: 5, field: 'unassigned_on' });
+    expect(r.files.find((f) => f.entity === 'license_assignments')?.errors[0]).toMatchObject({
+      line: 2,
+      column: 5,
+      field: 'unassigned_on',
+    });
   });
 
   it('imports NDJSON with the same keys, reporting bad lines by number', async () => {
@@ -222,11 +285,39 @@ describe('canonical import', () => {
     t.files.file(
       'ds/subscriptions.ndjson',
       [
-        JSON.stringify({ as_of: '2026-01-01', subscription_id: 's1', customer_id: 'c1', product_id: E3, quantity: 10, status: 'active', is_trial: false, channel: 'own' }),
+        JSON.stringify({
+          as_of: '2026-01-01',
+          subscription_id: 's1',
+          customer_id: 'c1',
+          product_id: E3,
+          quantity: 10,
+          status: 'active',
+          is_trial: false,
+          channel: 'own',
+        }),
         '',
         '{"as_of": "2026-01-01", "subscription_id": "s2",',
-        JSON.stringify({ as_of: '2026-01-01', subscription_id: 's3', customer_id: 'c1', product_id: E3, quantity: -1, status: 'active', is_trial: false, channel: 'own', colour: 'red' }),
-        JSON.stringify({ as_of: '2026-01-01', subscription_id: 's4', customer_id: 'c1', product_id: E3, quantity: 3, status: 'active', is_trial: 'no', channel: 'own' }),
+        JSON.stringify({
+          as_of: '2026-01-01',
+          subscription_id: 's3',
+          customer_id: 'c1',
+          product_id: E3,
+          quantity: -1,
+          status: 'active',
+          is_trial: false,
+          channel: 'own',
+          colour: 'red',
+        }),
+        JSON.stringify({
+          as_of: '2026-01-01',
+          subscription_id: 's4',
+          customer_id: 'c1',
+          product_id: E3,
+          quantity: 3,
+          status: 'active',
+          is_trial: 'no',
+          channel: 'own',
+        }),
       ].join('\n'),
     );
     const r = await t.import([`${t.files.dir}/ds`]);
@@ -240,7 +331,7 @@ describe('canonical import', () => {
     expect(ok.outcome).toBe('committed');
   });
 
-  it('replaces all of a partner\'s data on --replace, atomically', async () => {
+  it("replaces all of a partner's data on --replace, atomically", async () => {
     base();
     await t.import([`${t.files.dir}/ds`]);
     t.files.file('other/customers.csv', 'customer_id,name\nc7,Northwind\n');

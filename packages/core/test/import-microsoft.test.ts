@@ -32,9 +32,14 @@ describe('Graph Office 365 active user detail report', () => {
     const r = await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
     expect(r.outcome).toBe('committed');
     expect(r.files[0]?.kind).toBe('graph-active-users');
-    expect(r.files[0]?.warnings.map((w) => w.code)).toEqual(['ingest.customer_created', 'ingest.unknown_product']);
+    expect(r.files[0]?.warnings.map((w) => w.code)).toEqual([
+      'ingest.customer_created',
+      'ingest.unknown_product',
+    ]);
     const d = await dumpAll(t.store);
-    expect(d.customers).toEqual([{ customer_id: 'Contoso', name: 'Contoso', domain: '', country: '', segment: '', groups: '' }]);
+    expect(d.customers).toEqual([
+      { customer_id: 'Contoso', name: 'Contoso', domain: '', country: '', segment: '', groups: '' },
+    ]);
     expect(d.users?.map((u) => [u.user_id, u.upn, u.display_name, u.deleted_on])).toEqual([
       ['adelev@contoso.com', 'AdeleV@contoso.com', 'Adele Vance', ''],
       ['alexw@contoso.com', 'AlexW@contoso.com', 'Wilber, Alex', ''],
@@ -55,7 +60,9 @@ describe('Graph Office 365 active user detail report', () => {
     ]);
     // E3 seeded with the earliest assign date of its workloads; Power BI (no report workload) and
     // the unknown product with the report date.
-    expect(d.license_assignments?.map((a) => `${a.user_id} ${a.product_id} ${a.assigned_on} ${a.unassigned_on}`)).toEqual([
+    expect(
+      d.license_assignments?.map((a) => `${a.user_id} ${a.product_id} ${a.assigned_on} ${a.unassigned_on}`),
+    ).toEqual([
       `adelev@contoso.com ${E3} 2025-06-01 `,
       `alexw@contoso.com ${E3} 2025-01-15 `,
       `alexw@contoso.com ${POWER_BI_PRO} 2026-03-30 `,
@@ -69,17 +76,31 @@ describe('Graph Office 365 active user detail report', () => {
     expect(r.outcome).toBe('committed');
     const d = await dumpAll(t.store);
     expect(d.customers).toHaveLength(1);
-    expect(d.license_assignments?.map((a) => `${a.user_id} ${a.product_id} ${a.assigned_on} ${a.unassigned_on}`)).toEqual([
+    expect(
+      d.license_assignments?.map((a) => `${a.user_id} ${a.product_id} ${a.assigned_on} ${a.unassigned_on}`),
+    ).toEqual([
       `adelev@contoso.com ${E3} 2025-06-01 `,
       `alexw@contoso.com ${E3} 2025-01-15 `,
       `alexw@contoso.com ${POWER_BI_PRO} 2026-03-30 2026-03-31`,
       'isaiahl@contoso.com CONTOSO SPECIAL PLAN 2026-03-30 ',
       `nestorw@contoso.com ${E3} 2026-03-31 `,
     ]);
-    const adele = d.activity?.filter((a) => a.user_id === 'adelev@contoso.com').map((a) => `${a.workload} ${a.date}`);
-    expect(adele).toEqual(['EXO 2026-03-29', 'EXO 2026-03-31', 'SPO 2026-03-20', 'SPO 2026-03-28', 'SPO 2026-03-31', 'TEAMS 2026-03-29', 'TEAMS 2026-03-30']);
+    const adele = d.activity
+      ?.filter((a) => a.user_id === 'adelev@contoso.com')
+      .map((a) => `${a.workload} ${a.date}`);
+    expect(adele).toEqual([
+      'EXO 2026-03-29',
+      'EXO 2026-03-31',
+      'SPO 2026-03-20',
+      'SPO 2026-03-28',
+      'SPO 2026-03-31',
+      'TEAMS 2026-03-29',
+      'TEAMS 2026-03-30',
+    ]);
     const status = await t.store.status('p-test');
-    expect(status.partners[0]?.coverage.find((c) => c.source === 'graph_active_users' && c.entity === 'activity')).toMatchObject({
+    expect(
+      status.partners[0]?.coverage.find((c) => c.source === 'graph_active_users' && c.entity === 'activity'),
+    ).toMatchObject({
       firstDate: '2026-03-02',
       lastDate: '2026-03-31',
     });
@@ -102,12 +123,16 @@ describe('Graph Office 365 active user detail report', () => {
     const warning = r.files[0]?.warnings.find((w) => w.code === 'ingest.concealed_names');
     expect(warning?.message).toMatch(/^3 of 3 user names are concealed/);
     let status = await t.store.status('p-test');
-    expect(status.partners[0]?.warnings.filter((w) => w.code === 'concealed_names').map((w) => w.customerId)).toEqual(['Contoso']);
+    expect(
+      status.partners[0]?.warnings.filter((w) => w.code === 'concealed_names').map((w) => w.customerId),
+    ).toEqual(['Contoso']);
     expect((await dumpAll(t.store)).users).toHaveLength(3);
     // A later report (made after the tenant turned concealment off) clears the flag.
     const clear = t.files.file(
       'clear.csv',
-      (await import('node:fs')).readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8').replace(/2026-03-31,/g, '2026-04-01,'),
+      (await import('node:fs'))
+        .readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8')
+        .replace(/2026-03-31,/g, '2026-04-01,'),
     );
     await t.import([clear], { customer: 'Contoso', format: 'graph-active-users' });
     status = await t.store.status('p-test');
@@ -115,7 +140,10 @@ describe('Graph Office 365 active user detail report', () => {
   });
 
   it('reports bad values with line and column, and missing report columns', async () => {
-    const header = (await import('node:fs')).readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8').split('\r\n')[0] ?? '';
+    const header =
+      (await import('node:fs'))
+        .readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8')
+        .split('\r\n')[0] ?? '';
     const bad = t.files.file(
       'bad-report.csv',
       `${header}\r\n2026-03-31,a@x.com,A,Maybe,,True,True,True,True,True,True,2026-03-32,,,,,,,,,,,,OFFICE 365 E3\r\n`,
@@ -125,7 +153,10 @@ describe('Graph Office 365 active user detail report', () => {
       [2, 4, 'is_deleted', 'Maybe'],
       [2, 12, 'last_exo', '2026-03-32'],
     ]);
-    const missing = t.files.file('short-report.csv', 'Report Refresh Date,User Principal Name,Display Name\n2026-03-31,a@x.com,A\n');
+    const missing = t.files.file(
+      'short-report.csv',
+      'Report Refresh Date,User Principal Name,Display Name\n2026-03-31,a@x.com,A\n',
+    );
     const r2 = await t.import([missing], { customer: 'Contoso' });
     expect(r2.files[0]?.errors.length).toBe(21);
     expect(r2.files[0]?.errors[0]).toMatchObject({ code: 'ingest.missing_column', field: 'Is Deleted' });
@@ -134,7 +165,10 @@ describe('Graph Office 365 active user detail report', () => {
 
 describe('Graph subscribedSkus JSON', () => {
   it('turns prepaid units into snapshots by state, keeps unknown SKUs by id', async () => {
-    const r = await t.import([fixture('graph/subscribed-skus.json')], { customer: 'Contoso', asOf: '2026-03-31' });
+    const r = await t.import([fixture('graph/subscribed-skus.json')], {
+      customer: 'Contoso',
+      asOf: '2026-03-31',
+    });
     expect(r.outcome).toBe('committed');
     expect(r.files[0]?.kind).toBe('graph-subscribed-skus');
     expect(r.files[0]?.warnings.map((w) => [w.code, w.value, w.line])).toEqual([
@@ -142,21 +176,47 @@ describe('Graph subscribedSkus JSON', () => {
       ['ingest.unknown_product', '0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b', 27],
     ]);
     const subs = (await dumpAll(t.store)).subscriptions ?? [];
-    const nonZero = subs.filter((s) => s.quantity !== '0').map((s) => [s.subscription_id, s.product_id, s.quantity, s.status, s.channel]);
+    const nonZero = subs
+      .filter((s) => s.quantity !== '0')
+      .map((s) => [s.subscription_id, s.product_id, s.quantity, s.status, s.channel]);
     expect(nonZero).toEqual([
-      [`sku:0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b:enabled`, '0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b', '3', 'active', 'direct'],
-      [`sku:0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b:lockedout`, '0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b', '1', 'disabled', 'direct'],
+      [
+        `sku:0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b:enabled`,
+        '0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b',
+        '3',
+        'active',
+        'direct',
+      ],
+      [
+        `sku:0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b:lockedout`,
+        '0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b',
+        '1',
+        'disabled',
+        'direct',
+      ],
       [`sku:${E3}:enabled`, E3, '25', 'active', 'direct'],
       [`sku:${E3}:warning`, E3, '2', 'expired', 'direct'],
-      ['sku:f245ecc8-75af-4f8e-b61f-27d8114de5f3:suspended', 'f245ecc8-75af-4f8e-b61f-27d8114de5f3', '10', 'suspended', 'direct'],
+      [
+        'sku:f245ecc8-75af-4f8e-b61f-27d8114de5f3:suspended',
+        'f245ecc8-75af-4f8e-b61f-27d8114de5f3',
+        '10',
+        'suspended',
+        'direct',
+      ],
     ]);
     expect(subs).toHaveLength(12);
     const products = await t.store.partnerProducts('p-test');
-    expect(products.map((p) => [p.productId, p.name, p.origin])).toEqual([['0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b', 'CONTOSO_CUSTOM_SKU', 'discovered']]);
+    expect(products.map((p) => [p.productId, p.name, p.origin])).toEqual([
+      ['0f3b8a9e-1c2d-4e5f-8a7b-6c5d4e3f2a1b', 'CONTOSO_CUSTOM_SKU', 'discovered'],
+    ]);
   });
 
   it('records the channel named on import', async () => {
-    await t.import([fixture('graph/subscribed-skus.json')], { customer: 'Contoso', asOf: '2026-03-31', channel: 'own' });
+    await t.import([fixture('graph/subscribed-skus.json')], {
+      customer: 'Contoso',
+      asOf: '2026-03-31',
+      channel: 'own',
+    });
     const subs = (await dumpAll(t.store)).subscriptions ?? [];
     expect(new Set(subs.map((s) => s.channel))).toEqual(new Set(['own']));
   });
@@ -164,7 +224,11 @@ describe('Graph subscribedSkus JSON', () => {
 
 describe('Partner Center subscriptions JSON', () => {
   it('maps offers to catalog products, statuses, trials, suspension reasons and channels', async () => {
-    const r = await t.import([fixture('partner-center/subscriptions.json')], { customer: 'Contoso', asOf: '2026-03-31', partnerId: '4848484' });
+    const r = await t.import([fixture('partner-center/subscriptions.json')], {
+      customer: 'Contoso',
+      asOf: '2026-03-31',
+      partnerId: '4848484',
+    });
     expect(r.outcome).toBe('committed');
     expect(r.files[0]?.warnings.map((w) => [w.code, w.line])).toEqual([
       ['ingest.customer_created', undefined],
@@ -172,7 +236,7 @@ describe('Partner Center subscriptions JSON', () => {
       ['ingest.unknown_product', 53],
     ]);
     const subs = (await t.store.dumpCanonical('4848484', 'subscriptions')).map((s) => [
-      s.subscription_id.slice(-2),
+      s.subscription_id?.slice(-2),
       s.product_id,
       s.quantity,
       s.status,
@@ -185,9 +249,31 @@ describe('Partner Center subscriptions JSON', () => {
     ]);
     expect(subs).toEqual([
       ['01', E3, '10', 'active', 'false', 'own', '', 'annual', '2027-01-31', 'true'],
-      ['02', BUSINESS_PREMIUM, '8', 'suspended', 'false', 'own', 'upgraded', 'monthly', '2026-06-30', 'false'],
+      [
+        '02',
+        BUSINESS_PREMIUM,
+        '8',
+        'suspended',
+        'false',
+        'own',
+        'upgraded',
+        'monthly',
+        '2026-06-30',
+        'false',
+      ],
       ['03', M365_E5, '25', 'active', 'true', 'own', '', 'none', '2026-04-30', 'false'],
-      ['04', 'DZH318Z0BXWC:0001:DZH318Z0BXWC', '5', 'active', 'false', 'other_partner', '', 'annual', '2026-12-31', 'true'],
+      [
+        '04',
+        'DZH318Z0BXWC:0001:DZH318Z0BXWC',
+        '5',
+        'active',
+        'false',
+        'other_partner',
+        '',
+        'annual',
+        '2026-12-31',
+        'true',
+      ],
       ['05', '3b555118-da6a-4418-894f-7df1e2096870', '3', 'pending', 'false', 'own', '', 'monthly', '', ''],
     ]);
     const products = await t.store.partnerProducts('4848484');

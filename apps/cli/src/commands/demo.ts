@@ -1,6 +1,13 @@
 /** `insights demo`: write the demo portfolio (deterministic per seed) and optionally import it. */
 import path from 'node:path';
-import { AppError, generateDemo, importDemo, openStore, parseIsoDate, todayIso } from '@license-insights/core';
+import {
+  AppError,
+  generateDemo,
+  importDemo,
+  openStore,
+  parseIsoDate,
+  todayIso,
+} from '@license-insights/core';
 import { type Command, intOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, ProgressBar, paint } from '../output';
@@ -18,7 +25,11 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
     seed: { type: 'string', value: 's', description: 'random seed (default "demo")' },
     days: { type: 'string', value: 'd', description: 'days of history up to --end (default 425)' },
     end: { type: 'string', value: 'date', description: 'last day of data, YYYY-MM-DD (default: yesterday)' },
-    out: { type: 'string', value: 'dir', description: 'where to write the files (default <data dir>/demo-dataset)' },
+    out: {
+      type: 'string',
+      value: 'dir',
+      description: 'where to write the files (default <data dir>/demo-dataset)',
+    },
     import: { type: 'boolean', description: 'import the files into the store after writing them' },
   },
   examples: ['insights demo --import', 'insights demo --customers 500 --seed 7 --out ./demo-500'],
@@ -28,11 +39,18 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
     const seed = typeof values.seed === 'string' ? values.seed : 'demo';
     const yesterday = new Date(Date.now() - 86_400_000);
     const end = typeof values.end === 'string' ? values.end : todayIso(yesterday);
-    if (parseIsoDate(end) === null) throw new AppError('usage.invalid_argument', `--end must be a date YYYY-MM-DD (got ${JSON.stringify(end)})`);
+    if (parseIsoDate(end) === null)
+      throw new AppError(
+        'usage.invalid_argument',
+        `--end must be a date YYYY-MM-DD (got ${JSON.stringify(end)})`,
+      );
     const partnerGiven = typeof values.partner === 'string' || ctx.env.LI_PARTNER !== undefined;
     const base = ctx.config();
     const config = partnerGiven ? base : { ...base, partnerId: 'demo' };
-    const outDir = path.resolve(ctx.cwd, typeof values.out === 'string' ? values.out : path.join(config.dataDir, 'demo-dataset'));
+    const outDir = path.resolve(
+      ctx.cwd,
+      typeof values.out === 'string' ? values.out : path.join(config.dataDir, 'demo-dataset'),
+    );
     const bar = new ProgressBar(ctx.term);
     const started = performance.now();
     const summary = await generateDemo({
@@ -69,12 +87,16 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
       });
       bar.done();
       if (report.outcome === 'rejected') {
-        throw new AppError('internal', `the demo dataset did not import (${report.errorCount} problems): this is a bug`);
+        throw new AppError(
+          'internal',
+          `the demo dataset did not import (${report.errorCount} problems): this is a bug`,
+        );
       }
       ctx.term.err(
         `${paint(ctx.term, 'green', '✔')} imported into ${config.dataDir} for partner "${config.partnerId}" in ${((performance.now() - t2) / 1000).toFixed(1)} s (${report.importId})\n`,
       );
-      if (!ctx.term.stdoutIsTty) ctx.term.out(`${JSON.stringify({ outDir, ...summary, importId: report.importId })}\n`);
+      if (!ctx.term.stdoutIsTty)
+        ctx.term.out(`${JSON.stringify({ outDir, ...summary, importId: report.importId })}\n`);
     } finally {
       bar.done();
       await store.close();

@@ -33,15 +33,45 @@ problem is listed as file:line:column. With --partial the valid rows are stored 
 rejected ones written, with their reasons, to a rejects file. Importing the same files again
 changes nothing.`,
   options: {
-    format: { type: 'string', value: 'name', description: `input format, when detection is not enough: ${FORMATS.join(', ')}` },
-    customer: { type: 'string', value: 'id|name', description: 'customer a Graph or Partner Center export is about (created if new)' },
-    'as-of': { type: 'string', value: 'date', description: 'day the state in a JSON export is as of (default: today)' },
-    channel: { type: 'string', value: 'channel', description: 'who sold the units of a subscribedSkus export: own, other_partner, direct (default direct)' },
-    partial: { type: 'boolean', description: 'store the valid rows, write rejected ones to the rejects file' },
-    rejects: { type: 'string', value: 'file', description: 'rejects file for --partial (default ./insights-rejects-<time>.csv)' },
-    replace: { type: 'boolean', description: "replace everything stored for the partner by these files (a full reload)" },
+    format: {
+      type: 'string',
+      value: 'name',
+      description: `input format, when detection is not enough: ${FORMATS.join(', ')}`,
+    },
+    customer: {
+      type: 'string',
+      value: 'id|name',
+      description: 'customer a Graph or Partner Center export is about (created if new)',
+    },
+    'as-of': {
+      type: 'string',
+      value: 'date',
+      description: 'day the state in a JSON export is as of (default: today)',
+    },
+    channel: {
+      type: 'string',
+      value: 'channel',
+      description:
+        'who sold the units of a subscribedSkus export: own, other_partner, direct (default direct)',
+    },
+    partial: {
+      type: 'boolean',
+      description: 'store the valid rows, write rejected ones to the rejects file',
+    },
+    rejects: {
+      type: 'string',
+      value: 'file',
+      description: 'rejects file for --partial (default ./insights-rejects-<time>.csv)',
+    },
+    replace: {
+      type: 'boolean',
+      description: 'replace everything stored for the partner by these files (a full reload)',
+    },
     'max-problems': { type: 'string', value: 'n', description: 'problems listed per file (default 100)' },
-    json: { type: 'boolean', description: 'print the report as JSON (the default when stdout is not a terminal)' },
+    json: {
+      type: 'boolean',
+      description: 'print the report as JSON (the default when stdout is not a terminal)',
+    },
   },
   examples: [
     'insights import ./exports/',
@@ -51,15 +81,24 @@ changes nothing.`,
   ],
   async run(ctx: CommandContext, values, positionals): Promise<number> {
     if (positionals.length === 0) {
-      throw new AppError('usage.invalid_argument', 'name at least one file or directory to import; see insights import --help');
+      throw new AppError(
+        'usage.invalid_argument',
+        'name at least one file or directory to import; see insights import --help',
+      );
     }
     const format = values.format;
     if (format !== undefined && !FORMATS.includes(format as FormatName)) {
-      throw new AppError('usage.invalid_argument', `--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+      throw new AppError(
+        'usage.invalid_argument',
+        `--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`,
+      );
     }
     const asOf = typeof values['as-of'] === 'string' ? values['as-of'] : todayIso();
     if (parseIsoDate(asOf) === null) {
-      throw new AppError('usage.invalid_argument', `--as-of must be a date YYYY-MM-DD (got ${JSON.stringify(asOf)})`);
+      throw new AppError(
+        'usage.invalid_argument',
+        `--as-of must be a date YYYY-MM-DD (got ${JSON.stringify(asOf)})`,
+      );
     }
     const channel = typeof values.channel === 'string' ? values.channel : 'direct';
     if (!CHANNELS_FOR_CLI.includes(channel as (typeof CHANNELS_FOR_CLI)[number])) {
@@ -67,7 +106,10 @@ changes nothing.`,
     }
     const config = ctx.config();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const rejectsPath = path.resolve(ctx.cwd, typeof values.rejects === 'string' ? values.rejects : `insights-rejects-${stamp}.csv`);
+    const rejectsPath = path.resolve(
+      ctx.cwd,
+      typeof values.rejects === 'string' ? values.rejects : `insights-rejects-${stamp}.csv`,
+    );
     const json = values.json === true || !ctx.term.stdoutIsTty;
     const store = await openStore(config);
     const bar = new ProgressBar(ctx.term);
@@ -76,7 +118,10 @@ changes nothing.`,
       if (current === null) return;
       const pct = store.progress();
       const within = current.phase === 'committing' ? 1 : pct >= 0 ? pct / 100 : 0;
-      const label = current.phase === 'committing' ? 'committing' : `${current.fileIndex + 1}/${current.fileCount} ${path.basename(current.file)} · ${current.phase}`;
+      const label =
+        current.phase === 'committing'
+          ? 'committing'
+          : `${current.fileIndex + 1}/${current.fileCount} ${path.basename(current.file)} · ${current.phase}`;
       bar.update((current.fileIndex + within) / Math.max(1, current.fileCount), label);
     };
     bar.poll(120, draw);
@@ -94,7 +139,13 @@ changes nothing.`,
         partial: values.partial === true,
         replace: values.replace === true,
         rejectsPath,
-        maxProblemsPerFile: intOption(values['max-problems'], 'max-problems', config.maxProblemsPerFile, 1, 100_000),
+        maxProblemsPerFile: intOption(
+          values['max-problems'],
+          'max-problems',
+          config.maxProblemsPerFile,
+          1,
+          100_000,
+        ),
         onProgress: (p) => {
           current = p;
           draw();
@@ -112,7 +163,13 @@ changes nothing.`,
   },
 };
 
-function printReport(term: Terminal, report: ImportReport, json: boolean, seconds: number, cwd: string): void {
+function printReport(
+  term: Terminal,
+  report: ImportReport,
+  json: boolean,
+  seconds: number,
+  cwd: string,
+): void {
   const rel = (f: string) => {
     const r = path.relative(cwd, f);
     return r.startsWith('..') ? f : r;
@@ -121,7 +178,9 @@ function printReport(term: Terminal, report: ImportReport, json: boolean, second
   for (const f of report.files) {
     for (const p of f.errors) term.err(`${formatProblemLine(term, { ...p, file: rel(p.file) })}\n`);
     if (f.errorCount > f.errors.length) {
-      term.err(`${rel(f.file)}: … and ${formatCount(f.errorCount - f.errors.length)} more problems in this file\n`);
+      term.err(
+        `${rel(f.file)}: … and ${formatCount(f.errorCount - f.errors.length)} more problems in this file\n`,
+      );
     }
     for (const p of f.warnings) term.err(`${formatProblemLine(term, { ...p, file: rel(p.file) })}\n`);
   }
@@ -136,7 +195,9 @@ function printReport(term: Terminal, report: ImportReport, json: boolean, second
     formatCount(f.inserted),
     formatCount(f.updated),
     formatCount(f.unchanged),
-    f.rejected > 0 || f.errorCount > 0 ? paint(term, 'red', formatCount(Math.max(f.rejected, f.errorCount > 0 && f.rejected === 0 ? 1 : 0))) : '0',
+    f.rejected > 0 || f.errorCount > 0
+      ? paint(term, 'red', formatCount(Math.max(f.rejected, f.errorCount > 0 && f.rejected === 0 ? 1 : 0)))
+      : '0',
   ]);
   term.out(
     renderTable(
@@ -162,7 +223,10 @@ function printReport(term: Terminal, report: ImportReport, json: boolean, second
     );
   } else {
     const verb = report.outcome === 'unchanged' ? 'unchanged: the store already held all of it' : 'committed';
-    term.out(`${paint(term, 'green', '✔')} ${verb} — ${formatCount(read)} rows read, ${formatCount(rejected)} rejected, ${time} (${report.importId})\n`);
-    if (report.rejectsFile !== null) term.out(`rejected rows and their reasons: ${rel(report.rejectsFile)}\n`);
+    term.out(
+      `${paint(term, 'green', '✔')} ${verb} — ${formatCount(read)} rows read, ${formatCount(rejected)} rejected, ${time} (${report.importId})\n`,
+    );
+    if (report.rejectsFile !== null)
+      term.out(`rejected rows and their reasons: ${rel(report.rejectsFile)}\n`);
   }
 }

@@ -10,18 +10,27 @@ export const statusCommand: Command = {
   summary: 'show what is stored: partners, customers, date coverage per source, warnings',
   usage: 'insights status [--format table|json] [--all-partners]',
   options: {
-    format: { type: 'string', value: 'table|json', description: 'output format (default: table on a terminal, json when piped)' },
+    format: {
+      type: 'string',
+      value: 'table|json',
+      description: 'output format (default: table on a terminal, json when piped)',
+    },
     'all-partners': { type: 'boolean', description: 'every partner in the store, not only --partner' },
   },
   async run(ctx, values) {
-    const format = typeof values.format === 'string' ? values.format : ctx.term.stdoutIsTty ? 'table' : 'json';
-    if (format !== 'table' && format !== 'json') throw new AppError('usage.invalid_argument', '--format must be table or json');
+    const format =
+      typeof values.format === 'string' ? values.format : ctx.term.stdoutIsTty ? 'table' : 'json';
+    if (format !== 'table' && format !== 'json')
+      throw new AppError('usage.invalid_argument', '--format must be table or json');
     const config = ctx.config();
     const partnerGiven = typeof values.partner === 'string' || ctx.env.LI_PARTNER !== undefined;
     const store = await openStore(config);
     let status: Awaited<ReturnType<typeof getStatus>>;
     try {
-      status = await getStatus(store, values['all-partners'] === true || !partnerGiven ? undefined : config.partnerId);
+      status = await getStatus(
+        store,
+        values['all-partners'] === true || !partnerGiven ? undefined : config.partnerId,
+      );
     } finally {
       await store.close();
     }
@@ -33,9 +42,13 @@ export const statusCommand: Command = {
 
 function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Terminal): string {
   const out: string[] = [];
-  out.push(`${paint(term, 'bold', 'Store')} ${status.store} (${status.engine}, schema v${status.schemaVersion}, SKU catalog ${status.catalogVersion})\n`);
+  out.push(
+    `${paint(term, 'bold', 'Store')} ${status.store} (${status.engine}, schema v${status.schemaVersion}, SKU catalog ${status.catalogVersion})\n`,
+  );
   if (status.partners.length === 0) {
-    out.push('\nThe store is empty. Load data with `insights import <files>` or try `insights demo --import`.\n');
+    out.push(
+      '\nThe store is empty. Load data with `insights import <files>` or try `insights demo --import`.\n',
+    );
     return out.join('');
   }
   for (const p of status.partners) {
@@ -62,8 +75,20 @@ function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Te
       out.push(`\n${paint(term, 'bold', 'Date coverage per source')}\n`);
       out.push(
         renderTable(
-          [{ title: 'source' }, { title: 'data' }, { title: 'customers', align: 'right' }, { title: 'from' }, { title: 'to' }],
-          p.coverage.map((c) => [c.source, c.entity, formatCount(c.customers), c.firstDate ?? '—', c.lastDate ?? '—']),
+          [
+            { title: 'source' },
+            { title: 'data' },
+            { title: 'customers', align: 'right' },
+            { title: 'from' },
+            { title: 'to' },
+          ],
+          p.coverage.map((c) => [
+            c.source,
+            c.entity,
+            formatCount(c.customers),
+            c.firstDate ?? '—',
+            c.lastDate ?? '—',
+          ]),
           term,
         ),
       );
@@ -73,13 +98,21 @@ function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Te
       for (const w of p.warnings.slice(0, 20)) {
         out.push(`  ${paint(term, 'yellow', '!')} ${w.customerId ? `${w.customerId}: ` : ''}${w.message}\n`);
       }
-      if (p.warnings.length > 20) out.push(`  … and ${p.warnings.length - 20} more (insights status --format json lists all)\n`);
+      if (p.warnings.length > 20)
+        out.push(`  … and ${p.warnings.length - 20} more (insights status --format json lists all)\n`);
     }
     if (p.recentImports.length > 0) {
       out.push(`\n${paint(term, 'bold', 'Recent imports')}\n`);
       out.push(
         renderTable(
-          [{ title: 'when (UTC)' }, { title: 'by' }, { title: 'outcome' }, { title: 'files', align: 'right' }, { title: 'rows', align: 'right' }, { title: 'rejected', align: 'right' }],
+          [
+            { title: 'when (UTC)' },
+            { title: 'by' },
+            { title: 'outcome' },
+            { title: 'files', align: 'right' },
+            { title: 'rows', align: 'right' },
+            { title: 'rejected', align: 'right' },
+          ],
           p.recentImports.map((i) => [
             i.startedAt.slice(0, 19).replace('T', ' '),
             i.actor,

@@ -56,7 +56,11 @@ export function shippedCatalog(): ShippedCatalog {
       origin: 'catalog',
     }),
   );
-  shipped = Object.freeze({ version: parsed.version, source: parsed.source, products: Object.freeze(products) });
+  shipped = Object.freeze({
+    version: parsed.version,
+    source: parsed.source,
+    products: Object.freeze(products),
+  });
   return shipped;
 }
 
@@ -75,7 +79,9 @@ export function effectiveCatalog(
     if (p.origin === 'discovered' && byId.has(p.productId)) continue;
     byId.set(p.productId, p);
   }
-  return [...byId.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  return [...byId.values()].sort((a, b) =>
+    a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0,
+  );
 }
 
 /** Lookup keys of a product: lower-cased id and part number (canonical files may use either). */

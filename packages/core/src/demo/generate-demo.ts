@@ -14,7 +14,7 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { ENTITY_SPECS, type CanonicalEntity, type WorkloadCode } from '@license-insights/contracts';
+import { type CanonicalEntity, ENTITY_SPECS, type WorkloadCode } from '@license-insights/contracts';
 import { shippedCatalog } from '../catalog/catalog';
 import { dayOf, formatDay, weekdayOf } from '../dates';
 import { rawCsvCell } from '../export/csv-writer';
@@ -148,11 +148,14 @@ class CsvFile {
   private async flush(): Promise<void> {
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+    if (!this.stream.write(chunk))
+      await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
   }
   async close(): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    );
   }
 }
 
@@ -204,6 +207,25 @@ function poisson(rng: Random, lambda: number): number {
   }
   return k;
 }
+
+type LifeEvent = 'trial' | 'cancel' | 'nonpayment' | 'upgrade' | 'other_partner' | 'direct';
+
+/**
+ * A few customers are scripted so that every profile and life event is in every demo of 12 or more
+ * customers (the rest is random): the product must always have something to explain and suggest.
+ */
+const SCRIPT: Readonly<
+  Record<number, { readonly profile?: Profile; readonly events?: readonly LifeEvent[] }>
+> = {
+  2: { profile: 'healthy', events: ['cancel', 'other_partner'] },
+  3: { profile: 'growing', events: ['nonpayment', 'trial'] },
+  4: { profile: 'healthy', events: ['upgrade', 'direct'] },
+  5: { profile: 'new', events: ['trial'] },
+  6: { profile: 'declining' },
+  7: { profile: 'low_adoption' },
+  8: { profile: 'howto_heavy' },
+  9: { profile: 'growing' },
+};
 
 /** Seats from 1 to 5 000 with a long tail (log-normal around 25). */
 function drawSeats(rng: Random, index: number): number {
@@ -289,7 +311,9 @@ export async function writeDemoDataset(
     const domain = `${slug(baseName)}${seen > 0 ? seen : ''}.${country === 'US' || country === 'GB' ? 'com' : country.toLowerCase()}`;
     const customerId = rng.guid();
     const segment = seats <= 300 ? 'SMB' : seats <= 2000 ? 'Mid-market' : 'Enterprise';
-    const profile: Profile = rng.weighted<Profile>([
+    const script = SCRIPT[ci] ?? {};
+    const forced = new Set<LifeEvent>(script.events ?? []);
+    const randomProfile: Profile = rng.weighted<Profile>([
       ['healthy', 40],
       ['low_adoption', 15],
       ['declining', 11],
@@ -297,6 +321,7 @@ export async function writeDemoDataset(
       ['new', 10],
       ['howto_heavy', 12],
     ]);
+    const profile: Profile = script.profile ?? randomProfile;
     const groups = [rng.pick(REGIONS)];
     if (seats > 500 || rng.chance(0.1)) groups.push('priority');
     if (profile === 'new') groups.push('new-logo');
@@ -311,14 +336,44 @@ export async function writeDemoDataset(
           : start + rng.int(0, Math.max(1, options.days - 120));
 
     // The SKU mix of the segment.
-    const frontlineShare = segment === 'SMB' ? (rng.chance(0.25) ? rng.next() * 0.3 : 0) : rng.chance(0.5) ? 0.15 + rng.next() * 0.25 : 0;
+    const frontlineShare =
+      segment === 'SMB'
+        ? rng.chance(0.25)
+          ? rng.next() * 0.3
+          : 0
+        : rng.chance(0.5)
+          ? 0.15 + rng.next() * 0.25
+          : 0;
     const frontline = Math.round(seats * frontlineShare);
     const office = Math.max(1, seats - frontline);
     let primary: ProductRef;
-    if (segment === 'SMB') primary = rng.weighted([[P.basic, 30], [P.standard, 40], [P.premium, 30]]);
-    else if (segment === 'Mid-market') primary = rng.weighted([[P.e3, 30], [P.m365e3, 45], [P.premium, 15], [P.e1, 10]]);
-    else primary = rng.weighted([[P.m365e3, 50], [P.m365e5, 30], [P.e3, 20]]);
-    const frontlineProduct = segment === 'SMB' ? P.kiosk : rng.weighted([[P.f3, 70], [P.kiosk, 30]]);
+    if (forced.has('upgrade')) primary = P.standard;
+    else if (segment === 'SMB')
+      primary = rng.weighted([
+        [P.basic, 30],
+        [P.standard, 40],
+        [P.premium, 30],
+      ]);
+    else if (segment === 'Mid-market')
+      primary = rng.weighted([
+        [P.e3, 30],
+        [P.m365e3, 45],
+        [P.premium, 15],
+        [P.e1, 10],
+      ]);
+    else
+      primary = rng.weighted([
+        [P.m365e3, 50],
+        [P.m365e5, 30],
+        [P.e3, 20],
+      ]);
+    const frontlineProduct =
+      segment === 'SMB'
+        ? P.kiosk
+        : rng.weighted([
+            [P.f3, 70],
+            [P.kiosk, 30],
+          ]);
     const addOns: { product: ProductRef; share: number; channel: Subscription['channel'] }[] = [];
     const addOn = (product: ProductRef, chance: number, lo: number, hi: number) => {
       if (rng.chance(chance)) addOns.push({ product, share: lo + rng.next() * (hi - lo), channel: 'own' });
@@ -336,12 +391,31 @@ export async function writeDemoDataset(
     }
     // Licenses bought elsewhere: another partner or Microsoft directly.
     const firstAddOn = addOns[0];
-    if (firstAddOn !== undefined && rng.chance(0.25)) firstAddOn.channel = rng.chance(0.5) ? 'other_partner' : 'direct';
+    if (forced.has('cancel') && addOns.length === 0)
+      addOns.push({ product: P.visio, share: 0.05, channel: 'own' });
+    if (forced.has('other_partner') || forced.has('direct')) {
+      if (firstAddOn === undefined) addOns.push({ product: P.powerBi, share: 0.1, channel: 'own' });
+    }
+    const channelled = addOns[0];
+    if (channelled !== undefined) {
+      if (forced.has('other_partner')) channelled.channel = 'other_partner';
+      else if (forced.has('direct')) channelled.channel = 'direct';
+      else if (rng.chance(0.25)) channelled.channel = rng.chance(0.5) ? 'other_partner' : 'direct';
+    }
 
     const deployment =
-      profile === 'low_adoption' ? 0.55 + rng.next() * 0.25 : profile === 'growing' ? 1 : 0.88 + rng.next() * 0.12;
+      profile === 'low_adoption'
+        ? 0.55 + rng.next() * 0.25
+        : profile === 'growing'
+          ? 1
+          : 0.88 + rng.next() * 0.12;
     const subs: Subscription[] = [];
-    const newSub = (product: ProductRef, qty: number, from: number, extra: Partial<Subscription> = {}): Subscription => {
+    const newSub = (
+      product: ProductRef,
+      qty: number,
+      from: number,
+      extra: Partial<Subscription> = {},
+    ): Subscription => {
       const s: Subscription = {
         id: rng.guid(),
         product,
@@ -374,8 +448,12 @@ export async function writeDemoDataset(
       const qty = Math.max(1, Math.round(office * a.share));
       const from = Math.min(Math.max(since, end - 10), since + rng.int(0, 400));
       newSub(a.product, qty, from, { channel: a.channel });
-      const holders = Math.min(officeSeats.length, Math.round(qty * (profile === 'low_adoption' ? 0.7 : 0.95)));
-      for (let i = 0; i < holders; i++) officeSeats[i]?.extras.push({ product: a.product, from: from + rng.int(0, 20), to: null });
+      const holders = Math.min(
+        officeSeats.length,
+        Math.round(qty * (profile === 'low_adoption' ? 0.7 : 0.95)),
+      );
+      for (let i = 0; i < holders; i++)
+        officeSeats[i]?.extras.push({ product: a.product, from: from + rng.int(0, 20), to: null });
     }
     // Growing customers buy more seats now and then.
     if (profile === 'growing') {
@@ -391,43 +469,73 @@ export async function writeDemoDataset(
       primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
     }
     // Life events.
-    if (rng.chance(profile === 'growing' ? 0.5 : 0.15) && officeSeats.length > 0) {
+    if ((forced.has('trial') || rng.chance(profile === 'growing' ? 0.5 : 0.15)) && officeSeats.length > 0) {
       const product = primary === P.m365e5 ? P.copilot : rng.chance(0.5) ? P.copilot : P.m365e5;
-      const t0 = rng.chance(0.4) ? end - rng.int(3, 25) : start + rng.int(0, options.days - 60);
+      const t0 =
+        forced.has('trial') || rng.chance(0.4) ? end - rng.int(3, 25) : start + rng.int(0, options.days - 60);
       const qty = Math.min(25, Math.max(1, officeSeats.length));
       const trial = newSub(product, qty, t0, { trial: true, billing: 'monthly' });
       const converts = rng.chance(0.4);
       const trialEnd = t0 + 30;
       if (trialEnd <= end) {
         trial.snapshots.push({ asOf: trialEnd, quantity: qty, status: 'expired', reason: '' });
-        if (trialEnd + 30 <= end) trial.snapshots.push({ asOf: trialEnd + 30, quantity: qty, status: 'deleted', reason: 'customer_cancellation' });
+        if (trialEnd + 30 <= end)
+          trial.snapshots.push({
+            asOf: trialEnd + 30,
+            quantity: qty,
+            status: 'deleted',
+            reason: 'customer_cancellation',
+          });
         if (converts) newSub(product, qty, trialEnd);
       }
       const linger = converts ? null : trialEnd + rng.int(0, 20);
-      for (let i = 0; i < qty; i++) officeSeats[i]?.extras.push({ product, from: t0 + rng.int(0, 4), to: linger });
+      for (let i = 0; i < qty; i++)
+        officeSeats[i]?.extras.push({ product, from: t0 + rng.int(0, 4), to: linger });
     }
-    if (rng.chance(0.1) && addOns.length > 0) {
+    if ((forced.has('cancel') || rng.chance(0.12)) && addOns.length > 0) {
       // A secondary product is cancelled: grace period, disabled, deprovisioned; licenses removed late.
       const sub = subs.find((s) => s.product === addOns[addOns.length - 1]?.product);
       if (sub !== undefined) {
-        const c = Math.max(sub.start + 40, end - rng.int(10, 150));
+        const c = forced.has('cancel')
+          ? end - rng.int(95, 140)
+          : Math.max(sub.start + 40, end - rng.int(10, 150));
         if (c < end) {
           const q = sub.snapshots[sub.snapshots.length - 1]?.quantity ?? 1;
           sub.snapshots.push({ asOf: c, quantity: q, status: 'expired', reason: '' });
-          if (c + 30 <= end) sub.snapshots.push({ asOf: c + 30, quantity: q, status: 'disabled', reason: '' });
-          if (c + 90 <= end) sub.snapshots.push({ asOf: c + 90, quantity: q, status: 'deleted', reason: 'customer_cancellation' });
-          for (const s of officeSeats) for (const x of s.extras) if (x.product === sub.product && x.to === null) x.to = c + 30 + rng.int(0, 15);
+          if (c + 30 <= end)
+            sub.snapshots.push({ asOf: c + 30, quantity: q, status: 'disabled', reason: '' });
+          if (c + 90 <= end)
+            sub.snapshots.push({
+              asOf: c + 90,
+              quantity: q,
+              status: 'deleted',
+              reason: 'customer_cancellation',
+            });
+          for (const s of officeSeats)
+            for (const x of s.extras)
+              if (x.product === sub.product && x.to === null) x.to = c + 30 + rng.int(0, 15);
         }
       }
     }
-    if (rng.chance(0.06)) {
+    if (forced.has('nonpayment') || rng.chance(0.06)) {
       const s0 = Math.max(since + 30, start + rng.int(0, options.days - 40));
       const back = s0 + rng.int(7, 21);
-      primarySub.snapshots.push({ asOf: s0, quantity: primarySub.snapshots[0]?.quantity ?? office, status: 'suspended', reason: 'nonpayment' });
-      if (back <= end) primarySub.snapshots.push({ asOf: back, quantity: primarySub.snapshots[0]?.quantity ?? office, status: 'active', reason: '' });
+      primarySub.snapshots.push({
+        asOf: s0,
+        quantity: primarySub.snapshots[0]?.quantity ?? office,
+        status: 'suspended',
+        reason: 'nonpayment',
+      });
+      if (back <= end)
+        primarySub.snapshots.push({
+          asOf: back,
+          quantity: primarySub.snapshots[0]?.quantity ?? office,
+          status: 'active',
+          reason: '',
+        });
       primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
     }
-    if (primary === P.standard && rng.chance(0.3)) {
+    if (primary === P.standard && (forced.has('upgrade') || rng.chance(0.3))) {
       // Upgrade Business Standard → Business Premium: the old subscription is suspended as upgraded.
       const u = Math.max(since + 60, start + rng.int(20, options.days - 20));
       if (u < end) {
@@ -497,15 +605,26 @@ export async function writeDemoDataset(
         const first = rng.pick(FIRST_NAMES);
         const last = rng.pick(LAST_NAMES);
         const upn = `${slug(first)}.${slug(last)}${n}@${domain}`;
-        await files.users.write([customerId, upn, upn, `${first} ${last}`, to === null ? null : formatDay(to)]);
+        await files.users.write([
+          customerId,
+          upn,
+          upn,
+          `${first} ${last}`,
+          to === null ? null : formatDay(to),
+        ]);
         // Licenses held by this person.
         const holds: Hold[] = [];
         const until = (d: number | null) => (to === null ? d : d === null ? to : Math.min(d, to));
-        if (seat.switchTo !== undefined && seat.switchTo.day > from && (to === null || seat.switchTo.day < to)) {
+        if (
+          seat.switchTo !== undefined &&
+          seat.switchTo.day > from &&
+          (to === null || seat.switchTo.day < to)
+        ) {
           holds.push({ product: seat.primary, from, to: seat.switchTo.day });
           holds.push({ product: seat.switchTo.product, from: seat.switchTo.day, to });
         } else {
-          const p = seat.switchTo !== undefined && seat.switchTo.day <= from ? seat.switchTo.product : seat.primary;
+          const p =
+            seat.switchTo !== undefined && seat.switchTo.day <= from ? seat.switchTo.product : seat.primary;
           holds.push({ product: p, from, to });
         }
         for (const x of seat.extras) {
@@ -581,7 +700,8 @@ export async function writeDemoDataset(
     const workloadsOfPrimary = primary.workloads;
     const active = (d: number) => {
       let k = 0;
-      for (let i = 0; i < supportUsers.length; i += 2) if ((supportUsers[i] ?? 0) <= d && d <= (supportUsers[i + 1] ?? 0)) k++;
+      for (let i = 0; i < supportUsers.length; i += 2)
+        if ((supportUsers[i] ?? 0) <= d && d <= (supportUsers[i + 1] ?? 0)) k++;
       return k;
     };
     for (let d = start; d <= end; d += 7) {

@@ -52,7 +52,8 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
   let problemCount = 0;
   const problem = (p: Omit<Problem, 'file' | 'severity'>) => {
     problemCount++;
-    if (problems.length < options.maxProblems) problems.push({ severity: 'error', file: options.displayName, ...p });
+    if (problems.length < options.maxProblems)
+      problems.push({ severity: 'error', file: options.displayName, ...p });
   };
   const wanted = options.wanted;
   let header: string[] | null = null;
@@ -121,7 +122,10 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
       let i = 0;
       if (first) {
         first = false;
-        if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+        if (
+          bytesRead >= 2 &&
+          ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
+        ) {
           problem({
             code: 'ingest.encoding',
             line: 1,
@@ -169,7 +173,8 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
                 column: fieldIndex + 1,
                 value: `byte 0x${b.toString(16).padStart(2, '0')}`,
                 expected: 'UTF-8 text',
-                message: 'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
+                message:
+                  'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
               });
             }
           }
@@ -243,7 +248,8 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
                 line,
                 column: fieldIndex + 1,
                 value: String.fromCharCode(b),
-                expected: 'a , or line break after a closing quote (write "" for a quote inside a quoted value)',
+                expected:
+                  'a , or line break after a closing quote (write "" for a quote inside a quoted value)',
                 message: 'text after the closing quote of a quoted value',
               });
               state = 'unquoted';

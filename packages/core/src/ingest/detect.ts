@@ -23,13 +23,20 @@ export const FORMATS = [
 export type FormatName = (typeof FORMATS)[number];
 
 export type DetectedFile =
-  | { readonly kind: 'canonical-csv'; readonly path: string; readonly entity: CanonicalEntity; readonly header: readonly string[] }
+  | {
+      readonly kind: 'canonical-csv';
+      readonly path: string;
+      readonly entity: CanonicalEntity;
+      readonly header: readonly string[];
+    }
   | { readonly kind: 'canonical-ndjson'; readonly path: string; readonly entity: CanonicalEntity }
   | { readonly kind: 'graph-active-users'; readonly path: string; readonly header: readonly string[] }
   | { readonly kind: 'graph-subscribed-skus'; readonly path: string }
   | { readonly kind: 'partner-center-subscriptions'; readonly path: string };
 
-export type Detection = { readonly ok: true; readonly file: DetectedFile } | { readonly ok: false; readonly problem: Problem };
+export type Detection =
+  | { readonly ok: true; readonly file: DetectedFile }
+  | { readonly ok: false; readonly problem: Problem };
 
 const fileProblem = (file: string, code: string, message: string, expected?: string): Detection => ({
   ok: false,
@@ -49,7 +56,9 @@ export function entityFromHeader(header: readonly string[]): CanonicalEntity | u
   const fits = CANONICAL_ENTITIES.filter((e) => {
     const spec = ENTITY_SPECS[e];
     const known = new Set(spec.columns.map((c) => c.name));
-    return spec.columns.every((c) => !c.required || names.has(c.name)) && [...names].every((n) => known.has(n));
+    return (
+      spec.columns.every((c) => !c.required || names.has(c.name)) && [...names].every((n) => known.has(n))
+    );
   });
   return fits.length === 1 ? fits[0] : undefined;
 }
@@ -114,7 +123,12 @@ export async function detectFile(file: string, displayName: string, format?: For
   const first = scan.problems[0];
   if (first !== undefined && scan.header === null) return { ok: false, problem: first };
   if (scan.header === null || scan.header.length === 0 || scan.header.every((h) => h === '')) {
-    return fileProblem(displayName, 'ingest.empty_file', 'the file is empty', 'a header row naming the columns');
+    return fileProblem(
+      displayName,
+      'ingest.empty_file',
+      'the file is empty',
+      'a header row naming the columns',
+    );
   }
   const header = scan.header;
   if (format === 'graph-active-users' || (format === undefined && looksLikeGraphReport(header))) {

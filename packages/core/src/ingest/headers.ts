@@ -84,7 +84,10 @@ export function mapCanonicalHeader(header: readonly string[], spec: EntitySpec, 
         line: 1,
         field: c.name,
         message: `required column ${c.name} is missing from the header`,
-        expected: `a header with ${spec.columns.filter((x) => x.required).map((x) => x.name).join(', ')}`,
+        expected: `a header with ${spec.columns
+          .filter((x) => x.required)
+          .map((x) => x.name)
+          .join(', ')}`,
       });
     }
   }
@@ -110,7 +113,10 @@ export function mapGraphHeader(header: readonly string[], file: string): HeaderM
         column: i + 1,
         field: raw,
         value: raw,
-        message: name === undefined ? 'column not part of the Office 365 active user detail report: ignored' : 'repeated column: ignored',
+        message:
+          name === undefined
+            ? 'column not part of the Office 365 active user detail report: ignored'
+            : 'repeated column: ignored',
       });
       columns.push(`_extra_${i}`);
     }

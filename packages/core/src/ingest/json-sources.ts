@@ -12,7 +12,10 @@ import { type Channel, ENTITY_SPECS, type Problem } from '@license-insights/cont
 import type { ProductResolver } from '../catalog/catalog';
 import type { StagedValue } from '../store/store';
 
-export const SUBSCRIPTION_STAGE_COLUMNS = [...ENTITY_SPECS.subscriptions.columns.map((c) => c.name), '_product_name'];
+export const SUBSCRIPTION_STAGE_COLUMNS = [
+  ...ENTITY_SPECS.subscriptions.columns.map((c) => c.name),
+  '_product_name',
+];
 const MAX_JSON_BYTES = 512 * 1024 * 1024;
 
 export interface JsonSourceResult {
@@ -54,7 +57,11 @@ export function elementLines(text: string, keys: readonly string[]): number[] {
       stringStart = i;
     } else if (ch === '{' || ch === '[') {
       depth++;
-      if (ch === '[' && targetDepth < 0 && (depth === 1 || (depth === 2 && lastKeyAtDepth1 !== null && keys.includes(lastKeyAtDepth1)))) {
+      if (
+        ch === '[' &&
+        targetDepth < 0 &&
+        (depth === 1 || (depth === 2 && lastKeyAtDepth1 !== null && keys.includes(lastKeyAtDepth1)))
+      ) {
         targetDepth = depth;
         expectValue = true;
       }
@@ -66,10 +73,19 @@ export function elementLines(text: string, keys: readonly string[]): number[] {
   return lines;
 }
 
-async function readJson(path: string, displayName: string): Promise<{ text: string; value: unknown } | Problem> {
+async function readJson(
+  path: string,
+  displayName: string,
+): Promise<{ text: string; value: unknown } | Problem> {
   const size = (await stat(path)).size;
   if (size > MAX_JSON_BYTES) {
-    return { severity: 'error', code: 'ingest.too_large', file: displayName, message: `JSON file of ${size} bytes is too large`, expected: 'at most 512 MB' };
+    return {
+      severity: 'error',
+      code: 'ingest.too_large',
+      file: displayName,
+      message: `JSON file of ${size} bytes is too large`,
+      expected: 'at most 512 MB',
+    };
   }
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   try {
@@ -106,8 +122,10 @@ function itemsOf(value: unknown, keys: readonly string[]): unknown[] | null {
   return null;
 }
 
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
-const record = (o: unknown): Record<string, unknown> => (typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : {});
+const text = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+const record = (o: unknown): Record<string, unknown> =>
+  typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : {};
 
 function subscriptionValues(v: Record<string, StagedValue>): StagedValue[] {
   return SUBSCRIPTION_STAGE_COLUMNS.map((c) => v[c] ?? null);
@@ -119,7 +137,11 @@ export interface SkuImportOptions {
   readonly channel: Channel;
 }
 
-export async function readSubscribedSkus(path: string, displayName: string, o: SkuImportOptions): Promise<JsonSourceResult> {
+export async function readSubscribedSkus(
+  path: string,
+  displayName: string,
+  o: SkuImportOptions,
+): Promise<JsonSourceResult> {
   const json = await readJson(path, displayName);
   if ('severity' in json) return { records: [], problems: [json], warnings: [] };
   const items = itemsOf(json.value, ['value']);
@@ -127,7 +149,15 @@ export async function readSubscribedSkus(path: string, displayName: string, o: S
     return {
       records: [],
       warnings: [],
-      problems: [{ severity: 'error', code: 'ingest.invalid_shape', file: displayName, message: 'no SKU list found', expected: '{"value": [ {skuId, skuPartNumber, prepaidUnits, …} ]}' }],
+      problems: [
+        {
+          severity: 'error',
+          code: 'ingest.invalid_shape',
+          file: displayName,
+          message: 'no SKU list found',
+          expected: '{"value": [ {skuId, skuPartNumber, prepaidUnits, …} ]}',
+        },
+      ],
     };
   }
   const lines = elementLines(json.text, ['value']);
@@ -138,7 +168,15 @@ export async function readSubscribedSkus(path: string, displayName: string, o: S
     const sku = record(item);
     const skuId = text(sku.skuId);
     if (skuId === null || skuId === '') {
-      problems.push({ severity: 'error', code: 'ingest.missing_value', file: displayName, line, field: `value[${i}].skuId`, message: 'skuId is missing', expected: 'the SKU GUID' });
+      problems.push({
+        severity: 'error',
+        code: 'ingest.missing_value',
+        file: displayName,
+        line,
+        field: `value[${i}].skuId`,
+        message: 'skuId is missing',
+        expected: 'the SKU GUID',
+      });
       return;
     }
     const units = record(sku.prepaidUnits);
@@ -204,7 +242,15 @@ export async function readPartnerCenterSubscriptions(
     return {
       records: [],
       warnings: [],
-      problems: [{ severity: 'error', code: 'ingest.invalid_shape', file: displayName, message: 'no subscription list found', expected: '{"items": [ {id, offerId, offerName, quantity, status, …} ]}' }],
+      problems: [
+        {
+          severity: 'error',
+          code: 'ingest.invalid_shape',
+          file: displayName,
+          message: 'no subscription list found',
+          expected: '{"items": [ {id, offerId, offerName, quantity, status, …} ]}',
+        },
+      ],
     };
   }
   const lines = elementLines(json.text, ['items', 'value']);
@@ -216,16 +262,38 @@ export async function readPartnerCenterSubscriptions(
     const s = record(item);
     const offerId = text(s.offerId) ?? '';
     const offerName = text(s.offerName) ?? '';
-    const product = (offerId !== '' ? o.resolver.byOfferId(offerId) : undefined) ?? (offerName !== '' ? o.resolver.byName(offerName) : undefined);
+    const product =
+      (offerId !== '' ? o.resolver.byOfferId(offerId) : undefined) ??
+      (offerName !== '' ? o.resolver.byName(offerName) : undefined);
     let status = text(s.status)?.toLowerCase() ?? null;
     if (status === 'none') {
-      warnings.push({ severity: 'warning', code: 'ingest.status_none', file: displayName, line, field: `items[${i}].status`, value: 'none', message: 'status "none" recorded as pending (not an entitlement)' });
+      warnings.push({
+        severity: 'warning',
+        code: 'ingest.status_none',
+        file: displayName,
+        line,
+        field: `items[${i}].status`,
+        value: 'none',
+        message: 'status "none" recorded as pending (not an entitlement)',
+      });
       status = 'pending';
     }
-    const reasons = Array.isArray(s.suspensionReasons) ? s.suspensionReasons.map((r) => String(r).toLowerCase().replace(/[^a-z]/g, '')) : [];
-    const reason = reasons.length === 0 ? null : (reasons.map((r) => PC_SUSPENSION[r]).find((r) => r !== undefined) ?? 'other');
+    const reasons = Array.isArray(s.suspensionReasons)
+      ? s.suspensionReasons.map((r) =>
+          String(r)
+            .toLowerCase()
+            .replace(/[^a-z]/g, ''),
+        )
+      : [];
+    const reason =
+      reasons.length === 0
+        ? null
+        : (reasons.map((r) => PC_SUSPENSION[r]).find((r) => r !== undefined) ?? 'other');
     const pcPartner = text(s.partnerId) ?? '';
-    const billing = text(s.billingCycle)?.toLowerCase().replace(/[^a-z_]/g, '') ?? '';
+    const billing =
+      text(s.billingCycle)
+        ?.toLowerCase()
+        .replace(/[^a-z_]/g, '') ?? '';
     const end = text(s.commitmentEndDate);
     records.push({
       line,

@@ -50,16 +50,25 @@ export async function* readNdjson(
   const index = new Map(names.map((n, i) => [n, i]));
   const problem = (p: Omit<Problem, 'file' | 'severity'>) => {
     state.problemCount++;
-    if (state.problems.length < maxProblems) state.problems.push({ severity: 'error', file: displayName, ...p });
+    if (state.problems.length < maxProblems)
+      state.problems.push({ severity: 'error', file: displayName, ...p });
   };
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let lineNo = 0;
   for await (const raw of lines) {
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
     if (text.includes('\uFFFD')) {
-      problem({ code: 'ingest.encoding', line: lineNo, expected: 'UTF-8 text', message: 'invalid UTF-8 in this line; save the file as UTF-8' });
+      problem({
+        code: 'ingest.encoding',
+        line: lineNo,
+        expected: 'UTF-8 text',
+        message: 'invalid UTF-8 in this line; save the file as UTF-8',
+      });
       state.rejectedLines++;
       continue;
     }
@@ -80,7 +89,12 @@ export async function* readNdjson(
       continue;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      problem({ code: 'ingest.invalid_json', line: lineNo, expected: 'a JSON object per line', message: 'not a JSON object' });
+      problem({
+        code: 'ingest.invalid_json',
+        line: lineNo,
+        expected: 'a JSON object per line',
+        message: 'not a JSON object',
+      });
       state.rejectedLines++;
       continue;
     }

@@ -1,5 +1,5 @@
 /** Turns the store's row problems into user-facing problems: line, column, value, expectation. */
-import { type EntitySpec, describeColumnType, type Problem } from '@license-insights/contracts';
+import { describeColumnType, type EntitySpec, type Problem } from '@license-insights/contracts';
 import type { RowProblem } from '../store/store';
 
 export interface LineLookup {
@@ -28,9 +28,19 @@ export function describeRowProblem(
   const expectedType = column ? describeColumnType(column.type) : 'a valid value';
   switch (p.check) {
     case 'missing':
-      return { ...base, code: 'ingest.missing_value', message: `${p.field} is required`, expected: expectedType };
+      return {
+        ...base,
+        code: 'ingest.missing_value',
+        message: `${p.field} is required`,
+        expected: expectedType,
+      };
     case 'whitespace':
-      return { ...base, code: 'ingest.invalid_value', message: `${p.field} has spaces around it`, expected: 'no leading or trailing spaces' };
+      return {
+        ...base,
+        code: 'ingest.invalid_value',
+        message: `${p.field} has spaces around it`,
+        expected: 'no leading or trailing spaces',
+      };
     case 'format':
       return { ...base, code: 'ingest.invalid_value', message: `invalid ${p.field}`, expected: expectedType };
     case 'unknown_customer':
@@ -55,8 +65,18 @@ export function describeRowProblem(
         expected: `each key once per file${refLine !== undefined ? ` (first at line ${refLine})` : ''}`,
       };
     case 'order':
-      return { ...base, code: 'ingest.invalid_value', message: 'unassigned_on is not after assigned_on', expected: 'a date after assigned_on, or empty while held' };
+      return {
+        ...base,
+        code: 'ingest.invalid_value',
+        message: 'unassigned_on is not after assigned_on',
+        expected: 'a date after assigned_on, or empty while held',
+      };
     case 'subset':
-      return { ...base, code: 'ingest.invalid_value', message: 'open_workloads lists a workload the product does not include', expected: 'a subset of workloads' };
+      return {
+        ...base,
+        code: 'ingest.invalid_value',
+        message: 'open_workloads lists a workload the product does not include',
+        expected: 'a subset of workloads',
+      };
   }
 }

@@ -23,7 +23,10 @@ function isFragment(v: unknown): v is SqlFragment {
   return typeof v === 'object' && v !== null && FRAGMENT in v;
 }
 
-export function sql(strings: TemplateStringsArray, ...values: readonly (SqlValue | SqlFragment)[]): SqlFragment {
+export function sql(
+  strings: TemplateStringsArray,
+  ...values: readonly (SqlValue | SqlFragment)[]
+): SqlFragment {
   return { [FRAGMENT]: true, parts: [...strings], values };
 }
 

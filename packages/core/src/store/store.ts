@@ -58,14 +58,22 @@ export interface MergeCounts {
   readonly updated: number;
   readonly unchanged: number;
   /** Products met in input that no catalog knows: kept by id and flagged. */
-  readonly unknownProducts: readonly { readonly productId: string; readonly rec: number; readonly line: number | null }[];
+  readonly unknownProducts: readonly {
+    readonly productId: string;
+    readonly rec: number;
+    readonly line: number | null;
+  }[];
 }
 
 export interface GraphReportOutcome {
   readonly refreshDates: readonly string[];
   readonly users: MergeCounts;
   readonly activity: MergeCounts;
-  readonly assignments: { readonly opened: number; readonly closed: number; readonly skippedAsStale: boolean };
+  readonly assignments: {
+    readonly opened: number;
+    readonly closed: number;
+    readonly skippedAsStale: boolean;
+  };
   readonly concealedNames: number;
   readonly unknownProducts: readonly string[];
 }
@@ -86,14 +94,30 @@ export interface ImportSession {
   /** Loads records produced in JavaScript (NDJSON and JSON formats) with their lines. */
   stageRecords(
     columns: readonly string[],
-    records: AsyncIterable<{ readonly line: number; readonly values: readonly StagedValue[] }> | Iterable<{ readonly line: number; readonly values: readonly StagedValue[] }>,
+    records:
+      | AsyncIterable<{ readonly line: number; readonly values: readonly StagedValue[] }>
+      | Iterable<{ readonly line: number; readonly values: readonly StagedValue[] }>,
   ): Promise<Staged>;
   /** Checks a stage against a spec (formats, references, duplicate keys); remembers its bad records. */
-  validate(stage: Staged, spec: EntitySpec, presentColumns: readonly string[], limit: number): Promise<ValidationResult>;
+  validate(
+    stage: Staged,
+    spec: EntitySpec,
+    presentColumns: readonly string[],
+    limit: number,
+  ): Promise<ValidationResult>;
   /** Merges the valid records of a stage into the store; returns what changed. */
-  merge(stage: Staged, entity: CanonicalEntity, presentColumns: readonly string[], source: DataSource): Promise<MergeCounts>;
+  merge(
+    stage: Staged,
+    entity: CanonicalEntity,
+    presentColumns: readonly string[],
+    source: DataSource,
+  ): Promise<MergeCounts>;
   /** Fast path for large activity CSV files: validates and merges in one pass, or returns null to ask for the precise path. */
-  mergeActivityCsvFast(path: string, columns: readonly string[], source: DataSource): Promise<MergeCounts | null>;
+  mergeActivityCsvFast(
+    path: string,
+    columns: readonly string[],
+    source: DataSource,
+  ): Promise<MergeCounts | null>;
   /** Values of some staged records, in column order (for the rejects file). */
   readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>>;
   /** Applies a validated Graph "Office 365 active user detail" stage to a customer. */

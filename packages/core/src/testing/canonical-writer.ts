@@ -28,7 +28,9 @@ export function toNdjson(entity: CanonicalEntity, records: readonly CanonicalRec
   const columns = ENTITY_SPECS[entity].columns.map((c) => c.name);
   const lines = records.map((_, i) => i + 1);
   const text = records
-    .map((r) => JSON.stringify(Object.fromEntries(columns.filter((c) => (r[c] ?? '') !== '').map((c) => [c, r[c]]))))
+    .map((r) =>
+      JSON.stringify(Object.fromEntries(columns.filter((c) => (r[c] ?? '') !== '').map((c) => [c, r[c]]))),
+    )
     .join('\n');
   return { text: `${text}\n`, lines };
 }

@@ -2,7 +2,7 @@
  * Test helpers shared by the packages' tests: temporary stores on real DuckDB, files written from
  * strings, a default import request. Not part of the product's runtime.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../store/open-store';
@@ -67,9 +67,20 @@ export async function tempStore(): Promise<TempStore> {
 }
 
 /** Every canonical entity as stored, for whole-store comparisons. */
-export async function dumpAll(store: Store, partnerId = TEST_PARTNER): Promise<Record<string, Record<string, string>[]>> {
+export async function dumpAll(
+  store: Store,
+  partnerId = TEST_PARTNER,
+): Promise<Record<string, Record<string, string>[]>> {
   const out: Record<string, Record<string, string>[]> = {};
-  for (const e of ['products', 'customers', 'users', 'license_assignments', 'subscriptions', 'activity', 'support_requests'] as const) {
+  for (const e of [
+    'products',
+    'customers',
+    'users',
+    'license_assignments',
+    'subscriptions',
+    'activity',
+    'support_requests',
+  ] as const) {
     out[e] = await store.dumpCanonical(partnerId, e);
   }
   return out;

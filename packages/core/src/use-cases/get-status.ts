@@ -3,12 +3,18 @@ import type { StoreStatus } from '@license-insights/contracts';
 import { shippedCatalog } from '../catalog/catalog';
 import type { Store } from '../store/store';
 
-export async function getStatus(store: Store, partnerId?: string): Promise<StoreStatus & { catalogVersion: string }> {
+export async function getStatus(
+  store: Store,
+  partnerId?: string,
+): Promise<StoreStatus & { catalogVersion: string }> {
   const status = await store.status(partnerId);
   const catalog = shippedCatalog();
   return {
     ...status,
     catalogVersion: catalog.version,
-    partners: status.partners.map((p) => ({ ...p, products: { ...p.products, catalog: catalog.products.length } })),
+    partners: status.partners.map((p) => ({
+      ...p,
+      products: { ...p.products, catalog: catalog.products.length },
+    })),
   };
 }

@@ -104,7 +104,10 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       continue;
     }
     const names = (await readdir(p)).filter(
-      (n) => !n.startsWith('.') && !n.startsWith('insights-rejects') && DATA_EXTENSIONS.has(path.extname(n).toLowerCase()),
+      (n) =>
+        !n.startsWith('.') &&
+        !n.startsWith('insights-rejects') &&
+        DATA_EXTENSIONS.has(path.extname(n).toLowerCase()),
     );
     names.sort();
     for (const n of names) out.push(path.join(p, n));
@@ -133,13 +136,19 @@ class RejectsWriter {
   write(rows: Rejected): void {
     if (this.stream === null) {
       this.stream = createWriteStream(this.file);
-      this.stream.write(csvLine(['file', 'line', 'column', 'field', 'value', 'code', 'message', 'expected', 'record']));
+      this.stream.write(
+        csvLine(['file', 'line', 'column', 'field', 'value', 'code', 'message', 'expected', 'record']),
+      );
     }
     for (const p of rows.problems) {
       const rec = p.line !== undefined ? rows.recOfLine.get(p.line) : undefined;
       const values = rec !== undefined ? rows.records.get(rec) : undefined;
-      const record = values ? JSON.stringify(Object.fromEntries(rows.columns.map((c, i) => [c, values[i] ?? null]))) : '';
-      this.stream.write(csvLine([p.file, p.line, p.column, p.field, p.value, p.code, p.message, p.expected, record]));
+      const record = values
+        ? JSON.stringify(Object.fromEntries(rows.columns.map((c, i) => [c, values[i] ?? null])))
+        : '';
+      this.stream.write(
+        csvLine([p.file, p.line, p.column, p.field, p.value, p.code, p.message, p.expected, record]),
+      );
       this.count++;
     }
   }
@@ -252,7 +261,12 @@ interface FileContext {
   readonly rejects: RejectsWriter;
 }
 
-function emptyOutcome(file: string, errors: Problem[], kind: FileOutcome['kind'] = 'unknown', entity: string | null = null): FileOutcome {
+function emptyOutcome(
+  file: string,
+  errors: Problem[],
+  kind: FileOutcome['kind'] = 'unknown',
+  entity: string | null = null,
+): FileOutcome {
   return {
     file,
     kind,
@@ -301,7 +315,8 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
   const v = await ctx.session.validate(s.stage, s.spec, s.present, limit);
   const lineMap = new Map<number, number>();
   const isCsv = s.fileColumns !== null;
-  const recsOf = (ps: readonly RowProblem[]) => ps.flatMap((p) => (p.refRec === null ? [p.rec] : [p.rec, p.refRec]));
+  const recsOf = (ps: readonly RowProblem[]) =>
+    ps.flatMap((p) => (p.refRec === null ? [p.rec] : [p.rec, p.refRec]));
   let structural: readonly Problem[] = [];
   let structuralCount = 0;
   let unusable = false;
@@ -320,13 +335,26 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
     if (!isCsv) return;
     const wanted = recs.filter((r) => !lineMap.has(r));
     if (wanted.length === 0) return;
-    await scanCsv(file, { displayName: file, maxProblems: 0, wanted: new Set(wanted), onWanted: (rec, line) => lineMap.set(rec, line) });
+    await scanCsv(file, {
+      displayName: file,
+      maxProblems: 0,
+      wanted: new Set(wanted),
+      onWanted: (rec, line) => lineMap.set(rec, line),
+    });
   };
   const lineOf = (rec: number) => lineMap.get(rec);
   if (unusable) {
     const problems = [...structural];
-    if (ctx.req.partial) ctx.rejects.write({ problems, records: new Map(), recOfLine: new Map(), columns: [] });
-    return { problems: problems.slice(0, ctx.req.maxProblemsPerFile), count: structuralCount, rejected: s.stage.rows + s.stage.refused, unusable, lineOf, locate };
+    if (ctx.req.partial)
+      ctx.rejects.write({ problems, records: new Map(), recOfLine: new Map(), columns: [] });
+    return {
+      problems: problems.slice(0, ctx.req.maxProblemsPerFile),
+      count: structuralCount,
+      rejected: s.stage.rows + s.stage.refused,
+      unusable,
+      lineOf,
+      locate,
+    };
   }
   const columnOf = (field: string) => {
     const i = s.fileColumns?.indexOf(field) ?? -1;
@@ -334,14 +362,23 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
   };
   const rows = v.problems.map((p) => describeRowProblem(p, s.spec, file, columnOf, { lineOf }));
   if (ctx.req.partial) {
-    const records = v.problems.length > 0 ? await ctx.session.readRecords(s.stage, [...new Set(v.problems.map((p) => p.rec))]) : new Map();
+    const records =
+      v.problems.length > 0
+        ? await ctx.session.readRecords(s.stage, [...new Set(v.problems.map((p) => p.rec))])
+        : new Map();
     const recOfLine = new Map<number, number>();
     for (const p of v.problems) {
       const line = p.line ?? lineOf(p.rec);
       if (line !== undefined) recOfLine.set(line, p.rec);
     }
     const all = [...s.early, ...structural, ...rows].sort(byLine);
-    if (all.length > 0) ctx.rejects.write({ problems: all, records, recOfLine, columns: s.stageColumns.filter((c) => !c.startsWith('_')) });
+    if (all.length > 0)
+      ctx.rejects.write({
+        problems: all,
+        records,
+        recOfLine,
+        columns: s.stageColumns.filter((c) => !c.startsWith('_')),
+      });
   }
   const problems = [...s.early, ...structural, ...rows].sort(byLine).slice(0, ctx.req.maxProblemsPerFile);
   return {
@@ -383,7 +420,13 @@ async function importCanonicalCsv(
   const spec = ENTITY_SPECS[entity];
   const mapping = mapCanonicalHeader(header, spec, file);
   if (mapping.problems.some((p) => p.severity === 'error')) {
-    if (ctx.req.partial) ctx.rejects.write({ problems: mapping.problems, records: new Map(), recOfLine: new Map(), columns: [] });
+    if (ctx.req.partial)
+      ctx.rejects.write({
+        problems: mapping.problems,
+        records: new Map(),
+        recOfLine: new Map(),
+        columns: [],
+      });
     return emptyOutcome(file, [...mapping.problems], 'canonical-csv', entity);
   }
   if (entity === 'activity') {
@@ -431,7 +474,13 @@ async function importCanonicalCsv(
   };
 }
 
-function unusableOutcome(file: string, kind: FileOutcome['kind'], entity: string | null, stage: Staged, v: Validated): FileOutcome {
+function unusableOutcome(
+  file: string,
+  kind: FileOutcome['kind'],
+  entity: string | null,
+  stage: Staged,
+  v: Validated,
+): FileOutcome {
   return {
     ...emptyOutcome(file, [], kind, entity),
     rows: stage.rows + stage.refused,
@@ -441,13 +490,22 @@ function unusableOutcome(file: string, kind: FileOutcome['kind'], entity: string
   };
 }
 
-async function importCanonicalNdjson(ctx: FileContext, file: string, entity: CanonicalEntity): Promise<FileOutcome> {
+async function importCanonicalNdjson(
+  ctx: FileContext,
+  file: string,
+  entity: CanonicalEntity,
+): Promise<FileOutcome> {
   const spec = ENTITY_SPECS[entity];
   const state: NdjsonReadState = { present: new Set(), problems: [], problemCount: 0, rejectedLines: 0 };
   const columns = spec.columns.map((c) => c.name);
-  const stage = await ctx.session.stageRecords(columns, readNdjson(file, file, spec, ctx.req.maxProblemsPerFile, state));
+  const stage = await ctx.session.stageRecords(
+    columns,
+    readNdjson(file, file, spec, ctx.req.maxProblemsPerFile, state),
+  );
   // Required keys are checked on every record, even when no record has them.
-  const present = columns.filter((c) => state.present.has(c) || spec.columns.some((s) => s.name === c && s.required));
+  const present = columns.filter(
+    (c) => state.present.has(c) || spec.columns.some((s) => s.name === c && s.required),
+  );
   const v = await validateStaged(ctx, file, {
     stage,
     spec,
@@ -485,11 +543,16 @@ function needCustomer(file: string, what: string): Problem {
   };
 }
 
-async function importGraphActiveUsers(ctx: FileContext, file: string, header: readonly string[]): Promise<FileOutcome> {
+async function importGraphActiveUsers(
+  ctx: FileContext,
+  file: string,
+  header: readonly string[],
+): Promise<FileOutcome> {
   const mapping = mapGraphHeader(header, file);
   const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
   const customer = ctx.req.customer;
-  if (customer === undefined) return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
+  if (customer === undefined)
+    return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
   if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
   const stage = await ctx.session.stageCsv(file, mapping.columns);
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
@@ -509,7 +572,8 @@ async function importGraphActiveUsers(ctx: FileContext, file: string, header: re
   const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
   const warn = (code: string, message: string, extra: Partial<Problem> = {}) =>
     warnings.push({ severity: 'warning', code, file, message, ...extra });
-  if (created) warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
+  if (created)
+    warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
   if (g.concealedNames > 0) {
     warn(
       'ingest.concealed_names',
@@ -517,10 +581,17 @@ async function importGraphActiveUsers(ctx: FileContext, file: string, header: re
     );
   }
   for (const name of g.unknownProducts) {
-    warn('ingest.unknown_product', 'product name not in the catalog: kept by name and flagged "name unknown"', { field: 'Assigned Products', value: name });
+    warn(
+      'ingest.unknown_product',
+      'product name not in the catalog: kept by name and flagged "name unknown"',
+      { field: 'Assigned Products', value: name },
+    );
   }
   if (g.assignments.skippedAsStale) {
-    warn('ingest.stale_report', `a newer report was imported for this customer before: activity added, license assignments left as the newer report says`);
+    warn(
+      'ingest.stale_report',
+      `a newer report was imported for this customer before: activity added, license assignments left as the newer report says`,
+    );
   }
   return {
     file,
@@ -544,7 +615,10 @@ async function importJsonSubscriptions(
 ): Promise<FileOutcome> {
   const file = d.path;
   const customer = ctx.req.customer;
-  const what = d.kind === 'graph-subscribed-skus' ? 'a Graph subscribedSkus export' : 'a Partner Center subscriptions export';
+  const what =
+    d.kind === 'graph-subscribed-skus'
+      ? 'a Graph subscribedSkus export'
+      : 'a Partner Center subscriptions export';
   if (customer === undefined) return emptyOutcome(file, [needCustomer(file, what)], d.kind);
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
   const result: JsonSourceResult =
@@ -574,7 +648,12 @@ async function importJsonSubscriptions(
   const counts = await ctx.session.merge(stage, 'subscriptions', present, source);
   const warnings = [...result.warnings, ...unknownProductWarnings(file, counts, v.lineOf)];
   if (created) {
-    warnings.unshift({ severity: 'warning', code: 'ingest.customer_created', file, message: `customer ${JSON.stringify(customerId)} did not exist and was created` });
+    warnings.unshift({
+      severity: 'warning',
+      code: 'ingest.customer_created',
+      file,
+      message: `customer ${JSON.stringify(customerId)} did not exist and was created`,
+    });
   }
   return {
     file,

@@ -95,7 +95,9 @@ export class DuckDbClient {
           { cause: e },
         );
       }
-      throw new AppError('store.unavailable', `cannot open the store ${options.path}: ${msg}`, [], { cause: e });
+      throw new AppError('store.unavailable', `cannot open the store ${options.path}: ${msg}`, [], {
+        cause: e,
+      });
     }
   }
 
@@ -110,7 +112,10 @@ export class DuckDbClient {
 
   async all<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T[]> {
     const { text, params } = this.compiled(q);
-    const reader = await this.connection.runAndReadAll(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    const reader = await this.connection.runAndReadAll(
+      text,
+      params.length > 0 ? params.map(toDuckValue) : undefined,
+    );
     return normaliseRows(reader) as T[];
   }
 

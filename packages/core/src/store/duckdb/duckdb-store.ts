@@ -37,7 +37,10 @@ export class DuckDbStore implements Store {
       mkdirSync(options.dataDir, { recursive: true });
       mkdirSync(path.join(options.dataDir, 'tmp'), { recursive: true });
     } catch (e) {
-      throw new AppError('store.unavailable', `cannot create the store directory ${options.dataDir}: ${messageOf(e)}`);
+      throw new AppError(
+        'store.unavailable',
+        `cannot create the store directory ${options.dataDir}: ${messageOf(e)}`,
+      );
     }
     const file = path.join(options.dataDir, DATABASE_FILE);
     const db = await DuckDbClient.open({
@@ -77,15 +80,22 @@ export class DuckDbStore implements Store {
         await this.db.exec('COMMIT');
       } catch (e) {
         await this.db.exec('ROLLBACK').catch(() => undefined);
-        throw new AppError('store.migration_failed', `migration ${m.version} (${m.name}) failed: ${messageOf(e)}`, [], {
-          cause: e,
-        });
+        throw new AppError(
+          'store.migration_failed',
+          `migration ${m.version} (${m.name}) failed: ${messageOf(e)}`,
+          [],
+          {
+            cause: e,
+          },
+        );
       }
     }
   }
 
   async schemaVersion(): Promise<number> {
-    const { v } = await this.db.one<{ v: number | null }>(sql`SELECT max(version) AS v FROM schema_migrations`);
+    const { v } = await this.db.one<{ v: number | null }>(
+      sql`SELECT max(version) AS v FROM schema_migrations`,
+    );
     return v ?? 0;
   }
 
@@ -103,7 +113,10 @@ export class DuckDbStore implements Store {
     const partners = [];
     for (const id of ids) {
       const s = await queryPartnerStatus(this.db, id);
-      partners.push({ ...s, products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown } });
+      partners.push({
+        ...s,
+        products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown },
+      });
     }
     return { store: this.location, engine: 'duckdb', schemaVersion: await this.schemaVersion(), partners };
   }

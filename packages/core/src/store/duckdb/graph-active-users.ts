@@ -12,8 +12,8 @@
  * activity but does not move assignments or flags (the newer report knows better).
  */
 import { GRAPH_ACTIVITY_COLUMNS, GRAPH_ASSIGN_COLUMNS } from '@license-insights/contracts';
-import type { GraphReportOutcome } from '../store';
 import { ident, join, type SqlFragment, sql } from '../sql';
+import type { GraphReportOutcome } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { mergeCanonicalStage, recordCoverage } from './merge-canonical';
@@ -21,7 +21,11 @@ import { badTable, recOf, type StageRef, stageBase, stageTable } from './validat
 
 const SOURCE = 'graph_active_users';
 
-async function createSyntheticStage(db: DuckDbClient, stageId: number, select: SqlFragment): Promise<StageRef> {
+async function createSyntheticStage(
+  db: DuckDbClient,
+  stageId: number,
+  select: SqlFragment,
+): Promise<StageRef> {
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS ${select}`);
   await db.run(
     sql`CREATE OR REPLACE TEMP TABLE ${badTable(stageId)} (rec BIGINT, check_id INTEGER, value VARCHAR, ref_rec BIGINT)`,
@@ -48,14 +52,17 @@ export async function mergeGraphActiveUsersStage(
     FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = ${recOf(stage)})
     QUALIFY row_number() OVER (PARTITION BY lower(s.upn) ORDER BY s.rowid DESC) = 1`);
 
-  const refreshRows = await db.all<{ refresh: string }>(sql`SELECT DISTINCT refresh::VARCHAR AS refresh FROM g_ok ORDER BY 1`);
+  const refreshRows = await db.all<{ refresh: string }>(
+    sql`SELECT DISTINCT refresh::VARCHAR AS refresh FROM g_ok ORDER BY 1`,
+  );
   const refreshDates = refreshRows.map((r) => r.refresh);
   const latestStored = await db.all<{ last: string }>(
     sql`SELECT last_date::VARCHAR AS last FROM source_coverage
         WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND source = ${SOURCE} AND entity = 'users'`,
   );
   const reportDate = refreshDates[refreshDates.length - 1];
-  const stale = reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
+  const stale =
+    reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
 
   // Users, through the canonical users merge (stale reports only add users they name first).
   const usersStage = await createSyntheticStage(
@@ -144,7 +151,13 @@ export async function mergeGraphActiveUsersStage(
           AND a.unassigned_on IS NULL AND a.assigned_on < g.refresh
           AND NOT EXISTS (SELECT 1 FROM g_products x WHERE x.user_id = a.user_id AND x.product_id = a.product_id)`);
     }
-    await recordCoverage(db, partnerId, SOURCE, 'license_assignments', sql`SELECT ${customerId} AS customer_id, seed AS d FROM g_products`);
+    await recordCoverage(
+      db,
+      partnerId,
+      SOURCE,
+      'license_assignments',
+      sql`SELECT ${customerId} AS customer_id, seed AS d FROM g_products`,
+    );
   }
 
   const { n: concealed } = await db.one<{ n: number }>(
@@ -162,7 +175,13 @@ export async function mergeGraphActiveUsersStage(
       );
     }
   }
-  await recordCoverage(db, partnerId, SOURCE, 'users', sql`SELECT ${customerId} AS customer_id, refresh AS d FROM g_ok`);
+  await recordCoverage(
+    db,
+    partnerId,
+    SOURCE,
+    'users',
+    sql`SELECT ${customerId} AS customer_id, refresh AS d FROM g_ok`,
+  );
   return {
     refreshDates,
     users,
@@ -172,4 +191,3 @@ export async function mergeGraphActiveUsersStage(
     unknownProducts,
   };
 }
-

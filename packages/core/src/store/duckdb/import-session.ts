@@ -3,9 +3,11 @@
  * merged; `commit` makes all of it durable at once, `rollback` (or a crash, or SIGKILL) leaves the
  * store exactly as it was. Temporary tables live only in this connection.
  */
-import { DuckDBDataChunk, VARCHAR, INTEGER } from '@duckdb/node-api';
+import { DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@license-insights/contracts';
+import { WORKLOAD_CODES } from '@license-insights/contracts';
 import { productIdKeys } from '../../catalog/catalog';
+import { ident, join, raw, sql } from '../sql';
 import type {
   GraphReportOutcome,
   ImportSession,
@@ -14,14 +16,12 @@ import type {
   StagedValue,
   ValidationResult,
 } from '../store';
-import { ident, join, raw, sql } from '../sql';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { mergeGraphActiveUsersStage } from './graph-active-users';
 import { mergeActivityAgg, mergeCanonicalStage } from './merge-canonical';
 import { queryPartnerProducts } from './products-query';
 import { recOf, type StageRef, stageBase, stageTable, validateStage } from './validation';
-import { WORKLOAD_CODES } from '@license-insights/contracts';
 
 /** Options DuckDB's CSV reader is always given: the dialect csv-scan.ts implements. */
 const CSV_DIALECT = raw(
@@ -30,7 +30,9 @@ const CSV_DIALECT = raw(
 
 /** Structurally bad records are set aside in per-stage reject tables instead of failing the statement (which would abort the import's transaction). */
 function csvRejects(stageId: number) {
-  return raw(`store_rejects = true, rejects_scan = 'stg_${stageId}_rscan', rejects_table = 'stg_${stageId}_rerr'`);
+  return raw(
+    `store_rejects = true, rejects_scan = 'stg_${stageId}_rscan', rejects_table = 'stg_${stageId}_rerr'`,
+  );
 }
 
 function csvColumns(count: number) {
@@ -53,7 +55,10 @@ const PARTNER_TABLES = [
 
 export class DuckDbImportSession implements ImportSession {
   private nextStage = 1;
-  private readonly stages = new Map<number, { readonly ref: StageRef; readonly columns: readonly string[] }>();
+  private readonly stages = new Map<
+    number,
+    { readonly ref: StageRef; readonly columns: readonly string[] }
+  >();
   private finished = false;
 
   constructor(
@@ -62,11 +67,19 @@ export class DuckDbImportSession implements ImportSession {
     private readonly onFinish: () => void,
   ) {}
 
-  static async begin(db: DuckDbClient, partnerId: string, onFinish: () => void): Promise<DuckDbImportSession> {
+  static async begin(
+    db: DuckDbClient,
+    partnerId: string,
+    onFinish: () => void,
+  ): Promise<DuckDbImportSession> {
     await db.exec('BEGIN TRANSACTION');
-    await db.run(sql`INSERT INTO partners (partner_id, created_at) VALUES (${partnerId}, now()::TIMESTAMP) ON CONFLICT DO NOTHING`);
+    await db.run(
+      sql`INSERT INTO partners (partner_id, created_at) VALUES (${partnerId}, now()::TIMESTAMP) ON CONFLICT DO NOTHING`,
+    );
     await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
-    await db.exec('CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])');
+    await db.exec(
+      'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
+    );
     return new DuckDbImportSession(db, partnerId, onFinish);
   }
 
@@ -85,7 +98,9 @@ export class DuckDbImportSession implements ImportSession {
   }
 
   private async refused(stageId: number): Promise<number> {
-    const { n } = await this.db.one<{ n: number }>(sql`SELECT count(DISTINCT line) AS n FROM ${ident(`stg_${stageId}_rerr`)}`);
+    const { n } = await this.db.one<{ n: number }>(
+      sql`SELECT count(DISTINCT line) AS n FROM ${ident(`stg_${stageId}_rerr`)}`,
+    );
     return n;
   }
 
@@ -112,7 +127,9 @@ export class DuckDbImportSession implements ImportSession {
       cols = types.map(() => []);
     };
     for await (const r of records) {
-      r.values.forEach((v, i) => cols[i]?.push(v));
+      r.values.forEach((v, i) => {
+        cols[i]?.push(v);
+      });
       cols[columns.length]?.push(r.line);
       if ((cols[0]?.length ?? 0) >= CHUNK) flush();
     }
@@ -134,17 +151,31 @@ export class DuckDbImportSession implements ImportSession {
     return s;
   }
 
-  validate(stage: Staged, spec: EntitySpec, presentColumns: readonly string[], limit: number): Promise<ValidationResult> {
+  validate(
+    stage: Staged,
+    spec: EntitySpec,
+    presentColumns: readonly string[],
+    limit: number,
+  ): Promise<ValidationResult> {
     return validateStage(this.db, this.stage(stage).ref, spec, presentColumns, this.partnerId, limit);
   }
 
-  merge(stage: Staged, entity: CanonicalEntity, presentColumns: readonly string[], source: DataSource): Promise<MergeCounts> {
+  merge(
+    stage: Staged,
+    entity: CanonicalEntity,
+    presentColumns: readonly string[],
+    source: DataSource,
+  ): Promise<MergeCounts> {
     const s = this.stage(stage);
     const extras = s.columns.filter((c) => c.startsWith('_') && !/^_(unknown|dup|extra)_/.test(c));
     return mergeCanonicalStage(this.db, this.partnerId, s.ref, entity, presentColumns, extras, source);
   }
 
-  async mergeActivityCsvFast(path: string, columns: readonly string[], source: DataSource): Promise<MergeCounts | null> {
+  async mergeActivityCsvFast(
+    path: string,
+    columns: readonly string[],
+    source: DataSource,
+  ): Promise<MergeCounts | null> {
     const at = (name: string) => {
       const i = columns.indexOf(name);
       if (i < 0) throw new Error(`activity file lacks ${name}`);
@@ -153,8 +184,7 @@ export class DuckDbImportSession implements ImportSession {
     const date = at('date');
     const workload = typed({ kind: 'enum', values: WORKLOAD_CODES }, at('workload'));
     const stageId = this.nextStage++;
-    {
-      await this.db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
+    await this.db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
         SELECT u.user_key, r.customer_id, r.workload, date_trunc('month', r.d)::DATE AS month,
                bit_or((1::UINTEGER) << (day(r.d) - 1)::UINTEGER) AS days, min(r.d) AS first, max(r.d) AS last,
                count(*) AS n
@@ -166,7 +196,6 @@ export class DuckDbImportSession implements ImportSession {
         ) r
         LEFT JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = r.customer_id AND u.user_id = r.user_id
         GROUP BY ALL`);
-    }
     if ((await this.refused(stageId)) > 0) return null; // structural fault: the precise path will say where
     const { bad } = await this.db.one<{ bad: number }>(
       sql`SELECT count(*) AS bad FROM activity_agg WHERE user_key IS NULL OR workload IS NULL OR month IS NULL`,
@@ -183,12 +212,22 @@ export class DuckDbImportSession implements ImportSession {
       sql`SELECT ${recOf(ref)} AS _rec, ${join(columns.map((c) => sql`s.${ident(c)}`))} FROM ${stageTable(stage.stageId)} s
           WHERE ${recOf(ref)} IN (SELECT unnest(list_transform(${recs.map(String)}, x -> x::BIGINT)))`,
     );
-    for (const r of rows) out.set(Number(r._rec), columns.map((c) => (r[c] ?? null) as StagedValue));
+    for (const r of rows)
+      out.set(
+        Number(r._rec),
+        columns.map((c) => (r[c] ?? null) as StagedValue),
+      );
     return out;
   }
 
   mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
-    return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId, () => this.nextStage++);
+    return mergeGraphActiveUsersStage(
+      this.db,
+      this.partnerId,
+      this.stage(stage).ref,
+      customerId,
+      () => this.nextStage++,
+    );
   }
 
   async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {
@@ -199,7 +238,8 @@ export class DuckDbImportSession implements ImportSession {
     const byName = await this.db.all<{ customer_id: string }>(
       sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND lower(name) = lower(${idOrName}) ORDER BY customer_id`,
     );
-    if (byName.length === 1 && byName[0] !== undefined) return { customerId: byName[0].customer_id, created: false };
+    if (byName.length === 1 && byName[0] !== undefined)
+      return { customerId: byName[0].customer_id, created: false };
     await this.db.run(
       sql`INSERT INTO customers (partner_id, customer_id, name) VALUES (${this.partnerId}, ${idOrName}, ${idOrName})`,
     );
@@ -273,7 +313,8 @@ export class DuckDbImportSession implements ImportSession {
       sql`SELECT table_name FROM duckdb_tables() WHERE temporary AND database_name = 'temp'`,
     );
     for (const t of temps) {
-      if (/^[a-z_0-9]+$/.test(t.table_name)) await this.db.run(sql`DROP TABLE IF EXISTS temp.main.${ident(t.table_name)}`);
+      if (/^[a-z_0-9]+$/.test(t.table_name))
+        await this.db.run(sql`DROP TABLE IF EXISTS temp.main.${ident(t.table_name)}`);
     }
   }
 }

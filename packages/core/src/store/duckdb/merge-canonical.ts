@@ -4,9 +4,14 @@
  * changes nothing. Columns absent from the file keep their stored values. Activity is merged as
  * day masks with a bitwise OR (see migrations.ts).
  */
-import { type CanonicalEntity, type ColumnSpec, type DataSource, ENTITY_SPECS } from '@license-insights/contracts';
-import type { MergeCounts } from '../store';
+import {
+  type CanonicalEntity,
+  type ColumnSpec,
+  type DataSource,
+  ENTITY_SPECS,
+} from '@license-insights/contracts';
 import { ident, join, raw, type SqlFragment, type SqlValue, sql } from '../sql';
+import type { MergeCounts } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { badTable, recOf, type StageRef, stageTable } from './validation';
@@ -45,7 +50,11 @@ const MAPPINGS: Readonly<Record<Exclude<CanonicalEntity, 'activity'>, TableMappi
   },
 };
 
-const RESOLVES_PRODUCT: ReadonlySet<CanonicalEntity> = new Set(['license_assignments', 'subscriptions', 'support_requests']);
+const RESOLVES_PRODUCT: ReadonlySet<CanonicalEntity> = new Set([
+  'license_assignments',
+  'subscriptions',
+  'support_requests',
+]);
 
 export function okTable(stageId: number): SqlFragment {
   return ident(`stg_${stageId}_ok`);
@@ -104,7 +113,7 @@ async function keepUnknownProducts(
         WHERE NOT _product_known GROUP BY product_id ORDER BY min(_rec)`,
   );
   if (unknown.length > 0) {
-    const name = hasNameHint ? raw('coalesce(nullif(_product_name, \'\'), product_id)') : raw('product_id');
+    const name = hasNameHint ? raw("coalesce(nullif(_product_name, ''), product_id)") : raw('product_id');
     await db.run(sql`INSERT INTO products (partner_id, product_id, name, service, origin)
       SELECT ${partnerId}, product_id, arg_min(${name}, _rec), 'OTHER', 'discovered' FROM ${ok}
       WHERE NOT _product_known GROUP BY product_id
@@ -167,7 +176,9 @@ export async function mergeCanonicalStage(
       ...valueCols.map((c) => sql`o.${ident(c)}`),
       ...Object.values(constants).map((val) => sql`${val}`),
     ];
-    const updates = [...valueCols, ...Object.keys(constants)].map((c) => sql`${ident(c)} = excluded.${ident(c)}`);
+    const updates = [...valueCols, ...Object.keys(constants)].map(
+      (c) => sql`${ident(c)} = excluded.${ident(c)}`,
+    );
     const onConflict =
       updates.length > 0
         ? sql`ON CONFLICT (${join(['partner_id', ...mapping.key].map((k) => ident(k)))}) DO UPDATE SET ${join(updates)}`
@@ -178,7 +189,13 @@ export async function mergeCanonicalStage(
       ${onConflict}`);
   }
   if (mapping.coverageDate !== undefined && has.has(mapping.coverageDate)) {
-    await recordCoverage(db, partnerId, source, entity, sql`SELECT customer_id, ${ident(mapping.coverageDate)} AS d FROM ${ok}`);
+    await recordCoverage(
+      db,
+      partnerId,
+      source,
+      entity,
+      sql`SELECT customer_id, ${ident(mapping.coverageDate)} AS d FROM ${ok}`,
+    );
   }
   return {
     inserted: counts.inserted,
@@ -207,7 +224,11 @@ export async function recordCoverage(
  * Merges `activity_agg` (user_key, customer_id, workload, month, days, first, last) into activity.
  * Counts are in facts (user × workload × day): new ones, and ones already stored.
  */
-export async function mergeActivityAgg(db: DuckDbClient, partnerId: string, source: DataSource): Promise<MergeCounts> {
+export async function mergeActivityAgg(
+  db: DuckDbClient,
+  partnerId: string,
+  source: DataSource,
+): Promise<MergeCounts> {
   const join_ = sql`LEFT JOIN activity t ON t.partner_id = ${partnerId} AND t.user_key = a.user_key AND t.workload = a.workload AND t.month = a.month`;
   const counts = await db.one<{ total: number | null; fresh: number | null; rows: number | null }>(
     sql`SELECT sum(bit_count(a.days)) AS total, sum(bit_count(a.days & ~coalesce(t.days, 0::UINTEGER))) AS fresh, sum(a.n) AS rows
@@ -220,7 +241,18 @@ export async function mergeActivityAgg(db: DuckDbClient, partnerId: string, sour
       WHERE t.days IS NULL OR (a.days & ~t.days) <> 0
       ON CONFLICT (partner_id, user_key, workload, month) DO UPDATE SET days = activity.days | excluded.days`);
   }
-  await recordCoverage(db, partnerId, source, 'activity', sql`SELECT customer_id, first AS d FROM activity_agg UNION ALL SELECT customer_id, last AS d FROM activity_agg`);
-  return { rows: counts.rows ?? 0, inserted: fresh, updated: 0, unchanged: (counts.total ?? 0) - fresh, unknownProducts: [] };
+  await recordCoverage(
+    db,
+    partnerId,
+    source,
+    'activity',
+    sql`SELECT customer_id, first AS d FROM activity_agg UNION ALL SELECT customer_id, last AS d FROM activity_agg`,
+  );
+  return {
+    rows: counts.rows ?? 0,
+    inserted: fresh,
+    updated: 0,
+    unchanged: (counts.total ?? 0) - fresh,
+    unknownProducts: [],
+  };
 }
-

@@ -1,5 +1,11 @@
 /** What is stored for each partner: counts, date coverage per source, data-trust warnings, imports. */
-import type { DataSource, ImportLogEntry, PartnerStatus, SourceCoverage, StatusWarning } from '@license-insights/contracts';
+import type {
+  DataSource,
+  ImportLogEntry,
+  PartnerStatus,
+  SourceCoverage,
+  StatusWarning,
+} from '@license-insights/contracts';
 import { sql } from '../sql';
 import type { DuckDbClient } from './duckdb-client';
 
@@ -8,7 +14,10 @@ export async function queryPartnerIds(db: DuckDbClient): Promise<string[]> {
   return rows.map((r) => r.partner_id);
 }
 
-export async function queryPartnerStatus(db: DuckDbClient, partnerId: string): Promise<Omit<PartnerStatus, 'products'> & { products: { custom: number; unknown: number } }> {
+export async function queryPartnerStatus(
+  db: DuckDbClient,
+  partnerId: string,
+): Promise<Omit<PartnerStatus, 'products'> & { products: { custom: number; unknown: number } }> {
   const p = partnerId;
   const counts = await db.one<{
     customers: number;
@@ -66,7 +75,11 @@ export async function queryPartnerStatus(db: DuckDbClient, partnerId: string): P
         ORDER BY customer_id`,
   );
   for (const c of noActivity) {
-    warnings.push({ code: 'missing_activity', customerId: c.customer_id, message: 'no activity data: usage cannot be computed' });
+    warnings.push({
+      code: 'missing_activity',
+      customerId: c.customer_id,
+      message: 'no activity data: usage cannot be computed',
+    });
   }
   const noSubs = await db.all<{ customer_id: string }>(
     sql`SELECT customer_id FROM customers c WHERE partner_id = ${p}
@@ -74,7 +87,11 @@ export async function queryPartnerStatus(db: DuckDbClient, partnerId: string): P
         ORDER BY customer_id`,
   );
   for (const c of noSubs) {
-    warnings.push({ code: 'missing_subscriptions', customerId: c.customer_id, message: 'no subscriptions: licenses sold are unknown' });
+    warnings.push({
+      code: 'missing_subscriptions',
+      customerId: c.customer_id,
+      message: 'no subscriptions: licenses sold are unknown',
+    });
   }
   const doubled = await db.all<{ customer_id: string; product_id: string }>(
     sql`SELECT customer_id, product_id FROM subscription_snapshots WHERE partner_id = ${p}
@@ -89,12 +106,24 @@ export async function queryPartnerStatus(db: DuckDbClient, partnerId: string): P
       message: `product ${d.product_id} has both Partner Center subscriptions and Graph subscribedSkus units: licenses may be counted twice; import one of the two for this product`,
     });
   }
-  const imports = await db.all<{ audit_id: number; at: string; actor: string; outcome: string; details: string }>(
+  const imports = await db.all<{
+    audit_id: number;
+    at: string;
+    actor: string;
+    outcome: string;
+    details: string;
+  }>(
     sql`SELECT audit_id, occurred_at AS at, actor, outcome, details::VARCHAR AS details FROM audit_log
         WHERE partner_id = ${p} AND action = 'import' ORDER BY audit_id DESC LIMIT 5`,
   );
   const recentImports: ImportLogEntry[] = imports.map((r) => {
-    const d = JSON.parse(r.details) as Partial<{ importId: string; mode: ImportLogEntry['mode']; files: string[]; rowsRead: number; rowsRejected: number }>;
+    const d = JSON.parse(r.details) as Partial<{
+      importId: string;
+      mode: ImportLogEntry['mode'];
+      files: string[];
+      rowsRead: number;
+      rowsRejected: number;
+    }>;
     return {
       importId: d.importId ?? String(r.audit_id),
       startedAt: r.at,

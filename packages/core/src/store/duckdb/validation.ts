@@ -5,9 +5,9 @@
  * file order are returned for the user.
  */
 import type { ColumnSpec, EntitySpec } from '@license-insights/contracts';
-import type { CheckKind, RowProblem, ValidationResult } from '../store';
 import { ident, join, raw, type SqlFragment, sql } from '../sql';
-import { malformed, listItems } from './column-sql';
+import type { CheckKind, RowProblem, ValidationResult } from '../store';
+import { listItems, malformed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 
 interface Check {
@@ -35,7 +35,9 @@ export function recOf(stage: StageRef, alias = 's'): SqlFragment {
 }
 
 export async function stageBase(db: DuckDbClient, stageId: number): Promise<bigint> {
-  const { base } = await db.one<{ base: string | null }>(sql`SELECT min(rowid)::VARCHAR AS base FROM ${stageTable(stageId)}`);
+  const { base } = await db.one<{ base: string | null }>(
+    sql`SELECT min(rowid)::VARCHAR AS base FROM ${stageTable(stageId)}`,
+  );
   return BigInt(base ?? '0');
 }
 
@@ -140,7 +142,14 @@ export async function validateStage(
   const counts = await db.one<{ problems: number; records: number }>(
     sql`SELECT count(*) AS problems, count(DISTINCT rec) AS records FROM ${bad}`,
   );
-  const rows = await db.all<{ rec: number; line: number | null; check_id: number; value: string | null; ref_rec: number | null; ref_line: number | null }>(
+  const rows = await db.all<{
+    rec: number;
+    line: number | null;
+    check_id: number;
+    value: string | null;
+    ref_rec: number | null;
+    ref_line: number | null;
+  }>(
     sql`SELECT b.rec, s._line AS line, b.check_id, b.value, b.ref_rec, r._line AS ref_line
         FROM ${bad} b JOIN ${stageTable(stageId)} s ON ${recOf(stage)} = b.rec
         LEFT JOIN ${stageTable(stageId)} r ON ${recOf(stage, 'r')} = b.ref_rec

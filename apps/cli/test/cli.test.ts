@@ -1,0 +1,150 @@
+/** The `insights` command in-process: help, exit codes, the output contract, real DuckDB underneath. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '@license-insights/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/main';
+import type { Terminal } from '../src/output';
+
+const tmp = tempDir('li-cli-');
+afterAll(() => tmp.cleanup());
+
+function fakeTerminal(tty = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const term: Terminal = {
+    stdoutIsTty: tty,
+    stderrIsTty: false,
+    color: false,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  };
+  return { term, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+async function cli(args: string[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
+  const t = fakeTerminal(opts.tty);
+  const code = await runCli(args, t.term, { ...opts.env }, tmp.dir);
+  return { code, stdout: t.stdout(), stderr: t.stderr() };
+}
+
+const data = path.join(tmp.dir, 'data');
+
+describe('insights CLI', () => {
+  it('prints the command list and the exit codes', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['import', 'demo', 'status']) expect(r.stdout).toContain(`  ${c}`);
+    expect(r.stdout).toContain('Exit codes:');
+    expect((await cli([])).code).toBe(2);
+  });
+
+  it.each(['import', 'demo', 'status'])('has --help for %s', async (command) => {
+    const r = await cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: insights ${command}`);
+    expect(r.stdout).toContain('--data <dir>');
+  });
+
+  it('refuses unknown commands and options with exit code 2 on stderr', async () => {
+    const a = await cli(['frobnicate']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('unknown command "frobnicate"');
+    const b = await cli(['status', '--colour']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/Unknown option '--colour'/);
+    expect(b.stdout).toBe('');
+  });
+
+  it('refuses an invalid configuration with exit code 6', async () => {
+    const r = await cli(['status', '--data', data], { env: { LI_PARTNER: 'not a valid id!' } });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('partnerId');
+  });
+
+  it('imports files: JSON report on stdout when piped, exit 0', async () => {
+    const dir = path.join(tmp.dir, 'ok');
+    tempWrite(dir, 'customers.csv', 'customer_id,name\nc1,Contoso\n');
+    tempWrite(dir, 'users.csv', 'customer_id,user_id\nc1,u1\n');
+    const r = await cli(['import', '--data', data, '--partner', 'p1', dir]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { outcome: string; files: unknown[] };
+    expect(report.outcome).toBe('committed');
+    expect(report.files).toHaveLength(2);
+  });
+
+  it('rejects invalid input with exit 3 and file:line:column problems on stderr', async () => {
+    const dir = path.join(tmp.dir, 'bad');
+    tempWrite(dir, 'customers.csv', 'customer_id,name\nc2,Fabrikam\n');
+    tempWrite(dir, 'users.csv', 'customer_id,user_id,deleted_on\nc2,u1,2026-02-30\n');
+    const r = await cli(['import', '--data', data, '--partner', 'p1', dir], { tty: true });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'users.csv:2:3: error: invalid deleted_on (value "2026-02-30"; expected a calendar date YYYY-MM-DD)',
+    );
+    expect(r.stdout).toContain('rejected: nothing was stored');
+    const status = JSON.parse((await cli(['status', '--data', data, '--partner', 'p1'])).stdout) as {
+      partners: { customers: number }[];
+    };
+    expect(status.partners[0]?.customers).toBe(1);
+  });
+
+  it('with --partial stores the valid rows, writes the rejects file and exits 4', async () => {
+    const dir = path.join(tmp.dir, 'partial');
+    tempWrite(dir, 'customers.csv', 'customer_id,name\nc3,Northwind\nc4,\n');
+    const rejects = path.join(tmp.dir, 'rejects.csv');
+    const r = await cli(
+      ['import', '--data', data, '--partner', 'p1', '--partial', '--rejects', rejects, dir],
+      { tty: true },
+    );
+    expect(r.code).toBe(4);
+    expect(existsSync(rejects)).toBe(true);
+    expect(readFileSync(rejects, 'utf8')).toContain('name is required');
+    expect(r.stdout).toContain('rejected rows and their reasons: rejects.csv');
+  });
+
+  it('shows status as a table on a terminal', async () => {
+    const r = await cli(['status', '--data', data, '--partner', 'p1'], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Partner p1');
+    expect(r.stdout).toMatch(/customers\s+2\n/);
+    expect(r.stdout).toContain('Recent imports');
+  });
+
+  it('generates and imports a demo portfolio for the demo partner', async () => {
+    const demoData = path.join(tmp.dir, 'demo-data');
+    const r = await cli([
+      'demo',
+      '--data',
+      demoData,
+      '--customers',
+      '4',
+      '--days',
+      '60',
+      '--end',
+      '2026-03-31',
+      '--import',
+    ]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { customers: number; activity: number; importId: string };
+    expect(summary.customers).toBe(4);
+    expect(summary.activity).toBeGreaterThan(0);
+    const status = JSON.parse((await cli(['status', '--data', demoData])).stdout) as {
+      partners: { partnerId: string; customers: number }[];
+    };
+    expect(status.partners.map((p) => [p.partnerId, p.customers])).toEqual([['demo', 4]]);
+  });
+
+  it('validates option values', async () => {
+    expect((await cli(['demo', '--customers', 'many'])).stderr).toContain(
+      '--customers must be a whole number',
+    );
+    expect((await cli(['import', '--as-of', '2026-02-30', 'x.csv'])).code).toBe(2);
+    expect((await cli(['import'])).stderr).toContain('name at least one file');
+  });
+});
+
+function tempWrite(dir: string, name: string, content: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, name), content);
+}

@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { tempDir } from '../src/testing';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+describe('configuration', () => {
+  it('has defaults and is frozen', () => {
+    const c = loadConfig({ cwd: tmp.dir, env: {} });
+    expect(c).toMatchObject({
+      partnerId: 'default',
+      actor: 'cli',
+      maxProblemsPerFile: 100,
+      dataDir: `${tmp.dir}/data`,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('layers defaults < file < environment < flags', () => {
+    tmp.file(
+      'insights.config.json',
+      JSON.stringify({ partnerId: 'from-file', dataDir: 'file-data', maxProblemsPerFile: 7 }),
+    );
+    expect(loadConfig({ cwd: tmp.dir, env: {} })).toMatchObject({
+      partnerId: 'from-file',
+      maxProblemsPerFile: 7,
+    });
+    expect(loadConfig({ cwd: tmp.dir, env: { LI_PARTNER: 'from-env' } }).partnerId).toBe('from-env');
+    const c = loadConfig({
+      cwd: tmp.dir,
+      env: { LI_PARTNER: 'from-env' },
+      flags: { partnerId: 'from-flag' },
+    });
+    expect(c.partnerId).toBe('from-flag');
+    expect(c.dataDir).toBe(`${tmp.dir}/file-data`);
+  });
+
+  it('explains what is wrong', () => {
+    expect(() => loadConfig({ cwd: tmp.dir, env: { LI_PARTNER: 'has space' } })).toThrow(
+      /partnerId: letters, digits/,
+    );
+    const bad = tmp.file('bad.json', '{ not json');
+    expect(() => loadConfig({ cwd: tmp.dir, env: {}, flags: { configFile: bad } })).toThrow(
+      /cannot read config file/,
+    );
+    const unknown = tmp.file('unknown.json', JSON.stringify({ partner: 'x' }));
+    expect(() => loadConfig({ cwd: tmp.dir, env: {}, flags: { configFile: unknown } })).toThrow(
+      /Unrecognized key/,
+    );
+  });
+});
