@@ -86,7 +86,12 @@ export interface StageColumns {
   readonly names: readonly string[];
 }
 
+/**
+ * One import. Files may be read (staged) right away; `begin` opens the one transaction in which
+ * everything is validated and written; `commit` or `rollback` ends it.
+ */
 export interface ImportSession {
+  begin(): Promise<void>;
   /** Deletes everything stored for the partner (in this transaction), for full reloads. */
   purgePartner(): Promise<void>;
   /** Bulk-loads a CSV file; `columns[i]` names the i-th column of the file. Throws on structural faults. */
@@ -112,12 +117,14 @@ export interface ImportSession {
     presentColumns: readonly string[],
     source: DataSource,
   ): Promise<MergeCounts>;
-  /** Fast path for large activity CSV files: validates and merges in one pass, or returns null to ask for the precise path. */
-  mergeActivityCsvFast(
-    path: string,
-    columns: readonly string[],
-    source: DataSource,
-  ): Promise<MergeCounts | null>;
+  /**
+   * Fast path for large activity CSV files: reads and groups the facts into day masks (before
+   * `begin`, so at full speed). Returns null when anything is wrong with the file: the precise path
+   * (stageCsv + validate) then says what and where.
+   */
+  preaggregateActivityCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
+  /** Merges a pre-aggregated activity file; null when it names unknown users or workloads (precise path). */
+  mergeActivityAggregate(staged: Staged, source: DataSource): Promise<MergeCounts | null>;
   /** Values of some staged records, in column order (for the rejects file). */
   readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>>;
   /** Applies a validated Graph "Office 365 active user detail" stage to a customer. */
@@ -144,8 +151,8 @@ export interface Store {
   readonly engine: 'duckdb' | 'postgres';
   readonly location: string;
   schemaVersion(): Promise<number>;
-  /** Starts an import for a partner: one transaction, committed or rolled back as a whole. */
-  beginImport(partnerId: string): Promise<ImportSession>;
+  /** Opens an import for a partner (one at a time per store). */
+  openImport(partnerId: string): Promise<ImportSession>;
   status(partnerId?: string): Promise<StoreStatus>;
   /** Everything stored for an entity, in canonical form (sorted by key): for export and round-trip tests. */
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;

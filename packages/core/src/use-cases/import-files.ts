@@ -173,9 +173,17 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   });
   planned.sort((a, b) => order(a) - order(b));
   const rejects = new RejectsWriter(req.rejectsPath);
-  const session = await store.beginImport(req.partnerId);
+  const session = await store.openImport(req.partnerId);
   let changed = false;
   try {
+    // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
+    const prepared = new Map<string, Prepared>();
+    for (const [i, d] of planned.entries()) {
+      req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase: 'reading' });
+      prepared.set(d.path, await prepare(session, d, req));
+    }
+    // Phase 2: one transaction for everything that is validated and written.
+    await session.begin();
     if (req.replace === true) await session.purgePartner();
     const refreshCatalog = async () => {
       const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
@@ -187,7 +195,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
       const progress = (phase: ImportProgress['phase']) =>
         req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase });
       progress('reading');
-      const ctx = { session, req, progress, rejects };
+      const ctx = { session, req, progress, rejects, prepared: prepared.get(d.path) ?? {} };
       let outcome: FileOutcome;
       switch (d.kind) {
         case 'canonical-csv':
@@ -254,7 +262,32 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   return report;
 }
 
+/** What phase 1 read of a file: a staging table, or the pre-aggregated facts of an activity file. */
+interface Prepared {
+  readonly stage?: Staged;
+  readonly activity?: Staged;
+}
+
+async function prepare(session: ImportSession, d: DetectedFile, req: ImportRequest): Promise<Prepared> {
+  if (d.kind === 'canonical-csv') {
+    const mapping = mapCanonicalHeader(d.header, ENTITY_SPECS[d.entity], d.path);
+    if (mapping.problems.some((p) => p.severity === 'error')) return {};
+    if (d.entity === 'activity') {
+      const activity = await session.preaggregateActivityCsv(d.path, mapping.columns);
+      if (activity !== null) return { activity };
+    }
+    return { stage: await session.stageCsv(d.path, mapping.columns) };
+  }
+  if (d.kind === 'graph-active-users' && req.customer !== undefined) {
+    const mapping = mapGraphHeader(d.header, d.path);
+    if (mapping.problems.some((p) => p.severity === 'error')) return {};
+    return { stage: await session.stageCsv(d.path, mapping.columns) };
+  }
+  return {};
+}
+
 interface FileContext {
+  readonly prepared: Prepared;
   readonly session: ImportSession;
   readonly req: ImportRequest;
   readonly progress: (phase: ImportProgress['phase']) => void;
@@ -429,9 +462,9 @@ async function importCanonicalCsv(
       });
     return emptyOutcome(file, [...mapping.problems], 'canonical-csv', entity);
   }
-  if (entity === 'activity') {
+  if (ctx.prepared.activity !== undefined) {
     ctx.progress('merging');
-    const fast = await ctx.session.mergeActivityCsvFast(file, mapping.columns, 'canonical');
+    const fast = await ctx.session.mergeActivityAggregate(ctx.prepared.activity, 'canonical');
     if (fast !== null) {
       return {
         ...emptyOutcome(file, [], 'canonical-csv', entity),
@@ -442,8 +475,8 @@ async function importCanonicalCsv(
       };
     }
   }
-  ctx.progress('reading');
-  const stage = await ctx.session.stageCsv(file, mapping.columns);
+  // The precise path (also when the fast one found a problem it cannot place).
+  const stage = ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
   const staged: StagedFile = {
     stage,
     spec,
@@ -554,7 +587,7 @@ async function importGraphActiveUsers(
   if (customer === undefined)
     return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
   if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
-  const stage = await ctx.session.stageCsv(file, mapping.columns);
+  const stage = ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
   const v = await validateStaged(ctx, file, {
     stage,

@@ -26,7 +26,8 @@ export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
     case 'text':
       return sql`(length(${v}) > 1000)`;
     case 'date':
-      return sql`NOT coalesce(regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND year(try_cast(${v} AS DATE)) BETWEEN 1900 AND 2999, false)`;
+      // Exactly the canonical text of a date: DuckDB's cast is lenient ('2026-3-5 '), its output is not.
+      return sql`NOT coalesce(try_cast(${v} AS DATE)::VARCHAR = ${v} AND year(try_cast(${v} AS DATE)) BETWEEN 1900 AND 2999, false)`;
     case 'bool':
       return sql`NOT list_contains(${BOOL_WORDS}, lower(${v}))`;
     case 'int':

@@ -105,9 +105,11 @@ export class DuckDbClient {
     return 'text' in q ? q : compile(q);
   }
 
-  async run(q: SqlFragment | CompiledSql): Promise<void> {
+  /** Runs a statement; returns the number of rows it inserted, updated or deleted. */
+  async run(q: SqlFragment | CompiledSql): Promise<number> {
     const { text, params } = this.compiled(q);
-    await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    return result.rowsChanged;
   }
 
   async all<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T[]> {

@@ -99,9 +99,9 @@ export class DuckDbStore implements Store {
     return v ?? 0;
   }
 
-  async beginImport(partnerId: string): Promise<ImportSession> {
+  async openImport(partnerId: string): Promise<ImportSession> {
     if (this.session !== null) throw new Error('an import is already running on this store');
-    const session = await DuckDbImportSession.begin(this.db, partnerId, () => {
+    const session = await DuckDbImportSession.open(this.db, partnerId, () => {
       this.session = null;
     });
     this.session = session;

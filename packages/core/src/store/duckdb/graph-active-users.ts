@@ -7,41 +7,27 @@
  *   no workload in the report, or is unknown); a product no longer listed closes the user's open
  *   interval on the report date,
  * - the customer's concealed-names flag (32-hex-character UPNs).
- * Users and activity go through the canonical merges, so a report merges exactly like the
- * equivalent canonical files. A report older than one already imported for the customer adds its
+ * Users and activity go through the canonical merges (mergeOkTable, mergeActivityAgg), so a
+ * report merges exactly like the equivalent canonical files. A report older than one already imported for the customer adds its
  * activity but does not move assignments or flags (the newer report knows better).
  */
 import { GRAPH_ACTIVITY_COLUMNS, GRAPH_ASSIGN_COLUMNS } from '@license-insights/contracts';
-import { ident, join, type SqlFragment, sql } from '../sql';
+import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { GraphReportOutcome } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
-import { mergeCanonicalStage, recordCoverage } from './merge-canonical';
-import { badTable, recOf, type StageRef, stageBase, stageTable } from './validation';
+import { activityAggOfKeyed, mergeActivityAgg, mergeOkTable, recordCoverage } from './merge-canonical';
+import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
 const SOURCE = 'graph_active_users';
-
-async function createSyntheticStage(
-  db: DuckDbClient,
-  stageId: number,
-  select: SqlFragment,
-): Promise<StageRef> {
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS ${select}`);
-  await db.run(
-    sql`CREATE OR REPLACE TEMP TABLE ${badTable(stageId)} (rec BIGINT, check_id INTEGER, value VARCHAR, ref_rec BIGINT)`,
-  );
-  return { id: stageId, base: await stageBase(db, stageId) };
-}
 
 export async function mergeGraphActiveUsersStage(
   db: DuckDbClient,
   partnerId: string,
   stage: StageRef,
   customerId: string,
-  newStageId: () => number,
 ): Promise<GraphReportOutcome> {
   const s = stageTable(stage.id);
-  const bad = badTable(stage.id);
   const d = (name: string) => typed({ kind: 'date' }, sql`s.${ident(name)}`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_ok AS
     SELECT ${recOf(stage)} AS _rec, s._line AS _line, ${d('refresh_date')} AS refresh, s.upn, lower(s.upn) AS user_id,
@@ -49,8 +35,16 @@ export async function mergeGraphActiveUsersStage(
            ${join([...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`${d(c.name)} AS ${ident(c.name)}`))},
            list_distinct(list_filter(list_transform(string_split(coalesce(s.assigned_products, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
            ${d('deleted_date')} AS deleted_date
-    FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = ${recOf(stage)})
-    QUALIFY row_number() OVER (PARTITION BY lower(s.upn) ORDER BY s.rowid DESC) = 1`);
+    FROM ${s} s WHERE ${await validRecords(db, stage)}`);
+  // UPNs differing only in letter case are one user: the last row wins (rare; checked cheaply first).
+  const { dups } = await db.one<{ dups: number }>(
+    sql`SELECT count(*) - count(DISTINCT user_id) AS dups FROM g_ok`,
+  );
+  if (dups > 0) {
+    await db.run(
+      sql`CREATE OR REPLACE TEMP TABLE g_ok AS SELECT * FROM g_ok QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY _rec DESC) = 1`,
+    );
+  }
 
   const refreshRows = await db.all<{ refresh: string }>(
     sql`SELECT DISTINCT refresh::VARCHAR AS refresh FROM g_ok ORDER BY 1`,
@@ -65,44 +59,36 @@ export async function mergeGraphActiveUsersStage(
     reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
 
   // Users, through the canonical users merge (stale reports only add users they name first).
-  const usersStage = await createSyntheticStage(
-    db,
-    newStageId(),
-    sql`SELECT ${customerId} AS customer_id, user_id, upn, display_name,
-               CASE WHEN is_deleted THEN coalesce(deleted_date, refresh)::VARCHAR END AS deleted_on, _line
-        FROM g_ok ORDER BY _rec`,
-  );
-  const users = await mergeCanonicalStage(
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_users AS
+    SELECT _rec, _line, ${customerId} AS customer_id, user_id, upn, display_name,
+           CASE WHEN is_deleted THEN coalesce(deleted_date, refresh) END AS deleted_on
+    FROM g_ok`);
+  const users = await mergeOkTable(
     db,
     partnerId,
-    usersStage,
+    raw('g_users'),
     'users',
     stale ? ['customer_id', 'user_id'] : ['customer_id', 'user_id', 'upn', 'display_name', 'deleted_on'],
     [],
     SOURCE,
   );
+  await db.exec('DROP TABLE IF EXISTS g_users');
 
-  // Activity: one fact per non-empty last-activity date.
-
-  const unpivot = GRAPH_ACTIVITY_COLUMNS.map(
-    (c) =>
-      sql`SELECT ${customerId} AS customer_id, user_id, ${c.workload} AS workload, ${ident(c.name)}::VARCHAR AS date, _line, _rec
-          FROM g_ok WHERE ${ident(c.name)} IS NOT NULL`,
+  // Activity: one fact per non-empty last-activity date (users looked up once, not once per fact).
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_keys AS
+    SELECT g.user_id, u.user_key FROM g_ok g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
+  const facts = join(
+    GRAPH_ACTIVITY_COLUMNS.map(
+      (
+        c,
+      ) => sql`SELECT k.user_key, ${customerId} AS customer_id, ${c.workload} AS workload, g.${ident(c.name)} AS date
+          FROM g_ok g JOIN g_keys k ON k.user_id = g.user_id WHERE g.${ident(c.name)} IS NOT NULL`,
+    ),
+    ' UNION ALL ',
   );
-  const activityStage = await createSyntheticStage(
-    db,
-    newStageId(),
-    sql`SELECT customer_id, user_id, workload, date, _line FROM (${join(unpivot, ' UNION ALL ')}) ORDER BY _rec`,
-  );
-  const activity = await mergeCanonicalStage(
-    db,
-    partnerId,
-    activityStage,
-    'activity',
-    ['customer_id', 'user_id', 'workload', 'date'],
-    [],
-    SOURCE,
-  );
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS ${activityAggOfKeyed(facts)}`);
+  await db.exec('DROP TABLE IF EXISTS g_keys');
+  const activity = await mergeActivityAgg(db, partnerId, SOURCE);
 
   // Products named in the report, resolved by their report names; unknown names kept and flagged.
   const assignDates = (workloadOf: (w: string) => SqlFragment) =>
@@ -130,22 +116,25 @@ export async function mergeGraphActiveUsersStage(
   if (!stale) {
     const held = sql`(SELECT user_id, product_id, max(unassigned_on) AS last_end, bool_or(unassigned_on IS NULL) AS has_open
         FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
-    const toOpen = sql`SELECT g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)) AS assigned_on
-        FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
-        WHERE NOT coalesce(h.has_open, false)`;
-    ({ n: opened } = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM (${toOpen})`));
-    if (opened > 0) {
+    opened =
       await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source)
-        SELECT ${partnerId}, ${customerId}, user_id, product_id, assigned_on, NULL, ${SOURCE} FROM (${toOpen})
-        ON CONFLICT DO NOTHING`);
-    }
-    const toClose = sql`FROM license_assignments a JOIN g_ok g ON g.user_id = a.user_id
-        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId} AND a.unassigned_on IS NULL
-          AND a.assigned_on < g.refresh
-          AND NOT EXISTS (SELECT 1 FROM g_products x WHERE x.user_id = a.user_id AND x.product_id = a.product_id)`;
-    ({ n: closed } = await db.one<{ n: number }>(sql`SELECT count(*) AS n ${toClose}`));
-    if (closed > 0) {
-      await db.run(sql`UPDATE license_assignments a SET unassigned_on = g.refresh
+      SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}
+      FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
+      WHERE NOT coalesce(h.has_open, false)
+      ON CONFLICT DO NOTHING`);
+    // Intervals the report no longer lists are closed on the report date (only intervals that
+    // started before it, and only when the report shows something else than before).
+    const { stillOpen } = await db.one<{ stillOpen: number }>(
+      sql`SELECT count(*) AS stillOpen FROM license_assignments
+          WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND unassigned_on IS NULL`,
+    );
+    // Every listed (user, product) now has one open interval: when they are all that is open,
+    // there is nothing to close (the usual daily case, and a scan of all assignments saved).
+    const { listed } = await db.one<{ listed: number }>(
+      sql`SELECT count(DISTINCT (user_id, product_id)) AS listed FROM g_products`,
+    );
+    if (stillOpen > listed) {
+      closed = await db.run(sql`UPDATE license_assignments a SET unassigned_on = g.refresh
         FROM g_ok g
         WHERE g.user_id = a.user_id AND a.partner_id = ${partnerId} AND a.customer_id = ${customerId}
           AND a.unassigned_on IS NULL AND a.assigned_on < g.refresh

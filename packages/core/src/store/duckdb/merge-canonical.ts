@@ -14,7 +14,7 @@ import { ident, join, raw, type SqlFragment, type SqlValue, sql } from '../sql';
 import type { MergeCounts } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
-import { badTable, recOf, type StageRef, stageTable } from './validation';
+import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
 interface TableMapping {
   readonly table: string;
@@ -97,7 +97,7 @@ async function buildOkTable(
     SELECT * FROM (
       SELECT ${recOf(stage)} AS _rec, s._line AS _line, ${join(exprs)}
       FROM ${s} s ${productJoin}
-      WHERE NOT EXISTS (SELECT 1 FROM ${badTable(stageId)} b WHERE b.rec = ${recOf(stage)})
+      WHERE ${await validRecords(db, stage)}
     ) ${dedupe}`);
 }
 
@@ -132,14 +132,52 @@ export async function mergeCanonicalStage(
   source: DataSource,
 ): Promise<MergeCounts> {
   await buildOkTable(db, stage, entity, presentColumns, stagedExtras);
-  const ok = okTable(stage.id);
-  if (entity === 'activity') {
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS
-      SELECT u.user_key, o.customer_id, o.workload, date_trunc('month', o.date)::DATE AS month,
-             bit_or((1::UINTEGER) << (day(o.date) - 1)::UINTEGER) AS days, min(o.date) AS first, max(o.date) AS last,
+  const counts = await mergeOkTable(
+    db,
+    partnerId,
+    okTable(stage.id),
+    entity,
+    presentColumns,
+    stagedExtras,
+    source,
+  );
+  await db.run(sql`DROP TABLE IF EXISTS ${okTable(stage.id)}`);
+  return counts;
+}
+
+/** The activity facts of an ok table (customer_id, user_id, workload, date) as day masks per month. */
+export function activityAggSelect(partnerId: string, facts: SqlFragment): SqlFragment {
+  return activityAggOfKeyed(
+    sql`SELECT u.user_key, o.customer_id, o.workload, o.date
+        FROM (${facts}) o JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = o.customer_id AND u.user_id = o.user_id`,
+  );
+}
+
+/** Facts that already carry their user_key (user_key, customer_id, workload, date) as day masks per month. */
+export function activityAggOfKeyed(facts: SqlFragment): SqlFragment {
+  return sql`SELECT user_key, customer_id, workload, date_trunc('month', date)::DATE AS month,
+             bit_or((1::UINTEGER) << (day(date) - 1)::UINTEGER) AS days, min(date) AS first, max(date) AS last,
              count(*) AS n
-      FROM ${ok} o JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = o.customer_id AND u.user_id = o.user_id
-      GROUP BY ALL`);
+      FROM (${facts}) GROUP BY ALL`;
+}
+
+/**
+ * Upserts a table of valid, typed records (`_rec`, `_line`, the entity's present columns) into the
+ * store by natural key, writing only rows that are new or differ.
+ */
+export async function mergeOkTable(
+  db: DuckDbClient,
+  partnerId: string,
+  ok: SqlFragment,
+  entity: CanonicalEntity,
+  presentColumns: readonly string[],
+  stagedExtras: readonly string[],
+  source: DataSource,
+): Promise<MergeCounts> {
+  if (entity === 'activity') {
+    await db.run(
+      sql`CREATE OR REPLACE TEMP TABLE activity_agg AS ${activityAggSelect(partnerId, sql`SELECT customer_id, user_id, workload, date FROM ${ok}`)}`,
+    );
     return mergeActivityAgg(db, partnerId, source);
   }
   const mapping = MAPPINGS[entity];
@@ -221,25 +259,40 @@ export async function recordCoverage(
 }
 
 /**
- * Merges `activity_agg` (user_key, customer_id, workload, month, days, first, last) into activity.
- * Counts are in facts (user × workload × day): new ones, and ones already stored.
+ * Merges `activity_agg` (user_key, customer_id, workload, month, days, first, last, n) into
+ * activity: days are OR-ed into the row of the same key, missing keys are inserted — the one
+ * writer of the table, which keeps its natural key unique. Counts are in facts (user × workload ×
+ * day): new ones, and ones already stored.
  */
 export async function mergeActivityAgg(
   db: DuckDbClient,
   partnerId: string,
   source: DataSource,
 ): Promise<MergeCounts> {
-  const join_ = sql`LEFT JOIN activity t ON t.partner_id = ${partnerId} AND t.user_key = a.user_key AND t.workload = a.workload AND t.month = a.month`;
-  const counts = await db.one<{ total: number | null; fresh: number | null; rows: number | null }>(
-    sql`SELECT sum(bit_count(a.days)) AS total, sum(bit_count(a.days & ~coalesce(t.days, 0::UINTEGER))) AS fresh, sum(a.n) AS rows
-        FROM activity_agg a ${join_}`,
+  const match = sql`t.partner_id = ${partnerId} AND t.user_key = a.user_key AND t.workload = a.workload AND t.month = a.month`;
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_cmp AS
+    SELECT a.user_key, a.customer_id, a.workload, a.month, a.days, t.days AS stored, a.n
+    FROM activity_agg a LEFT JOIN activity t ON ${match}`);
+  const counts = await db.one<{
+    total: number | null;
+    fresh: number | null;
+    rows: number | null;
+    updates: number;
+    inserts: number;
+  }>(
+    sql`SELECT sum(bit_count(days)) AS total, sum(bit_count(days & ~coalesce(stored, 0::UINTEGER))) AS fresh, sum(n) AS rows,
+               count(*) FILTER (WHERE stored IS NOT NULL AND (days & ~stored) <> 0) AS updates,
+               count(*) FILTER (WHERE stored IS NULL) AS inserts
+        FROM activity_cmp`,
   );
-  const fresh = counts.fresh ?? 0;
-  if (fresh > 0) {
+  if (counts.updates > 0) {
+    await db.run(sql`UPDATE activity t SET days = t.days | c.days FROM activity_cmp c
+      WHERE t.partner_id = ${partnerId} AND t.user_key = c.user_key AND t.workload = c.workload AND t.month = c.month
+        AND c.stored IS NOT NULL AND (c.days & ~c.stored) <> 0`);
+  }
+  if (counts.inserts > 0) {
     await db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-      SELECT ${partnerId}, a.customer_id, a.user_key, a.workload, a.month, a.days FROM activity_agg a ${join_}
-      WHERE t.days IS NULL OR (a.days & ~t.days) <> 0
-      ON CONFLICT (partner_id, user_key, workload, month) DO UPDATE SET days = activity.days | excluded.days`);
+      SELECT ${partnerId}, customer_id, user_key, workload, month, days FROM activity_cmp WHERE stored IS NULL`);
   }
   await recordCoverage(
     db,
@@ -248,6 +301,9 @@ export async function mergeActivityAgg(
     'activity',
     sql`SELECT customer_id, first AS d FROM activity_agg UNION ALL SELECT customer_id, last AS d FROM activity_agg`,
   );
+  await db.exec('DROP TABLE IF EXISTS activity_cmp');
+  await db.exec('DROP TABLE IF EXISTS activity_agg');
+  const fresh = counts.fresh ?? 0;
   return {
     rows: counts.rows ?? 0,
     inserted: fresh,

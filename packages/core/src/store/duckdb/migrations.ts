@@ -65,8 +65,8 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (partner_id, product_id)
       )`,
       `CREATE SEQUENCE user_key_seq START 1`,
-      // user_key is a compact surrogate used by the activity table; (partner, customer, user_id)
-      // is the natural key.
+      // user_key is a compact surrogate used by the activity table, unique by construction (a
+      // sequence); (partner, customer, user_id) is the natural key.
       `CREATE TABLE users (
         partner_id VARCHAR NOT NULL,
         customer_id VARCHAR NOT NULL,
@@ -75,8 +75,7 @@ export const MIGRATIONS: readonly Migration[] = [
         upn VARCHAR,
         display_name VARCHAR,
         deleted_on DATE,
-        PRIMARY KEY (partner_id, customer_id, user_id),
-        UNIQUE (user_key)
+        PRIMARY KEY (partner_id, customer_id, user_id)
       )`,
       `CREATE TABLE license_assignments (
         partner_id VARCHAR NOT NULL,
@@ -109,14 +108,17 @@ export const MIGRATIONS: readonly Migration[] = [
       // Activity facts (user, workload, day) stored as one 31-bit day mask per user, workload and
       // month: bit d-1 set = active on day d. Merging is a bitwise OR, so importing the same facts
       // again changes nothing and overlapping files merge by construction.
+      // Natural key (partner_id, user_key, workload, month): kept unique by its only writer,
+      // mergeActivityAgg (OR into existing rows, insert missing keys, one import at a time), and
+      // checked by the store tests. Not an index: at 100 M+ facts an ART index would cost more
+      // memory and import time than the whole table (see ARCHITECTURE.md).
       `CREATE TABLE activity (
         partner_id VARCHAR NOT NULL,
         customer_id VARCHAR NOT NULL,
         user_key INTEGER NOT NULL,
         workload VARCHAR NOT NULL,
         month DATE NOT NULL CHECK (day(month) = 1),
-        days UINTEGER NOT NULL CHECK (days > 0),
-        PRIMARY KEY (partner_id, user_key, workload, month)
+        days UINTEGER NOT NULL CHECK (days > 0)
       )`,
       `CREATE TABLE support_requests (
         partner_id VARCHAR NOT NULL,

@@ -41,6 +41,21 @@ export async function stageBase(db: DuckDbClient, stageId: number): Promise<bigi
   return BigInt(base ?? '0');
 }
 
+/**
+ * `WHERE` clause keeping the valid records of a stage. The anti-join is only written when there are
+ * bad records: even against an empty table it costs a second per million rows.
+ */
+export async function validRecords(db: DuckDbClient, stage: StageRef, alias = 's'): Promise<SqlFragment> {
+  const bad = badTable(stage.id);
+  const exists = await db.all<{ n: number }>(
+    sql`SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name = ${`stg_${stage.id}_bad`}`,
+  );
+  if ((exists[0]?.n ?? 0) === 0) return raw('true');
+  const { n } = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${bad}`);
+  if (n === 0) return raw('true');
+  return sql`NOT EXISTS (SELECT 1 FROM ${bad} b WHERE b.rec = ${recOf(stage, alias)})`;
+}
+
 export function stageTable(stageId: number): SqlFragment {
   return ident(`stg_${stageId}`);
 }
