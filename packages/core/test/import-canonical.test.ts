@@ -350,4 +350,33 @@ describe('canonical import', () => {
     expect(await t.store.dumpCanonical('p-other', 'customers')).toHaveLength(2);
     expect((await t.store.dumpCanonical('p-test', 'users')).length).toBe(3);
   });
+
+  it('keeps one activity row per (user, workload, month) across overlapping imports, fast and precise paths', async () => {
+    base();
+    await t.import([`${t.files.dir}/ds`]);
+    // Fast path (valid file), then precise path (the second file has a bad row, imported with --partial).
+    t.files.file(
+      'a1/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,exo,2026-03-06\nc1,u2,TEAMS,2026-03-01\n',
+    );
+    t.files.file(
+      'a2/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2026-03-05\nc1,u1,Exo,2026-03-20\nc1,u1,EXO,2026-13-01\nc2,u1,SPO,2026-02-28\n',
+    );
+    t.files.file(
+      'a3/activity.ndjson',
+      '{"customer_id":"c1","user_id":"u1","workload":"EXO","date":"2026-03-31"}\n',
+    );
+    const r1 = await t.import([`${t.files.dir}/a1`]);
+    expect(r1.files[0]).toMatchObject({ rows: 3, inserted: 3 });
+    const r2 = await t.import([`${t.files.dir}/a2`], { partial: true });
+    expect(r2.files[0]).toMatchObject({ rows: 4, rejected: 1, inserted: 2, unchanged: 1 });
+    await t.import([`${t.files.dir}/a3`]);
+    await t.import([`${t.files.dir}/a1`, `${t.files.dir}/a3`]);
+    expect(await t.store.verifyIntegrity()).toEqual([]);
+    const exo = (await dumpAll(t.store)).activity
+      ?.filter((a) => a.user_id === 'u1' && a.customer_id === 'c1')
+      .map((a) => a.date);
+    expect(exo).toEqual(['2026-03-05', '2026-03-06', '2026-03-20', '2026-03-31']);
+  });
 });

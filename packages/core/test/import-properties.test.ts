@@ -247,6 +247,7 @@ describe('import properties', () => {
           expect(r.errorCount).toBe(0);
           expect(r.outcome).toBe('committed');
           expect(await dumpAll(t.store, partnerId)).toEqual(expected(d));
+          expect(await t.store.verifyIntegrity()).toEqual([]);
         },
       ),
       { numRuns: 30 },

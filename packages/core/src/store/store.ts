@@ -158,6 +158,8 @@ export interface Store {
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
   partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
   audit(entry: AuditEntry): Promise<void>;
+  /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
+  verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
   /** Percentage done of the statement running now, or -1 (for progress bars). */
   progress(): number;
   close(): Promise<void>;

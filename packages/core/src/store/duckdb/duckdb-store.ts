@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CanonicalEntity, CatalogProduct, StoreStatus } from '@license-insights/contracts';
 import { AppError, messageOf } from '../../errors';
-import { sql } from '../sql';
+import { type SqlFragment, sql } from '../sql';
 import type { AuditEntry, ImportSession, Store } from '../store';
 import { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
@@ -132,6 +132,30 @@ export class DuckDbStore implements Store {
   async audit(entry: AuditEntry): Promise<void> {
     await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
       VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
+  }
+
+  async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
+    const checks: [string, SqlFragment][] = [
+      [
+        'activity natural key (partner, user, workload, month) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, user_key, workload, month FROM activity GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'activity belongs to a stored user of the same partner and customer',
+        sql`SELECT count(*) AS n FROM activity a WHERE NOT EXISTS (
+              SELECT 1 FROM users u WHERE u.user_key = a.user_key AND u.partner_id = a.partner_id AND u.customer_id = a.customer_id)`,
+      ],
+      [
+        'user keys are unique',
+        sql`SELECT count(*) AS n FROM (SELECT user_key FROM users GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+    ];
+    const out: { check: string; violations: number }[] = [];
+    for (const [check, q] of checks) {
+      const { n } = await this.db.one<{ n: number }>(q);
+      if (n > 0) out.push({ check, violations: n });
+    }
+    return out;
   }
 
   progress(): number {

@@ -224,11 +224,13 @@ export class DuckDbImportSession implements ImportSession {
       GROUP BY ALL`;
     const check = await this.db.one<{
       bad: number;
+      respelt: number;
       rows: number | null;
       facts: number | null;
       stored: number;
     }>(
       sql`SELECT count(*) FILTER (WHERE u.user_key IS NULL OR ${workload} IS NULL) AS bad, sum(a.n) AS rows,
+                 count(*) FILTER (WHERE NOT list_contains(${[...WORKLOAD_CODES]}, a.workload)) AS respelt,
                  sum(bit_count(a.days)) AS facts,
                  (SELECT count(*) FROM activity t WHERE t.partner_id = ${this.partnerId}
                     AND t.customer_id IN (SELECT DISTINCT customer_id FROM ${agg})) AS stored
@@ -245,11 +247,17 @@ export class DuckDbImportSession implements ImportSession {
       await this.db.run(sql`DROP TABLE IF EXISTS ${agg}`);
       return mergeActivityAgg(this.db, this.partnerId, source);
     }
-    // First activity of these customers (the bulk-load case): everything is new, one pass.
+    // First activity of these customers (the bulk-load case): everything is new, one pass; the
+    // groups only need merging again when some workload was spelt in another letter case.
+    const rows =
+      check.respelt > 0
+        ? sql`SELECT customer_id, user_key, workload, month, days FROM (${keyed})`
+        : sql`SELECT a.customer_id, u.user_key, a.workload, a.month, a.days FROM ${agg} a
+              JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`;
     await this.db.exec('SET preserve_insertion_order = false');
     try {
       await this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-        SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${keyed})`);
+        SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`);
     } finally {
       await this.db.exec('SET preserve_insertion_order = true');
     }
