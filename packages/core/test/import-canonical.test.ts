@@ -59,6 +59,14 @@ describe('canonical import', () => {
     ]);
     const activity = r.files.find((f) => f.entity === 'activity');
     expect(activity).toMatchObject({ rows: 3, inserted: 2, unchanged: 0 });
+    // Date coverage comes from the day masks: first and last active day.
+    const status = await t.store.status('p-test');
+    expect(status.partners[0]?.coverage.find((c) => c.entity === 'activity')).toMatchObject({
+      source: 'canonical',
+      customers: 1,
+      firstDate: '2026-03-05',
+      lastDate: '2026-03-31',
+    });
   });
 
   it('is idempotent: the same files again change nothing', async () => {

@@ -53,6 +53,16 @@ const PARTNER_TABLES = [
   'customer_flags',
 ] as const;
 
+/** First and last active day of a day mask row (computed per group, not per fact). */
+function firstDay(alias: string) {
+  const a = ident(alias);
+  return sql`(${a}.month + (log2((${a}.days::BIGINT & -(${a}.days::BIGINT))::DOUBLE)::INTEGER))`;
+}
+function lastDay(alias: string) {
+  const a = ident(alias);
+  return sql`(${a}.month + (floor(log2(${a}.days::DOUBLE))::INTEGER))`;
+}
+
 export class DuckDbImportSession implements ImportSession {
   private nextStage = 1;
   private readonly stages = new Map<
@@ -189,7 +199,7 @@ export class DuckDbImportSession implements ImportSession {
     try {
       await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${agg} AS
         SELECT customer_id, user_id, workload, date_trunc('month', d)::DATE AS month,
-               bit_or((1::UINTEGER) << (day(d) - 1)::UINTEGER) AS days, min(d) AS first, max(d) AS last,
+               bit_or((1::UINTEGER) << (day(d) - 1)::UINTEGER) AS days,
                count(*) AS n,
                count(*) FILTER (WHERE d IS NULL OR d::VARCHAR <> date OR d NOT BETWEEN DATE '1900-01-01' AND DATE '2999-12-31') AS bad
         FROM (
@@ -218,7 +228,7 @@ export class DuckDbImportSession implements ImportSession {
     // Users looked up once per (user, workload, month); workload spellings normalised, so groups
     // of 'exo' and 'EXO' meet again.
     const keyed = sql`SELECT u.user_key, a.customer_id, ${workload} AS workload, a.month, bit_or(a.days) AS days,
-             min(a.first) AS first, max(a.last) AS last, sum(a.n) AS n
+             min(${firstDay('a')}) AS first, max(${lastDay('a')}) AS last, sum(a.n) AS n
       FROM ${agg} a
       LEFT JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id
       GROUP BY ALL`;
@@ -241,19 +251,16 @@ export class DuckDbImportSession implements ImportSession {
       await this.db.run(sql`DROP TABLE IF EXISTS ${agg}`);
       return null;
     }
-    if (check.stored > 0) {
-      // The customers have activity already: OR-merge into it.
+    if (check.stored > 0 || check.respelt > 0) {
+      // The customers have activity already, or workloads spelt in other letter cases must meet
+      // again: OR-merge through activity_agg (exact counts).
       await this.db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS ${keyed}`);
       await this.db.run(sql`DROP TABLE IF EXISTS ${agg}`);
       return mergeActivityAgg(this.db, this.partnerId, source);
     }
-    // First activity of these customers (the bulk-load case): everything is new, one pass; the
-    // groups only need merging again when some workload was spelt in another letter case.
-    const rows =
-      check.respelt > 0
-        ? sql`SELECT customer_id, user_key, workload, month, days FROM (${keyed})`
-        : sql`SELECT a.customer_id, u.user_key, a.workload, a.month, a.days FROM ${agg} a
-              JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`;
+    // First activity of these customers (the bulk-load case): everything is new, one pass.
+    const rows = sql`SELECT a.customer_id, u.user_key, a.workload, a.month, a.days FROM ${agg} a
+      JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`;
     await this.db.exec('SET preserve_insertion_order = false');
     try {
       await this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
@@ -266,10 +273,10 @@ export class DuckDbImportSession implements ImportSession {
       this.partnerId,
       source,
       'activity',
-      sql`SELECT customer_id, min(first) AS d FROM ${agg} GROUP BY customer_id UNION ALL SELECT customer_id, max(last) AS d FROM ${agg} GROUP BY customer_id`,
+      sql`SELECT customer_id, min(${firstDay('a')}) AS d FROM ${agg} a GROUP BY customer_id
+          UNION ALL SELECT customer_id, max(${lastDay('a')}) AS d FROM ${agg} a GROUP BY customer_id`,
     );
     await this.db.run(sql`DROP TABLE IF EXISTS ${agg}`);
-    // Facts counted before normalisation: the same fact spelt 'exo' and 'EXO' counts twice here.
     return {
       rows: check.rows ?? 0,
       inserted: check.facts ?? 0,
