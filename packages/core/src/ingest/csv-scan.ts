@@ -79,6 +79,19 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
     let first = true;
     let done = false;
 
+    const badByte = (b: number, at: number, field: number, message: string) => {
+      recordBad = true;
+      if (utf8BadLine === at) return;
+      utf8BadLine = at;
+      problem({
+        code: 'ingest.encoding',
+        line: at,
+        column: field + 1,
+        value: `byte 0x${b.toString(16).padStart(2, '0')}`,
+        expected: 'UTF-8 text',
+        message,
+      });
+    };
     const endField = () => {
       if (collect) fields.push(Buffer.from(fieldBytes).toString('utf8'));
       fieldBytes = [];
@@ -142,41 +155,23 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
       }
       for (; i < bytesRead && !done; i++) {
         const b = buf[i] as number;
-        // UTF-8 validation, byte by byte.
+        // UTF-8 validation, byte by byte: a bad byte marks the record and is reported once per line.
         if (utf8Need > 0) {
           if ((b & 0xc0) !== 0x80) {
             utf8Need = 0;
-            recordBad = true;
-            if (utf8BadLine !== line) {
-              utf8BadLine = line;
-              problem({
-                code: 'ingest.encoding',
-                line,
-                column: fieldIndex + 1,
-                value: `byte 0x${b.toString(16).padStart(2, '0')}`,
-                expected: 'UTF-8 text',
-                message: 'invalid UTF-8 byte sequence; save the file as UTF-8',
-              });
-            }
+            badByte(b, line, fieldIndex, 'invalid UTF-8 byte sequence; save the file as UTF-8');
           } else utf8Need--;
         } else if (b >= 0x80) {
           if (b >= 0xc2 && b <= 0xdf) utf8Need = 1;
           else if (b >= 0xe0 && b <= 0xef) utf8Need = 2;
           else if (b >= 0xf0 && b <= 0xf4) utf8Need = 3;
           else {
-            recordBad = true;
-            if (utf8BadLine !== line) {
-              utf8BadLine = line;
-              problem({
-                code: 'ingest.encoding',
-                line,
-                column: fieldIndex + 1,
-                value: `byte 0x${b.toString(16).padStart(2, '0')}`,
-                expected: 'UTF-8 text',
-                message:
-                  'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
-              });
-            }
+            badByte(
+              b,
+              line,
+              fieldIndex,
+              'invalid UTF-8 byte; the file looks like Windows-1250/1252 or Latin-1, save it as UTF-8',
+            );
           }
         }
         if (b === LF && prevCR) {

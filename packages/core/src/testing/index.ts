@@ -72,15 +72,7 @@ export async function dumpAll(
   partnerId = TEST_PARTNER,
 ): Promise<Record<string, Record<string, string>[]>> {
   const out: Record<string, Record<string, string>[]> = {};
-  for (const e of [
-    'products',
-    'customers',
-    'users',
-    'license_assignments',
-    'subscriptions',
-    'activity',
-    'support_requests',
-  ] as const) {
+  for (const e of CANONICAL_ENTITIES) {
     out[e] = await store.dumpCanonical(partnerId, e);
   }
   return out;
