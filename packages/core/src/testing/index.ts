@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CANONICAL_ENTITIES } from '@license-insights/contracts';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { type ImportReport, type ImportRequest, importFiles } from '../use-cases/import-files';
