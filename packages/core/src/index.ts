@@ -16,6 +16,7 @@ export {
 } from './ingest/detect';
 export { openStore } from './store/open-store';
 export type { Store } from './store/store';
+export * from './use-cases/compute-metrics';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';

@@ -8,8 +8,10 @@ import type {
   CatalogProduct,
   DataSource,
   EntitySpec,
+  ProductDayMetrics,
   StoreStatus,
 } from '@license-insights/contracts';
+import type { EngineInput, ProductSeries, RowSeries } from '../metrics/engine';
 
 /** A file or record set loaded into a temporary staging table of the current import. */
 export interface Staged {
@@ -139,6 +141,38 @@ export interface ImportSession {
   rollback(): Promise<void>;
 }
 
+/** What is out of date in a partner's metrics, and over which days they were and can be computed. */
+export interface MetricsPlan {
+  readonly dirty: readonly { readonly customerId: string; readonly fromDay: string }[];
+  readonly computed: { readonly firstDay: string; readonly lastDay: string } | null;
+  /** Days metrics cover: from the partner's first activity day to the last day of any source. */
+  readonly activity: { readonly firstDay: string; readonly lastDay: string } | null;
+}
+
+/** One customer's data as the metric engine reads it (see metrics/engine.ts). */
+export interface CustomerMetricData extends Omit<EngineInput, 'products'> {
+  readonly customerId: string;
+  /** Products of the customer (a subscription or an assignment), sorted; engine product indexes. */
+  readonly productIds: readonly string[];
+}
+
+export interface DailyMetricsWrite {
+  /** Delete every metric of the partner first (the first batch of a full recompute). */
+  readonly replaceAll: boolean;
+  /** Day number of the first written day; the written customers' rows are replaced from it on. */
+  readonly fromDay: number;
+  readonly days: number;
+  /** The whole range metrics now cover (day numbers). */
+  readonly firstDay: number;
+  readonly lastDay: number;
+  readonly customers: readonly {
+    readonly customerId: string;
+    readonly productIds: readonly string[];
+    readonly products: readonly ProductSeries[];
+    readonly rows: readonly RowSeries[];
+  }[];
+}
+
 export interface AuditEntry {
   readonly partnerId: string;
   readonly actor: string;
@@ -158,6 +192,19 @@ export interface Store {
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
   partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
   audit(entry: AuditEntry): Promise<void>;
+  metricsPlan(partnerId: string): Promise<MetricsPlan>;
+  customerIds(partnerId: string): Promise<string[]>;
+  /** Stored daily metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
+  dailyMetrics(partnerId: string, day: string, customerIds?: readonly string[]): Promise<ProductDayMetrics[]>;
+  /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */
+  loadMetricData(
+    partnerId: string,
+    customerIds: readonly string[] | null,
+    factsFrom: string,
+  ): Promise<CustomerMetricData[]>;
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void>;
+  /** Marks every customer of the partner out of date from a day on (before a full recompute). */
+  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
   /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
   /** Percentage done of the statement running now, or -1 (for progress bars). */

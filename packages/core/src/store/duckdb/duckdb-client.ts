@@ -5,8 +5,10 @@
  */
 import {
   type DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBResultReader,
+  type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
   listValue,
@@ -126,6 +128,50 @@ export class DuckDbClient {
     const first = rows[0];
     if (first === undefined) throw new Error('query returned no row');
     return first;
+  }
+
+  /** Streams a query's result chunk by chunk (for large reads through typed arrays). */
+  async *chunks(q: SqlFragment | CompiledSql): AsyncGenerator<DuckDBDataChunk> {
+    const { text, params } = this.compiled(q);
+    const result = await this.connection.stream(
+      text,
+      params.length > 0 ? params.map(toDuckValue) : undefined,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      yield chunk;
+    }
+  }
+
+  /**
+   * Appends numeric columns from typed arrays into a table, 2048 rows a chunk, without a per-value
+   * crossing into the native layer. `columns[i]` must match `types[i]` (INTEGER → Int32Array, …).
+   */
+  async appendTyped(
+    table: string,
+    schema: string | null,
+    catalog: string | null,
+    types: readonly DuckDBType[],
+    columns: readonly (Int32Array | Uint32Array | Uint8Array | Int16Array)[],
+    rows: number,
+  ): Promise<void> {
+    const appender = await this.connection.createAppender(table, schema, catalog);
+    const size = 2048;
+    for (let off = 0; off < rows; off += size) {
+      const n = Math.min(size, rows - off);
+      const chunk = DuckDBDataChunk.create(types, n);
+      columns.forEach((col, i) => {
+        const v = chunk.getColumnVector(i) as unknown as {
+          items: { set(src: ArrayLike<number>): void };
+          flush(): void;
+        };
+        v.items.set(col.subarray(off, off + n));
+        v.flush();
+      });
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
   }
 
   /** Runs statements of our own text (migrations, DDL) that take no parameters. */

@@ -4,13 +4,27 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CanonicalEntity, CatalogProduct, StoreStatus } from '@license-insights/contracts';
+import type {
+  CanonicalEntity,
+  CatalogProduct,
+  ProductDayMetrics,
+  StoreStatus,
+} from '@license-insights/contracts';
 import { AppError, messageOf } from '../../errors';
 import { type SqlFragment, sql } from '../sql';
-import type { AuditEntry, ImportSession, Store } from '../store';
+import type {
+  AuditEntry,
+  CustomerMetricData,
+  DailyMetricsWrite,
+  ImportSession,
+  MetricsPlan,
+  Store,
+} from '../store';
+import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
 import { DuckDbImportSession } from './import-session';
+import { markDirty } from './merge-canonical';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { queryPartnerProducts } from './products-query';
 import { queryPartnerIds, queryPartnerStatus } from './status-query';
@@ -132,6 +146,45 @@ export class DuckDbStore implements Store {
   async audit(entry: AuditEntry): Promise<void> {
     await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
       VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
+  }
+
+  async customerIds(partnerId: string): Promise<string[]> {
+    const rows = await this.db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
+    );
+    return rows.map((r) => r.customer_id);
+  }
+
+  dailyMetrics(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return queryDailyMetrics(this.db, partnerId, day, customerIds);
+  }
+
+  metricsPlan(partnerId: string): Promise<MetricsPlan> {
+    return queryMetricsPlan(this.db, partnerId);
+  }
+
+  loadMetricData(
+    partnerId: string,
+    customerIds: readonly string[] | null,
+    factsFrom: string,
+  ): Promise<CustomerMetricData[]> {
+    return loadMetricData(this.db, partnerId, customerIds, factsFrom);
+  }
+
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
+    return writeDailyMetrics(this.db, partnerId, write);
+  }
+
+  async markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
+    await markDirty(
+      this.db,
+      partnerId,
+      sql`SELECT customer_id, ${fromDay}::DATE AS d FROM customers WHERE partner_id = ${partnerId}`,
+    );
   }
 
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {

@@ -16,7 +16,13 @@ import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { GraphReportOutcome } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
-import { activityAggOfKeyed, mergeActivityAgg, mergeOkTable, recordCoverage } from './merge-canonical';
+import {
+  activityAggOfKeyed,
+  markDirty,
+  mergeActivityAgg,
+  mergeOkTable,
+  recordCoverage,
+} from './merge-canonical';
 import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
 const SOURCE = 'graph_active_users';
@@ -139,6 +145,14 @@ export async function mergeGraphActiveUsersStage(
         WHERE g.user_id = a.user_id AND a.partner_id = ${partnerId} AND a.customer_id = ${customerId}
           AND a.unassigned_on IS NULL AND a.assigned_on < g.refresh
           AND NOT EXISTS (SELECT 1 FROM g_products x WHERE x.user_id = a.user_id AND x.product_id = a.product_id)`);
+    }
+    if (opened + closed > 0) {
+      // Opened intervals start at their seed, closed ones end on the report date (later).
+      await markDirty(
+        db,
+        partnerId,
+        sql`SELECT ${customerId} AS customer_id, d FROM (SELECT min(seed) AS d FROM g_products UNION ALL SELECT min(refresh) FROM g_ok)`,
+      );
     }
     await recordCoverage(
       db,

@@ -19,7 +19,7 @@ import type {
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { mergeGraphActiveUsersStage } from './graph-active-users';
-import { mergeActivityAgg, mergeCanonicalStage, recordCoverage } from './merge-canonical';
+import { markDirty, mergeActivityAgg, mergeCanonicalStage, recordCoverage } from './merge-canonical';
 import { queryPartnerProducts } from './products-query';
 import { recOf, type StageRef, stageBase, stageTable, validateStage } from './validation';
 
@@ -51,6 +51,9 @@ const PARTNER_TABLES = [
   'products',
   'source_coverage',
   'customer_flags',
+  'daily_metrics',
+  'metrics_dirty',
+  'metrics_state',
 ] as const;
 
 /** First and last active day of a day mask row (computed per group, not per fact). */
@@ -268,6 +271,7 @@ export class DuckDbImportSession implements ImportSession {
     } finally {
       await this.db.exec('SET preserve_insertion_order = true');
     }
+    await markDirty(this.db, this.partnerId, sql`SELECT customer_id, month AS d FROM ${agg}`);
     await recordCoverage(
       this.db,
       this.partnerId,

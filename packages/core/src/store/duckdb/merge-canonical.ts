@@ -24,29 +24,46 @@ interface TableMapping {
   readonly constants: (source: DataSource) => Readonly<Record<string, SqlValue>>;
   /** Date columns whose range is recorded in source_coverage. */
   readonly coverageDate?: string;
+  /**
+   * From which day a changed row (`o` new, `t` stored) can change metrics; absent when the entity
+   * does not enter the metrics. Null dates mark nothing.
+   */
+  readonly dirtyFrom?: (has: ReadonlySet<string>) => SqlFragment | null;
 }
 
 const MAPPINGS: Readonly<Record<Exclude<CanonicalEntity, 'activity'>, TableMapping>> = {
   products: { table: 'products', key: ['product_id'], constants: () => ({ origin: 'custom' }) },
   customers: { table: 'customers', key: ['customer_id'], constants: () => ({}) },
-  users: { table: 'users', key: ['customer_id', 'user_id'], constants: () => ({}) },
+  users: {
+    table: 'users',
+    key: ['customer_id', 'user_id'],
+    constants: () => ({}),
+    // Only a deletion moves metrics: from the earlier of the old and the new deletion day.
+    dirtyFrom: (has) =>
+      has.has('deleted_on')
+        ? sql`CASE WHEN t.deleted_on IS DISTINCT FROM o.deleted_on THEN least(t.deleted_on, o.deleted_on) END`
+        : null,
+  },
   license_assignments: {
     table: 'license_assignments',
     key: ['customer_id', 'user_id', 'product_id', 'assigned_on'],
     constants: (source) => ({ source }),
     coverageDate: 'assigned_on',
+    dirtyFrom: () => sql`o.assigned_on`,
   },
   subscriptions: {
     table: 'subscription_snapshots',
     key: ['customer_id', 'subscription_id', 'as_of'],
     constants: (source) => ({ source }),
     coverageDate: 'as_of',
+    dirtyFrom: () => sql`o.as_of`,
   },
   support_requests: {
     table: 'support_requests',
     key: ['customer_id', 'request_id'],
     constants: () => ({}),
     coverageDate: 'opened_on',
+    dirtyFrom: () => sql`o.opened_on`,
   },
 };
 
@@ -207,6 +224,22 @@ export async function mergeOkTable(
         FROM ${ok} o LEFT JOIN ${t} t ON ${keyJoin}`,
   );
   if (counts.inserted + counts.updated > 0) {
+    const dirty = mapping.dirtyFrom?.(has) ?? null;
+    if (dirty !== null) {
+      await markDirty(
+        db,
+        partnerId,
+        sql`SELECT o.customer_id, ${dirty} AS d FROM ${ok} o LEFT JOIN ${t} t ON ${keyJoin}
+        WHERE t.${firstKey} IS NULL OR (${changed})`,
+      );
+    } else if (entity === 'products') {
+      // A product's workloads decide every metric of it: all customers, from the start.
+      await markDirty(
+        db,
+        partnerId,
+        sql`SELECT customer_id, DATE '1900-01-01' AS d FROM customers WHERE partner_id = ${partnerId}`,
+      );
+    }
     const insertCols = ['partner_id', ...mapping.key, ...valueCols, ...Object.keys(constants)];
     const selectExprs = [
       sql`${partnerId}`,
@@ -241,6 +274,13 @@ export async function mergeOkTable(
     unchanged: counts.total - counts.inserted - counts.updated,
     unknownProducts,
   };
+}
+
+/** Marks customers' metrics out of date from a day on (the earliest day wins). */
+export async function markDirty(db: DuckDbClient, partnerId: string, rows: SqlFragment): Promise<void> {
+  await db.run(sql`INSERT INTO metrics_dirty (partner_id, customer_id, from_day)
+    SELECT ${partnerId}, customer_id, min(d) FROM (${rows}) WHERE d IS NOT NULL GROUP BY customer_id
+    ON CONFLICT (partner_id, customer_id) DO UPDATE SET from_day = least(metrics_dirty.from_day, excluded.from_day)`);
 }
 
 /** Widens the recorded date range of data per customer, source and entity (idempotent). */
@@ -285,6 +325,13 @@ export async function mergeActivityAgg(
                count(*) FILTER (WHERE stored IS NULL) AS inserts
         FROM activity_cmp`,
   );
+  if ((counts.fresh ?? 0) > 0) {
+    await markDirty(
+      db,
+      partnerId,
+      sql`SELECT customer_id, month AS d FROM activity_cmp WHERE (days & ~coalesce(stored, 0::UINTEGER)) <> 0`,
+    );
+  }
   if (counts.updates > 0) {
     await db.run(sql`UPDATE activity t SET days = t.days | c.days FROM activity_cmp c
       WHERE t.partner_id = ${partnerId} AND t.user_key = c.user_key AND t.workload = c.workload AND t.month = c.month

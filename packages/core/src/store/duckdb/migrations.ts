@@ -162,6 +162,49 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'daily metrics',
+    statements: [
+      // One row per partner × customer × product × workload (ALL for the product) × day, written
+      // by the metric engine; a customer's rows are replaced from a day on when its data changes.
+      // Reason components are stored decomposed (they sum exactly to the excess).
+      `CREATE TABLE daily_metrics (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        workload VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        sold INTEGER NOT NULL,
+        sold_own INTEGER NOT NULL,
+        assigned INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        u_rotation INTEGER NOT NULL,
+        u_unlicensed INTEGER NOT NULL,
+        u_trial INTEGER NOT NULL,
+        u_noncounted INTEGER NOT NULL,
+        u_unexplained INTEGER NOT NULL,
+        d_trial INTEGER NOT NULL,
+        d_noncounted INTEGER NOT NULL,
+        d_unexplained INTEGER NOT NULL
+      )`,
+      // Customers whose metrics are out of date, from which day on (imports write it, compute
+      // clears it).
+      `CREATE TABLE metrics_dirty (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        from_day DATE NOT NULL,
+        PRIMARY KEY (partner_id, customer_id)
+      )`,
+      // The day range metrics were last computed over, per partner.
+      `CREATE TABLE metrics_state (
+        partner_id VARCHAR PRIMARY KEY,
+        first_day DATE NOT NULL,
+        last_day DATE NOT NULL,
+        computed_at TIMESTAMP NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

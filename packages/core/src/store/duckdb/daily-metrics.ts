@@ -1,0 +1,444 @@
+/**
+ * The metric engine's edge of the store: what it reads (per customer: subscription snapshots,
+ * users' deletion days, assignment intervals, activity facts as day lists) and where its results
+ * go (`daily_metrics`, replaced per customer from a day on). Large reads and writes go through
+ * typed arrays; strings are mapped to small integers in SQL first.
+ */
+import { DATE, INTEGER, UTINYINT } from '@duckdb/node-api';
+import {
+  type ProductDayMetrics,
+  type ReasonCode,
+  type Reasons,
+  type SubscriptionStatus,
+  WORKLOAD_CODES,
+  type WorkloadCode,
+} from '@license-insights/contracts';
+import { dayOf } from '../../dates';
+import { sql } from '../sql';
+import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
+import type { DuckDbClient } from './duckdb-client';
+
+/** The customers of a partner (or the listed ones) as a temporary index table m_customers(idx, customer_id). */
+async function customerIndex(
+  db: DuckDbClient,
+  partnerId: string,
+  customerIds: readonly string[] | null,
+): Promise<string[]> {
+  const rows = await db.all<{ customer_id: string }>(
+    customerIds === null
+      ? sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`
+      : sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} AND list_contains(${[...customerIds]}, customer_id) ORDER BY customer_id`,
+  );
+  const ids = rows.map((r) => r.customer_id);
+  await db.exec('CREATE OR REPLACE TEMP TABLE m_customers (idx INTEGER, customer_id VARCHAR)');
+  if (ids.length > 0) {
+    await db.run(sql`INSERT INTO m_customers SELECT generate_subscripts(${ids}, 1) - 1, unnest(${ids})`);
+  }
+  return ids;
+}
+
+export async function queryMetricsPlan(db: DuckDbClient, partnerId: string): Promise<MetricsPlan> {
+  const dirty = await db.all<{ customer_id: string; from_day: string }>(
+    sql`SELECT customer_id, from_day::VARCHAR AS from_day FROM metrics_dirty WHERE partner_id = ${partnerId} ORDER BY customer_id`,
+  );
+  const state = await db.all<{ first_day: string; last_day: string }>(
+    sql`SELECT first_day::VARCHAR AS first_day, last_day::VARCHAR AS last_day FROM metrics_state WHERE partner_id = ${partnerId}`,
+  );
+  // From the first day of activity to the last day any source speaks of (subscriptions and
+  // assignments may be newer than the last usage report).
+  const range = await db.one<{ first: string | null; last: string | null }>(
+    sql`SELECT min(first_date) FILTER (WHERE entity = 'activity')::VARCHAR AS first,
+               greatest(max(last_date) FILTER (WHERE entity = 'activity'),
+                        max(last_date) FILTER (WHERE entity IN ('subscriptions', 'license_assignments')))::VARCHAR AS last
+        FROM source_coverage WHERE partner_id = ${partnerId}`,
+  );
+  return {
+    dirty: dirty.map((d) => ({ customerId: d.customer_id, fromDay: d.from_day })),
+    computed: state[0] === undefined ? null : { firstDay: state[0].first_day, lastDay: state[0].last_day },
+    activity:
+      range.first === null || range.last === null ? null : { firstDay: range.first, lastDay: range.last },
+  };
+}
+
+export async function loadMetricData(
+  db: DuckDbClient,
+  partnerId: string,
+  customerIds: readonly string[] | null,
+  factsFrom: string,
+): Promise<CustomerMetricData[]> {
+  const ids = await customerIndex(db, partnerId, customerIds);
+  const customers = ids.map((customerId) => ({
+    customerId,
+    products: new Set<string>(),
+    users: new Map<number, number>(), // user_key → local index
+    deletedOn: [] as (number | null)[],
+    subscriptions: new Map<
+      string,
+      {
+        productId: string;
+        snapshots: {
+          asOf: number;
+          quantity: number;
+          status: SubscriptionStatus;
+          isTrial: boolean;
+          own: boolean;
+        }[];
+      }
+    >(),
+    assignments: [] as { user: number; productId: string; from: number; to: number | null }[],
+    facts: new Map<number, Map<WorkloadCode, number[]>>(),
+  }));
+  const userOf = (c: (typeof customers)[number], key: number): number => {
+    let u = c.users.get(key);
+    if (u === undefined) {
+      u = c.deletedOn.length;
+      c.users.set(key, u);
+      c.deletedOn.push(null);
+    }
+    return u;
+  };
+  const subs = await db.all<{
+    idx: number;
+    subscription_id: string;
+    product_id: string;
+    as_of: string;
+    quantity: number;
+    status: SubscriptionStatus;
+    is_trial: boolean;
+    channel: string;
+  }>(
+    sql`SELECT m.idx, s.subscription_id, s.product_id, s.as_of::VARCHAR AS as_of, s.quantity, s.status, s.is_trial, s.channel
+        FROM subscription_snapshots s JOIN m_customers m ON m.customer_id = s.customer_id
+        WHERE s.partner_id = ${partnerId} ORDER BY m.idx, s.subscription_id, s.as_of`,
+  );
+  for (const s of subs) {
+    const c = customers[s.idx];
+    if (c === undefined) continue;
+    c.products.add(s.product_id);
+    let sub = c.subscriptions.get(s.subscription_id);
+    if (sub === undefined) {
+      sub = { productId: s.product_id, snapshots: [] };
+      c.subscriptions.set(s.subscription_id, sub);
+    }
+    sub.snapshots.push({
+      asOf: dayOf(s.as_of),
+      quantity: s.quantity,
+      status: s.status,
+      isTrial: s.is_trial,
+      own: s.channel === 'own',
+    });
+  }
+  const users = await db.all<{ idx: number; user_key: number; deleted_on: string | null }>(
+    sql`SELECT m.idx, u.user_key, u.deleted_on::VARCHAR AS deleted_on FROM users u JOIN m_customers m ON m.customer_id = u.customer_id
+        WHERE u.partner_id = ${partnerId} AND u.deleted_on IS NOT NULL`,
+  );
+  for (const u of users) {
+    const c = customers[u.idx];
+    if (c !== undefined && u.deleted_on !== null) c.deletedOn[userOf(c, u.user_key)] = dayOf(u.deleted_on);
+  }
+  const assignments = await db.all<{
+    idx: number;
+    user_key: number;
+    product_id: string;
+    assigned_on: string;
+    unassigned_on: string | null;
+  }>(
+    sql`SELECT m.idx, u.user_key, a.product_id, a.assigned_on::VARCHAR AS assigned_on, a.unassigned_on::VARCHAR AS unassigned_on
+        FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
+        JOIN users u ON u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id
+        WHERE a.partner_id = ${partnerId}`,
+  );
+  for (const a of assignments) {
+    const c = customers[a.idx];
+    if (c === undefined) continue;
+    c.products.add(a.product_id);
+    c.assignments.push({
+      user: userOf(c, a.user_key),
+      productId: a.product_id,
+      from: dayOf(a.assigned_on),
+      to: a.unassigned_on === null ? null : dayOf(a.unassigned_on),
+    });
+  }
+  // Activity: day masks read through typed arrays, expanded to sorted day lists.
+  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
+  for await (const chunk of db.chunks(
+    sql`SELECT m.idx::INTEGER AS idx, a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w,
+               a.month, a.days
+        FROM activity a JOIN m_customers m ON m.customer_id = a.customer_id
+        WHERE a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER`,
+  )) {
+    const col = (i: number) => (chunk.getColumnVector(i) as unknown as { items: ArrayLike<number> }).items;
+    const idx = col(0);
+    const key = col(1);
+    const w = col(2);
+    const month = col(3);
+    const mask = col(4);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const c = customers[idx[r] as number];
+      const workload = WORKLOAD_CODES[w[r] as number];
+      if (c === undefined || workload === undefined) continue;
+      const u = userOf(c, key[r] as number);
+      let byW = c.facts.get(u);
+      if (byW === undefined) {
+        byW = new Map();
+        c.facts.set(u, byW);
+      }
+      let list = byW.get(workload);
+      if (list === undefined) {
+        list = [];
+        byW.set(workload, list);
+      }
+      let bits = mask[r] as number;
+      const m0 = month[r] as number;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        list.push(m0 + 31 - Math.clz32(low));
+        bits ^= low;
+      }
+    }
+  }
+  return customers.map((c) => {
+    const productIds = [...c.products].sort();
+    const pIdx = new Map(productIds.map((p, i) => [p, i]));
+    for (const byW of c.facts.values()) for (const list of byW.values()) list.sort((a, b) => a - b);
+    return {
+      customerId: c.customerId,
+      productIds,
+      subscriptions: [...c.subscriptions.values()].map((s) => ({
+        product: pIdx.get(s.productId) as number,
+        snapshots: s.snapshots,
+      })),
+      deletedOn: c.deletedOn,
+      assignments: c.assignments.map((a) => ({
+        user: a.user,
+        product: pIdx.get(a.productId) as number,
+        from: a.from,
+        to: a.to,
+      })),
+      facts: c.facts,
+    };
+  });
+}
+
+const OUT_COLUMNS = [
+  'c',
+  'p',
+  'w',
+  'day',
+  'sold',
+  'sold_own',
+  'assigned',
+  'active',
+  'u_rotation',
+  'u_unlicensed',
+  'u_trial',
+  'u_noncounted',
+  'u_unexplained',
+  'd_trial',
+  'd_noncounted',
+  'd_unexplained',
+] as const;
+
+/** Replaces the metrics of the written customers from `fromDay` on, in one transaction. */
+export async function writeDailyMetrics(
+  db: DuckDbClient,
+  partnerId: string,
+  write: DailyMetricsWrite,
+): Promise<void> {
+  const productIds = [...new Set(write.customers.flatMap((c) => c.productIds))].sort();
+  const pIdx = new Map(productIds.map((p, i) => [p, i]));
+  let total = 0;
+  for (const c of write.customers) total += c.rows.length * write.days;
+  const ints = () => new Int32Array(total);
+  const [cc, pc, dc, sold, soldOwn, assigned, active] = [
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+  ];
+  const [uRot, uUnl, uTrial, uNonc, uUnexp, dTrial, dNonc, dUnexp] = [
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+    ints(),
+  ];
+  const wc = new Uint8Array(total);
+  const cols = [
+    cc,
+    pc,
+    wc,
+    dc,
+    sold,
+    soldOwn,
+    assigned,
+    active,
+    uRot,
+    uUnl,
+    uTrial,
+    uNonc,
+    uUnexp,
+    dTrial,
+    dNonc,
+    dUnexp,
+  ];
+  let n = 0;
+  write.customers.forEach((c, ci) => {
+    for (const r of c.rows) {
+      const prod = c.products[r.product];
+      const p = pIdx.get(c.productIds[r.product] ?? '') ?? 0;
+      const w = r.workload === 'ALL' ? 0 : WORKLOAD_CODES.indexOf(r.workload) + 1;
+      for (let i = 0; i < write.days; i++, n++) {
+        const s = prod?.sold[i] ?? 0;
+        const a = r.active[i] ?? 0;
+        const asg = prod?.assigned[i] ?? 0;
+        const trial = prod?.trial[i] ?? 0;
+        const nonc = prod?.noncounted[i] ?? 0;
+        cc[n] = ci;
+        pc[n] = p;
+        wc[n] = w;
+        dc[n] = write.fromDay + i;
+        sold[n] = s;
+        soldOwn[n] = prod?.soldOwn[i] ?? 0;
+        assigned[n] = asg;
+        active[n] = a;
+        // Reason components, in SPEC order, each capped at what is still unexplained.
+        let left = a - s;
+        if (left > 0) {
+          const take = (x: number) => {
+            const t = Math.min(left, x);
+            left -= t;
+            return t;
+          };
+          uRot[n] = take(r.rotation[i] ?? 0);
+          uUnl[n] = take(r.unlicensed[i] ?? 0);
+          uTrial[n] = take(trial);
+          uNonc[n] = take(nonc);
+          uUnexp[n] = left;
+        }
+        let dl = asg - s;
+        if (dl > 0) {
+          const t1 = Math.min(dl, trial);
+          dl -= t1;
+          const t2 = Math.min(dl, nonc);
+          dl -= t2;
+          dTrial[n] = t1;
+          dNonc[n] = t2;
+          dUnexp[n] = dl;
+        }
+      }
+    }
+  });
+  const customerIds = write.customers.map((c) => c.customerId);
+  await db.exec(
+    `CREATE OR REPLACE TEMP TABLE m_rows (${OUT_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c === 'day' ? 'DATE' : 'INTEGER'}`).join(', ')})`,
+  );
+  await db.appendTyped(
+    'm_rows',
+    'main',
+    'temp',
+    OUT_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c === 'day' ? DATE : INTEGER)),
+    cols,
+    n,
+  );
+  await db.exec('BEGIN TRANSACTION');
+  try {
+    if (write.replaceAll) await db.run(sql`DELETE FROM daily_metrics WHERE partner_id = ${partnerId}`);
+    else if (customerIds.length > 0) {
+      await db.run(sql`DELETE FROM daily_metrics WHERE partner_id = ${partnerId} AND day >= (DATE '1970-01-01' + ${write.fromDay}::INTEGER)
+        AND list_contains(${customerIds}, customer_id)`);
+    }
+    if (n > 0) {
+      await db.run(sql`INSERT INTO daily_metrics
+        SELECT ${partnerId}, list_extract(${customerIds}, r.c + 1), list_extract(${productIds}, r.p + 1),
+               list_extract(${['ALL', ...WORKLOAD_CODES]}, r.w + 1), r.day,
+               r.sold, r.sold_own, r.assigned, r.active, r.u_rotation, r.u_unlicensed, r.u_trial, r.u_noncounted,
+               r.u_unexplained, r.d_trial, r.d_noncounted, r.d_unexplained
+        FROM m_rows r`);
+    }
+    if (customerIds.length > 0) {
+      await db.run(
+        sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND list_contains(${customerIds}, customer_id)`,
+      );
+    }
+    await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
+      VALUES (${partnerId}, DATE '1970-01-01' + ${write.firstDay}::INTEGER, DATE '1970-01-01' + ${write.lastDay}::INTEGER, now()::TIMESTAMP)
+      ON CONFLICT (partner_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day, computed_at = excluded.computed_at`);
+    await db.exec('COMMIT');
+  } catch (e) {
+    await db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    await db.exec('DROP TABLE IF EXISTS m_rows');
+  }
+}
+
+interface StoredRow extends Record<string, unknown> {
+  customer_id: string;
+  product_id: string;
+  workload: WorkloadCode | 'ALL';
+  day: string;
+  sold: number;
+  sold_own: number;
+  assigned: number;
+  active: number;
+  u_rotation: number;
+  u_unlicensed: number;
+  u_trial: number;
+  u_noncounted: number;
+  u_unexplained: number;
+  d_trial: number;
+  d_noncounted: number;
+  d_unexplained: number;
+}
+
+const reasons = (pairs: readonly [ReasonCode, number][]): Reasons => {
+  const out: Reasons = {};
+  for (const [k, v] of pairs) if (v > 0) out[k] = v;
+  return out;
+};
+
+export async function queryDailyMetrics(
+  db: DuckDbClient,
+  partnerId: string,
+  day: string,
+  customerIds?: readonly string[],
+): Promise<ProductDayMetrics[]> {
+  const filter = customerIds === undefined ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
+  const rows = await db.all<StoredRow>(
+    sql`SELECT customer_id, product_id, workload, day::VARCHAR AS day, sold, sold_own, assigned, active, u_rotation, u_unlicensed,
+               u_trial, u_noncounted, u_unexplained, d_trial, d_noncounted, d_unexplained
+        FROM daily_metrics WHERE partner_id = ${partnerId} AND day = ${day}::DATE AND ${filter}
+        ORDER BY customer_id, product_id, workload <> 'ALL', list_position(${[...WORKLOAD_CODES]}, workload)`,
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    productId: r.product_id,
+    workload: r.workload,
+    day: r.day,
+    sold: r.sold,
+    soldOwn: r.sold_own,
+    assigned: r.assigned,
+    active: r.active,
+    deploymentPercent: r.sold === 0 ? null : (r.assigned / r.sold) * 100,
+    usagePercent: r.sold === 0 ? null : (r.active / r.sold) * 100,
+    usageReasons: reasons([
+      ['ROTATION', r.u_rotation],
+      ['UNLICENSED_WORKLOAD_USE', r.u_unlicensed],
+      ['TRIAL', r.u_trial],
+      ['NONCOUNTED_SUBSCRIPTION', r.u_noncounted],
+      ['UNEXPLAINED', r.u_unexplained],
+    ]),
+    deploymentReasons: reasons([
+      ['TRIAL', r.d_trial],
+      ['NONCOUNTED_SUBSCRIPTION', r.d_noncounted],
+      ['UNEXPLAINED', r.d_unexplained],
+    ]),
+  }));
+}

@@ -1,0 +1,112 @@
+/**
+ * Use-case: bring a partner's daily metrics up to date. Days covered: the partner's activity data,
+ * first to last day. Incremental by default: only customers whose data changed (marked by
+ * imports), from the first changed day; all customers for days newly covered. `full` recomputes
+ * everything. Customers are processed in batches, each written in its own transaction and
+ * unmarked only once written, so an interrupted run resumes where it stopped.
+ */
+import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
+import { addDays, dayOf, formatDay } from '../dates';
+import { computeCustomerSeries } from '../metrics/engine';
+import { WINDOW_DAYS } from '../metrics/reference';
+import type { Store } from '../store/store';
+
+export interface ComputeRequest {
+  readonly partnerId: string;
+  readonly full?: boolean;
+  /** Customers per batch (memory bound). */
+  readonly batchSize?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ComputeReport {
+  readonly mode: 'full' | 'incremental' | 'up_to_date' | 'no_activity';
+  readonly customers: number;
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
+  /** First day recomputed. */
+  readonly fromDay: string | null;
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+export async function computeMetrics(store: Store, req: ComputeRequest): Promise<ComputeReport> {
+  const started = performance.now();
+  const plan = await store.metricsPlan(req.partnerId);
+  const done = (r: Omit<ComputeReport, 'seconds'>): ComputeReport => ({
+    ...r,
+    seconds: (performance.now() - started) / 1000,
+  });
+  if (plan.activity === null) {
+    return done({ mode: 'no_activity', customers: 0, firstDay: null, lastDay: null, fromDay: null, rows: 0 });
+  }
+  const { firstDay, lastDay } = plan.activity;
+  const full = req.full === true || plan.computed === null || plan.computed.firstDay !== firstDay;
+  let customers: readonly string[] | null;
+  let fromDay: string;
+  if (full) {
+    customers = null;
+    fromDay = firstDay;
+    await store.markAllMetricsDirty(req.partnerId, firstDay);
+  } else {
+    const computedLast = plan.computed?.lastDay ?? lastDay;
+    const dirtyFrom = plan.dirty.reduce<string | null>(
+      (m, d) => (m === null || d.fromDay < m ? d.fromDay : m),
+      null,
+    );
+    if (computedLast < lastDay) {
+      customers = null; // new days for everyone
+      fromDay =
+        dirtyFrom !== null && dirtyFrom < addDays(computedLast, 1) ? dirtyFrom : addDays(computedLast, 1);
+    } else if (plan.dirty.length > 0) {
+      customers = plan.dirty.map((d) => d.customerId);
+      fromDay = dirtyFrom ?? lastDay;
+    } else {
+      return done({ mode: 'up_to_date', customers: 0, firstDay, lastDay, fromDay: null, rows: 0 });
+    }
+    if (fromDay < firstDay) fromDay = firstDay;
+    if (fromDay > lastDay) fromDay = lastDay;
+  }
+  const catalog = new Map(
+    effectiveCatalog(shippedCatalog().products, await store.partnerProducts(req.partnerId)).map((p) => [
+      p.productId,
+      p,
+    ]),
+  );
+  const first = dayOf(fromDay);
+  const days = dayOf(lastDay) - first + 1;
+  const factsFrom = formatDay(first - WINDOW_DAYS + 1);
+  const all = customers ?? (await store.customerIds(req.partnerId));
+  const batchSize = req.batchSize ?? 500;
+  let rows = 0;
+  for (let b = 0; b < all.length; b += batchSize) {
+    const batch = all.slice(b, b + batchSize);
+    const data = await store.loadMetricData(req.partnerId, batch, factsFrom);
+    const results = data.map((c) => {
+      const products = c.productIds.map((productId) => {
+        const p = catalog.get(productId);
+        return { productId, workloads: p?.workloads ?? [], openWorkloads: p?.openWorkloads ?? [] };
+      });
+      const out = computeCustomerSeries({ ...c, products }, first, days);
+      rows += out.rows.length * days;
+      return { customerId: c.customerId, productIds: c.productIds, products: out.products, rows: out.rows };
+    });
+    await store.writeDailyMetrics(req.partnerId, {
+      replaceAll: full && b === 0,
+      fromDay: first,
+      days,
+      firstDay: dayOf(firstDay),
+      lastDay: dayOf(lastDay),
+      customers: results,
+    });
+    req.onProgress?.(Math.min(all.length, b + batchSize), all.length);
+  }
+  return done({
+    mode: full ? 'full' : 'incremental',
+    customers: all.length,
+    firstDay,
+    lastDay,
+    fromDay,
+    rows,
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * Daily metrics through the store: the SPEC §2.2 worked example imported as canonical files and
+ * computed end to end; stored metrics equal the reference; incremental updates equal a full
+ * recompute.
+ */
+
+import type { Channel, SubscriptionStatus, WorkloadCode } from '@license-insights/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { effectiveCatalog, shippedCatalog } from '../src/catalog/catalog';
+import { addDays } from '../src/dates';
+import { writeDemoDataset } from '../src/demo/generate-demo';
+import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
+import { type TempStore, tempStore } from '../src/testing';
+import { computeMetrics } from '../src/use-cases/compute-metrics';
+
+const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+function workedExample(t: TempStore): string {
+  const holders = Array.from({ length: 15 }, (_, i) => `u${i + 1}`);
+  t.files.file('we/customers.csv', 'customer_id,name\ncontoso,Contoso\n');
+  t.files.file(
+    'we/users.csv',
+    `customer_id,user_id\n${[...holders, 'u16', 'u17'].map((u) => `contoso,${u}`).join('\n')}\n`,
+  );
+  t.files.file(
+    'we/subscriptions.csv',
+    [
+      'as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel',
+      `2026-01-01,S1,contoso,${E3},10,active,false,own`,
+      `2026-01-01,S2,contoso,${E3},5,active,false,direct`,
+      `2026-03-20,S2,contoso,${E3},5,expired,false,direct`,
+      `2026-03-01,S3,contoso,${E3},3,active,true,own`,
+    ].join('\n'),
+  );
+  t.files.file(
+    'we/license_assignments.csv',
+    [
+      'customer_id,user_id,product_id,assigned_on,unassigned_on',
+      ...holders.map((u) => `contoso,${u},${E3},2026-01-01,`),
+      `contoso,u17,${E3},2026-01-01,2026-03-10`,
+      `contoso,u16,${E3},2026-03-10,`,
+    ].join('\n'),
+  );
+  t.files.file(
+    'we/activity.csv',
+    [
+      'customer_id,user_id,workload,date',
+      ...holders.map((u) => `contoso,${u},EXO,2026-03-25`),
+      'contoso,u17,EXO,2026-03-05',
+      'contoso,u1,EXO,2026-03-31',
+    ].join('\n'),
+  );
+  return `${t.files.dir}/we`;
+}
+
+let t: TempStore;
+beforeEach(async () => {
+  t = await tempStore();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('daily metrics', () => {
+  it('hold the SPEC §2.2 worked example end to end (import → compute → stored row)', async () => {
+    expect((await t.import([workedExample(t)])).outcome).toBe('committed');
+    const r = await computeMetrics(t.store, { partnerId: 'p-test' });
+    expect(r).toMatchObject({ mode: 'full', customers: 1, firstDay: '2026-03-05', lastDay: '2026-03-31' });
+    const rows = await t.store.dailyMetrics('p-test', '2026-03-31');
+    const exo = rows.find((x) => x.workload === 'EXO');
+    expect(exo).toEqual({
+      customerId: 'contoso',
+      productId: E3,
+      workload: 'EXO',
+      day: '2026-03-31',
+      sold: 10,
+      soldOwn: 10,
+      assigned: 16,
+      active: 16,
+      deploymentPercent: 160,
+      usagePercent: 160,
+      usageReasons: { ROTATION: 1, TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 2 },
+      deploymentReasons: { TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 3 },
+    });
+    expect(rows.map((x) => x.workload)).toEqual(['ALL', 'EXO', 'SPO', 'TEAMS', 'YAM', 'SFB', 'OFFICE']);
+    expect((await computeMetrics(t.store, { partnerId: 'p-test' })).mode).toBe('up_to_date');
+  });
+
+  it('incremental updates after new imports equal a full recompute', async () => {
+    const dir = `${t.files.dir}/demo`;
+    await writeDemoDataset(dir, { customers: 8, seed: 'inc', days: 70, end: '2026-03-31' });
+    // First import without the last 10 days of activity, then those days and a change of subscription.
+    const fs = await import('node:fs');
+    const lines = fs.readFileSync(`${dir}/activity.csv`, 'utf8').trimEnd().split('\n');
+    const header = lines[0] ?? '';
+    const cut = addDays('2026-03-31', -9);
+    const early = lines.slice(1).filter((l) => (l.split(',')[3] ?? '') < cut);
+    const late = lines.slice(1).filter((l) => (l.split(',')[3] ?? '') >= cut);
+    fs.writeFileSync(`${dir}/activity.csv`, `${header}\n${early.join('\n')}\n`);
+    await t.import([dir]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    t.files.file('late/activity.csv', `${header}\n${late.join('\n')}\n`);
+    const subs = fs.readFileSync(`${dir}/subscriptions.csv`, 'utf8').trimEnd().split('\n');
+    const first = (subs[1] ?? '').split(',');
+    first[0] = '2026-03-15';
+    first[4] = String(Number(first[4]) + 7);
+    t.files.file('late/subscriptions.csv', `${subs[0]}\n${first.join(',')}\n`);
+    expect((await t.import([`${t.files.dir}/late`])).outcome).toBe('committed');
+    const inc = await computeMetrics(t.store, { partnerId: 'p-test' });
+    expect(inc.mode).toBe('incremental');
+    const days = ['2026-03-10', '2026-03-15', '2026-03-22', '2026-03-31'];
+    const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics('p-test', d)));
+    await computeMetrics(t.store, { partnerId: 'p-test', full: true });
+    const full = await Promise.all(days.map((d) => t.store.dailyMetrics('p-test', d)));
+    expect(incremental).toEqual(full);
+    expect(full[3]?.length).toBeGreaterThan(20);
+  });
+
+  it('stored metrics equal the reference computed from the stored canonical data', async () => {
+    const dir = `${t.files.dir}/demo`;
+    await writeDemoDataset(dir, { customers: 12, seed: 'ref', days: 60, end: '2026-03-31' });
+    await t.import([dir]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const dump = Object.fromEntries(
+      await Promise.all(
+        (['customers', 'users', 'license_assignments', 'subscriptions', 'activity'] as const).map(
+          async (e) => [e, await t.store.dumpCanonical('p-test', e)] as const,
+        ),
+      ),
+    ) as Record<string, Record<string, string>[]>;
+    const catalog = effectiveCatalog(shippedCatalog().products, await t.store.partnerProducts('p-test'));
+    const of = (e: string, c: string) => (dump[e] ?? []).filter((r) => r.customer_id === c);
+    for (const day of ['2026-02-01', '2026-03-03', '2026-03-31']) {
+      const stored = await t.store.dailyMetrics('p-test', day);
+      const expected = (dump.customers ?? []).flatMap((c) => {
+        const id = c.customer_id ?? '';
+        const subs = new Map<string, CustomerInput['subscriptions'][number]>();
+        for (const s of of('subscriptions', id)) {
+          const key = s.subscription_id ?? '';
+          const entry = subs.get(key) ?? {
+            subscriptionId: key,
+            productId: s.product_id ?? '',
+            snapshots: [],
+          };
+          (entry.snapshots as unknown[]).push({
+            asOf: s.as_of ?? '',
+            quantity: Number(s.quantity),
+            status: s.status as SubscriptionStatus,
+            isTrial: s.is_trial === 'true',
+            channel: s.channel as Channel,
+          });
+          subs.set(key, entry);
+        }
+        const input: CustomerInput = {
+          customerId: id,
+          products: catalog,
+          subscriptions: [...subs.values()],
+          users: of('users', id).map((u) => ({ userId: u.user_id ?? '', deletedOn: u.deleted_on || null })),
+          assignments: of('license_assignments', id).map((a) => ({
+            userId: a.user_id ?? '',
+            productId: a.product_id ?? '',
+            assignedOn: a.assigned_on ?? '',
+            unassignedOn: a.unassigned_on || null,
+          })),
+          activity: of('activity', id).map((a) => ({
+            userId: a.user_id ?? '',
+            workload: a.workload as WorkloadCode,
+            date: a.date ?? '',
+          })),
+        };
+        return referenceCustomerMetrics(input, day);
+      });
+      const key = (r: { customerId: string; productId: string; workload: string }) =>
+        `${r.customerId}|${r.productId}|${r.workload}`;
+      const sort = <T extends { customerId: string; productId: string; workload: string }>(rows: T[]) =>
+        [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      expect(sort(stored)).toEqual(sort(expected));
+      expect(stored.length).toBeGreaterThan(50);
+    }
+  });
+});
