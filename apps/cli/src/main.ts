@@ -6,13 +6,21 @@ import { readFileSync } from 'node:fs';
 import { formatProblem } from '@license-insights/contracts';
 import { AppError, type Config, isAppError } from '@license-insights/core';
 import { type Command, type CommandContext, commandHelp, configFrom, parseCommandLine } from './command';
+import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
 import { importCommand } from './commands/import';
+import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
 import { EXIT, EXIT_CODE_HELP, exitCodeOf } from './exit-codes';
 import { paint, type Terminal } from './output';
 
-const COMMANDS: readonly Command[] = [importCommand, demoCommand, statusCommand];
+const COMMANDS: readonly Command[] = [
+  importCommand,
+  computeCommand,
+  reportCommand,
+  demoCommand,
+  statusCommand,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

@@ -34,12 +34,12 @@ describe('insights CLI', () => {
   it('prints the command list and the exit codes', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['import', 'demo', 'status']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of ['import', 'compute', 'report', 'demo', 'status']) expect(r.stdout).toContain(`  ${c}`);
     expect(r.stdout).toContain('Exit codes:');
     expect((await cli([])).code).toBe(2);
   });
 
-  it.each(['import', 'demo', 'status'])('has --help for %s', async (command) => {
+  it.each(['import', 'compute', 'report', 'demo', 'status'])('has --help for %s', async (command) => {
     const r = await cli([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: insights ${command}`);
@@ -141,6 +141,63 @@ describe('insights CLI', () => {
     );
     expect((await cli(['import', '--as-of', '2026-02-30', 'x.csv'])).code).toBe(2);
     expect((await cli(['import'])).stderr).toContain('name at least one file');
+  });
+
+  it('computes metrics and reports them as SPEC rows (csv when piped, json, table)', async () => {
+    const demoData = path.join(tmp.dir, 'report-data');
+    const args = ['--data', demoData, '--partner', 'demo'];
+    expect((await cli(['report', 'portfolio', ...args])).code).toBe(2); // nothing computed yet
+    await cli([
+      'demo',
+      '--data',
+      demoData,
+      '--customers',
+      '12',
+      '--days',
+      '70',
+      '--end',
+      '2026-03-31',
+      '--import',
+    ]);
+    const noMetrics = await cli(['report', 'portfolio', ...args]);
+    expect(noMetrics.stderr).toContain('run `insights compute`');
+    const c = await cli(['compute', ...args]);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ mode: 'full', customers: 12, lastDay: '2026-03-31' });
+    const csv = await cli(['report', 'portfolio', ...args]);
+    expect(csv.code).toBe(0);
+    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(header).toBe(
+      'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons',
+    );
+    expect(lines.length).toBeGreaterThan(30);
+    expect(lines.every((l) => l.startsWith('2026-03-31,'))).toBe(true);
+    const json = JSON.parse(
+      (await cli(['report', 'portfolio', '--format', 'json', '--date', '2026-03-15', ...args])).stdout,
+    ) as {
+      processedDateTime: string;
+      workloadCode: string;
+      usagePercent: number | null;
+      usageReasons: Record<string, number>;
+    }[];
+    expect(json.every((r) => r.processedDateTime === '2026-03-15')).toBe(true);
+    for (const r of json) {
+      if (r.usagePercent !== null && r.usagePercent > 100)
+        expect(Object.keys(r.usageReasons).length).toBeGreaterThan(0);
+    }
+    const table = await cli(['report', 'portfolio', '--format', 'table', ...args], { tty: true });
+    expect(table.stdout).toContain('Portfolio on 2026-03-31');
+    expect(table.stdout).toContain('month over month');
+    const name = json[0] as unknown as { customerName: string };
+    const customer = await cli(['report', 'customer', name.customerName, '--format', 'table', ...args], {
+      tty: true,
+    });
+    expect(customer.code).toBe(0);
+    expect(customer.stdout).toContain(name.customerName);
+    expect((await cli(['report', 'customer', 'no such customer', ...args])).stderr).toContain('no customer');
+    expect((await cli(['report', 'portfolio', '--date', '2020-01-01', ...args])).stderr).toContain(
+      'no metrics for 2020-01-01',
+    );
   });
 });
 

@@ -34,3 +34,74 @@ export interface ProductDayMetrics {
   readonly usageReasons: Reasons;
   readonly deploymentReasons: Reasons;
 }
+
+/** The metrics row of SPEC §4, the same in CLI csv/json output, exports and the API. */
+export interface MetricsRow {
+  /** The as-of day D. */
+  readonly processedDateTime: string;
+  readonly customerTenantId: string;
+  readonly customerName: string;
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly productId: string;
+  readonly productName: string;
+  /** The view: all channels, or only products the partner sold itself. */
+  readonly channel: 'all' | 'own';
+  readonly workloadCode: string;
+  readonly workloadName: string;
+  readonly licensesSold: number;
+  readonly licensesSoldOwn: number;
+  readonly licensesDeployed: number;
+  readonly licensesActive: number;
+  /** = licensesSold, for Partner Center compatibility. */
+  readonly licensesQualified: number;
+  readonly deploymentPercent: number | null;
+  readonly usagePercent: number | null;
+  readonly usageReasons: Reasons;
+  readonly deploymentReasons: Reasons;
+}
+
+export const METRICS_ROW_COLUMNS = [
+  'processedDateTime',
+  'customerTenantId',
+  'customerName',
+  'serviceCode',
+  'serviceName',
+  'productId',
+  'productName',
+  'channel',
+  'workloadCode',
+  'workloadName',
+  'licensesSold',
+  'licensesSoldOwn',
+  'licensesDeployed',
+  'licensesActive',
+  'licensesQualified',
+  'deploymentPercent',
+  'usagePercent',
+  'usageReasons',
+  'deploymentReasons',
+] as const satisfies readonly (keyof MetricsRow)[];
+
+/** `ROTATION:1;TRIAL:3`, the CSV form of reasons (empty when none). */
+export function formatReasons(r: Reasons): string {
+  return Object.entries(r)
+    .filter(([, v]) => (v ?? 0) > 0)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(';');
+}
+
+/** Counts of a roll-up (ratios of sums) and the decomposition of its excesses. */
+export interface Totals {
+  readonly sold: number;
+  readonly soldOwn: number;
+  readonly assigned: number;
+  readonly active: number;
+  readonly deploymentPercent: number | null;
+  readonly usagePercent: number | null;
+  readonly usageReasons: Reasons;
+  readonly deploymentReasons: Reasons;
+}
+
+export const USAGE_BANDS = ['<25', '25-50', '50-75', '75-100', '>100', 'none'] as const;
+export type UsageBand = (typeof USAGE_BANDS)[number];

@@ -14,9 +14,11 @@ export {
   FORMATS,
   type FormatName,
 } from './ingest/detect';
+export * from './reports/rollup';
 export { openStore } from './store/open-store';
 export type { Store } from './store/store';
 export * from './use-cases/compute-metrics';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
+export * from './use-cases/report-metrics';

@@ -141,6 +141,15 @@ export interface ImportSession {
   rollback(): Promise<void>;
 }
 
+export interface CustomerRecord {
+  readonly customerId: string;
+  readonly name: string;
+  readonly domain: string | null;
+  readonly country: string | null;
+  readonly segment: string | null;
+  readonly groups: readonly string[];
+}
+
 /** What is out of date in a partner's metrics, and over which days they were and can be computed. */
 export interface MetricsPlan {
   readonly dirty: readonly { readonly customerId: string; readonly fromDay: string }[];
@@ -194,6 +203,7 @@ export interface Store {
   audit(entry: AuditEntry): Promise<void>;
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
+  customers(partnerId: string): Promise<CustomerRecord[]>;
   /** Stored daily metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
   dailyMetrics(partnerId: string, day: string, customerIds?: readonly string[]): Promise<ProductDayMetrics[]>;
   /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */

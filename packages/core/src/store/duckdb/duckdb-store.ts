@@ -15,6 +15,7 @@ import { type SqlFragment, sql } from '../sql';
 import type {
   AuditEntry,
   CustomerMetricData,
+  CustomerRecord,
   DailyMetricsWrite,
   ImportSession,
   MetricsPlan,
@@ -153,6 +154,27 @@ export class DuckDbStore implements Store {
       sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
     );
     return rows.map((r) => r.customer_id);
+  }
+
+  async customers(partnerId: string): Promise<CustomerRecord[]> {
+    const rows = await this.db.all<{
+      customer_id: string;
+      name: string;
+      domain: string | null;
+      country: string | null;
+      segment: string | null;
+      groups: string[];
+    }>(
+      sql`SELECT customer_id, name, domain, country, segment, groups FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      name: r.name,
+      domain: r.domain,
+      country: r.country,
+      segment: r.segment,
+      groups: r.groups,
+    }));
   }
 
   dailyMetrics(

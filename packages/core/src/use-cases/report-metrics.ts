@@ -1,0 +1,248 @@
+/**
+ * Use-cases: the portfolio report and the customer report of a day. Both read the stored daily
+ * metrics and turn them into SPEC §4 metrics rows and roll-ups (ratios of sums).
+ */
+import {
+  type CatalogProduct,
+  type MetricsRow,
+  type ProductDayMetrics,
+  SERVICE_NAMES,
+  type ServiceCode,
+  type Totals,
+  USAGE_BANDS,
+  type UsageBand,
+  WORKLOAD_NAMES,
+  type WorkloadCode,
+} from '@license-insights/contracts';
+import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
+import { AppError } from '../errors';
+import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
+import type { CustomerRecord, Store } from '../store/store';
+
+export type ChannelView = 'all' | 'own';
+
+export interface PortfolioRequest {
+  readonly partnerId: string;
+  /** Default: the last day metrics were computed for. */
+  readonly day?: string;
+  readonly service?: ServiceCode;
+  readonly channel?: ChannelView;
+  readonly group?: string;
+}
+
+export interface CustomerSummary {
+  readonly customerId: string;
+  readonly name: string;
+  readonly groups: readonly string[];
+  readonly totals: Totals;
+  readonly band: UsageBand;
+}
+
+export interface PortfolioReport {
+  readonly day: string;
+  readonly previousDay: string;
+  readonly channel: ChannelView;
+  readonly service: ServiceCode | null;
+  readonly group: string | null;
+  readonly totals: Totals;
+  /** The same roll-up one month earlier (null when no metrics exist for that day). */
+  readonly previous: Totals | null;
+  /** Month-over-month change in percentage points. */
+  readonly change: { readonly usagePoints: number | null; readonly deploymentPoints: number | null };
+  readonly bands: Readonly<Record<UsageBand, number>>;
+  readonly byService: readonly { key: string; totals: Totals }[];
+  readonly byProduct: readonly { key: string; name: string; totals: Totals }[];
+  readonly byWorkload: readonly { key: string; totals: Totals }[];
+  readonly byGroup: readonly { key: string; totals: Totals }[];
+  readonly customers: readonly CustomerSummary[];
+  readonly rows: readonly MetricsRow[];
+}
+
+interface Context {
+  readonly catalog: Map<string, CatalogProduct>;
+  readonly customers: Map<string, CustomerRecord>;
+}
+
+async function context(store: Store, partnerId: string): Promise<Context> {
+  const catalog = effectiveCatalog(shippedCatalog().products, await store.partnerProducts(partnerId));
+  return {
+    catalog: new Map(catalog.map((p) => [p.productId, p])),
+    customers: new Map((await store.customers(partnerId)).map((c) => [c.customerId, c])),
+  };
+}
+
+async function reportDay(store: Store, partnerId: string, day: string | undefined): Promise<string> {
+  const plan = await store.metricsPlan(partnerId);
+  if (plan.computed === null) {
+    throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
+  }
+  const d = day ?? plan.computed.lastDay;
+  if (d < plan.computed.firstDay || d > plan.computed.lastDay) {
+    throw new AppError(
+      'not_found',
+      `no metrics for ${d}: the data covers ${plan.computed.firstDay} … ${plan.computed.lastDay}`,
+    );
+  }
+  return d;
+}
+
+export function toMetricsRow(r: ProductDayMetrics, ctx: Context, channel: ChannelView): MetricsRow {
+  const p = ctx.catalog.get(r.productId);
+  const service = p?.service ?? 'OTHER';
+  return {
+    processedDateTime: r.day,
+    customerTenantId: r.customerId,
+    customerName: ctx.customers.get(r.customerId)?.name ?? r.customerId,
+    serviceCode: service,
+    serviceName: SERVICE_NAMES[service],
+    productId: r.productId,
+    productName:
+      p === undefined || p.origin === 'discovered' ? `${p?.name ?? r.productId} (name unknown)` : p.name,
+    channel,
+    workloadCode: r.workload,
+    workloadName: r.workload === 'ALL' ? 'All workloads' : WORKLOAD_NAMES[r.workload],
+    licensesSold: r.sold,
+    licensesSoldOwn: r.soldOwn,
+    licensesDeployed: r.assigned,
+    licensesActive: r.active,
+    licensesQualified: r.sold,
+    deploymentPercent: r.deploymentPercent,
+    usagePercent: r.usagePercent,
+    usageReasons: r.usageReasons,
+    deploymentReasons: r.deploymentReasons,
+  };
+}
+
+/**
+ * Rows of the view: `own` keeps the products the partner itself sold to the customer on that day
+ * (sold_own > 0); counts stay those of all channels, since people use licenses, not channels.
+ */
+function filterRows(
+  rows: readonly ProductDayMetrics[],
+  ctx: Context,
+  req: PortfolioRequest,
+): ProductDayMetrics[] {
+  const ownProducts = new Set(
+    rows.filter((r) => r.workload === 'ALL' && r.soldOwn > 0).map((r) => `${r.customerId}|${r.productId}`),
+  );
+  return rows.filter((r) => {
+    if (req.service !== undefined && (ctx.catalog.get(r.productId)?.service ?? 'OTHER') !== req.service)
+      return false;
+    if (req.channel === 'own' && !ownProducts.has(`${r.customerId}|${r.productId}`)) return false;
+    if (req.group !== undefined && !(ctx.customers.get(r.customerId)?.groups ?? []).includes(req.group))
+      return false;
+    return true;
+  });
+}
+
+export async function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
+  const day = await reportDay(store, req.partnerId, req.day);
+  const ctx = await context(store, req.partnerId);
+  const channel = req.channel ?? 'all';
+  const rows = filterRows(await store.dailyMetrics(req.partnerId, day), ctx, req);
+  const productRows = rows.filter((r) => r.workload === 'ALL');
+  const previousDay = monthBefore(day);
+  const previousRows = filterRows(await store.dailyMetrics(req.partnerId, previousDay), ctx, req).filter(
+    (r) => r.workload === 'ALL',
+  );
+  const totals = totalsOf(productRows);
+  const previous = previousRows.length > 0 ? totalsOf(previousRows) : null;
+  const points = (a: number | null, b: number | null | undefined) =>
+    a === null || b === null || b === undefined ? null : a - b;
+  const customers: CustomerSummary[] = groupTotals(productRows, (r) => r.customerId).map(
+    ({ key, totals: t }) => {
+      const c = ctx.customers.get(key);
+      return {
+        customerId: key,
+        name: c?.name ?? key,
+        groups: c?.groups ?? [],
+        totals: t,
+        band: bandOf(t.usagePercent),
+      };
+    },
+  );
+  const bands = Object.fromEntries(USAGE_BANDS.map((b) => [b, 0])) as Record<UsageBand, number>;
+  for (const c of customers) bands[c.band]++;
+  return {
+    day,
+    previousDay,
+    channel,
+    service: req.service ?? null,
+    group: req.group ?? null,
+    totals,
+    previous,
+    change: {
+      usagePoints: points(totals.usagePercent, previous?.usagePercent),
+      deploymentPoints: points(totals.deploymentPercent, previous?.deploymentPercent),
+    },
+    bands,
+    byService: groupTotals(productRows, (r) => ctx.catalog.get(r.productId)?.service ?? 'OTHER'),
+    byProduct: groupTotals(productRows, (r) => r.productId).map((g) => ({
+      ...g,
+      name: ctx.catalog.get(g.key)?.name ?? g.key,
+    })),
+    byWorkload: groupTotals(
+      rows.filter((r) => r.workload !== 'ALL'),
+      (r) => r.workload as WorkloadCode,
+    ),
+    byGroup: groupTotals(productRows, (r) => ctx.customers.get(r.customerId)?.groups ?? []),
+    customers,
+    rows: rows.map((r) => toMetricsRow(r, ctx, channel)),
+  };
+}
+
+export interface CustomerReport {
+  readonly day: string;
+  readonly customer: CustomerRecord;
+  readonly totals: Totals;
+  readonly rows: readonly MetricsRow[];
+  /** Licenses sold but not assigned, per product (sold − assigned when positive). */
+  readonly unassigned: readonly { productId: string; productName: string; licenses: number }[];
+}
+
+/** Finds a customer by id, else by name (case-insensitive, unique). */
+export function findCustomer(customers: readonly CustomerRecord[], idOrName: string): CustomerRecord {
+  const byId = customers.find((c) => c.customerId === idOrName);
+  if (byId !== undefined) return byId;
+  const byName = customers.filter((c) => c.name.toLowerCase() === idOrName.toLowerCase());
+  if (byName.length === 1 && byName[0] !== undefined) return byName[0];
+  const partial = customers.filter((c) => c.name.toLowerCase().includes(idOrName.toLowerCase()));
+  if (byName.length === 0 && partial.length === 1 && partial[0] !== undefined) return partial[0];
+  const hint = (byName.length > 1 ? byName : partial).slice(0, 5).map((c) => `${c.name} (${c.customerId})`);
+  throw new AppError(
+    'not_found',
+    `no customer ${JSON.stringify(idOrName)}${hint.length > 0 ? `; did you mean: ${hint.join(', ')}` : ''}`,
+  );
+}
+
+export async function getCustomerReport(
+  store: Store,
+  req: {
+    readonly partnerId: string;
+    readonly customer: string;
+    readonly day?: string;
+    readonly channel?: ChannelView;
+  },
+): Promise<CustomerReport> {
+  const day = await reportDay(store, req.partnerId, req.day);
+  const ctx = await context(store, req.partnerId);
+  const customer = findCustomer([...ctx.customers.values()], req.customer);
+  const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
+    partnerId: req.partnerId,
+    channel: req.channel ?? 'all',
+  });
+  const productRows = rows.filter((r) => r.workload === 'ALL');
+  return {
+    day,
+    customer,
+    totals: totalsOf(productRows),
+    rows: rows.map((r) => toMetricsRow(r, ctx, req.channel ?? 'all')),
+    unassigned: productRows
+      .filter((r) => r.sold > r.assigned)
+      .map((r) => ({
+        productId: r.productId,
+        productName: ctx.catalog.get(r.productId)?.name ?? r.productId,
+        licenses: r.sold - r.assigned,
+      })),
+  };
+}
