@@ -12,6 +12,7 @@ import { writeDemoDataset } from '../src/demo/generate-demo';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
 import { type TempStore, tempStore } from '../src/testing';
 import { computeMetrics } from '../src/use-cases/compute-metrics';
+import { getCustomerReport } from '../src/use-cases/report-metrics';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
@@ -84,6 +85,61 @@ describe('daily metrics', () => {
     });
     expect(rows.map((x) => x.workload)).toEqual(['ALL', 'EXO', 'SPO', 'TEAMS', 'YAM', 'SFB', 'OFFICE']);
     expect((await computeMetrics(t.store, { partnerId: 'p-test' })).mode).toBe('up_to_date');
+    // The customer report: u16 holds E3 and never used it; everyone else was active 6 days ago.
+    const report = await getCustomerReport(t.store, {
+      partnerId: 'p-test',
+      customer: 'Contoso',
+      day: '2026-03-31',
+    });
+    expect(report.inactive).toEqual([
+      {
+        productId: E3,
+        productName: 'Office 365 E3',
+        days28: 1,
+        days60: 1,
+        days90: 1,
+        users: [
+          {
+            productId: E3,
+            userId: 'u16',
+            upn: null,
+            displayName: null,
+            lastActive: null,
+            daysInactive: null,
+          },
+        ],
+      },
+    ]);
+    expect(report.unassigned).toEqual([]);
+    expect(report.dataTrust).toMatchObject({
+      customerId: 'contoso',
+      missing: [],
+      unknownProducts: [],
+      flags: [],
+    });
+    expect(report.totals).toMatchObject({
+      sold: 10,
+      assigned: 16,
+      active: 16,
+      usageReasons: { ROTATION: 1, TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 2 },
+    });
+  });
+
+  it('counts users inactive for 28, 60 and 90 days from the last activity in the product workloads', async () => {
+    await t.import([workedExample(t)]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const inactive = await t.store.inactiveLicensedUsers(
+      'p-test',
+      'contoso',
+      '2026-03-31',
+      [{ productId: E3, workloads: ['EXO'] }],
+      6,
+    );
+    // Active on 03-25 = 6 days before D: inactive for 6 days; u1 was active on D itself; u16 never.
+    expect(inactive[0]).toMatchObject({ userId: 'u16', lastActive: null, daysInactive: null });
+    expect(inactive).toHaveLength(15);
+    expect(inactive.filter((u) => u.daysInactive === 6)).toHaveLength(14);
+    expect(inactive.some((u) => u.userId === 'u1')).toBe(false);
   });
 
   it('incremental updates after new imports equal a full recompute', async () => {

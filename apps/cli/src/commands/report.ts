@@ -280,6 +280,23 @@ NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insigh
               `\nunassigned licenses: ${r.unassigned.map((u) => `${u.productName} ${u.licenses}`).join(', ')}\n`,
             );
           }
+          const inactive = r.inactive.filter((i) => i.days28 > 0);
+          if (inactive.length > 0) {
+            out.push(
+              `licensed users inactive 28 / 60 / 90+ days: ${inactive.map((i) => `${i.productName} ${i.days28} / ${i.days60} / ${i.days90}`).join(', ')}\n`,
+            );
+          }
+          if (r.dataTrust !== null) {
+            const dt = r.dataTrust;
+            out.push(
+              `data: ${dt.sources.map((x) => `${x.source} ${x.entity} to ${x.lastDate}`).join(', ') || 'none'}`,
+            );
+            if (dt.missing.length > 0) out.push(`; missing: ${dt.missing.join(', ')}`);
+            if (dt.unknownProducts.length > 0)
+              out.push(`; unknown products: ${dt.unknownProducts.join(', ')}`);
+            for (const f of dt.flags) out.push(`; ${paint(t, 'yellow', f.flag)}: ${f.detail}`);
+            out.push('\n');
+          }
           t.out(out.join(''));
         }
       } finally {

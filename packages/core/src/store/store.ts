@@ -150,6 +150,29 @@ export interface CustomerRecord {
   readonly groups: readonly string[];
 }
 
+export interface InactiveUser {
+  readonly productId: string;
+  readonly userId: string;
+  readonly upn: string | null;
+  readonly displayName: string | null;
+  /** Last day of activity in one of the product's workloads, on or before D (null: never). */
+  readonly lastActive: string | null;
+  readonly daysInactive: number | null;
+}
+
+export interface DataTrust {
+  readonly customerId: string;
+  /** Last day of data per source and kind of data. */
+  readonly sources: readonly {
+    readonly source: string;
+    readonly entity: string;
+    readonly lastDate: string;
+  }[];
+  readonly flags: readonly { readonly flag: string; readonly detail: string }[];
+  readonly unknownProducts: readonly string[];
+  readonly missing: readonly ('activity' | 'subscriptions' | 'license_assignments')[];
+}
+
 /** What is out of date in a partner's metrics, and over which days they were and can be computed. */
 export interface MetricsPlan {
   readonly dirty: readonly { readonly customerId: string; readonly fromDay: string }[];
@@ -204,6 +227,18 @@ export interface Store {
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
+  /**
+   * Users of a customer holding a product on D with no activity in any of the product's workloads
+   * for at least `minDays` days (last activity before D − minDays + 1, or never).
+   */
+  inactiveLicensedUsers(
+    partnerId: string,
+    customerId: string,
+    day: string,
+    productWorkloads: readonly { readonly productId: string; readonly workloads: readonly string[] }[],
+    minDays: number,
+  ): Promise<InactiveUser[]>;
+  dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]>;
   /** Stored daily metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
   dailyMetrics(partnerId: string, day: string, customerIds?: readonly string[]): Promise<ProductDayMetrics[]>;
   /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */

@@ -17,7 +17,7 @@ import {
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError } from '../errors';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
-import type { CustomerRecord, Store } from '../store/store';
+import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
 
 export type ChannelView = 'all' | 'own';
 
@@ -198,6 +198,16 @@ export interface CustomerReport {
   readonly rows: readonly MetricsRow[];
   /** Licenses sold but not assigned, per product (sold − assigned when positive). */
   readonly unassigned: readonly { productId: string; productName: string; licenses: number }[];
+  /** Licensed users without activity in the product's workloads for 28, 60, 90 days or more. */
+  readonly inactive: readonly {
+    productId: string;
+    productName: string;
+    days28: number;
+    days60: number;
+    days90: number;
+    users: readonly InactiveUser[];
+  }[];
+  readonly dataTrust: DataTrust | null;
 }
 
 /** Finds a customer by id, else by name (case-insensitive, unique). */
@@ -232,9 +242,35 @@ export async function getCustomerReport(
     channel: req.channel ?? 'all',
   });
   const productRows = rows.filter((r) => r.workload === 'ALL');
+  const measurable = productRows
+    .map((r) => ({ productId: r.productId, workloads: ctx.catalog.get(r.productId)?.workloads ?? [] }))
+    .filter((p) => p.workloads.length > 0);
+  const inactiveUsers = await store.inactiveLicensedUsers(
+    req.partnerId,
+    customer.customerId,
+    day,
+    measurable,
+    28,
+  );
+  const atLeast = (list: readonly InactiveUser[], n: number) =>
+    list.filter((u) => u.daysInactive === null || u.daysInactive >= n).length;
+  const inactive = measurable.map((p) => {
+    const users = inactiveUsers.filter((u) => u.productId === p.productId);
+    return {
+      productId: p.productId,
+      productName: ctx.catalog.get(p.productId)?.name ?? p.productId,
+      days28: atLeast(users, 28),
+      days60: atLeast(users, 60),
+      days90: atLeast(users, 90),
+      users,
+    };
+  });
+  const [dataTrust] = await store.dataTrust(req.partnerId, [customer.customerId]);
   return {
     day,
     customer,
+    inactive,
+    dataTrust: dataTrust ?? null,
     totals: totalsOf(productRows),
     rows: rows.map((r) => toMetricsRow(r, ctx, req.channel ?? 'all')),
     unassigned: productRows

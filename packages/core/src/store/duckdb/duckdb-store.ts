@@ -17,10 +17,13 @@ import type {
   CustomerMetricData,
   CustomerRecord,
   DailyMetricsWrite,
+  DataTrust,
   ImportSession,
+  InactiveUser,
   MetricsPlan,
   Store,
 } from '../store';
+import { queryDataTrust, queryInactiveLicensedUsers } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
@@ -154,6 +157,20 @@ export class DuckDbStore implements Store {
       sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
     );
     return rows.map((r) => r.customer_id);
+  }
+
+  inactiveLicensedUsers(
+    partnerId: string,
+    customerId: string,
+    day: string,
+    productWorkloads: readonly { readonly productId: string; readonly workloads: readonly string[] }[],
+    minDays: number,
+  ): Promise<InactiveUser[]> {
+    return queryInactiveLicensedUsers(this.db, partnerId, customerId, day, productWorkloads, minDays);
+  }
+
+  dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
+    return queryDataTrust(this.db, partnerId, customerIds);
   }
 
   async customers(partnerId: string): Promise<CustomerRecord[]> {
