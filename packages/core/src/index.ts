@@ -3,6 +3,7 @@ export * from './catalog/catalog';
 export * from './config';
 export * from './dates';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo';
+export { writeDemoDataset } from './demo/generate-demo';
 export * from './errors';
 export * from './export/csv-writer';
 export { type CsvScanResult, scanCsv } from './ingest/csv-scan';

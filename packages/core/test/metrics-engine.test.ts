@@ -6,9 +6,10 @@ import type { SubscriptionStatus } from '@license-insights/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayOf, formatDay } from '../src/dates';
+import { computeCustomerBitsets } from '../src/metrics/bitset-engine';
 import { computeCustomerSeries } from '../src/metrics/engine';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
-import { engineInputOf, rowsOfDay } from '../src/metrics/rows';
+import { bitsetInputOf, engineInputOf, rowsOfDay } from '../src/metrics/rows';
 
 const PRODUCTS = [
   { productId: 'a-e3', workloads: ['EXO', 'SPO', 'TEAMS', 'YAM'] as const, openWorkloads: ['YAM'] as const },
@@ -114,6 +115,40 @@ describe('metric engine', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the bitset engine equals the interval engine on random customers (and so the reference)', () => {
+    fc.assert(
+      fc.property(
+        customerArb,
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 60 }),
+        (c, offset, length) => {
+          const input = engineInputOf(c);
+          const first = START + offset;
+          const days = Math.min(length, SPAN + 30 - offset);
+          const a = computeCustomerSeries(input, first, days);
+          const b = computeCustomerBitsets(bitsetInputOf(input), first, days);
+          expect(b).toEqual(a);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the bitset engine equals the reference on every day', () => {
+    fc.assert(
+      fc.property(customerArb, (c) => {
+        const input = engineInputOf(c);
+        const first = START + 20;
+        const days = SPAN - 20;
+        const out = computeCustomerBitsets(bitsetInputOf(input), first, days);
+        for (let i = 0; i < days; i += 7) {
+          expect(rowsOfDay('c', input, out, i)).toEqual(referenceCustomerMetrics(c, formatDay(first + i)));
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -30,6 +30,8 @@ export interface DemoOptions {
   readonly end: string;
   /** Multiplies daily activity probabilities (benchmarks use it to shape data volume); default 1. */
   readonly activityFactor?: number;
+  /** Multiplies customer sizes (benchmarks use it to reach a user count); default 1. */
+  readonly seatFactor?: number;
 }
 
 export interface DemoSummary {
@@ -295,7 +297,7 @@ export async function writeDemoDataset(
   const usedNames = new Map<string, number>();
   for (let ci = 0; ci < options.customers; ci++) {
     const rng = new Random(`${options.seed}/customer/${ci}`);
-    const seats = drawSeats(rng, ci);
+    const seats = Math.max(1, Math.min(5000, Math.round(drawSeats(rng, ci) * (options.seatFactor ?? 1))));
     const country = rng.weighted<string>([
       ['PL', 55],
       ['DE', 12],
@@ -632,6 +634,22 @@ export async function writeDemoDataset(
           const t = until(x.to);
           if (t === null || t > f) holds.push({ product: x.product, from: f, to: t });
         }
+        // Two sources of the same license (an add-on and a trial of it) are one assignment.
+        const merged: Hold[] = [];
+        for (const h of [...holds].sort((a, b) =>
+          a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : a.from - b.from,
+        )) {
+          const last = merged[merged.length - 1];
+          if (last !== undefined && last.product === h.product && (last.to === null || h.from <= last.to)) {
+            merged[merged.length - 1] = {
+              product: h.product,
+              from: last.from,
+              to: last.to === null || h.to === null ? null : Math.max(last.to, h.to),
+            };
+          } else merged.push(h);
+        }
+        holds.length = 0;
+        holds.push(...merged);
         for (const h of holds) {
           if (h.from > end) continue;
           // A removal planned after the last day is not known yet: the license is still held.

@@ -2,8 +2,9 @@
  * Between the engine's arrays and the metrics rows of SPEC §4: the plain customer data turned into
  * engine input, and a day of engine output turned into rows with percentages and reason codes.
  */
-import type { ProductDayMetrics, WorkloadCode } from '@license-insights/contracts';
+import { type ProductDayMetrics, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
+import type { BitsetInput } from './bitset-engine';
 import type { EngineInput, EngineOutput } from './engine';
 import { type CustomerInput, decompose } from './reference';
 
@@ -72,6 +73,44 @@ export function engineInputOf(input: CustomerInput): EngineInput {
       to: a.unassignedOn === null ? null : dayOf(a.unassignedOn),
     })),
     facts,
+  };
+}
+
+/** Engine input with facts as day masks per month (what the store holds), for the bitset engine. */
+export function bitsetInputOf(input: EngineInput): BitsetInput {
+  const user: number[] = [];
+  const workload: number[] = [];
+  const month: number[] = [];
+  const days: number[] = [];
+  for (const [u, byW] of input.facts) {
+    for (const [w, list] of byW) {
+      const masks = new Map<number, number>();
+      for (const d of list) {
+        const iso = formatDay(d);
+        const m = dayOf(`${iso.slice(0, 7)}-01`);
+        masks.set(m, ((masks.get(m) ?? 0) | (1 << (d - m))) >>> 0);
+      }
+      for (const [m, bits] of masks) {
+        user.push(u);
+        workload.push(WORKLOAD_CODES.indexOf(w));
+        month.push(m);
+        days.push(bits);
+      }
+    }
+  }
+  return {
+    products: input.products,
+    subscriptions: input.subscriptions,
+    users: input.deletedOn.length,
+    deletedOn: input.deletedOn,
+    assignments: input.assignments,
+    facts: {
+      count: user.length,
+      user: Int32Array.from(user),
+      workload: Uint8Array.from(workload),
+      month: Int32Array.from(month),
+      days: Uint32Array.from(days),
+    },
   };
 }
 

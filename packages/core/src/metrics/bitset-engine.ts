@@ -1,0 +1,396 @@
+/**
+ * The metric engine at scale: the same series as engine.ts (the interval engine, kept as a second
+ * oracle), computed with day bitsets in typed arrays. Per customer, every user gets one bitset per
+ * workload (activity) and per product (holding, deletion applied), over the days of the range plus
+ * the 27 days before it. Then, per user and row:
+ *   licensed = activity_w & holding_p            (ALL: OR over the product's workloads)
+ *   active   = dilate₂₈(licensed)                (active on D ⇔ a licensed fact in D−27…D)
+ *   rotation = active & ¬holding_p
+ * and runs of set bits go into difference arrays, so a user costs a few word operations per row
+ * instead of work per day. Open workloads (Yammer) use the same bits for the unlicensed users.
+ * Pure and IO-free.
+ */
+import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
+import type { EngineOutput, EngineSnapshot, ProductSeries, RowSeries } from './engine';
+import { WINDOW_DAYS } from './reference';
+
+/** Activity as day masks per user, workload and month (bit i: active on month + i). */
+export interface MaskFacts {
+  readonly count: number;
+  readonly user: Int32Array;
+  /** Index in WORKLOAD_CODES. */
+  readonly workload: Uint8Array;
+  /** Day number of the first of the month. */
+  readonly month: Int32Array;
+  readonly days: Uint32Array;
+}
+
+export interface BitsetInput {
+  readonly products: readonly {
+    readonly productId: string;
+    readonly workloads: readonly WorkloadCode[];
+    readonly openWorkloads: readonly WorkloadCode[];
+  }[];
+  readonly subscriptions: readonly {
+    readonly product: number;
+    readonly snapshots: readonly EngineSnapshot[];
+  }[];
+  /** Users are 0 … users − 1. */
+  readonly users: number;
+  readonly deletedOn: readonly (number | null)[];
+  readonly assignments: readonly {
+    readonly user: number;
+    readonly product: number;
+    readonly from: number;
+    readonly to: number | null;
+  }[];
+  readonly facts: MaskFacts;
+}
+
+const NW = WORKLOAD_CODES.length;
+
+/** Sets bits [s, e) of a bitset (clipped to it). */
+function setRange(bits: Uint32Array, off: number, words: number, s: number, e: number): void {
+  const n = words * 32;
+  let a = Math.max(0, s);
+  const b = Math.min(n, e);
+  while (a < b) {
+    const w = a >>> 5;
+    const bit = a & 31;
+    const take = Math.min(32 - bit, b - a);
+    const mask = take === 32 ? 0xffffffff : ((1 << take) - 1) << bit;
+    bits[off + w] = ((bits[off + w] as number) | mask) >>> 0;
+    a += take;
+  }
+}
+
+/** out = x shifted towards later days by k (0 < k < 32). */
+function shiftLater(x: Uint32Array, out: Uint32Array, words: number, k: number): void {
+  let carry = 0;
+  for (let i = 0; i < words; i++) {
+    const v = x[i] as number;
+    out[i] = ((v << k) | carry) >>> 0;
+    carry = v >>> (32 - k);
+  }
+}
+
+/** y = OR of x shifted by 0 … 27 days: active on D when a fact lies in D − 27 … D. */
+function dilate(
+  x: Uint32Array,
+  y: Uint32Array,
+  t1: Uint32Array,
+  t2: Uint32Array,
+  t3: Uint32Array,
+  words: number,
+): void {
+  // a = x | x≪1 (2 days), b = a | a≪2 (4), c = b | b≪4 (8), e = c | c≪8 (16); y = e | c≪16 | b≪24 (28).
+  shiftLater(x, t1, words, 1);
+  for (let i = 0; i < words; i++) t1[i] = ((x[i] as number) | (t1[i] as number)) >>> 0; // a
+  shiftLater(t1, t2, words, 2);
+  for (let i = 0; i < words; i++) t2[i] = ((t1[i] as number) | (t2[i] as number)) >>> 0; // b
+  shiftLater(t2, t3, words, 4);
+  for (let i = 0; i < words; i++) t3[i] = ((t2[i] as number) | (t3[i] as number)) >>> 0; // c
+  shiftLater(t3, y, words, 8);
+  for (let i = 0; i < words; i++) y[i] = ((t3[i] as number) | (y[i] as number)) >>> 0; // e
+  shiftLater(t3, t1, words, 16); // c ≪ 16
+  for (let i = 0; i < words; i++) y[i] = ((y[i] as number) | (t1[i] as number)) >>> 0;
+  shiftLater(t2, t1, words, 24); // b ≪ 24
+  for (let i = 0; i < words; i++) y[i] = ((y[i] as number) | (t1[i] as number)) >>> 0;
+}
+
+/** Adds +1 over every run of set bits at positions ≥ lead into a difference array (index = bit − lead). */
+function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, diff: Int32Array): void {
+  let inRun = false;
+  let start = 0;
+  for (let w = lead >>> 5; w < words; w++) {
+    let v = bits[w] as number;
+    if (w === lead >>> 5) v = (v & ~((1 << (lead & 31)) - 1)) >>> 0;
+    if (!inRun && v === 0) continue;
+    if (inRun && v === 0xffffffff) continue;
+    for (let b = 0; b < 32; b++) {
+      const pos = w * 32 + b;
+      if (pos >= limit) break;
+      const set = ((v >>> b) & 1) === 1;
+      if (set && !inRun) {
+        inRun = true;
+        start = pos;
+      } else if (!set && inRun) {
+        inRun = false;
+        (diff[start - lead] as number)++;
+        (diff[pos - lead] as number)--;
+      }
+    }
+  }
+  if (inRun) {
+    (diff[start - lead] as number)++;
+    (diff[limit - lead] as number)--;
+  }
+}
+
+function prefix(diff: Int32Array, days: number): Int32Array {
+  const out = new Int32Array(days);
+  let acc = 0;
+  for (let i = 0; i < days; i++) {
+    acc += diff[i] as number;
+    out[i] = acc;
+  }
+  return out;
+}
+
+/** Sold, sold own and the capacities that explain an excess (as in engine.ts). */
+function subscriptionSeries(input: BitsetInput, first: number, days: number): ProductSeries[] {
+  const products: ProductSeries[] = input.products.map(() => ({
+    sold: new Int32Array(days),
+    soldOwn: new Int32Array(days),
+    assigned: new Int32Array(days),
+    trial: new Int32Array(days),
+    noncounted: new Int32Array(days),
+  }));
+  const span = days + WINDOW_DAYS - 1;
+  const base = first - WINDOW_DAYS + 1;
+  for (const s of input.subscriptions) {
+    const p = products[s.product];
+    if (p === undefined) continue;
+    const trialQty = new Int32Array(span);
+    const eligibleQty = new Int32Array(span);
+    const counted = new Uint8Array(span);
+    let k = -1;
+    for (let t = 0; t < span; t++) {
+      const d = base + t;
+      while (k + 1 < s.snapshots.length && (s.snapshots[k + 1] as EngineSnapshot).asOf <= d) k++;
+      const st = k >= 0 ? s.snapshots[k] : undefined;
+      if (st === undefined) continue;
+      if (st.isTrial) {
+        if (st.status === 'active') trialQty[t] = st.quantity;
+      } else {
+        if (st.status === 'active') counted[t] = 1;
+        if (st.status === 'active' || st.status === 'expired' || st.status === 'disabled')
+          eligibleQty[t] = st.quantity;
+      }
+      const i = t - (WINDOW_DAYS - 1);
+      if (i >= 0 && counted[t] === 1) {
+        p.sold[i] = (p.sold[i] as number) + st.quantity;
+        if (st.own) p.soldOwn[i] = (p.soldOwn[i] as number) + st.quantity;
+      }
+    }
+    // Sliding 28-day maxima.
+    for (let i = 0; i < days; i++) {
+      let trialMax = 0;
+      let eligibleMax = 0;
+      for (let t = i; t < i + WINDOW_DAYS; t++) {
+        if ((trialQty[t] as number) > trialMax) trialMax = trialQty[t] as number;
+        if ((eligibleQty[t] as number) > eligibleMax) eligibleMax = eligibleQty[t] as number;
+      }
+      p.trial[i] = (p.trial[i] as number) + trialMax;
+      if (counted[i + WINDOW_DAYS - 1] === 0) p.noncounted[i] = (p.noncounted[i] as number) + eligibleMax;
+    }
+  }
+  return products;
+}
+
+export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
+  const lead = WINDOW_DAYS - 1; // bits before `first`
+  const t0 = first - lead; // day of bit 0
+  const nBits = days + lead;
+  const words = (nBits + 31) >>> 5;
+  const nProducts = input.products.length;
+  const U = input.users;
+  const products = subscriptionSeries(input, first, days);
+
+  // Activity and holding bitsets.
+  const act = new Uint32Array(U * NW * words);
+  const f = input.facts;
+  for (let r = 0; r < f.count; r++) {
+    const u = f.user[r] as number;
+    let mask = f.days[r] as number;
+    let o = (f.month[r] as number) - t0;
+    if (o < 0) {
+      if (o <= -32) continue;
+      mask = mask >>> -o;
+      o = 0;
+    }
+    if (o >= nBits || mask === 0) continue;
+    const off = (u * NW + (f.workload[r] as number)) * words;
+    const w = o >>> 5;
+    const s = o & 31;
+    act[off + w] = ((act[off + w] as number) | (mask << s)) >>> 0;
+    if (s > 0 && w + 1 < words) act[off + w + 1] = ((act[off + w + 1] as number) | (mask >>> (32 - s))) >>> 0;
+  }
+  // Bits past the range (the month masks run to month end) are cleared.
+  const tail = nBits & 31;
+  if (tail !== 0) {
+    const keep = (1 << tail) - 1;
+    for (let i = words - 1; i < act.length; i += words) act[i] = ((act[i] as number) & keep) >>> 0;
+  }
+  const hold = new Uint32Array(U * nProducts * words);
+  const holds = new Uint8Array(U * nProducts);
+  for (const a of input.assignments) {
+    const del = input.deletedOn[a.user] ?? null;
+    const to = a.to === null ? Number.MAX_SAFE_INTEGER : a.to;
+    const e = del === null ? to : Math.min(to, del);
+    if (a.from >= e) continue;
+    setRange(hold, (a.user * nProducts + a.product) * words, words, a.from - t0, Math.min(e - t0, nBits));
+    holds[a.user * nProducts + a.product] = 1;
+  }
+
+  // Rows: per product the ALL row, then one per workload.
+  const rowOf: number[][] = [];
+  const keys: { product: number; workload: WorkloadCode | 'ALL' }[] = [];
+  input.products.forEach((p, i) => {
+    const r = [keys.length];
+    keys.push({ product: i, workload: 'ALL' });
+    for (const w of p.workloads) {
+      r.push(keys.length);
+      keys.push({ product: i, workload: w });
+    }
+    rowOf.push(r);
+  });
+  const activeDiff = keys.map(() => new Int32Array(days + 1));
+  const rotationDiff = keys.map(() => new Int32Array(days + 1));
+  const unlicensedDiff = keys.map(() => new Int32Array(days + 1));
+  const assignedDiff = input.products.map(() => new Int32Array(days + 1));
+
+  // Open workloads: the product taking unlicensed users each day, as day bitsets per product.
+  const open: { w: number; including: number[]; targets: Map<number, Uint32Array> }[] = [];
+  const seenOpen = new Set<WorkloadCode>();
+  for (const p of input.products) {
+    for (const w of p.openWorkloads) {
+      if (seenOpen.has(w)) continue;
+      seenOpen.add(w);
+      const including = input.products.flatMap((q, i) => (q.workloads.includes(w) ? [i] : []));
+      if (including.length === 0) continue;
+      const targets = new Map<number, Uint32Array>();
+      for (let i = 0; i < days; i++) {
+        let best = -1;
+        for (const q of including)
+          if (best < 0 || (products[q]?.sold[i] ?? 0) > (products[best]?.sold[i] ?? 0)) best = q;
+        let bits = targets.get(best);
+        if (bits === undefined) {
+          bits = new Uint32Array(words);
+          targets.set(best, bits);
+        }
+        const pos = i + lead;
+        bits[pos >>> 5] = ((bits[pos >>> 5] as number) | (1 << (pos & 31))) >>> 0;
+      }
+      open.push({ w: WORKLOAD_CODES.indexOf(w), including, targets });
+    }
+  }
+
+  const lic = new Uint32Array(words);
+  const licAll = new Uint32Array(words);
+  const dil = new Uint32Array(words);
+  const tmp = new Uint32Array(words);
+  const t1 = new Uint32Array(words);
+  const t2 = new Uint32Array(words);
+  const t3 = new Uint32Array(words);
+  // Dilated licensed activity per row, kept for the user being processed (open-workload rule).
+  const dilOf = keys.map(() => new Uint32Array(words));
+  const dilSet = new Uint8Array(keys.length);
+  const extraAll = input.products.map(() => new Uint32Array(words));
+  const extraAllSet = new Uint8Array(nProducts);
+  const nLimit = nBits;
+
+  for (let u = 0; u < U; u++) {
+    dilSet.fill(0);
+    for (let p = 0; p < nProducts; p++) {
+      if (holds[u * nProducts + p] === 0) continue;
+      const hOff = (u * nProducts + p) * words;
+      const h = hold.subarray(hOff, hOff + words);
+      addRuns(h, words, nLimit, lead, assignedDiff[p] as Int32Array);
+      const prod = input.products[p];
+      if (prod === undefined) continue;
+      licAll.fill(0);
+      let anyAll = false;
+      prod.workloads.forEach((wc, wi) => {
+        const aOff = (u * NW + WORKLOAD_CODES.indexOf(wc)) * words;
+        let any = false;
+        for (let i = 0; i < words; i++) {
+          const v = ((act[aOff + i] as number) & (h[i] as number)) >>> 0;
+          lic[i] = v;
+          if (v !== 0) any = true;
+        }
+        if (!any) return;
+        anyAll = true;
+        for (let i = 0; i < words; i++) licAll[i] = ((licAll[i] as number) | (lic[i] as number)) >>> 0;
+        const row = rowOf[p]?.[wi + 1] as number;
+        const d = dilOf[row] as Uint32Array;
+        dilate(lic, d, t1, t2, t3, words);
+        dilSet[row] = 1;
+        addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
+        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(h[i] as number)) >>> 0;
+        addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
+      });
+      if (anyAll) {
+        const row = rowOf[p]?.[0] as number;
+        const d = dilOf[row] as Uint32Array;
+        dilate(licAll, d, t1, t2, t3, words);
+        dilSet[row] = 1;
+        addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
+        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(h[i] as number)) >>> 0;
+        addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
+      }
+    }
+    // Unlicensed use of open workloads, counted once per day in the target product's rows.
+    if (open.length === 0) continue;
+    extraAllSet.fill(0);
+    for (const o of open) {
+      const aOff = (u * NW + o.w) * words;
+      let any = false;
+      for (let i = 0; i < words; i++) {
+        let covered = 0;
+        for (const q of o.including)
+          if (holds[u * nProducts + q] === 1) covered |= hold[(u * nProducts + q) * words + i] as number;
+        const v = ((act[aOff + i] as number) & ~covered) >>> 0;
+        lic[i] = v;
+        if (v !== 0) any = true;
+      }
+      if (!any) continue;
+      dilate(lic, dil, t1, t2, t3, words);
+      for (const [q, target] of o.targets) {
+        const prod = input.products[q];
+        if (prod === undefined) continue;
+        const wRow = rowOf[q]?.[prod.workloads.indexOf(WORKLOAD_CODES[o.w] as WorkloadCode) + 1] as number;
+        const licensed = dilSet[wRow] === 1 ? (dilOf[wRow] as Uint32Array) : null;
+        let anyExtra = false;
+        const ea = extraAll[q] as Uint32Array;
+        if (extraAllSet[q] === 0) {
+          ea.fill(0);
+          extraAllSet[q] = 1;
+        }
+        for (let i = 0; i < words; i++) {
+          const inTarget = ((dil[i] as number) & (target[i] as number)) >>> 0;
+          ea[i] = ((ea[i] as number) | inTarget) >>> 0;
+          const v = (inTarget & ~(licensed === null ? 0 : (licensed[i] as number))) >>> 0;
+          tmp[i] = v;
+          if (v !== 0) anyExtra = true;
+        }
+        if (anyExtra) addRuns(tmp, words, nLimit, lead, unlicensedDiff[wRow] as Int32Array);
+      }
+    }
+    for (let q = 0; q < nProducts; q++) {
+      if (extraAllSet[q] === 0) continue;
+      const allRow = rowOf[q]?.[0] as number;
+      const licensed = dilSet[allRow] === 1 ? (dilOf[allRow] as Uint32Array) : null;
+      const ea = extraAll[q] as Uint32Array;
+      let anyExtra = false;
+      for (let i = 0; i < words; i++) {
+        const v = ((ea[i] as number) & ~(licensed === null ? 0 : (licensed[i] as number))) >>> 0;
+        tmp[i] = v;
+        if (v !== 0) anyExtra = true;
+      }
+      if (anyExtra) addRuns(tmp, words, nLimit, lead, unlicensedDiff[allRow] as Int32Array);
+    }
+  }
+
+  products.forEach((p, i) => {
+    p.assigned.set(prefix(assignedDiff[i] as Int32Array, days));
+  });
+  const rows: RowSeries[] = keys.map((k, r) => {
+    const licensed = prefix(activeDiff[r] as Int32Array, days);
+    const unlicensed = prefix(unlicensedDiff[r] as Int32Array, days);
+    const active = new Int32Array(days);
+    for (let i = 0; i < days; i++) active[i] = (licensed[i] as number) + (unlicensed[i] as number);
+    return { ...k, active, rotation: prefix(rotationDiff[r] as Int32Array, days), unlicensed };
+  });
+  return { first, days, products, rows };
+}
