@@ -11,7 +11,8 @@ import type {
   ProductDayMetrics,
   StoreStatus,
 } from '@license-insights/contracts';
-import type { EngineInput, ProductSeries, RowSeries } from '../metrics/engine';
+import type { BitsetInput } from '../metrics/bitset-engine';
+import type { ProductSeries, RowSeries } from '../metrics/engine';
 
 /** A file or record set loaded into a temporary staging table of the current import. */
 export interface Staged {
@@ -181,8 +182,8 @@ export interface MetricsPlan {
   readonly activity: { readonly firstDay: string; readonly lastDay: string } | null;
 }
 
-/** One customer's data as the metric engine reads it (see metrics/engine.ts). */
-export interface CustomerMetricData extends Omit<EngineInput, 'products'> {
+/** One customer's data as the metric engine reads it (see metrics/bitset-engine.ts). */
+export interface CustomerMetricData extends Omit<BitsetInput, 'products'> {
   readonly customerId: string;
   /** Products of the customer (a subscription or an assignment), sorted; engine product indexes. */
   readonly productIds: readonly string[];

@@ -7,7 +7,7 @@
  */
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
-import { computeCustomerSeries } from '../metrics/engine';
+import { computeCustomerBitsets } from '../metrics/bitset-engine';
 import { WINDOW_DAYS } from '../metrics/reference';
 import type { Store } from '../store/store';
 
@@ -87,7 +87,7 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
         const p = catalog.get(productId);
         return { productId, workloads: p?.workloads ?? [], openWorkloads: p?.openWorkloads ?? [] };
       });
-      const out = computeCustomerSeries({ ...c, products }, first, days);
+      const out = computeCustomerBitsets({ ...c, products }, first, days);
       rows += out.rows.length * days;
       return { customerId: c.customerId, productIds: c.productIds, products: out.products, rows: out.rows };
     });

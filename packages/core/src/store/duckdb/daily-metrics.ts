@@ -4,7 +4,7 @@
  * go (`daily_metrics`, replaced per customer from a day on). Large reads and writes go through
  * typed arrays; strings are mapped to small integers in SQL first.
  */
-import { DATE, INTEGER, UTINYINT } from '@duckdb/node-api';
+import { DATE, type DuckDBDataChunk, INTEGER, UTINYINT } from '@duckdb/node-api';
 import {
   type ProductDayMetrics,
   type ReasonCode,
@@ -60,6 +60,31 @@ export async function queryMetricsPlan(db: DuckDbClient, partnerId: string): Pro
   };
 }
 
+/** Growable typed column. */
+class IntColumn<T extends Int32Array | Uint32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(Math.max(1024, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  get values(): T {
+    return this.data;
+  }
+}
+
+/**
+ * Reads what the engine needs for a batch of customers. Users and products get small per-customer
+ * indexes; activity masks are read through typed vectors and grouped by customer with a counting
+ * sort, so 10⁸ facts never become JavaScript objects.
+ */
 export async function loadMetricData(
   db: DuckDbClient,
   partnerId: string,
@@ -67,15 +92,16 @@ export async function loadMetricData(
   factsFrom: string,
 ): Promise<CustomerMetricData[]> {
   const ids = await customerIndex(db, partnerId, customerIds);
+  const C = ids.length;
   const customers = ids.map((customerId) => ({
     customerId,
-    products: new Set<string>(),
-    users: new Map<number, number>(), // user_key → local index
+    products: new Map<string, number>(),
+    users: 0,
     deletedOn: [] as (number | null)[],
     subscriptions: new Map<
       string,
       {
-        productId: string;
+        product: number;
         snapshots: {
           asOf: number;
           quantity: number;
@@ -85,18 +111,36 @@ export async function loadMetricData(
         }[];
       }
     >(),
-    assignments: [] as { user: number; productId: string; from: number; to: number | null }[],
-    facts: new Map<number, Map<WorkloadCode, number[]>>(),
+    assignments: [] as { user: number; product: number; from: number; to: number | null }[],
   }));
-  const userOf = (c: (typeof customers)[number], key: number): number => {
-    let u = c.users.get(key);
-    if (u === undefined) {
-      u = c.deletedOn.length;
-      c.users.set(key, u);
-      c.deletedOn.push(null);
+  const productOf = (c: (typeof customers)[number], productId: string): number => {
+    let p = c.products.get(productId);
+    if (p === undefined) {
+      p = c.products.size;
+      c.products.set(productId, p);
     }
-    return u;
+    return p;
   };
+  // Users: a per-customer index for every user, via a lookup by user_key.
+  const { maxKey } = await db.one<{ maxKey: number | null }>(
+    sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
+  );
+  const localOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
+  for await (const chunk of db.chunks(
+    sql`SELECT m.idx::INTEGER, u.user_key, coalesce(u.deleted_on, DATE '9999-12-31') AS deleted_on
+        FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
+  )) {
+    const idx = column(chunk, 0);
+    const key = column(chunk, 1);
+    const del = column(chunk, 2);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const c = customers[idx[r] as number];
+      if (c === undefined) continue;
+      localOf[key[r] as number] = c.users++;
+      const d = del[r] as number;
+      c.deletedOn.push(d >= NEVER ? null : d);
+    }
+  }
   const subs = await db.all<{
     idx: number;
     subscription_id: string;
@@ -114,10 +158,10 @@ export async function loadMetricData(
   for (const s of subs) {
     const c = customers[s.idx];
     if (c === undefined) continue;
-    c.products.add(s.product_id);
+    const product = productOf(c, s.product_id);
     let sub = c.subscriptions.get(s.subscription_id);
     if (sub === undefined) {
-      sub = { productId: s.product_id, snapshots: [] };
+      sub = { product, snapshots: [] };
       c.subscriptions.set(s.subscription_id, sub);
     }
     sub.snapshots.push({
@@ -128,38 +172,45 @@ export async function loadMetricData(
       own: s.channel === 'own',
     });
   }
-  const users = await db.all<{ idx: number; user_key: number; deleted_on: string | null }>(
-    sql`SELECT m.idx, u.user_key, u.deleted_on::VARCHAR AS deleted_on FROM users u JOIN m_customers m ON m.customer_id = u.customer_id
-        WHERE u.partner_id = ${partnerId} AND u.deleted_on IS NOT NULL`,
-  );
-  for (const u of users) {
-    const c = customers[u.idx];
-    if (c !== undefined && u.deleted_on !== null) c.deletedOn[userOf(c, u.user_key)] = dayOf(u.deleted_on);
+  // Assignments, products as indexes of the batch's product list.
+  const productIds = (
+    await db.all<{ product_id: string }>(
+      sql`SELECT DISTINCT a.product_id FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
+          WHERE a.partner_id = ${partnerId} ORDER BY 1`,
+    )
+  ).map((r) => r.product_id);
+  if (productIds.length > 0) {
+    for await (const chunk of db.chunks(
+      sql`SELECT m.idx::INTEGER, u.user_key, (list_position(${productIds}, a.product_id) - 1)::INTEGER AS p,
+                 a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
+          FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
+          JOIN users u ON u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id
+          WHERE a.partner_id = ${partnerId}`,
+    )) {
+      const idx = column(chunk, 0);
+      const key = column(chunk, 1);
+      const prod = column(chunk, 2);
+      const from = column(chunk, 3);
+      const to = column(chunk, 4);
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const c = customers[idx[r] as number];
+        if (c === undefined) continue;
+        const t = to[r] as number;
+        c.assignments.push({
+          user: localOf[key[r] as number] as number,
+          product: productOf(c, productIds[prod[r] as number] as string),
+          from: from[r] as number,
+          to: t >= NEVER ? null : t,
+        });
+      }
+    }
   }
-  const assignments = await db.all<{
-    idx: number;
-    user_key: number;
-    product_id: string;
-    assigned_on: string;
-    unassigned_on: string | null;
-  }>(
-    sql`SELECT m.idx, u.user_key, a.product_id, a.assigned_on::VARCHAR AS assigned_on, a.unassigned_on::VARCHAR AS unassigned_on
-        FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
-        JOIN users u ON u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id
-        WHERE a.partner_id = ${partnerId}`,
-  );
-  for (const a of assignments) {
-    const c = customers[a.idx];
-    if (c === undefined) continue;
-    c.products.add(a.product_id);
-    c.assignments.push({
-      user: userOf(c, a.user_key),
-      productId: a.product_id,
-      from: dayOf(a.assigned_on),
-      to: a.unassigned_on === null ? null : dayOf(a.unassigned_on),
-    });
-  }
-  // Activity: day masks read through typed arrays, expanded to sorted day lists.
+  // Activity masks, then grouped by customer (counting sort).
+  const cIdx = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
+  const user = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
+  const work = new IntColumn(new Uint8Array(0), (n) => new Uint8Array(n));
+  const month = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
+  const days = new IntColumn(new Uint32Array(0), (n) => new Uint32Array(n));
   const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
   for await (const chunk of db.chunks(
     sql`SELECT m.idx::INTEGER AS idx, a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w,
@@ -167,58 +218,73 @@ export async function loadMetricData(
         FROM activity a JOIN m_customers m ON m.customer_id = a.customer_id
         WHERE a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER`,
   )) {
-    const col = (i: number) => (chunk.getColumnVector(i) as unknown as { items: ArrayLike<number> }).items;
-    const idx = col(0);
-    const key = col(1);
-    const w = col(2);
-    const month = col(3);
-    const mask = col(4);
+    const idx = column(chunk, 0);
+    const key = column(chunk, 1);
+    const w = column(chunk, 2);
+    const mo = column(chunk, 3);
+    const mask = column(chunk, 4);
     for (let r = 0; r < chunk.rowCount; r++) {
-      const c = customers[idx[r] as number];
-      const workload = WORKLOAD_CODES[w[r] as number];
-      if (c === undefined || workload === undefined) continue;
-      const u = userOf(c, key[r] as number);
-      let byW = c.facts.get(u);
-      if (byW === undefined) {
-        byW = new Map();
-        c.facts.set(u, byW);
-      }
-      let list = byW.get(workload);
-      if (list === undefined) {
-        list = [];
-        byW.set(workload, list);
-      }
-      let bits = mask[r] as number;
-      const m0 = month[r] as number;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        list.push(m0 + 31 - Math.clz32(low));
-        bits ^= low;
-      }
+      cIdx.push(idx[r] as number);
+      user.push(localOf[key[r] as number] as number);
+      work.push(w[r] as number);
+      month.push(mo[r] as number);
+      days.push(mask[r] as number);
     }
   }
-  return customers.map((c) => {
-    const productIds = [...c.products].sort();
-    const pIdx = new Map(productIds.map((p, i) => [p, i]));
-    for (const byW of c.facts.values()) for (const list of byW.values()) list.sort((a, b) => a - b);
+  const n = cIdx.length;
+  const start = new Int32Array(C + 1);
+  for (let r = 0; r < n; r++) (start[(cIdx.values[r] as number) + 1] as number)++;
+  for (let c = 0; c < C; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const pos = start.slice(0, C);
+  const sUser = new Int32Array(n);
+  const sWork = new Uint8Array(n);
+  const sMonth = new Int32Array(n);
+  const sDays = new Uint32Array(n);
+  for (let r = 0; r < n; r++) {
+    const c = cIdx.values[r] as number;
+    const at = pos[c] as number;
+    pos[c] = at + 1;
+    sUser[at] = user.values[r] as number;
+    sWork[at] = work.values[r] as number;
+    sMonth[at] = month.values[r] as number;
+    sDays[at] = days.values[r] as number;
+  }
+  return customers.map((c, ci) => {
+    const a = start[ci] as number;
+    const b = start[ci + 1] as number;
+    const order = [...c.products.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    const remap = new Int32Array(order.length);
+    order.forEach(([, old], i) => {
+      remap[old] = i;
+    });
     return {
       customerId: c.customerId,
-      productIds,
+      productIds: order.map(([id]) => id),
+      users: c.users,
       subscriptions: [...c.subscriptions.values()].map((s) => ({
-        product: pIdx.get(s.productId) as number,
+        product: remap[s.product] as number,
         snapshots: s.snapshots,
       })),
       deletedOn: c.deletedOn,
-      assignments: c.assignments.map((a) => ({
-        user: a.user,
-        product: pIdx.get(a.productId) as number,
-        from: a.from,
-        to: a.to,
-      })),
-      facts: c.facts,
+      assignments: c.assignments.map((x) => ({ ...x, product: remap[x.product] as number })),
+      facts: {
+        count: b - a,
+        user: sUser.subarray(a, b),
+        workload: sWork.subarray(a, b),
+        month: sMonth.subarray(a, b),
+        days: sDays.subarray(a, b),
+      },
     };
   });
 }
+
+/** A numeric column of a chunk as its typed array (INTEGER, UINTEGER, UTINYINT, DATE as day numbers). */
+function column(chunk: DuckDBDataChunk, i: number): ArrayLike<number> {
+  return (chunk.getColumnVector(i) as unknown as { items: ArrayLike<number> }).items;
+}
+
+/** Day number of 9999-12-31, the stand-in for "never" in typed reads. */
+const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
 
 const OUT_COLUMNS = [
   'c',
