@@ -7,13 +7,12 @@
 import { DATE, type DuckDBDataChunk, INTEGER, UTINYINT } from '@duckdb/node-api';
 import {
   type ProductDayMetrics,
-  type ReasonCode,
-  type Reasons,
   type SubscriptionStatus,
   WORKLOAD_CODES,
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { dayOf } from '../../dates';
+import { decompose } from '../../metrics/reference';
 import { sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
 import type { DuckDbClient } from './duckdb-client';
@@ -286,26 +285,26 @@ function column(chunk: DuckDBDataChunk, i: number): ArrayLike<number> {
 /** Day number of 9999-12-31, the stand-in for "never" in typed reads. */
 const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
 
-const OUT_COLUMNS = [
+const RUN_COLUMNS = [
   'c',
   'p',
   'w',
-  'day',
+  'first_day',
+  'last_day',
   'sold',
   'sold_own',
   'assigned',
   'active',
-  'u_rotation',
-  'u_unlicensed',
-  'u_trial',
-  'u_noncounted',
-  'u_unexplained',
-  'd_trial',
-  'd_noncounted',
-  'd_unexplained',
+  'rotation',
+  'unlicensed',
+  'trial_capacity',
+  'noncounted_capacity',
 ] as const;
 
-/** Replaces the metrics of the written customers from `fromDay` on, in one transaction. */
+/**
+ * Replaces the metrics of the written customers from `fromDay` on, in one transaction: runs that
+ * reach into the recomputed days are cut at `fromDay − 1`, later ones deleted, new runs appended.
+ */
 export async function writeDailyMetrics(
   db: DuckDbClient,
   partnerId: string,
@@ -313,120 +312,90 @@ export async function writeDailyMetrics(
 ): Promise<void> {
   const productIds = [...new Set(write.customers.flatMap((c) => c.productIds))].sort();
   const pIdx = new Map(productIds.map((p, i) => [p, i]));
-  let total = 0;
-  for (const c of write.customers) total += c.rows.length * write.days;
-  const ints = () => new Int32Array(total);
-  const [cc, pc, dc, sold, soldOwn, assigned, active] = [
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-  ];
-  const [uRot, uUnl, uTrial, uNonc, uUnexp, dTrial, dNonc, dUnexp] = [
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-    ints(),
-  ];
-  const wc = new Uint8Array(total);
-  const cols = [
-    cc,
-    pc,
-    wc,
-    dc,
-    sold,
-    soldOwn,
-    assigned,
-    active,
-    uRot,
-    uUnl,
-    uTrial,
-    uNonc,
-    uUnexp,
-    dTrial,
-    dNonc,
-    dUnexp,
-  ];
+  let cap = 1024;
+  let cols = RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(cap) : new Int32Array(cap))) as (
+    | Int32Array
+    | Uint8Array
+  )[];
   let n = 0;
+  const push = (values: readonly number[]) => {
+    if (n === cap) {
+      cap *= 2;
+      cols = cols.map((col) => {
+        const next = col instanceof Uint8Array ? new Uint8Array(cap) : new Int32Array(cap);
+        next.set(col);
+        return next;
+      });
+    }
+    for (let i = 0; i < values.length; i++) (cols[i] as Int32Array)[n] = values[i] as number;
+    n++;
+  };
   write.customers.forEach((c, ci) => {
     for (const r of c.rows) {
       const prod = c.products[r.product];
+      if (prod === undefined) continue;
       const p = pIdx.get(c.productIds[r.product] ?? '') ?? 0;
       const w = r.workload === 'ALL' ? 0 : WORKLOAD_CODES.indexOf(r.workload) + 1;
-      for (let i = 0; i < write.days; i++, n++) {
-        const s = prod?.sold[i] ?? 0;
-        const a = r.active[i] ?? 0;
-        const asg = prod?.assigned[i] ?? 0;
-        const trial = prod?.trial[i] ?? 0;
-        const nonc = prod?.noncounted[i] ?? 0;
-        cc[n] = ci;
-        pc[n] = p;
-        wc[n] = w;
-        dc[n] = write.fromDay + i;
-        sold[n] = s;
-        soldOwn[n] = prod?.soldOwn[i] ?? 0;
-        assigned[n] = asg;
-        active[n] = a;
-        // Reason components, in SPEC order, each capped at what is still unexplained.
-        let left = a - s;
-        if (left > 0) {
-          const take = (x: number) => {
-            const t = Math.min(left, x);
-            left -= t;
-            return t;
-          };
-          uRot[n] = take(r.rotation[i] ?? 0);
-          uUnl[n] = take(r.unlicensed[i] ?? 0);
-          uTrial[n] = take(trial);
-          uNonc[n] = take(nonc);
-          uUnexp[n] = left;
-        }
-        let dl = asg - s;
-        if (dl > 0) {
-          const t1 = Math.min(dl, trial);
-          dl -= t1;
-          const t2 = Math.min(dl, nonc);
-          dl -= t2;
-          dTrial[n] = t1;
-          dNonc[n] = t2;
-          dUnexp[n] = dl;
-        }
+      const { sold, soldOwn, assigned, trial, noncounted } = prod;
+      const { active, rotation, unlicensed } = r;
+      const same = (i: number, j: number) =>
+        active[i] === active[j] &&
+        sold[i] === sold[j] &&
+        assigned[i] === assigned[j] &&
+        rotation[i] === rotation[j] &&
+        unlicensed[i] === unlicensed[j] &&
+        soldOwn[i] === soldOwn[j] &&
+        trial[i] === trial[j] &&
+        noncounted[i] === noncounted[j];
+      let start = 0;
+      for (let i = 1; i <= write.days; i++) {
+        if (i < write.days && same(i, start)) continue;
+        push([
+          ci,
+          p,
+          w,
+          write.fromDay + start,
+          write.fromDay + i - 1,
+          sold[start] as number,
+          soldOwn[start] as number,
+          assigned[start] as number,
+          active[start] as number,
+          rotation[start] as number,
+          unlicensed[start] as number,
+          trial[start] as number,
+          noncounted[start] as number,
+        ]);
+        start = i;
       }
     }
   });
   const customerIds = write.customers.map((c) => c.customerId);
   await db.exec(
-    `CREATE OR REPLACE TEMP TABLE m_rows (${OUT_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c === 'day' ? 'DATE' : 'INTEGER'}`).join(', ')})`,
+    `CREATE OR REPLACE TEMP TABLE m_runs (${RUN_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c.endsWith('_day') ? 'DATE' : 'INTEGER'}`).join(', ')})`,
   );
   await db.appendTyped(
-    'm_rows',
+    'm_runs',
     'main',
     'temp',
-    OUT_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c === 'day' ? DATE : INTEGER)),
+    RUN_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c.endsWith('_day') ? DATE : INTEGER)),
     cols,
     n,
   );
+  const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
   await db.exec('BEGIN TRANSACTION');
   try {
-    if (write.replaceAll) await db.run(sql`DELETE FROM daily_metrics WHERE partner_id = ${partnerId}`);
+    if (write.replaceAll) await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
     else if (customerIds.length > 0) {
-      await db.run(sql`DELETE FROM daily_metrics WHERE partner_id = ${partnerId} AND day >= (DATE '1970-01-01' + ${write.fromDay}::INTEGER)
-        AND list_contains(${customerIds}, customer_id)`);
+      const mine = sql`partner_id = ${partnerId} AND list_contains(${customerIds}, customer_id)`;
+      await db.run(sql`DELETE FROM metric_runs WHERE ${mine} AND first_day >= ${from}`);
+      await db.run(sql`UPDATE metric_runs SET last_day = ${from} - 1 WHERE ${mine} AND last_day >= ${from}`);
     }
     if (n > 0) {
-      await db.run(sql`INSERT INTO daily_metrics
+      await db.run(sql`INSERT INTO metric_runs
         SELECT ${partnerId}, list_extract(${customerIds}, r.c + 1), list_extract(${productIds}, r.p + 1),
-               list_extract(${['ALL', ...WORKLOAD_CODES]}, r.w + 1), r.day,
-               r.sold, r.sold_own, r.assigned, r.active, r.u_rotation, r.u_unlicensed, r.u_trial, r.u_noncounted,
-               r.u_unexplained, r.d_trial, r.d_noncounted, r.d_unexplained
-        FROM m_rows r`);
+               list_extract(${['ALL', ...WORKLOAD_CODES]}, r.w + 1), r.first_day, r.last_day,
+               r.sold, r.sold_own, r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
+        FROM m_runs r`);
     }
     if (customerIds.length > 0) {
       await db.run(
@@ -441,7 +410,7 @@ export async function writeDailyMetrics(
     await db.exec('ROLLBACK');
     throw e;
   } finally {
-    await db.exec('DROP TABLE IF EXISTS m_rows');
+    await db.exec('DROP TABLE IF EXISTS m_runs');
   }
 }
 
@@ -449,26 +418,15 @@ interface StoredRow extends Record<string, unknown> {
   customer_id: string;
   product_id: string;
   workload: WorkloadCode | 'ALL';
-  day: string;
   sold: number;
   sold_own: number;
   assigned: number;
   active: number;
-  u_rotation: number;
-  u_unlicensed: number;
-  u_trial: number;
-  u_noncounted: number;
-  u_unexplained: number;
-  d_trial: number;
-  d_noncounted: number;
-  d_unexplained: number;
+  rotation: number;
+  unlicensed: number;
+  trial_capacity: number;
+  noncounted_capacity: number;
 }
-
-const reasons = (pairs: readonly [ReasonCode, number][]): Reasons => {
-  const out: Reasons = {};
-  for (const [k, v] of pairs) if (v > 0) out[k] = v;
-  return out;
-};
 
 export async function queryDailyMetrics(
   db: DuckDbClient,
@@ -478,33 +436,38 @@ export async function queryDailyMetrics(
 ): Promise<ProductDayMetrics[]> {
   const filter = customerIds === undefined ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
   const rows = await db.all<StoredRow>(
-    sql`SELECT customer_id, product_id, workload, day::VARCHAR AS day, sold, sold_own, assigned, active, u_rotation, u_unlicensed,
-               u_trial, u_noncounted, u_unexplained, d_trial, d_noncounted, d_unexplained
-        FROM daily_metrics WHERE partner_id = ${partnerId} AND day = ${day}::DATE AND ${filter}
+    sql`SELECT customer_id, product_id, workload, sold, sold_own, assigned, active, rotation, unlicensed,
+               trial_capacity, noncounted_capacity
+        FROM metric_runs
+        WHERE partner_id = ${partnerId} AND first_day <= ${day}::DATE AND last_day >= ${day}::DATE AND ${filter}
         ORDER BY customer_id, product_id, workload <> 'ALL', list_position(${[...WORKLOAD_CODES]}, workload)`,
   );
   return rows.map((r) => ({
     customerId: r.customer_id,
     productId: r.product_id,
     workload: r.workload,
-    day: r.day,
+    day,
     sold: r.sold,
     soldOwn: r.sold_own,
     assigned: r.assigned,
     active: r.active,
     deploymentPercent: r.sold === 0 ? null : (r.assigned / r.sold) * 100,
     usagePercent: r.sold === 0 ? null : (r.active / r.sold) * 100,
-    usageReasons: reasons([
-      ['ROTATION', r.u_rotation],
-      ['UNLICENSED_WORKLOAD_USE', r.u_unlicensed],
-      ['TRIAL', r.u_trial],
-      ['NONCOUNTED_SUBSCRIPTION', r.u_noncounted],
-      ['UNEXPLAINED', r.u_unexplained],
-    ]),
-    deploymentReasons: reasons([
-      ['TRIAL', r.d_trial],
-      ['NONCOUNTED_SUBSCRIPTION', r.d_noncounted],
-      ['UNEXPLAINED', r.d_unexplained],
-    ]),
+    usageReasons:
+      r.active > r.sold
+        ? decompose(r.active - r.sold, [
+            ['ROTATION', r.rotation],
+            ['UNLICENSED_WORKLOAD_USE', r.unlicensed],
+            ['TRIAL', r.trial_capacity],
+            ['NONCOUNTED_SUBSCRIPTION', r.noncounted_capacity],
+          ])
+        : {},
+    deploymentReasons:
+      r.assigned > r.sold
+        ? decompose(r.assigned - r.sold, [
+            ['TRIAL', r.trial_capacity],
+            ['NONCOUNTED_SUBSCRIPTION', r.noncounted_capacity],
+          ])
+        : {},
   }));
 }

@@ -51,7 +51,7 @@ const PARTNER_TABLES = [
   'products',
   'source_coverage',
   'customer_flags',
-  'daily_metrics',
+  'metric_runs',
   'metrics_dirty',
   'metrics_state',
 ] as const;

@@ -205,6 +205,33 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'daily metrics as runs',
+    statements: [
+      // The daily metrics, run-length encoded: a row holds for every day first_day … last_day
+      // (metric series change on few days: a tenth of the rows, a tenth of the time to write).
+      // The ingredients of the reason codes are stored; the decomposition is done on reading.
+      'DROP TABLE daily_metrics',
+      `CREATE TABLE metric_runs (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        workload VARCHAR NOT NULL,
+        first_day DATE NOT NULL,
+        last_day DATE NOT NULL,
+        sold INTEGER NOT NULL,
+        sold_own INTEGER NOT NULL,
+        assigned INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        rotation INTEGER NOT NULL,
+        unlicensed INTEGER NOT NULL,
+        trial_capacity INTEGER NOT NULL,
+        noncounted_capacity INTEGER NOT NULL,
+        CHECK (first_day <= last_day)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);
