@@ -38,16 +38,43 @@ export interface BitsetInput {
   /** Users are 0 … users − 1. */
   readonly users: number;
   readonly deletedOn: readonly (number | null)[];
-  readonly assignments: readonly {
-    readonly user: number;
-    readonly product: number;
-    readonly from: number;
-    readonly to: number | null;
-  }[];
+  readonly assignments: AssignmentColumns;
   readonly facts: MaskFacts;
 }
 
+/** License assignments as columns; `to` is OPEN while the license is held. */
+export interface AssignmentColumns {
+  readonly count: number;
+  readonly user: Int32Array;
+  readonly product: Int32Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
+/** `to` of an assignment still held. */
+export const OPEN = 0x7fffffff;
+
 const NW = WORKLOAD_CODES.length;
+
+/**
+ * Reusable zeroed buffers for the per-customer bitsets: a portfolio has 10⁴ customers, and a
+ * fresh allocation each would keep the garbage collector busier than the engine.
+ */
+class Scratch<T extends Uint32Array | Uint8Array> {
+  private buffer: T;
+  constructor(private readonly make: (n: number) => T) {
+    this.buffer = make(0);
+  }
+  zeroed(n: number): T {
+    if (this.buffer.length < n) this.buffer = this.make(Math.max(n, this.buffer.length * 2));
+    const view = this.buffer.subarray(0, n) as T;
+    view.fill(0);
+    return view;
+  }
+}
+const actScratch = new Scratch((n) => new Uint32Array(n));
+const holdScratch = new Scratch((n) => new Uint32Array(n));
+const holdsScratch = new Scratch((n) => new Uint8Array(n));
 
 /** Sets bits [s, e) of a bitset (clipped to it). */
 function setRange(bits: Uint32Array, off: number, words: number, s: number, e: number): void {
@@ -98,32 +125,51 @@ function dilate(
   for (let i = 0; i < words; i++) y[i] = ((y[i] as number) | (t1[i] as number)) >>> 0;
 }
 
-/** Adds +1 over every run of set bits at positions ≥ lead into a difference array (index = bit − lead). */
+/** Index of the lowest set bit of a non-zero 32-bit value. */
+function ctz(v: number): number {
+  return 31 - Math.clz32(v & -v);
+}
+
+/**
+ * Adds +1 over every run of set bits at positions lead … limit − 1 into a difference array
+ * (index = bit − lead). Word by word, jumping from edge to edge with count-trailing-zeros.
+ */
 function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, diff: Int32Array): void {
   let inRun = false;
   let start = 0;
-  for (let w = lead >>> 5; w < words; w++) {
+  const lastWord = (limit - 1) >>> 5;
+  for (let w = lead >>> 5; w <= lastWord && w < words; w++) {
     let v = bits[w] as number;
-    if (w === lead >>> 5) v = (v & ~((1 << (lead & 31)) - 1)) >>> 0;
+    if (w === lead >>> 5 && (lead & 31) !== 0) v &= ~((1 << (lead & 31)) - 1);
+    if (w === lastWord && (limit & 31) !== 0) v &= (1 << (limit & 31)) - 1;
+    v >>>= 0;
     if (!inRun && v === 0) continue;
     if (inRun && v === 0xffffffff) continue;
-    for (let b = 0; b < 32; b++) {
-      const pos = w * 32 + b;
-      if (pos >= limit) break;
-      const set = ((v >>> b) & 1) === 1;
-      if (set && !inRun) {
+    const base = w * 32;
+    let pos = 0;
+    while (pos < 32) {
+      if (!inRun) {
+        const rest = pos === 0 ? v : v >>> pos;
+        if (rest === 0) break;
+        pos += ctz(rest);
         inRun = true;
-        start = pos;
-      } else if (!set && inRun) {
+        start = base + pos;
+      } else {
+        const inv = (pos === 0 ? ~v : ~v >>> pos) >>> 0;
+        if (inv === 0 || (pos > 0 && inv >>> 0 === 0)) break;
+        const gap = ctz(inv);
+        if (pos + gap >= 32) break;
+        pos += gap;
         inRun = false;
-        (diff[start - lead] as number)++;
-        (diff[pos - lead] as number)--;
+        const end = base + pos;
+        diff[start - lead] = (diff[start - lead] as number) + 1;
+        diff[end - lead] = (diff[end - lead] as number) - 1;
       }
     }
   }
   if (inRun) {
-    (diff[start - lead] as number)++;
-    (diff[limit - lead] as number)--;
+    diff[start - lead] = (diff[start - lead] as number) + 1;
+    diff[limit - lead] = (diff[limit - lead] as number) - 1;
   }
 }
 
@@ -198,7 +244,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const products = subscriptionSeries(input, first, days);
 
   // Activity and holding bitsets.
-  const act = new Uint32Array(U * NW * words);
+  const act = actScratch.zeroed(U * NW * words);
   const f = input.facts;
   for (let r = 0; r < f.count; r++) {
     const u = f.user[r] as number;
@@ -222,15 +268,19 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     const keep = (1 << tail) - 1;
     for (let i = words - 1; i < act.length; i += words) act[i] = ((act[i] as number) & keep) >>> 0;
   }
-  const hold = new Uint32Array(U * nProducts * words);
-  const holds = new Uint8Array(U * nProducts);
-  for (const a of input.assignments) {
-    const del = input.deletedOn[a.user] ?? null;
-    const to = a.to === null ? Number.MAX_SAFE_INTEGER : a.to;
+  const hold = holdScratch.zeroed(U * nProducts * words);
+  const holds = holdsScratch.zeroed(U * nProducts);
+  const as = input.assignments;
+  for (let i = 0; i < as.count; i++) {
+    const user = as.user[i] as number;
+    const product = as.product[i] as number;
+    const del = input.deletedOn[user] ?? null;
+    const to = as.to[i] as number;
     const e = del === null ? to : Math.min(to, del);
-    if (a.from >= e) continue;
-    setRange(hold, (a.user * nProducts + a.product) * words, words, a.from - t0, Math.min(e - t0, nBits));
-    holds[a.user * nProducts + a.product] = 1;
+    const from = as.from[i] as number;
+    if (from >= e) continue;
+    setRange(hold, (user * nProducts + product) * words, words, from - t0, Math.min(e - t0, nBits));
+    holds[user * nProducts + product] = 1;
   }
 
   // Rows: per product the ALL row, then one per workload.
@@ -245,6 +295,11 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     }
     rowOf.push(r);
   });
+  // Per product: its workloads as indexes of WORKLOAD_CODES, and their rows.
+  const workloadIndex = input.products.map((p) =>
+    Int32Array.from(p.workloads.map((w) => WORKLOAD_CODES.indexOf(w))),
+  );
+  const workloadRows = rowOf.map((r) => Int32Array.from(r.slice(1)));
   const activeDiff = keys.map(() => new Int32Array(days + 1));
   const rotationDiff = keys.map(() => new Int32Array(days + 1));
   const unlicensedDiff = keys.map(() => new Int32Array(days + 1));
@@ -297,29 +352,29 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
       const hOff = (u * nProducts + p) * words;
       const h = hold.subarray(hOff, hOff + words);
       addRuns(h, words, nLimit, lead, assignedDiff[p] as Int32Array);
-      const prod = input.products[p];
-      if (prod === undefined) continue;
+      const wIdx = workloadIndex[p] as Int32Array;
+      const rIdx = workloadRows[p] as Int32Array;
       licAll.fill(0);
       let anyAll = false;
-      prod.workloads.forEach((wc, wi) => {
-        const aOff = (u * NW + WORKLOAD_CODES.indexOf(wc)) * words;
+      for (let j = 0; j < wIdx.length; j++) {
+        const aOff = (u * NW + (wIdx[j] as number)) * words;
         let any = false;
         for (let i = 0; i < words; i++) {
           const v = ((act[aOff + i] as number) & (h[i] as number)) >>> 0;
           lic[i] = v;
           if (v !== 0) any = true;
         }
-        if (!any) return;
+        if (!any) continue;
         anyAll = true;
         for (let i = 0; i < words; i++) licAll[i] = ((licAll[i] as number) | (lic[i] as number)) >>> 0;
-        const row = rowOf[p]?.[wi + 1] as number;
+        const row = rIdx[j] as number;
         const d = dilOf[row] as Uint32Array;
         dilate(lic, d, t1, t2, t3, words);
         dilSet[row] = 1;
         addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
         for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(h[i] as number)) >>> 0;
         addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
-      });
+      }
       if (anyAll) {
         const row = rowOf[p]?.[0] as number;
         const d = dilOf[row] as Uint32Array;

@@ -4,7 +4,7 @@
  */
 import { type ProductDayMetrics, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
-import type { BitsetInput } from './bitset-engine';
+import { type BitsetInput, OPEN } from './bitset-engine';
 import type { EngineInput, EngineOutput } from './engine';
 import { type CustomerInput, decompose } from './reference';
 
@@ -103,7 +103,13 @@ export function bitsetInputOf(input: EngineInput): BitsetInput {
     subscriptions: input.subscriptions,
     users: input.deletedOn.length,
     deletedOn: input.deletedOn,
-    assignments: input.assignments,
+    assignments: {
+      count: input.assignments.length,
+      user: Int32Array.from(input.assignments.map((a) => a.user)),
+      product: Int32Array.from(input.assignments.map((a) => a.product)),
+      from: Int32Array.from(input.assignments.map((a) => a.from)),
+      to: Int32Array.from(input.assignments.map((a) => (a.to === null ? OPEN : a.to))),
+    },
     facts: {
       count: user.length,
       user: Int32Array.from(user),

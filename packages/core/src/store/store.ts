@@ -192,6 +192,8 @@ export interface CustomerMetricData extends Omit<BitsetInput, 'products'> {
 export interface DailyMetricsWrite {
   /** Delete every metric of the partner first (the first batch of a full recompute). */
   readonly replaceAll: boolean;
+  /** The write covers every customer of the partner (cheaper deletes than a list of ids). */
+  readonly allCustomers: boolean;
   /** Day number of the first written day; the written customers' rows are replaced from it on. */
   readonly fromDay: number;
   readonly days: number;

@@ -77,7 +77,8 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
   const days = dayOf(lastDay) - first + 1;
   const factsFrom = formatDay(first - WINDOW_DAYS + 1);
   const all = customers ?? (await store.customerIds(req.partnerId));
-  const batchSize = req.batchSize ?? 500;
+  // One batch up to 20 000 customers: the activity table is read once (a batch re-reads it).
+  const batchSize = req.batchSize ?? 20_000;
   let rows = 0;
   for (let b = 0; b < all.length; b += batchSize) {
     const batch = all.slice(b, b + batchSize);
@@ -93,6 +94,7 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
     });
     await store.writeDailyMetrics(req.partnerId, {
       replaceAll: full && b === 0,
+      allCustomers: customers === null && all.length <= batchSize,
       fromDay: first,
       days,
       firstDay: dayOf(firstDay),

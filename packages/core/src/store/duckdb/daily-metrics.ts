@@ -4,14 +4,16 @@
  * go (`daily_metrics`, replaced per customer from a day on). Large reads and writes go through
  * typed arrays; strings are mapped to small integers in SQL first.
  */
-import { DATE, type DuckDBDataChunk, INTEGER, UTINYINT } from '@duckdb/node-api';
+import { DATE, INTEGER, UTINYINT } from '@duckdb/node-api';
 import {
   type ProductDayMetrics,
+  SUBSCRIPTION_STATUSES,
   type SubscriptionStatus,
   WORKLOAD_CODES,
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { dayOf } from '../../dates';
+import { OPEN } from '../../metrics/bitset-engine';
 import { decompose } from '../../metrics/reference';
 import { sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
@@ -59,26 +61,6 @@ export async function queryMetricsPlan(db: DuckDbClient, partnerId: string): Pro
   };
 }
 
-/** Growable typed column. */
-class IntColumn<T extends Int32Array | Uint32Array | Uint8Array> {
-  length = 0;
-  constructor(
-    private data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(Math.max(1024, this.data.length * 2));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  get values(): T {
-    return this.data;
-  }
-}
-
 /**
  * Reads what the engine needs for a batch of customers. Users and products get small per-customer
  * indexes; activity masks are read through typed vectors and grouped by customer with a counting
@@ -110,7 +92,6 @@ export async function loadMetricData(
         }[];
       }
     >(),
-    assignments: [] as { user: number; product: number; from: number; to: number | null }[],
   }));
   const productOf = (c: (typeof customers)[number], productId: string): number => {
     let p = c.products.get(productId);
@@ -125,128 +106,136 @@ export async function loadMetricData(
     sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
   );
   const localOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
-  for await (const chunk of db.chunks(
-    sql`SELECT m.idx::INTEGER, u.user_key, coalesce(u.deleted_on, DATE '9999-12-31') AS deleted_on
-        FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
-  )) {
-    const idx = column(chunk, 0);
-    const key = column(chunk, 1);
-    const del = column(chunk, 2);
-    for (let r = 0; r < chunk.rowCount; r++) {
+  const customerOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
+  {
+    const { rows, columns } = await db.readColumns(
+      sql`SELECT m.idx::INTEGER, u.user_key, coalesce(u.deleted_on, DATE '9999-12-31') AS deleted_on
+          FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
+      ['i32', 'i32', 'i32'],
+    );
+    const [idx, key, del] = columns as [Int32Array, Int32Array, Int32Array];
+    for (let r = 0; r < rows; r++) {
       const c = customers[idx[r] as number];
       if (c === undefined) continue;
       localOf[key[r] as number] = c.users++;
+      customerOf[key[r] as number] = idx[r] as number;
       const d = del[r] as number;
       c.deletedOn.push(d >= NEVER ? null : d);
     }
   }
-  const subs = await db.all<{
-    idx: number;
-    subscription_id: string;
-    product_id: string;
-    as_of: string;
-    quantity: number;
-    status: SubscriptionStatus;
-    is_trial: boolean;
-    channel: string;
-  }>(
-    sql`SELECT m.idx, s.subscription_id, s.product_id, s.as_of::VARCHAR AS as_of, s.quantity, s.status, s.is_trial, s.channel
-        FROM subscription_snapshots s JOIN m_customers m ON m.customer_id = s.customer_id
-        WHERE s.partner_id = ${partnerId} ORDER BY m.idx, s.subscription_id, s.as_of`,
-  );
-  for (const s of subs) {
-    const c = customers[s.idx];
-    if (c === undefined) continue;
-    const product = productOf(c, s.product_id);
-    let sub = c.subscriptions.get(s.subscription_id);
-    if (sub === undefined) {
-      sub = { product, snapshots: [] };
-      c.subscriptions.set(s.subscription_id, sub);
-    }
-    sub.snapshots.push({
-      asOf: dayOf(s.as_of),
-      quantity: s.quantity,
-      status: s.status,
-      isTrial: s.is_trial,
-      own: s.channel === 'own',
-    });
-  }
-  // Assignments, products as indexes of the batch's product list.
+  // Products of the partner's subscriptions and assignments, as indexes for typed reads.
   const productIds = (
     await db.all<{ product_id: string }>(
-      sql`SELECT DISTINCT a.product_id FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
-          WHERE a.partner_id = ${partnerId} ORDER BY 1`,
+      sql`SELECT product_id FROM subscription_snapshots WHERE partner_id = ${partnerId}
+          UNION SELECT product_id FROM license_assignments WHERE partner_id = ${partnerId} ORDER BY 1`,
     )
   ).map((r) => r.product_id);
   if (productIds.length > 0) {
-    for await (const chunk of db.chunks(
-      sql`SELECT m.idx::INTEGER, u.user_key, (list_position(${productIds}, a.product_id) - 1)::INTEGER AS p,
-                 a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
-          FROM license_assignments a JOIN m_customers m ON m.customer_id = a.customer_id
-          JOIN users u ON u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id
-          WHERE a.partner_id = ${partnerId}`,
-    )) {
-      const idx = column(chunk, 0);
-      const key = column(chunk, 1);
-      const prod = column(chunk, 2);
-      const from = column(chunk, 3);
-      const to = column(chunk, 4);
-      for (let r = 0; r < chunk.rowCount; r++) {
-        const c = customers[idx[r] as number];
-        if (c === undefined) continue;
-        const t = to[r] as number;
-        c.assignments.push({
-          user: localOf[key[r] as number] as number,
-          product: productOf(c, productIds[prod[r] as number] as string),
-          from: from[r] as number,
-          to: t >= NEVER ? null : t,
-        });
+    const { rows, columns } = await db.readColumns(
+      sql`SELECT m.idx::INTEGER, (dense_rank() OVER (ORDER BY s.customer_id, s.subscription_id))::INTEGER AS sub,
+                 (list_position(${productIds}, s.product_id) - 1)::INTEGER AS p, s.as_of, s.quantity,
+                 (list_position(${[...SUBSCRIPTION_STATUSES]}, s.status) - 1)::INTEGER AS status,
+                 s.is_trial::INTEGER, (s.channel = 'own')::INTEGER
+          FROM subscription_snapshots s JOIN m_customers m ON m.customer_id = s.customer_id
+          WHERE s.partner_id = ${partnerId} ORDER BY m.idx, sub, s.as_of`,
+      ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    );
+    const [idx, sub, prod, asOf, qty, status, trial, own] = columns as Int32Array[];
+    for (let r = 0; r < rows; r++) {
+      const c = customers[idx?.[r] as number];
+      if (c === undefined) continue;
+      const key = String(sub?.[r]);
+      let entry = c.subscriptions.get(key);
+      if (entry === undefined) {
+        entry = { product: productOf(c, productIds[prod?.[r] as number] as string), snapshots: [] };
+        c.subscriptions.set(key, entry);
       }
+      entry.snapshots.push({
+        asOf: asOf?.[r] as number,
+        quantity: qty?.[r] as number,
+        status: SUBSCRIPTION_STATUSES[status?.[r] as number] as SubscriptionStatus,
+        isTrial: trial?.[r] === 1,
+        own: own?.[r] === 1,
+      });
     }
   }
-  // Activity masks, then grouped by customer (counting sort).
-  const cIdx = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
-  const user = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
-  const work = new IntColumn(new Uint8Array(0), (n) => new Uint8Array(n));
-  const month = new IntColumn(new Int32Array(0), (n) => new Int32Array(n));
-  const days = new IntColumn(new Uint32Array(0), (n) => new Uint32Array(n));
+  // Assignments as columns, grouped by customer (counting sort), products numbered per customer.
+  let aStart = new Int32Array(C + 1);
+  let aUser = new Int32Array(0);
+  let aProd = new Int32Array(0);
+  let aFrom = new Int32Array(0);
+  let aTo = new Int32Array(0);
+  if (productIds.length > 0) {
+    const mine =
+      customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
+    const { rows, columns } = await db.readColumns(
+      sql`SELECT a.user_key, (list_position(${productIds}, a.product_id) - 1)::INTEGER AS p,
+                 a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
+          FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine}`,
+      ['i32', 'i32', 'i32', 'i32'],
+    );
+    const [key, prod, from, to] = columns as [Int32Array, Int32Array, Int32Array, Int32Array];
+    aStart = new Int32Array(C + 1);
+    for (let r = 0; r < rows; r++) {
+      const c = customerOf[key[r] as number] as number;
+      if (c >= 0) aStart[c + 1] = (aStart[c + 1] as number) + 1;
+    }
+    for (let c = 0; c < C; c++) aStart[c + 1] = (aStart[c + 1] as number) + (aStart[c] as number);
+    const total = aStart[C] as number;
+    aUser = new Int32Array(total);
+    aProd = new Int32Array(total);
+    aFrom = new Int32Array(total);
+    aTo = new Int32Array(total);
+    const at = aStart.slice(0, C);
+    for (let r = 0; r < rows; r++) {
+      const k = key[r] as number;
+      const ci = customerOf[k] as number;
+      const c = customers[ci];
+      if (c === undefined) continue;
+      const i = at[ci] as number;
+      at[ci] = i + 1;
+      aUser[i] = localOf[k] as number;
+      aProd[i] = productOf(c, productIds[prod[r] as number] as string);
+      aFrom[i] = from[r] as number;
+      const t = to[r] as number;
+      aTo[i] = t >= NEVER ? OPEN : t;
+    }
+  }
+  // Activity masks, then grouped by customer (counting sort). The customer of a fact comes from
+  // its user (no join of 10⁸ rows on customer ids); arrays are sized by a count first.
   const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
-  for await (const chunk of db.chunks(
-    sql`SELECT m.idx::INTEGER AS idx, a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w,
-               a.month, a.days
-        FROM activity a JOIN m_customers m ON m.customer_id = a.customer_id
-        WHERE a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER`,
-  )) {
-    const idx = column(chunk, 0);
-    const key = column(chunk, 1);
-    const w = column(chunk, 2);
-    const mo = column(chunk, 3);
-    const mask = column(chunk, 4);
-    for (let r = 0; r < chunk.rowCount; r++) {
-      cIdx.push(idx[r] as number);
-      user.push(localOf[key[r] as number] as number);
-      work.push(w[r] as number);
-      month.push(mo[r] as number);
-      days.push(mask[r] as number);
-    }
-  }
-  const n = cIdx.length;
+  const subset =
+    customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
+  const where = sql`a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${subset}`;
+  const facts = await db.readColumns(
+    sql`SELECT a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w, a.month, a.days
+        FROM activity a WHERE ${where}`,
+    ['i32', 'u8', 'i32', 'u32'],
+  );
+  const [key, work, month, mask] = facts.columns as [Int32Array, Uint8Array, Int32Array, Uint32Array];
+  const total = facts.rows;
   const start = new Int32Array(C + 1);
-  for (let r = 0; r < n; r++) (start[(cIdx.values[r] as number) + 1] as number)++;
+  for (let r = 0; r < total; r++) {
+    const c = customerOf[key[r] as number] as number;
+    if (c >= 0) start[c + 1] = (start[c + 1] as number) + 1;
+  }
   for (let c = 0; c < C; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const n = start[C] as number;
   const pos = start.slice(0, C);
   const sUser = new Int32Array(n);
   const sWork = new Uint8Array(n);
   const sMonth = new Int32Array(n);
   const sDays = new Uint32Array(n);
-  for (let r = 0; r < n; r++) {
-    const c = cIdx.values[r] as number;
+  for (let r = 0; r < total; r++) {
+    const k = key[r] as number;
+    const c = customerOf[k] as number;
+    if (c < 0) continue;
     const at = pos[c] as number;
     pos[c] = at + 1;
-    sUser[at] = user.values[r] as number;
-    sWork[at] = work.values[r] as number;
-    sMonth[at] = month.values[r] as number;
-    sDays[at] = days.values[r] as number;
+    sUser[at] = localOf[k] as number;
+    sWork[at] = work[r] as number;
+    sMonth[at] = month[r] as number;
+    sDays[at] = mask[r] as number;
   }
   return customers.map((c, ci) => {
     const a = start[ci] as number;
@@ -256,6 +245,19 @@ export async function loadMetricData(
     order.forEach(([, old], i) => {
       remap[old] = i;
     });
+    const assignmentsOf = (k: number) => {
+      const s0 = aStart[k] as number;
+      const s1 = aStart[k + 1] as number;
+      const product = aProd.subarray(s0, s1);
+      for (let i = 0; i < product.length; i++) product[i] = remap[product[i] as number] as number;
+      return {
+        count: s1 - s0,
+        user: aUser.subarray(s0, s1),
+        product,
+        from: aFrom.subarray(s0, s1),
+        to: aTo.subarray(s0, s1),
+      };
+    };
     return {
       customerId: c.customerId,
       productIds: order.map(([id]) => id),
@@ -265,7 +267,7 @@ export async function loadMetricData(
         snapshots: s.snapshots,
       })),
       deletedOn: c.deletedOn,
-      assignments: c.assignments.map((x) => ({ ...x, product: remap[x.product] as number })),
+      assignments: assignmentsOf(ci),
       facts: {
         count: b - a,
         user: sUser.subarray(a, b),
@@ -275,11 +277,6 @@ export async function loadMetricData(
       },
     };
   });
-}
-
-/** A numeric column of a chunk as its typed array (INTEGER, UINTEGER, UTINYINT, DATE as day numbers). */
-function column(chunk: DuckDBDataChunk, i: number): ArrayLike<number> {
-  return (chunk.getColumnVector(i) as unknown as { items: ArrayLike<number> }).items;
 }
 
 /** Day number of 9999-12-31, the stand-in for "never" in typed reads. */
@@ -382,11 +379,15 @@ export async function writeDailyMetrics(
     n,
   );
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
+  await db.exec('CREATE OR REPLACE TEMP TABLE m_written (customer_id VARCHAR)');
+  if (customerIds.length > 0) await db.run(sql`INSERT INTO m_written SELECT unnest(${customerIds})`);
   await db.exec('BEGIN TRANSACTION');
   try {
     if (write.replaceAll) await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
     else if (customerIds.length > 0) {
-      const mine = sql`partner_id = ${partnerId} AND list_contains(${customerIds}, customer_id)`;
+      const mine = write.allCustomers
+        ? sql`partner_id = ${partnerId}`
+        : sql`partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`;
       await db.run(sql`DELETE FROM metric_runs WHERE ${mine} AND first_day >= ${from}`);
       await db.run(sql`UPDATE metric_runs SET last_day = ${from} - 1 WHERE ${mine} AND last_day >= ${from}`);
     }
@@ -399,7 +400,7 @@ export async function writeDailyMetrics(
     }
     if (customerIds.length > 0) {
       await db.run(
-        sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND list_contains(${customerIds}, customer_id)`,
+        sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`,
       );
     }
     await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
@@ -411,6 +412,7 @@ export async function writeDailyMetrics(
     throw e;
   } finally {
     await db.exec('DROP TABLE IF EXISTS m_runs');
+    await db.exec('DROP TABLE IF EXISTS m_written');
   }
 }
 

@@ -123,9 +123,10 @@ export async function mergeGraphActiveUsersStage(
     const held = sql`(SELECT user_id, product_id, max(unassigned_on) AS last_end, bool_or(unassigned_on IS NULL) AS has_open
         FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
     opened =
-      await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source)
-      SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}
+      await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
+      SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, u.user_key
       FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
+      JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id
       WHERE NOT coalesce(h.has_open, false)
       ON CONFLICT DO NOTHING`);
     // Intervals the report no longer lists are closed on the report date (only intervals that

@@ -24,6 +24,8 @@ interface TableMapping {
   readonly constants: (source: DataSource) => Readonly<Record<string, SqlValue>>;
   /** Date columns whose range is recorded in source_coverage. */
   readonly coverageDate?: string;
+  /** Columns computed from a new row `o` (not in files), written on insert. */
+  readonly derived?: (partnerId: string) => Readonly<Record<string, SqlFragment>>;
   /**
    * From which day a changed row (`o` new, `t` stored) can change metrics; absent when the entity
    * does not enter the metrics. Null dates mark nothing.
@@ -50,6 +52,9 @@ const MAPPINGS: Readonly<Record<Exclude<CanonicalEntity, 'activity'>, TableMappi
     constants: (source) => ({ source }),
     coverageDate: 'assigned_on',
     dirtyFrom: () => sql`o.assigned_on`,
+    derived: (partnerId) => ({
+      user_key: sql`(SELECT u.user_key FROM users u WHERE u.partner_id = ${partnerId} AND u.customer_id = o.customer_id AND u.user_id = o.user_id)`,
+    }),
   },
   subscriptions: {
     table: 'subscription_snapshots',
@@ -240,12 +245,20 @@ export async function mergeOkTable(
         sql`SELECT customer_id, DATE '1900-01-01' AS d FROM customers WHERE partner_id = ${partnerId}`,
       );
     }
-    const insertCols = ['partner_id', ...mapping.key, ...valueCols, ...Object.keys(constants)];
+    const derived = mapping.derived?.(partnerId) ?? {};
+    const insertCols = [
+      'partner_id',
+      ...mapping.key,
+      ...valueCols,
+      ...Object.keys(constants),
+      ...Object.keys(derived),
+    ];
     const selectExprs = [
       sql`${partnerId}`,
       ...mapping.key.map((k) => sql`o.${ident(k)}`),
       ...valueCols.map((c) => sql`o.${ident(c)}`),
       ...Object.values(constants).map((val) => sql`${val}`),
+      ...Object.values(derived),
     ];
     const updates = [...valueCols, ...Object.keys(constants)].map(
       (c) => sql`${ident(c)} = excluded.${ident(c)}`,

@@ -232,6 +232,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'user key on license assignments',
+    statements: [
+      // The metric engine reads assignments by user_key: no join of 10⁶ rows on text keys.
+      'ALTER TABLE license_assignments ADD COLUMN user_key INTEGER',
+      `UPDATE license_assignments a SET user_key = u.user_key FROM users u
+        WHERE u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);
