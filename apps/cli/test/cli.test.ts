@@ -161,8 +161,18 @@ describe('insights CLI', () => {
     ]);
     const noMetrics = await cli(['report', 'portfolio', ...args]);
     expect(noMetrics.stderr).toContain('run `insights compute`');
+    const before = JSON.parse((await cli(['status', ...args])).stdout) as {
+      partners: { metrics: unknown }[];
+    };
+    expect(before.partners[0]?.metrics).toBeNull();
     const c = await cli(['compute', ...args]);
     expect(c.code).toBe(0);
+    const after = JSON.parse((await cli(['status', ...args])).stdout) as { partners: { metrics: unknown }[] };
+    expect(after.partners[0]?.metrics).toEqual({
+      firstDay: expect.any(String),
+      lastDay: '2026-03-31',
+      outOfDate: 0,
+    });
     expect(JSON.parse(c.stdout)).toMatchObject({ mode: 'full', customers: 12, lastDay: '2026-03-31' });
     const csv = await cli(['report', 'portfolio', ...args]);
     expect(csv.code).toBe(0);

@@ -40,6 +40,12 @@ export interface PartnerStatus {
   readonly coverage: readonly SourceCoverage[];
   readonly warnings: readonly StatusWarning[];
   readonly recentImports: readonly ImportLogEntry[];
+  /** Days daily metrics were computed for, and how many customers changed since (null: never computed). */
+  readonly metrics: {
+    readonly firstDay: string;
+    readonly lastDay: string;
+    readonly outOfDate: number;
+  } | null;
 }
 
 export interface StoreStatus {

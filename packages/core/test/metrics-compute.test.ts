@@ -240,25 +240,35 @@ describe('daily metrics', () => {
     const fc = (await import('fast-check')).default;
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 6 }), fc.integer({ min: 2, max: 30 }), async (seed, back) => {
-        const partnerId = `prop-${run++}`;
-        const dir = `${t.files.dir}/p-${partnerId}`;
-        await writeDemoDataset(dir, { customers: 4, seed, days: 50, end: '2026-03-31' });
-        const lines = fs.readFileSync(`${dir}/activity.csv`, 'utf8').trimEnd().split('\n');
-        const cut = addDays('2026-03-31', -back);
-        const rest = lines.slice(1).filter((l) => (l.split(',')[3] ?? '') >= cut);
-        fs.writeFileSync(`${dir}/activity.csv`, `${lines[0]}\n${lines.slice(1).filter((l) => (l.split(',')[3] ?? '') < cut).join('\n')}\n`);
-        await t.import([dir], { partnerId });
-        await computeMetrics(t.store, { partnerId });
-        t.files.file(`late-${partnerId}/activity.csv`, `${lines[0]}\n${rest.join('\n')}\n`);
-        await t.import([`${t.files.dir}/late-${partnerId}`], { partnerId });
-        await computeMetrics(t.store, { partnerId });
-        const days = ['2026-02-20', cut, '2026-03-31'];
-        const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
-        await computeMetrics(t.store, { partnerId, full: true });
-        const full = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
-        expect(incremental).toEqual(full);
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 2, max: 30 }),
+        async (seed, back) => {
+          const partnerId = `prop-${run++}`;
+          const dir = `${t.files.dir}/p-${partnerId}`;
+          await writeDemoDataset(dir, { customers: 4, seed, days: 50, end: '2026-03-31' });
+          const lines = fs.readFileSync(`${dir}/activity.csv`, 'utf8').trimEnd().split('\n');
+          const cut = addDays('2026-03-31', -back);
+          const rest = lines.slice(1).filter((l) => (l.split(',')[3] ?? '') >= cut);
+          fs.writeFileSync(
+            `${dir}/activity.csv`,
+            `${lines[0]}\n${lines
+              .slice(1)
+              .filter((l) => (l.split(',')[3] ?? '') < cut)
+              .join('\n')}\n`,
+          );
+          await t.import([dir], { partnerId });
+          await computeMetrics(t.store, { partnerId });
+          t.files.file(`late-${partnerId}/activity.csv`, `${lines[0]}\n${rest.join('\n')}\n`);
+          await t.import([`${t.files.dir}/late-${partnerId}`], { partnerId });
+          await computeMetrics(t.store, { partnerId });
+          const days = ['2026-02-20', cut, '2026-03-31'];
+          const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
+          await computeMetrics(t.store, { partnerId, full: true });
+          const full = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
+          expect(incremental).toEqual(full);
+        },
+      ),
       { numRuns: 6 },
     );
   });

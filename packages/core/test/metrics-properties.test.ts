@@ -54,18 +54,25 @@ const rowArb: fc.Arbitrary<ProductDayMetrics> = fc
 describe('metric invariants', () => {
   it('reason components sum exactly to the excess, in order, each capped', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100 }), fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 4, maxLength: 4 }), (excess, parts) => {
-        const codes = ['ROTATION', 'UNLICENSED_WORKLOAD_USE', 'TRIAL', 'NONCOUNTED_SUBSCRIPTION'] as const;
-        const r = decompose(excess, codes.map((c, i) => [c, parts[i] ?? 0] as const));
-        expect(sum(r)).toBe(excess);
-        let left = excess;
-        codes.forEach((c, i) => {
-          const expected = Math.min(left, parts[i] ?? 0);
-          expect(r[c] ?? 0).toBe(expected);
-          left -= expected;
-        });
-        expect(r.UNEXPLAINED ?? 0).toBe(left);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 4, maxLength: 4 }),
+        (excess, parts) => {
+          const codes = ['ROTATION', 'UNLICENSED_WORKLOAD_USE', 'TRIAL', 'NONCOUNTED_SUBSCRIPTION'] as const;
+          const r = decompose(
+            excess,
+            codes.map((c, i) => [c, parts[i] ?? 0] as const),
+          );
+          expect(sum(r)).toBe(excess);
+          let left = excess;
+          codes.forEach((c, i) => {
+            const expected = Math.min(left, parts[i] ?? 0);
+            expect(r[c] ?? 0).toBe(expected);
+            left -= expected;
+          });
+          expect(r.UNEXPLAINED ?? 0).toBe(left);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -71,6 +71,11 @@ function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Te
         term,
       ),
     );
+    out.push(
+      p.metrics === null
+        ? '\nMetrics: not computed yet — run `insights compute`\n'
+        : `\nMetrics: ${p.metrics.firstDay} … ${p.metrics.lastDay}${p.metrics.outOfDate > 0 ? `, ${formatCount(p.metrics.outOfDate)} customers changed since (run \`insights compute\`)` : ', up to date'}\n`,
+    );
     if (p.coverage.length > 0) {
       out.push(`\n${paint(term, 'bold', 'Date coverage per source')}\n`);
       out.push(

@@ -59,7 +59,11 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       fromDay =
         dirtyFrom !== null && dirtyFrom < addDays(computedLast, 1) ? dirtyFrom : addDays(computedLast, 1);
     } else if (plan.dirty.length > 0) {
-      customers = plan.dirty.map((d) => d.customerId);
+      // Every customer changed (a new day of data): read them all at once, no id lists.
+      customers =
+        plan.dirty.length === (await store.customerIds(req.partnerId)).length
+          ? null
+          : plan.dirty.map((d) => d.customerId);
       fromDay = dirtyFrom ?? lastDay;
     } else {
       return done({ mode: 'up_to_date', customers: 0, firstDay, lastDay, fromDay: null, rows: 0 });

@@ -33,8 +33,10 @@ export async function queryInactiveLicensedUsers(
       facts AS (
         -- Activity masks up to D (the month of D cut at D), as their last active day.
         SELECT t.user_key, t.workload,
-               t.month + floor(log2(CASE WHEN t.month = date_trunc('month', ${day}::DATE)
-                 THEN (t.days::UBIGINT & ((1::UBIGINT << day(${day}::DATE)::UBIGINT) - 1)) ELSE t.days END))::INTEGER AS last_day
+               t.month + CASE WHEN t.month = date_trunc('month', ${day}::DATE)
+                 THEN CASE WHEN (t.days::UBIGINT & ((1::UBIGINT << day(${day}::DATE)::UBIGINT) - 1)) <> 0
+                   THEN floor(log2((t.days::UBIGINT & ((1::UBIGINT << day(${day}::DATE)::UBIGINT) - 1))::DOUBLE))::INTEGER END
+                 ELSE floor(log2(t.days::DOUBLE))::INTEGER END AS last_day
         FROM activity t
         WHERE t.partner_id = ${partnerId} AND t.customer_id = ${customerId} AND t.month <= ${day}::DATE
           AND (t.month < date_trunc('month', ${day}::DATE) OR (t.days::UBIGINT & ((1::UBIGINT << day(${day}::DATE)::UBIGINT) - 1)) <> 0))

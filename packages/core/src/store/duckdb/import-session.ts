@@ -271,7 +271,7 @@ export class DuckDbImportSession implements ImportSession {
     } finally {
       await this.db.exec('SET preserve_insertion_order = true');
     }
-    await markDirty(this.db, this.partnerId, sql`SELECT customer_id, month AS d FROM ${agg}`);
+    await markDirty(this.db, this.partnerId, sql`SELECT customer_id, ${firstDay('a')} AS d FROM ${agg} a`);
     await recordCoverage(
       this.db,
       this.partnerId,

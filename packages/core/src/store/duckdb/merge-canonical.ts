@@ -339,10 +339,14 @@ export async function mergeActivityAgg(
         FROM activity_cmp`,
   );
   if ((counts.fresh ?? 0) > 0) {
+    // From the first new fact (lowest new bit of the day mask), not the whole month.
     await markDirty(
       db,
       partnerId,
-      sql`SELECT customer_id, month AS d FROM activity_cmp WHERE (days & ~coalesce(stored, 0::UINTEGER)) <> 0`,
+      // CASE, not only the WHERE: DuckDB may evaluate a pushed-down conjunction in any order.
+      sql`SELECT customer_id, CASE WHEN fresh <> 0 THEN month + log2((fresh & -fresh)::DOUBLE)::INTEGER END AS d
+          FROM (SELECT customer_id, month, (days & ~coalesce(stored, 0::UINTEGER))::BIGINT AS fresh FROM activity_cmp)
+          WHERE fresh <> 0`,
     );
   }
   if (counts.updates > 0) {

@@ -135,8 +135,15 @@ export async function queryPartnerStatus(
       outcome: r.outcome as ImportLogEntry['outcome'],
     };
   });
+  const state = await db.all<{ first_day: string; last_day: string; dirty: number }>(
+    sql`SELECT first_day::VARCHAR AS first_day, last_day::VARCHAR AS last_day,
+               (SELECT count(*) FROM metrics_dirty d WHERE d.partner_id = m.partner_id) AS dirty
+        FROM metrics_state m WHERE partner_id = ${p}`,
+  );
+  const m = state[0];
   return {
     partnerId,
+    metrics: m === undefined ? null : { firstDay: m.first_day, lastDay: m.last_day, outOfDate: m.dirty },
     customers: counts.customers,
     users: counts.users,
     products: { custom: counts.custom, unknown: counts.unknown },
