@@ -11,8 +11,9 @@
  * Pure and IO-free.
  */
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
-import type { EngineOutput, EngineSnapshot, ProductSeries, RowSeries } from './engine';
+import type { EngineOutput, EngineSnapshot, RowSeries } from './engine';
 import { WINDOW_DAYS } from './reference';
+import { subscriptionSeries } from './subscription-series';
 
 /** Activity as day masks per user, workload and month (bit i: active on month + i). */
 export interface MaskFacts {
@@ -183,57 +184,6 @@ function prefix(diff: Int32Array, days: number): Int32Array {
   return out;
 }
 
-/** Sold, sold own and the capacities that explain an excess (as in engine.ts). */
-function subscriptionSeries(input: BitsetInput, first: number, days: number): ProductSeries[] {
-  const products: ProductSeries[] = input.products.map(() => ({
-    sold: new Int32Array(days),
-    soldOwn: new Int32Array(days),
-    assigned: new Int32Array(days),
-    trial: new Int32Array(days),
-    noncounted: new Int32Array(days),
-  }));
-  const span = days + WINDOW_DAYS - 1;
-  const base = first - WINDOW_DAYS + 1;
-  for (const s of input.subscriptions) {
-    const p = products[s.product];
-    if (p === undefined) continue;
-    const trialQty = new Int32Array(span);
-    const eligibleQty = new Int32Array(span);
-    const counted = new Uint8Array(span);
-    let k = -1;
-    for (let t = 0; t < span; t++) {
-      const d = base + t;
-      while (k + 1 < s.snapshots.length && (s.snapshots[k + 1] as EngineSnapshot).asOf <= d) k++;
-      const st = k >= 0 ? s.snapshots[k] : undefined;
-      if (st === undefined) continue;
-      if (st.isTrial) {
-        if (st.status === 'active') trialQty[t] = st.quantity;
-      } else {
-        if (st.status === 'active') counted[t] = 1;
-        if (st.status === 'active' || st.status === 'expired' || st.status === 'disabled')
-          eligibleQty[t] = st.quantity;
-      }
-      const i = t - (WINDOW_DAYS - 1);
-      if (i >= 0 && counted[t] === 1) {
-        p.sold[i] = (p.sold[i] as number) + st.quantity;
-        if (st.own) p.soldOwn[i] = (p.soldOwn[i] as number) + st.quantity;
-      }
-    }
-    // Sliding 28-day maxima.
-    for (let i = 0; i < days; i++) {
-      let trialMax = 0;
-      let eligibleMax = 0;
-      for (let t = i; t < i + WINDOW_DAYS; t++) {
-        if ((trialQty[t] as number) > trialMax) trialMax = trialQty[t] as number;
-        if ((eligibleQty[t] as number) > eligibleMax) eligibleMax = eligibleQty[t] as number;
-      }
-      p.trial[i] = (p.trial[i] as number) + trialMax;
-      if (counted[i + WINDOW_DAYS - 1] === 0) p.noncounted[i] = (p.noncounted[i] as number) + eligibleMax;
-    }
-  }
-  return products;
-}
-
 export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
   const lead = WINDOW_DAYS - 1; // bits before `first`
   const t0 = first - lead; // day of bit 0
@@ -241,7 +191,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const words = (nBits + 31) >>> 5;
   const nProducts = input.products.length;
   const U = input.users;
-  const products = subscriptionSeries(input, first, days);
+  const products = subscriptionSeries(input.products.length, input.subscriptions, first, days);
 
   // Activity and holding bitsets.
   const act = actScratch.zeroed(U * NW * words);

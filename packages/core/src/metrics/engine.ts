@@ -11,6 +11,7 @@
  */
 import type { SubscriptionStatus, WorkloadCode } from '@license-insights/contracts';
 import { WINDOW_DAYS } from './reference';
+import { subscriptionSeries } from './subscription-series';
 
 export interface EngineSnapshot {
   readonly asOf: number;
@@ -197,51 +198,7 @@ export function computeCustomerSeries(input: EngineInput, first: number, days: n
   }
 
   // Subscriptions: sold, sold own, and the capacities that explain an excess.
-  const products: ProductSeries[] = input.products.map(() => ({
-    sold: new Int32Array(days),
-    soldOwn: new Int32Array(days),
-    assigned: new Int32Array(days),
-    trial: new Int32Array(days),
-    noncounted: new Int32Array(days),
-  }));
-  const span = days + WINDOW_DAYS - 1; // window days before `first` matter for capacities
-  const base = first - WINDOW_DAYS + 1;
-  for (const s of input.subscriptions) {
-    const p = products[s.product];
-    if (p === undefined) continue;
-    const trialQty = new Int32Array(span);
-    const eligibleQty = new Int32Array(span);
-    const counted = new Uint8Array(span);
-    let k = -1;
-    for (let t = 0; t < span; t++) {
-      const d = base + t;
-      while (k + 1 < s.snapshots.length && (s.snapshots[k + 1] as EngineSnapshot).asOf <= d) k++;
-      const st = k >= 0 ? s.snapshots[k] : undefined;
-      if (st === undefined) continue;
-      if (st.isTrial) {
-        if (st.status === 'active') trialQty[t] = st.quantity;
-      } else {
-        if (st.status === 'active') counted[t] = 1;
-        if (st.status === 'active' || st.status === 'expired' || st.status === 'disabled')
-          eligibleQty[t] = st.quantity;
-      }
-      const i = t - (WINDOW_DAYS - 1);
-      if (i >= 0 && counted[t] === 1) {
-        (p.sold[i] as number) += st.quantity;
-        if (st.own) (p.soldOwn[i] as number) += st.quantity;
-      }
-    }
-    for (let i = 0; i < days; i++) {
-      let trialMax = 0;
-      let eligibleMax = 0;
-      for (let t = i; t < i + WINDOW_DAYS; t++) {
-        if ((trialQty[t] as number) > trialMax) trialMax = trialQty[t] as number;
-        if ((eligibleQty[t] as number) > eligibleMax) eligibleMax = eligibleQty[t] as number;
-      }
-      (p.trial[i] as number) += trialMax;
-      if (counted[i + WINDOW_DAYS - 1] === 0) (p.noncounted[i] as number) += eligibleMax;
-    }
-  }
+  const products = subscriptionSeries(nProducts, input.subscriptions, first, days);
 
   // Open workloads: each day, the product that takes unlicensed users (most sold, lowest id).
   const openTargets = new Map<WorkloadCode, { including: number[]; target: Int32Array }>();
