@@ -151,4 +151,16 @@ describe('metric engine', () => {
       { numRuns: 100 },
     );
   });
+
+  it('the one-day fast path (the daily update) equals the interval engine', () => {
+    fc.assert(
+      fc.property(customerArb, fc.integer({ min: 0, max: SPAN + 20 }), (c, offset) => {
+        const input = engineInputOf(c);
+        expect(computeCustomerBitsets(bitsetInputOf(input), START + offset, 1)).toEqual(
+          computeCustomerSeries(input, START + offset, 1),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -102,6 +102,10 @@ function shiftLater(x: Uint32Array, out: Uint32Array, words: number, k: number):
   }
 }
 
+/** Set while one day is computed (the range is then the 28 window bits: 27 before, D last). */
+let oneDay = false;
+const ONE_DAY_BIT = (1 << (WINDOW_DAYS - 1)) >>> 0;
+
 /** y = OR of x shifted by 0 … 27 days: active on D when a fact lies in D − 27 … D. */
 function dilate(
   x: Uint32Array,
@@ -111,6 +115,11 @@ function dilate(
   t3: Uint32Array,
   words: number,
 ): void {
+  if (words === 1 && oneDay) {
+    // One day computed (the daily update): active on D ⇔ any fact in the 28 bits of the window.
+    y[0] = x[0] === 0 ? 0 : ONE_DAY_BIT;
+    return;
+  }
   // a = x | x≪1 (2 days), b = a | a≪2 (4), c = b | b≪4 (8), e = c | c≪8 (16); y = e | c≪16 | b≪24 (28).
   shiftLater(x, t1, words, 1);
   for (let i = 0; i < words; i++) t1[i] = ((x[i] as number) | (t1[i] as number)) >>> 0; // a
@@ -136,6 +145,14 @@ function ctz(v: number): number {
  * (index = bit − lead). Word by word, jumping from edge to edge with count-trailing-zeros.
  */
 function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, diff: Int32Array): void {
+  if (limit - lead === 1) {
+    // One day: set or not.
+    if ((((bits[lead >>> 5] as number) >>> (lead & 31)) & 1) === 1) {
+      diff[0] = (diff[0] as number) + 1;
+      diff[1] = (diff[1] as number) - 1;
+    }
+    return;
+  }
   let inRun = false;
   let start = 0;
   const lastWord = (limit - 1) >>> 5;
@@ -174,18 +191,19 @@ function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, 
   }
 }
 
-function prefix(diff: Int32Array, days: number): Int32Array {
-  const out = new Int32Array(days);
+/** Running sums of a difference array, in place; the first `days` values are the series. */
+function prefixInPlace(diff: Int32Array, days: number): Int32Array {
   let acc = 0;
   for (let i = 0; i < days; i++) {
     acc += diff[i] as number;
-    out[i] = acc;
+    diff[i] = acc;
   }
-  return out;
+  return diff.subarray(0, days);
 }
 
 export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
   const lead = WINDOW_DAYS - 1; // bits before `first`
+  oneDay = days === 1;
   const t0 = first - lead; // day of bit 0
   const nBits = days + lead;
   const words = (nBits + 31) >>> 5;
@@ -250,10 +268,14 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     Int32Array.from(p.workloads.map((w) => WORKLOAD_CODES.indexOf(w))),
   );
   const workloadRows = rowOf.map((r) => Int32Array.from(r.slice(1)));
-  const activeDiff = keys.map(() => new Int32Array(days + 1));
-  const rotationDiff = keys.map(() => new Int32Array(days + 1));
-  const unlicensedDiff = keys.map(() => new Int32Array(days + 1));
-  const assignedDiff = input.products.map(() => new Int32Array(days + 1));
+  // Difference arrays of every row in one block (they become the output series in place).
+  const stride = days + 1;
+  const block = new Int32Array((keys.length * 3 + nProducts) * stride);
+  const view = (i: number) => block.subarray(i * stride, (i + 1) * stride);
+  const activeDiff = keys.map((_, r) => view(r));
+  const rotationDiff = keys.map((_, r) => view(keys.length + r));
+  const unlicensedDiff = keys.map((_, r) => view(2 * keys.length + r));
+  const assignedDiff = input.products.map((_, p) => view(3 * keys.length + p));
 
   // Open workloads: the product taking unlicensed users each day, as day bitsets per product.
   const open: { w: number; including: number[]; targets: Map<number, Uint32Array> }[] = [];
@@ -289,7 +311,8 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const t2 = new Uint32Array(words);
   const t3 = new Uint32Array(words);
   // Dilated licensed activity per row, kept for the user being processed (open-workload rule).
-  const dilOf = keys.map(() => new Uint32Array(words));
+  const dilBlock = new Uint32Array(keys.length * words);
+  const dilOf = keys.map((_, r) => dilBlock.subarray(r * words, (r + 1) * words));
   const dilSet = new Uint8Array(keys.length);
   const extraAll = input.products.map(() => new Uint32Array(words));
   const extraAllSet = new Uint8Array(nProducts);
@@ -300,8 +323,10 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     for (let p = 0; p < nProducts; p++) {
       if (holds[u * nProducts + p] === 0) continue;
       const hOff = (u * nProducts + p) * words;
-      const h = hold.subarray(hOff, hOff + words);
-      addRuns(h, words, nLimit, lead, assignedDiff[p] as Int32Array);
+      // Holding bits are read in place (hold[hOff + i]): a view per user and product would
+      // cost a million allocations.
+      for (let i = 0; i < words; i++) tmp[i] = hold[hOff + i] as number;
+      addRuns(tmp, words, nLimit, lead, assignedDiff[p] as Int32Array);
       const wIdx = workloadIndex[p] as Int32Array;
       const rIdx = workloadRows[p] as Int32Array;
       licAll.fill(0);
@@ -310,7 +335,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
         const aOff = (u * NW + (wIdx[j] as number)) * words;
         let any = false;
         for (let i = 0; i < words; i++) {
-          const v = ((act[aOff + i] as number) & (h[i] as number)) >>> 0;
+          const v = ((act[aOff + i] as number) & (hold[hOff + i] as number)) >>> 0;
           lic[i] = v;
           if (v !== 0) any = true;
         }
@@ -322,7 +347,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
         dilate(lic, d, t1, t2, t3, words);
         dilSet[row] = 1;
         addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
-        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(h[i] as number)) >>> 0;
+        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
         addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
       }
       if (anyAll) {
@@ -331,7 +356,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
         dilate(licAll, d, t1, t2, t3, words);
         dilSet[row] = 1;
         addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
-        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(h[i] as number)) >>> 0;
+        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
         addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
       }
     }
@@ -388,14 +413,13 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   }
 
   products.forEach((p, i) => {
-    p.assigned.set(prefix(assignedDiff[i] as Int32Array, days));
+    p.assigned.set(prefixInPlace(assignedDiff[i] as Int32Array, days));
   });
   const rows: RowSeries[] = keys.map((k, r) => {
-    const licensed = prefix(activeDiff[r] as Int32Array, days);
-    const unlicensed = prefix(unlicensedDiff[r] as Int32Array, days);
-    const active = new Int32Array(days);
-    for (let i = 0; i < days; i++) active[i] = (licensed[i] as number) + (unlicensed[i] as number);
-    return { ...k, active, rotation: prefix(rotationDiff[r] as Int32Array, days), unlicensed };
+    const active = prefixInPlace(activeDiff[r] as Int32Array, days);
+    const unlicensed = prefixInPlace(unlicensedDiff[r] as Int32Array, days);
+    for (let i = 0; i < days; i++) active[i] = (active[i] as number) + (unlicensed[i] as number);
+    return { ...k, active, rotation: prefixInPlace(rotationDiff[r] as Int32Array, days), unlicensed };
   });
   return { first, days, products, rows };
 }
