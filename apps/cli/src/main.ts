@@ -8,8 +8,11 @@ import { AppError, type Config, isAppError } from '@license-insights/core';
 import { type Command, type CommandContext, commandHelp, configFrom, parseCommandLine } from './command';
 import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
+import { exclusionsCommand } from './commands/exclusions';
 import { importCommand } from './commands/import';
+import { recommendationsCommand } from './commands/recommendations';
 import { reportCommand } from './commands/report';
+import { settingsCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
 import { EXIT, EXIT_CODE_HELP, exitCodeOf } from './exit-codes';
 import { paint, type Terminal } from './output';
@@ -18,6 +21,9 @@ const COMMANDS: readonly Command[] = [
   importCommand,
   computeCommand,
   reportCommand,
+  recommendationsCommand,
+  settingsCommand,
+  exclusionsCommand,
   demoCommand,
   statusCommand,
 ];

@@ -2,6 +2,8 @@ export * from './canonical';
 export * from './catalog';
 export * from './codes';
 export * from './graph';
+export * from './i18n';
 export * from './metrics';
 export * from './problems';
+export * from './recommendations';
 export * from './status';

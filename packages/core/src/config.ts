@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LOCALES } from '@license-insights/contracts';
 import { z } from 'zod';
 import { AppError, messageOf } from './errors';
 
@@ -28,6 +29,8 @@ export const configSchema = z
     memoryLimit: z.string().regex(/^(\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))?$/i),
     /** DuckDB worker threads; 0 lets DuckDB choose (all cores). */
     threads: z.number().int().min(0).max(1024),
+    /** Language of texts meant for people (recommendation cards): en or pl. */
+    language: z.enum(LOCALES),
   })
   .strict();
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -40,6 +43,7 @@ const ENV_KEYS: Readonly<Record<string, keyof Config>> = {
   LI_ACTOR: 'actor',
   LI_MEMORY_LIMIT: 'memoryLimit',
   LI_THREADS: 'threads',
+  LI_LANG: 'language',
 };
 
 export interface ConfigSources {
@@ -57,6 +61,7 @@ export function loadConfig(sources: ConfigSources): Config {
     maxProblemsPerFile: 100,
     memoryLimit: '',
     threads: 0,
+    language: 'en',
   };
   const fileName = sources.flags?.configFile ?? sources.env.LI_CONFIG;
   const filePath = path.resolve(sources.cwd, fileName ?? CONFIG_FILE_NAME);

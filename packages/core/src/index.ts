@@ -15,11 +15,20 @@ export {
   FORMATS,
   type FormatName,
 } from './ingest/detect';
+export {
+  describePriority,
+  type PlaybookInput,
+  type PlaybookResult,
+  runPlaybook,
+} from './recommendations/playbook';
+export { composeSupportMetrics } from './recommendations/support-metric';
 export * from './reports/rollup';
 export { openStore } from './store/open-store';
-export type { Store } from './store/store';
+export type { ActiveUserCount, AuditRecord, Store, SubscriptionState, SupportCount } from './store/store';
 export * from './use-cases/compute-metrics';
 export * from './use-cases/generate-demo';
+export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
+export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';

@@ -24,14 +24,14 @@ import { formatCount, paint, renderTable, type Terminal } from '../output';
 
 type Format = 'table' | 'csv' | 'json';
 
-function formatOf(ctx: CommandContext, value: unknown): Format {
+export function formatOf(ctx: CommandContext, value: unknown): Format {
   const f = typeof value === 'string' ? value : ctx.term.stdoutIsTty ? 'table' : 'csv';
   if (f !== 'table' && f !== 'csv' && f !== 'json')
     throw new AppError('usage.invalid_argument', '--format must be table, csv or json');
   return f;
 }
 
-function dayOption(value: unknown): string | undefined {
+export function dayOption(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || parseIsoDate(value) === null) {
     throw new AppError(

@@ -4,12 +4,19 @@
  * store test suite) later. SQL lives only behind this interface.
  */
 import type {
+  BillingCycle,
   CanonicalEntity,
   CatalogProduct,
+  Channel,
   DataSource,
   EntitySpec,
+  Exclusion,
+  ExclusionInput,
   ProductDayMetrics,
+  RecommendationSettings,
   StoreStatus,
+  SubscriptionStatus,
+  WorkloadCode,
 } from '@license-insights/contracts';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { ProductSeries, RowSeries } from '../metrics/engine';
@@ -216,6 +223,55 @@ export interface AuditEntry {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** Support requests opened in the 28 days ending on `day`, in one scope (null: not narrowed). */
+export interface SupportCount {
+  readonly customerId: string;
+  readonly day: string;
+  readonly productId: string | null;
+  readonly workload: WorkloadCode | null;
+  readonly howTo: number;
+  readonly problem: number;
+  readonly other: number;
+}
+
+/** Users of a customer active in the 28 days ending on `day`, in a workload or (null) in any. */
+export interface ActiveUserCount {
+  readonly customerId: string;
+  readonly day: string;
+  readonly workload: WorkloadCode | null;
+  readonly users: number;
+}
+
+/** A subscription as of a day (its latest snapshot on or before it). */
+export interface SubscriptionState {
+  readonly customerId: string;
+  readonly subscriptionId: string;
+  readonly productId: string;
+  readonly quantity: number;
+  readonly status: SubscriptionStatus;
+  readonly isTrial: boolean;
+  readonly channel: Channel;
+  readonly billingCycle: BillingCycle | null;
+  readonly termEnd: string | null;
+  readonly autoRenew: boolean | null;
+}
+
+/** The partner's stored settings as saved (validated again on reading: defaults may have grown). */
+export interface StoredSettings {
+  readonly settings: unknown;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface AuditRecord {
+  readonly auditId: number;
+  readonly occurredAt: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
 export interface Store {
   readonly engine: 'duckdb' | 'postgres';
   readonly location: string;
@@ -253,6 +309,40 @@ export interface Store {
   writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void>;
   /** Marks every customer of the partner out of date from a day on (before a full recompute). */
   markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
+  /** Support requests per customer and scope over rolling 28 days, for each day of a range. */
+  supportCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<SupportCount[]>;
+  /** Active users per customer (any workload, and per workload) over rolling 28 days, per day. */
+  activeUserCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<ActiveUserCount[]>;
+  subscriptionsOn(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<SubscriptionState[]>;
+  recommendationSettings(partnerId: string): Promise<StoredSettings | null>;
+  /** Saves the settings (null: back to defaults) and audits the change, in one transaction. */
+  saveRecommendationSettings(
+    partnerId: string,
+    settings: RecommendationSettings | null,
+    actor: string,
+    change: Readonly<Record<string, unknown>>,
+  ): Promise<void>;
+  exclusions(partnerId: string): Promise<Exclusion[]>;
+  /** Adds or re-words an exclusion (audited); returns the previous reason, if any. */
+  addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null>;
+  /** Removes an exclusion (audited); false when there was none. */
+  removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean>;
+  /** The newest audit records first, optionally of some actions only. */
+  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]>;
   /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
   /** Percentage done of the statement running now, or -1 (for progress bars). */

@@ -58,12 +58,12 @@ export interface PortfolioReport {
   readonly rows: readonly MetricsRow[];
 }
 
-interface Context {
+export interface ReportContext {
   readonly catalog: Map<string, CatalogProduct>;
   readonly customers: Map<string, CustomerRecord>;
 }
 
-async function context(store: Store, partnerId: string): Promise<Context> {
+export async function reportContext(store: Store, partnerId: string): Promise<ReportContext> {
   const catalog = effectiveCatalog(shippedCatalog().products, await store.partnerProducts(partnerId));
   return {
     catalog: new Map(catalog.map((p) => [p.productId, p])),
@@ -71,7 +71,7 @@ async function context(store: Store, partnerId: string): Promise<Context> {
   };
 }
 
-async function reportDay(store: Store, partnerId: string, day: string | undefined): Promise<string> {
+export async function reportDay(store: Store, partnerId: string, day: string | undefined): Promise<string> {
   const plan = await store.metricsPlan(partnerId);
   if (plan.computed === null) {
     throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
@@ -86,7 +86,7 @@ async function reportDay(store: Store, partnerId: string, day: string | undefine
   return d;
 }
 
-export function toMetricsRow(r: ProductDayMetrics, ctx: Context, channel: ChannelView): MetricsRow {
+export function toMetricsRow(r: ProductDayMetrics, ctx: ReportContext, channel: ChannelView): MetricsRow {
   const p = ctx.catalog.get(r.productId);
   const service = p?.service ?? 'OTHER';
   return {
@@ -119,7 +119,7 @@ export function toMetricsRow(r: ProductDayMetrics, ctx: Context, channel: Channe
  */
 function filterRows(
   rows: readonly ProductDayMetrics[],
-  ctx: Context,
+  ctx: ReportContext,
   req: PortfolioRequest,
 ): ProductDayMetrics[] {
   const ownProducts = new Set(
@@ -137,7 +137,7 @@ function filterRows(
 
 export async function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
   const day = await reportDay(store, req.partnerId, req.day);
-  const ctx = await context(store, req.partnerId);
+  const ctx = await reportContext(store, req.partnerId);
   const channel = req.channel ?? 'all';
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day), ctx, req);
   const productRows = rows.filter((r) => r.workload === 'ALL');
@@ -235,7 +235,7 @@ export async function getCustomerReport(
   },
 ): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
-  const ctx = await context(store, req.partnerId);
+  const ctx = await reportContext(store, req.partnerId);
   const customer = findCustomer([...ctx.customers.values()], req.customer);
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
     partnerId: req.partnerId,

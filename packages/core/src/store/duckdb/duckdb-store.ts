@@ -7,13 +7,18 @@ import path from 'node:path';
 import type {
   CanonicalEntity,
   CatalogProduct,
+  Exclusion,
+  ExclusionInput,
   ProductDayMetrics,
+  RecommendationSettings,
   StoreStatus,
 } from '@license-insights/contracts';
 import { AppError, messageOf } from '../../errors';
 import { type SqlFragment, sql } from '../sql';
 import type {
+  ActiveUserCount,
   AuditEntry,
+  AuditRecord,
   CustomerMetricData,
   CustomerRecord,
   DailyMetricsWrite,
@@ -22,6 +27,9 @@ import type {
   InactiveUser,
   MetricsPlan,
   Store,
+  StoredSettings,
+  SubscriptionState,
+  SupportCount,
 } from '../store';
 import { queryDataTrust, queryInactiveLicensedUsers } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
@@ -30,6 +38,17 @@ import { dumpCanonicalEntity } from './dump-canonical';
 import { DuckDbImportSession } from './import-session';
 import { markDirty } from './merge-canonical';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import {
+  deleteExclusion,
+  queryActiveUserCounts,
+  queryAuditLog,
+  queryExclusions,
+  queryRecommendationSettings,
+  querySubscriptionsOn,
+  querySupportCounts,
+  saveRecommendationSettings,
+  upsertExclusion,
+} from './playbook-queries';
 import { queryPartnerProducts } from './products-query';
 import { queryPartnerIds, queryPartnerStatus } from './status-query';
 
@@ -224,6 +243,61 @@ export class DuckDbStore implements Store {
       partnerId,
       sql`SELECT customer_id, ${fromDay}::DATE AS d FROM customers WHERE partner_id = ${partnerId}`,
     );
+  }
+
+  supportCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<SupportCount[]> {
+    return querySupportCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  activeUserCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<ActiveUserCount[]> {
+    return queryActiveUserCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  subscriptionsOn(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<SubscriptionState[]> {
+    return querySubscriptionsOn(this.db, partnerId, day, customerIds);
+  }
+
+  recommendationSettings(partnerId: string): Promise<StoredSettings | null> {
+    return queryRecommendationSettings(this.db, partnerId);
+  }
+
+  saveRecommendationSettings(
+    partnerId: string,
+    settings: RecommendationSettings | null,
+    actor: string,
+    change: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    return saveRecommendationSettings(this.db, partnerId, settings, actor, change);
+  }
+
+  exclusions(partnerId: string): Promise<Exclusion[]> {
+    return queryExclusions(this.db, partnerId);
+  }
+
+  addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null> {
+    return upsertExclusion(this.db, partnerId, exclusion, actor);
+  }
+
+  removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean> {
+    return deleteExclusion(this.db, partnerId, customerId, productId, actor);
+  }
+
+  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
+    return queryAuditLog(this.db, partnerId, actions, limit);
   }
 
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {

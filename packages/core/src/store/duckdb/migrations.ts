@@ -242,6 +242,30 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id`,
     ],
   },
+  {
+    version: 5,
+    name: 'recommendation settings and exclusions',
+    statements: [
+      // The partner's thresholds (the whole validated settings object; absent = defaults).
+      `CREATE TABLE recommendation_settings (
+        partner_id VARCHAR PRIMARY KEY,
+        settings JSON NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR NOT NULL
+      )`,
+      // Customer × product whose cards are silenced (product '*': every product of the customer).
+      // The products stay in every report; who and when is kept here and in the audit log.
+      `CREATE TABLE recommendation_exclusions (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL CHECK (length(trim(reason)) > 0),
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        PRIMARY KEY (partner_id, customer_id, product_id)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -1,0 +1,118 @@
+/** `insights settings` and the playbook thresholds: show, set, reset, and the history of changes. */
+import { RULE_IDS, type RuleId } from '@license-insights/contracts';
+import {
+  AppError,
+  getRecommendationSettings,
+  openStore,
+  resetRecommendationSettings,
+  setRecommendationSetting,
+  settingPaths,
+  settingsHistory,
+} from '@license-insights/core';
+import type { Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { paint, renderTable } from '../output';
+import { formatOf } from './report';
+
+export const settingsCommand: Command = {
+  name: 'settings',
+  summary: 'recommendation thresholds per rule: show, set, reset, history',
+  usage:
+    'insights settings [show] [--format table|json]\n       insights settings set <RULE.field> <value>\n       insights settings reset [RULE]\n       insights settings log [--format table|json]',
+  description: `Settings: ${settingPaths()
+    .map((p) => `${p.path} (default ${p.default})`)
+    .join(',\n  ')}.
+Every change is recorded in the audit log with who (config "actor", env LI_ACTOR) and when.`,
+  options: {
+    format: {
+      type: 'string',
+      value: 'table|json',
+      description: 'output (default: table on a terminal, json when piped)',
+    },
+  },
+  examples: [
+    'insights settings',
+    'insights settings set LOW_ADOPTION.usageBelow 40',
+    'insights settings set UPSELL.enabled false',
+    'insights settings reset LOW_ADOPTION',
+    'insights settings log',
+  ],
+  async run(ctx, values, positionals) {
+    const [action = 'show', ...args] = positionals;
+    const config = ctx.config();
+    const json = values.format === 'json' || (values.format === undefined && !ctx.term.stdoutIsTty);
+    if (values.format !== undefined) formatOf(ctx, values.format);
+    const store = await openStore(config);
+    try {
+      if (action === 'show') {
+        if (args.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${args.join(' ')}`);
+        const s = await getRecommendationSettings(store, config.partnerId);
+        if (json) ctx.term.out(`${JSON.stringify(s, null, 2)}\n`);
+        else {
+          const rows = settingPaths().map((p) => {
+            const [rule, field] = p.path.split('.') as [RuleId, string];
+            const v = (s.settings[rule] as Record<string, boolean | number>)[field];
+            return [
+              p.path,
+              String(v),
+              v === p.default ? '' : paint(ctx.term, 'yellow', `default ${p.default}`),
+            ];
+          });
+          ctx.term.out(
+            renderTable(
+              [{ title: 'setting' }, { title: 'value', align: 'right' }, { title: '' }],
+              rows,
+              ctx.term,
+            ),
+          );
+          ctx.term.out(
+            s.changed === null
+              ? 'defaults (never changed)\n'
+              : `last changed ${s.changed.at} by ${s.changed.by}\n`,
+          );
+        }
+        return EXIT.ok;
+      }
+      if (action === 'set') {
+        const [path, value, ...extra] = args;
+        if (path === undefined || value === undefined || extra.length > 0) {
+          throw new AppError('usage.invalid_argument', 'usage: insights settings set <RULE.field> <value>');
+        }
+        const r = await setRecommendationSetting(store, config.partnerId, config.actor, path, value);
+        ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${path}: ${r.before} → ${r.after}\n`);
+        return EXIT.ok;
+      }
+      if (action === 'reset') {
+        const [rule, ...extra] = args;
+        if (extra.length > 0 || (rule !== undefined && !(RULE_IDS as readonly string[]).includes(rule))) {
+          throw new AppError(
+            'usage.invalid_argument',
+            `usage: insights settings reset [${RULE_IDS.join('|')}]`,
+          );
+        }
+        await resetRecommendationSettings(store, config.partnerId, config.actor, rule as RuleId | undefined);
+        ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${rule ?? 'all rules'} back to the defaults\n`);
+        return EXIT.ok;
+      }
+      if (action === 'log') {
+        const log = await settingsHistory(store, config.partnerId);
+        if (json) ctx.term.out(`${JSON.stringify(log, null, 2)}\n`);
+        else
+          ctx.term.out(
+            renderTable(
+              [{ title: 'when (UTC)' }, { title: 'who' }, { title: 'what' }, { title: 'details' }],
+              log.map((e) => [e.occurredAt, e.actor, e.action, JSON.stringify(e.details)]),
+              ctx.term,
+            ),
+          );
+        return EXIT.ok;
+      }
+      throw new AppError(
+        'usage.invalid_argument',
+        `unknown action ${JSON.stringify(action)}; see insights settings --help`,
+      );
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,171 @@
+/**
+ * The recommendation playbook's contract (SPEC §4 "Recommendations", issue 4): rule ids, the
+ * partner's settings with their defaults, exclusions, the support metric and the card every rule
+ * produces. Pure and IO-free so it runs client-side and server-side from one source.
+ */
+import { z } from 'zod';
+import type { WorkloadCode } from './codes';
+
+export const RULE_IDS = [
+  'LOW_ADOPTION',
+  'HIGH_HOWTO_SUPPORT',
+  'UPSELL',
+  'DECLINING_USAGE',
+  'RECLAIM_AT_RENEWAL',
+] as const;
+export const ruleIdSchema = z.enum(RULE_IDS);
+export type RuleId = z.infer<typeof ruleIdSchema>;
+
+const percent = z.number().min(0).max(1000);
+const count = z.number().int().min(0).max(1_000_000);
+
+/**
+ * Thresholds per rule. Defaults follow the issue: customer-success teams commonly treat usage
+ * below 50 % as red and 80 % and up as green.
+ */
+export const recommendationSettingsSchema = z
+  .object({
+    LOW_ADOPTION: z
+      .object({
+        enabled: z.boolean(),
+        /** Fires when usage % is below this … */
+        usageBelow: percent,
+        /** … or deployment % is below this … */
+        deploymentBelow: percent,
+        /** … with at least this many licenses sold. */
+        minLicensesSold: count,
+        /** Workloads listed as the weakest (lowest usage first). */
+        weakestWorkloads: z.number().int().min(0).max(7),
+      })
+      .strict(),
+    HIGH_HOWTO_SUPPORT: z
+      .object({
+        enabled: z.boolean(),
+        /** How-to requests per 100 active users in the last 28 days, at or above. */
+        howToPer100AtLeast: z.number().min(0).max(100_000),
+        /** At least this many how-to requests in the 28 days (a single request is no pattern). */
+        minHowToRequests: z.number().int().min(1).max(1_000_000),
+      })
+      .strict(),
+    UPSELL: z
+      .object({
+        enabled: z.boolean(),
+        /** Usage % after removing the reason-coded excess, at or above. */
+        usageAtLeast: percent,
+        /** Deployment % after removing the reason-coded excess, at or above. */
+        deploymentAtLeast: percent,
+        minLicensesSold: z.number().int().min(1).max(1_000_000),
+        /** Licenses suggested at least: this share of the licenses sold, as headroom. */
+        headroomPercent: percent,
+      })
+      .strict(),
+    DECLINING_USAGE: z
+      .object({
+        enabled: z.boolean(),
+        /** Usage % 28 days earlier minus usage % now, in points, at or above. */
+        dropPointsAtLeast: z.number().min(0).max(1000),
+        minLicensesSold: z.number().int().min(1).max(1_000_000),
+      })
+      .strict(),
+    RECLAIM_AT_RENEWAL: z
+      .object({
+        enabled: z.boolean(),
+        /** Commitment end within this many days of D (annual and longer terms). */
+        withinDays: z.number().int().min(0).max(3650),
+        /** At least this many licenses to reclaim on the subscription. */
+        minLicenses: z.number().int().min(1).max(1_000_000),
+      })
+      .strict(),
+  })
+  .strict();
+export type RecommendationSettings = z.infer<typeof recommendationSettingsSchema>;
+
+export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = Object.freeze({
+  LOW_ADOPTION: {
+    enabled: true,
+    usageBelow: 50,
+    deploymentBelow: 70,
+    minLicensesSold: 5,
+    weakestWorkloads: 2,
+  },
+  HIGH_HOWTO_SUPPORT: { enabled: true, howToPer100AtLeast: 10, minHowToRequests: 1 },
+  UPSELL: { enabled: true, usageAtLeast: 90, deploymentAtLeast: 95, minLicensesSold: 1, headroomPercent: 10 },
+  DECLINING_USAGE: { enabled: true, dropPointsAtLeast: 15, minLicensesSold: 1 },
+  RECLAIM_AT_RENEWAL: { enabled: true, withinDays: 60, minLicenses: 1 },
+});
+
+/** `*` as the product of an exclusion silences every card of the customer. */
+export const ALL_PRODUCTS = '*';
+
+export const exclusionSchema = z
+  .object({
+    customerId: z.string().min(1).max(200),
+    productId: z.string().min(1).max(200),
+    reason: z.string().trim().min(1, 'give a reason').max(500),
+  })
+  .strict();
+export type ExclusionInput = z.infer<typeof exclusionSchema>;
+
+export interface Exclusion extends ExclusionInput {
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+/**
+ * Support requests of the 28 days ending on a day (D−27 … D), in one scope: the whole customer
+ * (product and workload null), a product, a workload, or a product × workload.
+ */
+export interface SupportMetric {
+  readonly customerId: string;
+  readonly day: string;
+  readonly productId: string | null;
+  readonly workload: WorkloadCode | null;
+  readonly howTo: number;
+  readonly problem: number;
+  readonly other: number;
+  /** Active users of the scope over the same 28 days (see docs/metrics.md). */
+  readonly activeUsers: number;
+  /** howTo / activeUsers × 100; null when there are no active users. */
+  readonly howToPer100: number | null;
+}
+
+/** One value of a card's evidence: a count, a percentage, a day or a list of names. */
+export type EvidenceValue = number | string | null | readonly string[];
+
+/** Why a card is ranked where it is: quantity at stake × unit price when a price is known. */
+export interface CardPriority {
+  readonly score: number;
+  readonly quantity: number;
+  readonly unit: 'licenses' | 'users';
+  readonly unitPrice: number | null;
+  readonly currency: string | null;
+}
+
+/** A message of the playbook, rendered in a language by its key and parameters. */
+export interface CardText {
+  readonly problem: string;
+  readonly consider: string;
+  readonly try: string;
+}
+
+export interface RecommendationCard {
+  /** Stable id: the same data gives the same id (rule, customer, product, workload, subscription). */
+  readonly id: string;
+  readonly rank: number;
+  readonly rule: RuleId;
+  readonly day: string;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly productId: string | null;
+  readonly productName: string | null;
+  readonly workload: WorkloadCode | null;
+  readonly subscriptionId: string | null;
+  readonly priority: CardPriority;
+  /** The numbers behind the card, in display order. */
+  readonly evidence: Readonly<Record<string, EvidenceValue>>;
+  /** The settings of the rule that made it fire. */
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** Message parameters (numbers unformatted) for rendering the text in another language. */
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly text: CardText;
+}
