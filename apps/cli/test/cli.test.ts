@@ -34,17 +34,30 @@ describe('insights CLI', () => {
   it('prints the command list and the exit codes', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['import', 'compute', 'report', 'demo', 'status']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of [
+      'import',
+      'compute',
+      'report',
+      'recommendations',
+      'settings',
+      'exclusions',
+      'demo',
+      'status',
+    ])
+      expect(r.stdout).toContain(`  ${c}`);
     expect(r.stdout).toContain('Exit codes:');
     expect((await cli([])).code).toBe(2);
   });
 
-  it.each(['import', 'compute', 'report', 'demo', 'status'])('has --help for %s', async (command) => {
-    const r = await cli([command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Usage: insights ${command}`);
-    expect(r.stdout).toContain('--data <dir>');
-  });
+  it.each(['import', 'compute', 'report', 'recommendations', 'settings', 'exclusions', 'demo', 'status'])(
+    'has --help for %s',
+    async (command) => {
+      const r = await cli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: insights ${command}`);
+      expect(r.stdout).toContain('--data <dir>');
+    },
+  );
 
   it('refuses unknown commands and options with exit code 2 on stderr', async () => {
     const a = await cli(['frobnicate']);
@@ -208,6 +221,133 @@ describe('insights CLI', () => {
     expect((await cli(['report', 'portfolio', '--date', '2020-01-01', ...args])).stderr).toContain(
       'no metrics for 2020-01-01',
     );
+  });
+
+  it('lists recommendation cards by priority (csv when piped, json, cards on a terminal, Polish)', async () => {
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const csv = await cli(['recommendations', ...args]);
+    expect(csv.code).toBe(0);
+    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(header).toBe(
+      'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,problem,consider,try,evidence,thresholds,id',
+    );
+    expect(lines.length).toBeGreaterThan(3);
+    const json = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
+      day: string;
+      cards: { rank: number; rule: string; customerId: string; priority: { score: number } }[];
+    };
+    expect(json.day).toBe('2026-03-31');
+    expect(json.cards.map((c) => c.rank)).toEqual(json.cards.map((_, i) => i + 1));
+    const scores = json.cards.map((c) => c.priority.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(json.cards).toHaveLength(lines.length);
+
+    const first = json.cards[0];
+    if (first === undefined) throw new Error('no cards');
+    const one = JSON.parse(
+      (
+        await cli([
+          'recommendations',
+          '--format',
+          'json',
+          '--rule',
+          first.rule,
+          '--customer',
+          first.customerId,
+          ...args,
+        ])
+      ).stdout,
+    ) as typeof json;
+    expect(one.cards.every((c) => c.rule === first.rule && c.customerId === first.customerId)).toBe(true);
+
+    const table = await cli(['recommendations', '--format', 'table', '--limit', '2', ...args], { tty: true });
+    expect(table.stdout).toContain(`${json.cards.length} recommendations for 2026-03-31`);
+    expect(table.stdout).toContain('Why:');
+    expect(table.stdout).toContain('Thresholds:');
+    expect(table.stdout).toContain(`… ${json.cards.length - 2} more`);
+    const pl = await cli(['recommendations', '--format', 'table', '--lang', 'pl', ...args], { tty: true });
+    expect(pl.stdout).toContain('Dlaczego:');
+    expect(pl.stdout).toContain('Rekomendacje na 2026-03-31');
+
+    expect((await cli(['recommendations', '--rule', 'NOPE', ...args])).stderr).toContain(
+      '--rule must be one of',
+    );
+    expect((await cli(['recommendations', '--lang', 'de', ...args])).stderr).toContain(
+      '--lang must be en or pl',
+    );
+  });
+
+  it('changes thresholds and exclusions, recorded with who and when', async () => {
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const env = { LI_ACTOR: 'alice@partner.example' };
+    const count = async () =>
+      (
+        JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
+          cards: unknown[];
+        }
+      ).cards.length;
+    const before = await count();
+    const set = await cli(['settings', 'set', 'UPSELL.enabled', 'false', ...args], { env });
+    expect(set.code).toBe(0);
+    expect(set.stderr).toContain('UPSELL.enabled: true → false');
+    const shown = await cli(['settings', ...args], { tty: true });
+    expect(shown.stdout).toMatch(/UPSELL\.enabled\s+false\s+default true/);
+    expect(shown.stdout).toContain('by alice@partner.example');
+    expect((await cli(['settings', 'set', 'UPSELL.usageAtLeast', 'lots', ...args])).code).toBe(2);
+
+    const cards = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
+      cards: { rule: string; customerId: string; productId: string | null }[];
+    };
+    expect(cards.cards.some((c) => c.rule === 'UPSELL')).toBe(false);
+    const target = cards.cards.find((c) => c.productId !== null);
+    if (target === undefined || target.productId === null) throw new Error('no product card');
+    const add = await cli(
+      [
+        'exclusions',
+        'add',
+        '--customer',
+        target.customerId,
+        '--product',
+        target.productId,
+        '--reason',
+        'pilot',
+        ...args,
+      ],
+      { env },
+    );
+    expect(add.code).toBe(0);
+    const list = JSON.parse((await cli(['exclusions', ...args])).stdout) as {
+      reason: string;
+      createdBy: string;
+    }[];
+    expect(list).toMatchObject([{ reason: 'pilot', createdBy: 'alice@partner.example' }]);
+    expect(
+      (await cli(['exclusions', 'add', '--customer', target.customerId, '--product', '*', ...args])).stderr,
+    ).toContain('--reason is required');
+    const silenced = await cli(['recommendations', '--format', 'table', ...args], { tty: true });
+    expect(silenced.stdout).toMatch(/cards silenced by exclusions/);
+    expect(
+      (
+        await cli(
+          ['exclusions', 'remove', '--customer', target.customerId, '--product', target.productId, ...args],
+          { env },
+        )
+      ).code,
+    ).toBe(0);
+    expect((await cli(['settings', 'reset', ...args], { env })).code).toBe(0);
+    expect(await count()).toBe(before);
+
+    const log = JSON.parse((await cli(['settings', 'log', ...args])).stdout) as {
+      actor: string;
+      action: string;
+    }[];
+    expect(log.map((e) => e.action)).toEqual([
+      'settings.change',
+      'exclusion.remove',
+      'exclusion.add',
+      'settings.change',
+    ]);
+    expect(new Set(log.map((e) => e.actor))).toEqual(new Set(['alice@partner.example']));
   });
 });
 

@@ -3,14 +3,18 @@
  * (sizes, SKU mixes, channels, subscription life events, turnover, unlicensed Yammer, weekly
  * rhythm, support load), and importable without a single problem.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { RULE_IDS } from '@license-insights/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../src/catalog/catalog';
 import { dayOf, weekdayOf } from '../src/dates';
 import { type DemoSummary, writeDemoDataset } from '../src/demo/generate-demo';
 import { type TempStore, tempDir, tempStore } from '../src/testing';
+import { computeMetrics } from '../src/use-cases/compute-metrics';
+import { getRecommendations } from '../src/use-cases/get-recommendations';
 
 const tmp = tempDir('li-demo-');
 const options = { customers: 60, seed: 'demo', days: 425, end: '2026-03-31' } as const;
@@ -167,6 +171,17 @@ describe('demo portfolio', () => {
         activityFacts: expect.any(Number),
       });
       expect(status.partners[0]?.warnings).toEqual([]);
+    });
+
+    it('has customers that trigger every rule of the recommendation playbook', async () => {
+      await computeMetrics(t.store, { partnerId: 'p-test' });
+      const r = await getRecommendations(t.store, { partnerId: 'p-test', locale: 'en' });
+      expect(r.day).toBe('2026-03-31');
+      const rules = new Set(r.cards.map((c) => c.rule));
+      expect([...rules].sort()).toEqual([...RULE_IDS].sort());
+      // The scripted how-to heavy customer is among those the support rule names.
+      const howTo = r.cards.filter((c) => c.rule === 'HIGH_HOWTO_SUPPORT').map((c) => c.customerId);
+      expect(howTo.length).toBeGreaterThan(0);
     });
   });
 });
