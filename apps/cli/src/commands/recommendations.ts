@@ -1,6 +1,7 @@
 /** `insights recommendations`: the playbook's cards of a day, by priority, each with its why. */
 import {
   type EvidenceValue,
+  formatNumber,
   isLocale,
   type Locale,
   type RecommendationCard,
@@ -38,10 +39,18 @@ export const CARD_CSV_COLUMNS = [
   'id',
 ] as const;
 
-const evidenceText = (v: EvidenceValue) => (Array.isArray(v) ? v.join(' ') : v === null ? '—' : String(v));
-const pairs = (o: Readonly<Record<string, EvidenceValue>>) =>
+/** Evidence as `key=value; …`: numbers plain for CSV, per locale on a terminal. */
+const evidenceText = (v: EvidenceValue, locale?: Locale) =>
+  Array.isArray(v)
+    ? v.join(' ')
+    : v === null
+      ? '—'
+      : typeof v === 'number' && locale !== undefined
+        ? formatNumber(locale, v)
+        : String(v);
+const pairs = (o: Readonly<Record<string, EvidenceValue>>, locale?: Locale) =>
   Object.entries(o)
-    .map(([k, v]) => `${k}=${evidenceText(v)}`)
+    .map(([k, v]) => `${k}=${evidenceText(v, locale)}`)
     .join('; ');
 
 export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): string {
@@ -91,10 +100,12 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.join(`\n${indent}`);
 }
 
+const LABELS = ['ui.why', 'ui.consider', 'ui.try', 'ui.evidence', 'ui.thresholds'] as const;
+
 function cardBlock(t: Terminal, c: RecommendationCard, locale: Locale): string {
-  const label = (k: 'ui.why' | 'ui.consider' | 'ui.try' | 'ui.evidence' | 'ui.thresholds') =>
-    paint(t, 'dim', `${translate(locale, k)}:`.padEnd(14));
-  const indent = ' '.repeat(6 + 14);
+  const width = Math.max(...LABELS.map((k) => translate(locale, k).length)) + 2;
+  const label = (k: (typeof LABELS)[number]) => paint(t, 'dim', `${translate(locale, k)}:`.padEnd(width));
+  const indent = ' '.repeat(6 + width);
   const head = [
     paint(t, 'bold', translate(locale, `rule.${c.rule}`)),
     c.customerName,
@@ -105,10 +116,10 @@ function cardBlock(t: Terminal, c: RecommendationCard, locale: Locale): string {
     [label('ui.why'), c.text.problem],
     [label('ui.consider'), c.text.consider],
     [label('ui.try'), c.text.try],
-    [label('ui.evidence'), pairs(c.evidence)],
-    [label('ui.thresholds'), pairs(c.thresholds)],
+    [label('ui.evidence'), pairs(c.evidence, locale)],
+    [label('ui.thresholds'), pairs(c.thresholds, locale)],
   ]
-    .map(([l, text]) => `      ${l}${wrap(text ?? '', 86, indent)}`)
+    .map(([l, text]) => `      ${l}${wrap(text ?? '', 100 - width, indent)}`)
     .join('\n');
   return `${String(c.rank).padStart(4)}  ${head}\n      ${paint(t, 'cyan', `${translate(locale, 'ui.priority')}: ${describePriority(locale, c.priority)}`)}\n${body}\n`;
 }

@@ -6,6 +6,7 @@ import {
   type Reasons,
   SERVICE_CODES,
   type ServiceCode,
+  type SupportMetric,
   type Totals,
   USAGE_BANDS,
 } from '@license-insights/contracts';
@@ -15,6 +16,7 @@ import {
   csvLine,
   getCustomerReport,
   getPortfolioReport,
+  getSupportMetrics,
   openStore,
   parseIsoDate,
 } from '@license-insights/core';
@@ -31,15 +33,42 @@ export function formatOf(ctx: CommandContext, value: unknown): Format {
   return f;
 }
 
-export function dayOption(value: unknown): string | undefined {
+export function dayOption(value: unknown, name = 'date'): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || parseIsoDate(value) === null) {
     throw new AppError(
       'usage.invalid_argument',
-      `--date must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`,
+      `--${name} must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`,
     );
   }
   return value;
+}
+
+const SUPPORT_COLUMNS = [
+  'day',
+  'customerId',
+  'productId',
+  'workload',
+  'howTo',
+  'problem',
+  'other',
+  'activeUsers',
+  'howToPer100',
+] as const satisfies readonly (keyof SupportMetric)[];
+
+export function supportCsv(rows: readonly SupportMetric[]): string {
+  return (
+    csvLine([...SUPPORT_COLUMNS]) +
+    rows
+      .map((r) =>
+        csvLine(
+          SUPPORT_COLUMNS.map((c) =>
+            c === 'howToPer100' && r.howToPer100 !== null ? Math.round(r.howToPer100 * 100) / 100 : r[c],
+          ),
+        ),
+      )
+      .join('')
+  );
 }
 
 function channelOption(value: unknown): ChannelView {
@@ -121,20 +150,29 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'report deployment and usage: portfolio, or one customer',
   usage:
-    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|name> [--date D] [--channel all|own] [--format F]',
+    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
   description: `csv and json print SPEC metrics rows: one per customer × product × workload (ALL for the
 product as a whole), every workload of a product present even when nobody used it. Percentages
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
-NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insights compute\` first.`,
+NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insights compute\` first.
+support: support requests over the 28 days to each day, per customer and per product, workload
+and product × workload the requests name, with how-to requests per 100 active users.`,
   options: {
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
     group: { type: 'string', value: 'name', description: 'portfolio: only customers in this group or tag' },
+    customer: { type: 'string', value: 'id', description: 'support: only this customer' },
+    from: {
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: 'support: first day of the history (default 27 days before --date)',
+    },
   },
   examples: [
     'insights report portfolio',
     'insights report portfolio --service D365 --format csv > d365.csv',
     'insights report customer "Contoso" --date 2026-03-31',
+    'insights report support --customer C0007 --from 2026-01-01 --format csv > support.csv',
   ],
   async run(ctx, values, positionals) {
     const [what, ...rest] = positionals;
@@ -286,6 +324,12 @@ NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insigh
               `licensed users inactive 28 / 60 / 90+ days: ${inactive.map((i) => `${i.productName} ${i.days28} / ${i.days60} / ${i.days90}`).join(', ')}\n`,
             );
           }
+          if (r.support !== null) {
+            const s = r.support;
+            out.push(
+              `support, last 28 days: ${s.howTo} how-to, ${s.problem} problem, ${s.other} other; ${s.howToPer100 === null ? '—' : s.howToPer100.toFixed(1)} how-to per 100 active users (${formatCount(s.activeUsers)})\n`,
+            );
+          }
           if (r.dataTrust !== null) {
             const dt = r.dataTrust;
             out.push(
@@ -304,9 +348,60 @@ NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insigh
       }
       return EXIT.ok;
     }
+    if (what === 'support') {
+      if (rest.length > 0)
+        throw new AppError(
+          'usage.invalid_argument',
+          `unexpected ${rest.join(' ')}; see insights report --help`,
+        );
+      const from = dayOption(values.from, 'from');
+      const store = await openStore(config);
+      try {
+        const rows = await getSupportMetrics(store, {
+          partnerId: config.partnerId,
+          ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
+          ...(day !== undefined ? { to: day } : {}),
+          ...(from !== undefined ? { from } : {}),
+        });
+        if (format === 'csv') ctx.term.out(supportCsv(rows));
+        else if (format === 'json') ctx.term.out(`${JSON.stringify(rows, null, 2)}\n`);
+        else {
+          const whole = rows.filter((m) => m.productId === null && m.workload === null);
+          ctx.term.out(
+            renderTable(
+              [
+                { title: 'day' },
+                { title: 'customer' },
+                { title: 'how-to', align: 'right' },
+                { title: 'problem', align: 'right' },
+                { title: 'other', align: 'right' },
+                { title: 'active users', align: 'right' },
+                { title: 'how-to per 100', align: 'right' },
+              ],
+              whole.map((m) => [
+                m.day,
+                m.customerId,
+                formatCount(m.howTo),
+                formatCount(m.problem),
+                formatCount(m.other),
+                formatCount(m.activeUsers),
+                m.howToPer100 === null ? '—' : m.howToPer100.toFixed(1),
+              ]),
+              ctx.term,
+            ),
+          );
+          ctx.term.out(
+            'whole customers over the 28 days to each day; --format csv adds product and workload scopes\n',
+          );
+        }
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }
     throw new AppError(
       'usage.invalid_argument',
-      'insights report portfolio | insights report customer <id|name>; see insights report --help',
+      'insights report portfolio | customer <id|name> | support; see insights report --help',
     );
   },
 };

@@ -8,6 +8,7 @@ import {
   type ProductDayMetrics,
   SERVICE_NAMES,
   type ServiceCode,
+  type SupportMetric,
   type Totals,
   USAGE_BANDS,
   type UsageBand,
@@ -16,6 +17,7 @@ import {
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError } from '../errors';
+import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
 import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
 
@@ -208,6 +210,8 @@ export interface CustomerReport {
     users: readonly InactiveUser[];
   }[];
   readonly dataTrust: DataTrust | null;
+  /** Support requests of the 28 days to D and how-to requests per 100 active users (whole customer). */
+  readonly support: SupportMetric | null;
 }
 
 /** Finds a customer by id, else by name (case-insensitive, unique). */
@@ -266,11 +270,18 @@ export async function getCustomerReport(
     };
   });
   const [dataTrust] = await store.dataTrust(req.partnerId, [customer.customerId]);
+  const only = [customer.customerId];
+  const support = composeSupportMetrics(
+    await store.supportCounts(req.partnerId, day, day, only),
+    await store.activeUserCounts(req.partnerId, day, day, only),
+    [],
+  ).find((m) => m.productId === null && m.workload === null);
   return {
     day,
     customer,
     inactive,
     dataTrust: dataTrust ?? null,
+    support: support ?? null,
     totals: totalsOf(productRows),
     rows: rows.map((r) => toMetricsRow(r, ctx, req.channel ?? 'all')),
     unassigned: productRows
