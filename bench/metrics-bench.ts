@@ -6,6 +6,8 @@
  *   - one new day, incremental (the last day's activity imported after a full compute),
  *   - at S, side by side: a straightforward SQL formulation of the same metrics (range join of
  *     facts and days), the baseline the engine must beat by 10×.
+ *   - the recommendations of D for the whole portfolio, against the portfolio report of D (one read
+ *     of the day's metrics rows) as the baseline.
  * Targets at L: full ≤ 20 s with peak RSS ≤ 4 GB; one new day ≤ 3 s.
  */
 import { execFileSync } from 'node:child_process';
@@ -134,6 +136,26 @@ export async function runMetricsBench(options: { quick: boolean }): Promise<void
       '',
       fmt(inc.rssMB, 0),
       scale.name === 'L' ? ((inc.seconds ?? 99) <= 3 ? 'yes (≤ 3 s)' : 'NO (≤ 3 s)') : '',
+    ]);
+    process.stderr.write(`${scale.name}: reports and recommendations…\n`);
+    const rep = child(['reports', store]);
+    rows.push([
+      scale.name,
+      'portfolio report of D (baseline)',
+      fmt(rep.portfolioSeconds, 2),
+      String(rep.portfolioRows ?? ''),
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
+      scale.name,
+      `recommendations of D, whole portfolio (${rep.cards ?? 0} cards)`,
+      fmt(rep.seconds, 2),
+      '',
+      '',
+      fmt(rep.rssMB, 0),
+      `${((rep.seconds ?? 0) / (rep.portfolioSeconds ?? 1)).toFixed(1)}× the portfolio report`,
     ]);
     if (scale.name === 'S') {
       process.stderr.write('S: straightforward SQL baseline…\n');

@@ -3,6 +3,7 @@
  *   metrics-child.ts full <store>
  *   metrics-child.ts new-day <store> <dir of the last day's activity>
  *   metrics-child.ts sql-baseline <store>
+ *   metrics-child.ts reports <store>   (after a full compute: portfolio report, then recommendations, of D)
  */
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import {
   computeMetrics,
   effectiveCatalog,
+  getPortfolioReport,
+  getRecommendations,
   importFiles,
   openStore,
   shippedCatalog,
@@ -108,11 +111,31 @@ async function sqlBaseline(dir: string) {
   return { seconds, rows, rssMB: rss() };
 }
 
+/** The portfolio report of D (the baseline: one read of the day's metrics) against the recommendations of D. */
+async function reports(dir: string) {
+  const s = await openStore({ dataDir: dir, memoryLimit: '', threads: 0 });
+  let t = performance.now();
+  const portfolio = await getPortfolioReport(s, { partnerId: PARTNER });
+  const portfolioSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  const r = await getRecommendations(s, { partnerId: PARTNER, locale: 'en' });
+  const seconds = (performance.now() - t) / 1000;
+  await s.close();
+  return {
+    seconds,
+    cards: r.cards.length,
+    portfolioSeconds,
+    portfolioRows: portfolio.rows.length,
+    rssMB: rss(),
+  };
+}
+
 async function main() {
   if (store === undefined) throw new Error('usage');
   if (mode === 'full') return full(store);
   if (mode === 'new-day' && extra !== undefined) return newDay(store, extra);
   if (mode === 'sql-baseline') return sqlBaseline(store);
+  if (mode === 'reports') return reports(store);
   throw new Error(`unknown mode ${mode}`);
 }
 

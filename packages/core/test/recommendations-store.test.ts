@@ -149,6 +149,7 @@ describe('recommendations from the store', () => {
 
   it('narrow to a customer or a rule, ranked within what was asked', async () => {
     expect(await summary({ customerId: 'c5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']);
+    expect(await summary({ customerId: 'customer C5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']); // by name
     const r = await getRecommendations(t.store, { partnerId: P, locale: 'en', rule: 'UPSELL' });
     expect(r.cards.map((c) => [c.rank, c.customerId])).toEqual([[1, 'c3']]);
     await expect(

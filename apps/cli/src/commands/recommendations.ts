@@ -134,7 +134,7 @@ Rules: ${RULE_IDS.join(', ')}. Each card shows the evidence numbers and the thre
 used; thresholds and exclusions are set with \`insights settings\` and \`insights exclusions\`.
 Run \`insights compute\` first.`,
   options: {
-    customer: { type: 'string', value: 'id', description: 'only this customer' },
+    customer: { type: 'string', value: 'id|name', description: 'only this customer' },
     rule: { type: 'string', value: 'rule', description: `only this rule (${RULE_IDS.join(', ')})` },
     date: {
       type: 'string',

@@ -16,12 +16,13 @@ import { runPlaybook } from '../recommendations/playbook';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import type { Store } from '../store/store';
 import { getRecommendationSettings } from './recommendation-settings';
-import { reportContext, reportDay } from './report-metrics';
+import { findCustomer, reportContext, reportDay } from './report-metrics';
 
 export interface RecommendationsRequest {
   readonly partnerId: string;
   /** Default: the last day with metrics. */
   readonly day?: string;
+  /** A customer id or name (case-insensitive, unique). */
   readonly customerId?: string;
   readonly rule?: RuleId;
   readonly locale: Locale;
@@ -48,10 +49,14 @@ async function metricsIfComputed(
   return store.dailyMetrics(partnerId, day, customerIds);
 }
 
-async function knownCustomer(store: Store, partnerId: string, customerId: string | undefined): Promise<void> {
-  if (customerId !== undefined && !(await store.customerIds(partnerId)).includes(customerId)) {
-    throw new AppError('not_found', `no customer ${JSON.stringify(customerId)}`);
-  }
+/** The customer asked for, by id or name (see findCustomer), as a one-element filter. */
+async function onlyCustomer(
+  store: Store,
+  partnerId: string,
+  customer: string | undefined,
+): Promise<string[] | undefined> {
+  if (customer === undefined) return undefined;
+  return [findCustomer(await store.customers(partnerId), customer).customerId];
 }
 
 export async function getRecommendations(
@@ -59,8 +64,7 @@ export async function getRecommendations(
   req: RecommendationsRequest,
 ): Promise<RecommendationsResult> {
   const day = await reportDay(store, req.partnerId, req.day);
-  await knownCustomer(store, req.partnerId, req.customerId);
-  const only = req.customerId === undefined ? undefined : [req.customerId];
+  const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const ctx = await reportContext(store, req.partnerId);
   const { settings } = await getRecommendationSettings(store, req.partnerId);
   const metrics = await store.dailyMetrics(req.partnerId, day, only);
@@ -109,8 +113,7 @@ export async function getSupportMetrics(store: Store, req: SupportMetricsRequest
   if (dayOf(to) - dayOf(from) + 1 > MAX_SUPPORT_DAYS) {
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
-  await knownCustomer(store, req.partnerId, req.customerId);
-  const only = req.customerId === undefined ? undefined : [req.customerId];
+  const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
   const productDays = [...new Set(counts.filter((c) => c.productId !== null).map((c) => c.day))];
