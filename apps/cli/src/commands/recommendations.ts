@@ -13,7 +13,7 @@ import { AppError, csvLine, describePriority, getRecommendations, openStore } fr
 import type { Command, CommandContext } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
-import { dayOption, formatOf } from './report';
+import { DATE_OPTION, dayOption, formatOf } from './report';
 
 export const CARD_CSV_COLUMNS = [
   'rank',
@@ -136,11 +136,7 @@ Run \`insights compute\` first.`,
   options: {
     customer: { type: 'string', value: 'id|name', description: 'only this customer' },
     rule: { type: 'string', value: 'rule', description: `only this rule (${RULE_IDS.join(', ')})` },
-    date: {
-      type: 'string',
-      value: 'YYYY-MM-DD',
-      description: 'the day D (default: the last day with metrics)',
-    },
+    date: DATE_OPTION,
     format: {
       type: 'string',
       value: 'table|csv|json',

@@ -128,12 +128,14 @@ const totalsCells = (term: Terminal, t: Totals) => [
     : pct(t.usagePercent),
 ];
 
+export const DATE_OPTION = {
+  type: 'string',
+  value: 'YYYY-MM-DD',
+  description: 'the day D (default: the last day with metrics)',
+} as const;
+
 const options = {
-  date: {
-    type: 'string',
-    value: 'YYYY-MM-DD',
-    description: 'the day D (default: the last day with metrics)',
-  },
+  date: DATE_OPTION,
   format: {
     type: 'string',
     value: 'table|csv|json',

@@ -72,6 +72,15 @@ interface Draft {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const percentOf = (part: number, whole: number) => (whole === 0 ? null : round1((part / whole) * 100));
+
+/** The counts of a metrics row, first in the evidence of every product card. */
+const countsOf = (r: ProductDayMetrics) => ({
+  licensesSold: r.sold,
+  licensesDeployed: r.assigned,
+  licensesActive: r.active,
+  usagePercent: percentOf(r.active, r.sold),
+  deploymentPercent: percentOf(r.assigned, r.sold),
+});
 const sum = (r: Readonly<Record<string, number | undefined>>, except: string) =>
   Object.entries(r).reduce((s, [k, v]) => (k === except ? s : s + (v ?? 0)), 0);
 
@@ -124,11 +133,7 @@ function lowAdoption(input: PlaybookInput, rows: RowIndex): Draft[] {
       unit: 'licenses',
       pricedBy: r.productId,
       evidence: {
-        licensesSold: r.sold,
-        licensesDeployed: r.assigned,
-        licensesActive: r.active,
-        usagePercent: percentOf(r.active, r.sold),
-        deploymentPercent: percentOf(r.assigned, r.sold),
+        ...countsOf(r),
         licensesNotInUse: unused,
         weakestWorkloads: weakest,
       },
@@ -239,11 +244,7 @@ function upsell(input: PlaybookInput, rows: RowIndex): Draft[] {
       unit: 'licenses',
       pricedBy: r.productId,
       evidence: {
-        licensesSold: r.sold,
-        licensesDeployed: r.assigned,
-        licensesActive: r.active,
-        usagePercent: percentOf(r.active, r.sold),
-        deploymentPercent: percentOf(r.assigned, r.sold),
+        ...countsOf(r),
         explainedUsageExcess: r.active - realActive,
         explainedDeploymentExcess: r.assigned - realAssigned,
         realUsagePercent: percentOf(realActive, r.sold),

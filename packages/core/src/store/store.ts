@@ -16,6 +16,7 @@ import type {
   RecommendationSettings,
   StoreStatus,
   SubscriptionStatus,
+  SupportMetric,
   WorkloadCode,
 } from '@license-insights/contracts';
 import type { BitsetInput } from '../metrics/bitset-engine';
@@ -224,15 +225,7 @@ export interface AuditEntry {
 }
 
 /** Support requests opened in the 28 days ending on `day`, in one scope (null: not narrowed). */
-export interface SupportCount {
-  readonly customerId: string;
-  readonly day: string;
-  readonly productId: string | null;
-  readonly workload: WorkloadCode | null;
-  readonly howTo: number;
-  readonly problem: number;
-  readonly other: number;
-}
+export type SupportCount = Omit<SupportMetric, 'activeUsers' | 'howToPer100'>;
 
 /** Users of a customer active in the 28 days ending on `day`, in a workload or (null) in any. */
 export interface ActiveUserCount {
