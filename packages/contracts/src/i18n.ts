@@ -71,6 +71,54 @@ const EN = {
   'ui.cards': '{count} recommendations for {day}',
   'ui.silenced': '{count} cards silenced by exclusions',
   'ui.none': 'No recommendations for {day}.',
+
+  // Names of evidence and threshold fields of the cards.
+  'field.licensesSold': 'licenses sold',
+  'field.licensesDeployed': 'assigned',
+  'field.licensesActive': 'active',
+  'field.usagePercent': 'usage %',
+  'field.deploymentPercent': 'deployment %',
+  'field.licensesNotInUse': 'not in use',
+  'field.weakestWorkloads': 'weakest workloads',
+  'field.howToRequests28Days': 'how-to requests (28 days)',
+  'field.activeUsers28Days': 'active users (28 days)',
+  'field.howToPer100ActiveUsers': 'how-to per 100 active users',
+  'field.problemRequests28Days': 'problem requests (28 days)',
+  'field.otherRequests28Days': 'other requests (28 days)',
+  'field.topProduct': 'most asked product',
+  'field.topProductHowTo': 'its how-to requests',
+  'field.topWorkload': 'most asked workload',
+  'field.topWorkloadHowTo': 'its how-to requests',
+  'field.explainedUsageExcess': 'usage excess explained by reasons',
+  'field.explainedDeploymentExcess': 'deployment excess explained by reasons',
+  'field.realUsagePercent': 'real usage %',
+  'field.realDeploymentPercent': 'real deployment %',
+  'field.licensesSuggested': 'licenses suggested',
+  'field.usagePercent28DaysAgo': 'usage % 28 days ago',
+  'field.dropPoints': 'drop (points)',
+  'field.licensesActive28DaysAgo': 'active 28 days ago',
+  'field.licensesSold28DaysAgo': 'sold 28 days ago',
+  'field.workloadsThatFell': 'workloads that fell',
+  'field.subscriptionId': 'subscription',
+  'field.quantity': 'quantity',
+  'field.billingCycle': 'billing',
+  'field.termEnd': 'commitment end',
+  'field.daysToTermEnd': 'days to commitment end',
+  'field.autoRenew': 'auto-renew',
+  'field.licensesToReclaim': 'licenses to reclaim',
+  'field.unassigned': 'unassigned',
+  'field.inactive': 'assigned, inactive 28 days',
+  'field.usageBelow': 'usage below %',
+  'field.deploymentBelow': 'deployment below %',
+  'field.minLicensesSold': 'licenses sold at least',
+  'field.howToPer100AtLeast': 'how-to per 100 at least',
+  'field.minHowToRequests': 'how-to requests at least',
+  'field.usageAtLeast': 'usage at least %',
+  'field.deploymentAtLeast': 'deployment at least %',
+  'field.headroomPercent': 'headroom %',
+  'field.dropPointsAtLeast': 'drop at least (points)',
+  'field.withinDays': 'within days',
+  'field.minLicenses': 'licenses at least',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -138,6 +186,53 @@ const PL: Readonly<Record<MessageKey, string>> = {
   'ui.cards': 'Rekomendacje na {day}: {count}',
   'ui.silenced': 'Karty wyciszone przez wykluczenia: {count}',
   'ui.none': 'Brak rekomendacji na {day}.',
+
+  'field.licensesSold': 'sprzedane licencje',
+  'field.licensesDeployed': 'przypisane',
+  'field.licensesActive': 'aktywne',
+  'field.usagePercent': 'użycie %',
+  'field.deploymentPercent': 'wdrożenie %',
+  'field.licensesNotInUse': 'nieużywane',
+  'field.weakestWorkloads': 'najsłabsze obciążenia',
+  'field.howToRequests28Days': 'pytania „jak to zrobić” (28 dni)',
+  'field.activeUsers28Days': 'aktywni użytkownicy (28 dni)',
+  'field.howToPer100ActiveUsers': 'pytania na 100 aktywnych',
+  'field.problemRequests28Days': 'zgłoszenia problemów (28 dni)',
+  'field.otherRequests28Days': 'inne zgłoszenia (28 dni)',
+  'field.topProduct': 'produkt z najwięcej pytaniami',
+  'field.topProductHowTo': 'jego pytania',
+  'field.topWorkload': 'obciążenie z najwięcej pytaniami',
+  'field.topWorkloadHowTo': 'jego pytania',
+  'field.explainedUsageExcess': 'nadwyżka użycia wyjaśniona przyczynami',
+  'field.explainedDeploymentExcess': 'nadwyżka wdrożenia wyjaśniona przyczynami',
+  'field.realUsagePercent': 'rzeczywiste użycie %',
+  'field.realDeploymentPercent': 'rzeczywiste wdrożenie %',
+  'field.licensesSuggested': 'proponowane licencje',
+  'field.usagePercent28DaysAgo': 'użycie % 28 dni temu',
+  'field.dropPoints': 'spadek (pkt)',
+  'field.licensesActive28DaysAgo': 'aktywne 28 dni temu',
+  'field.licensesSold28DaysAgo': 'sprzedane 28 dni temu',
+  'field.workloadsThatFell': 'obciążenia, które spadły',
+  'field.subscriptionId': 'subskrypcja',
+  'field.quantity': 'licencje w subskrypcji',
+  'field.billingCycle': 'rozliczanie',
+  'field.termEnd': 'koniec zobowiązania',
+  'field.daysToTermEnd': 'dni do końca zobowiązania',
+  'field.autoRenew': 'automatyczne odnowienie',
+  'field.licensesToReclaim': 'licencje do odzyskania',
+  'field.unassigned': 'nieprzypisane',
+  'field.inactive': 'przypisane, nieaktywne 28 dni',
+  'field.usageBelow': 'użycie poniżej %',
+  'field.deploymentBelow': 'wdrożenie poniżej %',
+  'field.minLicensesSold': 'sprzedane licencje co najmniej',
+  'field.howToPer100AtLeast': 'pytania na 100 co najmniej',
+  'field.minHowToRequests': 'pytania co najmniej',
+  'field.usageAtLeast': 'użycie co najmniej %',
+  'field.deploymentAtLeast': 'wdrożenie co najmniej %',
+  'field.headroomPercent': 'zapas %',
+  'field.dropPointsAtLeast': 'spadek co najmniej (pkt)',
+  'field.withinDays': 'w ciągu dni',
+  'field.minLicenses': 'licencje co najmniej',
 };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { en: EN, pl: PL };
@@ -149,6 +244,12 @@ export function isLocale(value: unknown): value is Locale {
 /** A number as the locale writes it (at most `digits` decimals): en 1,234.5 · pl 1234,5. */
 export function formatNumber(locale: Locale, n: number, digits = 1): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+}
+
+/** The name of an evidence or threshold field of a card, in a language (the field itself when unknown). */
+export function fieldName(locale: Locale, field: string): string {
+  const key = `field.${field}`;
+  return key in MESSAGES[locale] ? MESSAGES[locale][key as MessageKey] : field;
 }
 
 /** The names of a message's parameters, in order of first use. */

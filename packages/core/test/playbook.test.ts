@@ -10,6 +10,7 @@
 import {
   type CatalogProduct,
   DEFAULT_RECOMMENDATION_SETTINGS,
+  fieldName,
   LOCALES,
   MESSAGES,
   messageParams,
@@ -532,6 +533,31 @@ describe('texts', () => {
         expect(messageParams(text).sort(), `${locale} ${key}`).toEqual(messageParams(en).sort());
       }
     }
+  });
+
+  it('name every evidence and threshold field of every rule in every language', () => {
+    const r = runPlaybook(
+      input({
+        metrics: [
+          row({ sold: 10, assigned: 9, active: 4 }),
+          row({ customer: 'c2', sold: 10, assigned: 10, active: 10 }),
+          row({ customer: 'c2', product: PRICED, sold: 10, assigned: 8, active: 6 }),
+        ],
+        metricsBefore: [
+          row({ customer: 'c2', product: PRICED, day: BEFORE, sold: 10, assigned: 10, active: 9 }),
+        ],
+        support: [support('c1', 5, 20)],
+        subscriptions: [sub({ customerId: 'c2', productId: PRICED, termEnd: '2026-04-15' })],
+      }),
+    );
+    expect(new Set(r.cards.map((c) => c.rule)).size).toBe(5);
+    const fields = new Set(
+      r.cards.flatMap((c) => [...Object.keys(c.evidence), ...Object.keys(c.thresholds)]),
+    );
+    for (const locale of LOCALES) {
+      for (const f of fields) expect(`field.${f}` in MESSAGES[locale], `${locale} ${f}`).toBe(true);
+    }
+    expect(fieldName('pl', 'licensesSold')).toBe('sprzedane licencje');
   });
 
   it('format numbers per locale and leave a missing parameter visible', () => {

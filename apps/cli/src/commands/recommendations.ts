@@ -1,6 +1,7 @@
 /** `insights recommendations`: the playbook's cards of a day, by priority, each with its why. */
 import {
   type EvidenceValue,
+  fieldName,
   formatNumber,
   isLocale,
   type Locale,
@@ -48,10 +49,15 @@ const evidenceText = (v: EvidenceValue, locale?: Locale) =>
       : typeof v === 'number' && locale !== undefined
         ? formatNumber(locale, v)
         : String(v);
-const pairs = (o: Readonly<Record<string, EvidenceValue>>, locale?: Locale) =>
+const pairs = (o: Readonly<Record<string, EvidenceValue>>) =>
   Object.entries(o)
-    .map(([k, v]) => `${k}=${evidenceText(v, locale)}`)
+    .map(([k, v]) => `${k}=${evidenceText(v)}`)
     .join('; ');
+/** The same for people: field names and numbers in their language. */
+const labelled = (o: Readonly<Record<string, EvidenceValue>>, locale: Locale) =>
+  Object.entries(o)
+    .map(([k, v]) => `${fieldName(locale, k)}: ${evidenceText(v, locale)}`)
+    .join(' · ');
 
 export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): string {
   return (
@@ -116,8 +122,8 @@ function cardBlock(t: Terminal, c: RecommendationCard, locale: Locale): string {
     [label('ui.why'), c.text.problem],
     [label('ui.consider'), c.text.consider],
     [label('ui.try'), c.text.try],
-    [label('ui.evidence'), pairs(c.evidence, locale)],
-    [label('ui.thresholds'), pairs(c.thresholds, locale)],
+    [label('ui.evidence'), labelled(c.evidence, locale)],
+    [label('ui.thresholds'), labelled(c.thresholds, locale)],
   ]
     .map(([l, text]) => `      ${l}${wrap(text ?? '', 100 - width, indent)}`)
     .join('\n');
