@@ -115,9 +115,11 @@ export async function runMetricsBench(options: { quick: boolean }): Promise<void
     const full = child(['full', store]);
     process.stderr.write(`${scale.name}: one new day…\n`);
     const inc = child(['new-day', store, lastDay]);
+    const split = (r: Record<string, number>) =>
+      `(load ${fmt(r.loadSeconds, 2)} · engine ${fmt(r.engineSeconds, 2)} · write ${fmt(r.writeSeconds, 2)})`;
     rows.push([
       scale.name,
-      'engine: full recompute',
+      `engine: full recompute ${split(full)}`,
       fmt(full.seconds, 2),
       String(full.rows ?? ''),
       fmt(full.facts ? full.facts / 1e6 : undefined),
@@ -130,7 +132,7 @@ export async function runMetricsBench(options: { quick: boolean }): Promise<void
     ]);
     rows.push([
       scale.name,
-      'engine: one new day, incremental',
+      `engine: one new day, incremental ${split(inc)}`,
       fmt(inc.seconds, 2),
       String(inc.rows ?? ''),
       '',

@@ -22,6 +22,12 @@ const PARTNER = 'bench';
 const [mode, store, extra] = process.argv.slice(2);
 const rss = () => process.resourceUsage().maxRSS / 1024;
 
+const prefixed = (p: { load: number; engine: number; write: number }) => ({
+  loadSeconds: p.load,
+  engineSeconds: p.engine,
+  writeSeconds: p.write,
+});
+
 async function full(dir: string) {
   const s = await openStore({ dataDir: dir, memoryLimit: '', threads: 0 });
   const t = performance.now();
@@ -29,7 +35,13 @@ async function full(dir: string) {
   const seconds = (performance.now() - t) / 1000;
   const status = await s.status(PARTNER);
   await s.close();
-  return { seconds, rows: r.rows, facts: status.partners[0]?.activityFacts ?? 0, rssMB: rss() };
+  return {
+    seconds,
+    rows: r.rows,
+    facts: status.partners[0]?.activityFacts ?? 0,
+    rssMB: rss(),
+    ...prefixed(r.phases),
+  };
 }
 
 async function newDay(dir: string, lastDay: string) {
@@ -55,7 +67,7 @@ async function newDay(dir: string, lastDay: string) {
   await s.close();
   rmSync(copy, { recursive: true, force: true });
   if (c.mode !== 'incremental') throw new Error(`expected an incremental compute, got ${c.mode}`);
-  return { seconds, rows: c.rows, rssMB: rss() };
+  return { seconds, rows: c.rows, rssMB: rss(), ...prefixed(c.phases) };
 }
 
 /** Licensed active users per product × workload and product, assigned and sold, every day, in plain SQL. */

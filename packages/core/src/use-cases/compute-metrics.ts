@@ -28,15 +28,25 @@ export interface ComputeReport {
   readonly fromDay: string | null;
   readonly rows: number;
   readonly seconds: number;
+  /** Where the time went: reading the data, the engine, writing the metrics (seconds). */
+  readonly phases: { readonly load: number; readonly engine: number; readonly write: number };
 }
 
 export async function computeMetrics(store: Store, req: ComputeRequest): Promise<ComputeReport> {
   const started = performance.now();
   const plan = await store.metricsPlan(req.partnerId);
-  const done = (r: Omit<ComputeReport, 'seconds'>): ComputeReport => ({
+  const phases = { load: 0, engine: 0, write: 0 };
+  const done = (r: Omit<ComputeReport, 'seconds' | 'phases'>): ComputeReport => ({
     ...r,
     seconds: (performance.now() - started) / 1000,
+    phases,
   });
+  let clock = performance.now();
+  const lap = (phase: keyof typeof phases) => {
+    const now = performance.now();
+    phases[phase] += (now - clock) / 1000;
+    clock = now;
+  };
   if (plan.activity === null) {
     return done({ mode: 'no_activity', customers: 0, firstDay: null, lastDay: null, fromDay: null, rows: 0 });
   }
@@ -86,7 +96,9 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
   let rows = 0;
   for (let b = 0; b < all.length; b += batchSize) {
     const batch = all.slice(b, b + batchSize);
+    lap('load');
     const data = await store.loadMetricData(req.partnerId, batch, factsFrom);
+    lap('load');
     const results = data.map((c) => {
       const products = c.productIds.map((productId) => {
         const p = catalog.get(productId);
@@ -96,6 +108,7 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       rows += out.rows.length * days;
       return { customerId: c.customerId, productIds: c.productIds, products: out.products, rows: out.rows };
     });
+    lap('engine');
     await store.writeDailyMetrics(req.partnerId, {
       replaceAll: full && b === 0,
       allCustomers: customers === null && all.length <= batchSize,
@@ -105,6 +118,7 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       lastDay: dayOf(lastDay),
       customers: results,
     });
+    lap('write');
     req.onProgress?.(Math.min(all.length, b + batchSize), all.length);
   }
   return done({
