@@ -243,8 +243,17 @@ export function isLocale(value: unknown): value is Locale {
 
 /** A number as the locale writes it (at most `digits` decimals): en 1,234.5 · pl 1234,5. */
 export function formatNumber(locale: Locale, n: number, digits = 1): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+  const key = `${locale}:${digits}`;
+  let f = FORMATS.get(key);
+  if (f === undefined) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    FORMATS.set(key, f);
+  }
+  return f.format(n);
 }
+
+/** Number formats are costly to build (tens of µs): one per locale and precision. */
+const FORMATS = new Map<string, Intl.NumberFormat>();
 
 /** The name of an evidence or threshold field of a card, in a language (the field itself when unknown). */
 export function fieldName(locale: Locale, field: string): string {

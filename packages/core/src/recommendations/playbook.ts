@@ -414,28 +414,34 @@ function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
   return out;
 }
 
+/** Metrics rows by customer and product (nested maps: no composite string key per row). */
 class RowIndex {
   readonly all: readonly ProductDayMetrics[];
-  private readonly byKey = new Map<string, ProductDayMetrics>();
-  private readonly byProduct = new Map<string, ProductDayMetrics[]>();
+  private readonly byProduct = new Map<string, Map<string, ProductDayMetrics[]>>();
 
   constructor(rows: readonly ProductDayMetrics[]) {
     this.all = rows.filter((r) => r.workload === 'ALL');
     for (const r of rows) {
-      this.byKey.set(key(r.customerId, r.productId, r.workload), r);
-      const k = key(r.customerId, r.productId);
-      const list = this.byProduct.get(k) ?? [];
-      list.push(r);
-      this.byProduct.set(k, list);
+      let products = this.byProduct.get(r.customerId);
+      if (products === undefined) {
+        products = new Map();
+        this.byProduct.set(r.customerId, products);
+      }
+      const list = products.get(r.productId);
+      if (list === undefined) products.set(r.productId, [r]);
+      else list.push(r);
     }
   }
 
   get(customerId: string, productId: string, workload: string): ProductDayMetrics | undefined {
-    return this.byKey.get(key(customerId, productId, workload));
+    return this.byProduct
+      .get(customerId)
+      ?.get(productId)
+      ?.find((r) => r.workload === workload);
   }
 
   workloadsOf(customerId: string, productId: string): ProductDayMetrics[] {
-    return [...(this.byProduct.get(key(customerId, productId)) ?? [])];
+    return [...(this.byProduct.get(customerId)?.get(productId) ?? [])];
   }
 }
 

@@ -10,33 +10,45 @@
 import type { ProductDayMetrics, SupportMetric } from '@license-insights/contracts';
 import type { ActiveUserCount, SupportCount } from '../store/store';
 
-const k = (...parts: readonly (string | null)[]) => parts.map((p) => p ?? '').join('\u0000');
+/** Items grouped by customer (no composite string keys: 10⁵ rows would make as many strings). */
+function byCustomer<T extends { readonly customerId: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const list = out.get(x.customerId);
+    if (list === undefined) out.set(x.customerId, [x]);
+    else list.push(x);
+  }
+  return out;
+}
 
 export function composeSupportMetrics(
   counts: readonly SupportCount[],
   activeUsers: readonly ActiveUserCount[],
   metrics: readonly ProductDayMetrics[],
 ): SupportMetric[] {
-  const users = new Map(activeUsers.map((a) => [k(a.customerId, a.day, a.workload), a.users]));
-  const productActive = new Map(
-    metrics.map((m) => [k(m.customerId, m.day, m.productId, m.workload), m.active]),
-  );
-  const out = new Map<string, SupportMetric>();
+  const users = byCustomer(activeUsers);
+  const rows = byCustomer(metrics);
+  const countsOf = byCustomer(counts);
+  const out: SupportMetric[] = [];
   const add = (c: Omit<SupportMetric, 'activeUsers' | 'howToPer100'>) => {
     const active =
       c.productId === null
-        ? (users.get(k(c.customerId, c.day, c.workload)) ?? 0)
-        : (productActive.get(k(c.customerId, c.day, c.productId, c.workload ?? 'ALL')) ?? 0);
-    out.set(k(c.customerId, c.day, c.productId, c.workload), {
-      ...c,
-      activeUsers: active,
-      howToPer100: active === 0 ? null : (c.howTo / active) * 100,
-    });
+        ? (users.get(c.customerId)?.find((a) => a.day === c.day && a.workload === c.workload)?.users ?? 0)
+        : (rows
+            .get(c.customerId)
+            ?.find(
+              (m) => m.day === c.day && m.productId === c.productId && m.workload === (c.workload ?? 'ALL'),
+            )?.active ?? 0);
+    out.push({ ...c, activeUsers: active, howToPer100: active === 0 ? null : (c.howTo / active) * 100 });
   };
   for (const c of counts) add(c);
   // Every customer with active people has a whole-customer value each day, 0 when nobody asked.
   for (const a of activeUsers) {
-    if (a.workload !== null || out.has(k(a.customerId, a.day, null, null))) continue;
+    if (a.workload !== null) continue;
+    const asked = countsOf
+      .get(a.customerId)
+      ?.some((c) => c.day === a.day && c.productId === null && c.workload === null);
+    if (asked === true) continue;
     add({
       customerId: a.customerId,
       day: a.day,
@@ -47,7 +59,7 @@ export function composeSupportMetrics(
       other: 0,
     });
   }
-  return [...out.values()].sort(
+  return out.sort(
     (a, b) =>
       cmp(a.customerId, b.customerId) ||
       cmp(a.day, b.day) ||
