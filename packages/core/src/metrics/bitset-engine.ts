@@ -270,7 +270,8 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const workloadRows = rowOf.map((r) => Int32Array.from(r.slice(1)));
   // Difference arrays of every row in one block (they become the output series in place).
   const stride = days + 1;
-  const block = new Int32Array((keys.length * 3 + nProducts) * stride);
+  const K = keys.length;
+  const block = new Int32Array((K * 3 + nProducts) * stride);
   const view = (i: number) => block.subarray(i * stride, (i + 1) * stride);
   const activeDiff = keys.map((_, r) => view(r));
   const rotationDiff = keys.map((_, r) => view(keys.length + r));
@@ -323,6 +324,35 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     for (let p = 0; p < nProducts; p++) {
       if (holds[u * nProducts + p] === 0) continue;
       const hOff = (u * nProducts + p) * words;
+      if (oneDay) {
+        // The daily update: one word holds the window (bit `lead` is D). Active ⇔ a licensed
+        // fact in the word; rotation ⇔ active but not holding on D. Counters are bumped in the
+        // block directly (the difference arrays of one day are one cell each).
+        const h = hold[hOff] as number;
+        const heldOnD = ((h >>> lead) & 1) === 1;
+        if (heldOnD) block[(3 * K + p) * stride] = (block[(3 * K + p) * stride] as number) + 1;
+        const wIdx = workloadIndex[p] as Int32Array;
+        const rIdx = workloadRows[p] as Int32Array;
+        let anyAll = 0;
+        for (let j = 0; j < wIdx.length; j++) {
+          const v = (act[u * NW + (wIdx[j] as number)] as number) & h;
+          if (v === 0) continue;
+          anyAll |= v;
+          const row = rIdx[j] as number;
+          dilBlock[row] = ONE_DAY_BIT;
+          dilSet[row] = 1;
+          block[row * stride] = (block[row * stride] as number) + 1;
+          if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
+        }
+        if (anyAll !== 0) {
+          const row = rowOf[p]?.[0] as number;
+          dilBlock[row] = ONE_DAY_BIT;
+          dilSet[row] = 1;
+          block[row * stride] = (block[row * stride] as number) + 1;
+          if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
+        }
+        continue;
+      }
       // Holding bits are read in place (hold[hOff + i]): a view per user and product would
       // cost a million allocations.
       for (let i = 0; i < words; i++) tmp[i] = hold[hOff + i] as number;
