@@ -19,9 +19,10 @@ export const settingsCommand: Command = {
   summary: 'recommendation thresholds per rule: show, set, reset, history',
   usage:
     'insights settings [show] [--format table|json]\n       insights settings set <RULE.field> <value>\n       insights settings reset [RULE]\n       insights settings log [--format table|json]',
-  description: `Settings: ${settingPaths()
-    .map((p) => `${p.path} (default ${p.default})`)
-    .join(',\n  ')}.
+  description: `Settings and their defaults:
+${settingPaths()
+  .map((p) => `  ${p.path.padEnd(Math.max(...settingPaths().map((x) => x.path.length)))}  ${p.default}`)
+  .join('\n')}
 Every change is recorded in the audit log with who (config "actor", env LI_ACTOR) and when.`,
   options: {
     format: {
