@@ -164,6 +164,9 @@ describe('daily metrics', () => {
     expect((await t.import([`${t.files.dir}/late`])).outcome).toBe('committed');
     const inc = await computeMetrics(t.store, { partnerId: 'p-test' });
     expect(inc.mode).toBe('incremental');
+    // Runs cut at the first recomputed day and extended again where nothing changed: no overlap,
+    // no two adjacent equal runs (the table as compact as after a full recompute).
+    expect(await t.store.verifyIntegrity()).toEqual([]);
     const days = ['2026-03-10', '2026-03-15', '2026-03-22', '2026-03-31'];
     const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics('p-test', d)));
     await computeMetrics(t.store, { partnerId: 'p-test', full: true });
@@ -262,6 +265,7 @@ describe('daily metrics', () => {
           t.files.file(`late-${partnerId}/activity.csv`, `${lines[0]}\n${rest.join('\n')}\n`);
           await t.import([`${t.files.dir}/late-${partnerId}`], { partnerId });
           await computeMetrics(t.store, { partnerId });
+          expect(await t.store.verifyIntegrity()).toEqual([]);
           const days = ['2026-02-20', cut, '2026-03-31'];
           const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
           await computeMetrics(t.store, { partnerId, full: true });

@@ -204,6 +204,8 @@ export interface DailyMetricsWrite {
   readonly allCustomers: boolean;
   /** Day number of the first written day; the written customers' rows are replaced from it on. */
   readonly fromDay: number;
+  /** Last day computed before this write (null: none); days after it have no runs to cut. */
+  readonly previousLastDay: number | null;
   readonly days: number;
   /** The whole range metrics now cover (day numbers). */
   readonly firstDay: number;

@@ -113,6 +113,7 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       replaceAll: full && b === 0,
       allCustomers: customers === null && all.length <= batchSize,
       fromDay: first,
+      previousLastDay: full || plan.computed === null ? null : dayOf(plan.computed.lastDay),
       days,
       firstDay: dayOf(firstDay),
       lastDay: dayOf(lastDay),

@@ -301,6 +301,9 @@ const RUN_COLUMNS = [
 /**
  * Replaces the metrics of the written customers from `fromDay` on, in one transaction: runs that
  * reach into the recomputed days are cut at `fromDay − 1`, later ones deleted, new runs appended.
+ * A new run that starts at `fromDay` with the same values as the run ending the day before
+ * extends that run instead: a daily update adds a row only where a value changed, so the table
+ * stays as compact as after a full recompute.
  */
 export async function writeDailyMetrics(
   db: DuckDbClient,
@@ -384,7 +387,11 @@ export async function writeDailyMetrics(
   await db.exec('BEGIN TRANSACTION');
   try {
     if (write.replaceAll) await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
-    else if (customerIds.length > 0) {
+    else if (
+      customerIds.length > 0 &&
+      (write.previousLastDay === null || write.fromDay <= write.previousLastDay)
+    ) {
+      // Days computed before are recomputed: cut the runs reaching into them (only new days: nothing to cut).
       const mine = write.allCustomers
         ? sql`partner_id = ${partnerId}`
         : sql`partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`;
@@ -392,11 +399,32 @@ export async function writeDailyMetrics(
       await db.run(sql`UPDATE metric_runs SET last_day = ${from} - 1 WHERE ${mine} AND last_day >= ${from}`);
     }
     if (n > 0) {
+      // The new runs with their ids, once (joins on small dictionaries, not a list lookup per row).
+      const workloads = ['ALL', ...WORKLOAD_CODES];
+      await db.run(sql`CREATE OR REPLACE TEMP TABLE m_named AS
+        WITH cl AS (SELECT unnest(${customerIds}) AS customer_id, (generate_subscripts(${customerIds}, 1) - 1)::INTEGER AS c),
+             pl AS (SELECT unnest(${productIds}) AS product_id, (generate_subscripts(${productIds}, 1) - 1)::INTEGER AS p),
+             wl AS (SELECT unnest(${workloads}) AS workload, (generate_subscripts(${workloads}, 1) - 1)::INTEGER AS w)
+        SELECT cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own, r.assigned,
+               r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity,
+               r.first_day = ${from} AS at_from, false AS merged
+        FROM m_runs r JOIN cl ON cl.c = r.c JOIN pl ON pl.p = r.p JOIN wl ON wl.w = r.w`);
+      if (!write.replaceAll) {
+        // Extend the run ending the day before when nothing changed.
+        const same = sql`o.partner_id = ${partnerId} AND o.customer_id = n.customer_id AND o.product_id = n.product_id
+          AND o.workload = n.workload AND o.last_day = ${from} - 1 AND n.at_from
+          AND o.sold = n.sold AND o.sold_own = n.sold_own AND o.assigned = n.assigned AND o.active = n.active
+          AND o.rotation = n.rotation AND o.unlicensed = n.unlicensed AND o.trial_capacity = n.trial_capacity
+          AND o.noncounted_capacity = n.noncounted_capacity`;
+        await db.run(sql`UPDATE m_named n SET merged = true FROM metric_runs o WHERE ${same}`);
+        await db.run(
+          sql`UPDATE metric_runs o SET last_day = n.last_day FROM m_named n WHERE n.merged AND ${same}`,
+        );
+      }
       await db.run(sql`INSERT INTO metric_runs
-        SELECT ${partnerId}, list_extract(${customerIds}, r.c + 1), list_extract(${productIds}, r.p + 1),
-               list_extract(${['ALL', ...WORKLOAD_CODES]}, r.w + 1), r.first_day, r.last_day,
-               r.sold, r.sold_own, r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
-        FROM m_runs r`);
+        SELECT ${partnerId}, customer_id, product_id, workload, first_day, last_day, sold, sold_own, assigned, active,
+               rotation, unlicensed, trial_capacity, noncounted_capacity
+        FROM m_named WHERE NOT merged`);
     }
     if (customerIds.length > 0) {
       await db.run(
@@ -412,6 +440,7 @@ export async function writeDailyMetrics(
     throw e;
   } finally {
     await db.exec('DROP TABLE IF EXISTS m_runs');
+    await db.exec('DROP TABLE IF EXISTS m_named');
     await db.exec('DROP TABLE IF EXISTS m_written');
   }
 }

@@ -312,6 +312,21 @@ export class DuckDbStore implements Store {
               SELECT 1 FROM users u WHERE u.user_key = a.user_key AND u.partner_id = a.partner_id AND u.customer_id = a.customer_id)`,
       ],
       [
+        'metric runs of one row do not overlap',
+        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
+             AND a.workload = b.workload AND a.first_day < b.first_day AND b.first_day <= a.last_day`,
+      ],
+      [
+        'metric runs are maximal (no two adjacent runs of one row hold the same values)',
+        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
+             AND a.workload = b.workload AND b.first_day = a.last_day + 1
+             AND a.sold = b.sold AND a.sold_own = b.sold_own AND a.assigned = b.assigned AND a.active = b.active
+             AND a.rotation = b.rotation AND a.unlicensed = b.unlicensed AND a.trial_capacity = b.trial_capacity
+             AND a.noncounted_capacity = b.noncounted_capacity`,
+      ],
+      [
         'user keys are unique',
         sql`SELECT count(*) AS n FROM (SELECT user_key FROM users GROUP BY ALL HAVING count(*) > 1)`,
       ],
