@@ -58,6 +58,33 @@ function runImport(
   });
 }
 
+/** Paths where a state differs from both the state before and after the import (at most 8). */
+function differences(state: string): string {
+  const out: string[] = [];
+  const walk = (x: unknown, b: unknown, a: unknown, at: string): void => {
+    if (out.length >= 8) return;
+    if (JSON.stringify(x) === JSON.stringify(b) || JSON.stringify(x) === JSON.stringify(a)) return;
+    if (typeof x === 'object' && x !== null && typeof b === 'object' && b !== null) {
+      const keys = new Set([...Object.keys(x), ...Object.keys(b), ...Object.keys((a ?? {}) as object)]);
+      let deeper = false;
+      for (const k of keys) {
+        const child = (v: unknown) => (v as Record<string, unknown> | null)?.[k];
+        if (
+          JSON.stringify(child(x)) !== JSON.stringify(child(b)) &&
+          JSON.stringify(child(x)) !== JSON.stringify(child(a))
+        ) {
+          deeper = true;
+          walk(child(x), child(b), child(a), `${at}.${k}`);
+        }
+      }
+      if (deeper) return;
+    }
+    out.push(`${at} = ${JSON.stringify(x)?.slice(0, 200)}`);
+  };
+  walk(JSON.parse(state), JSON.parse(before), JSON.parse(after), '$');
+  return out.join('; ') || '(mixed)';
+}
+
 let before = '';
 let after = '';
 let fullMs = 0;
@@ -105,7 +132,10 @@ describe('SIGKILL during import', () => {
       const r = await runImport(dir, Math.round(fullMs * fraction));
       const state = await fingerprint(dir);
       if (r.signal === 'SIGKILL') {
-        expect([before, after]).toContain(state);
+        // On failure, name what is neither as before nor as after (the whole states are long).
+        expect([before, after], `neither before nor after; differs at ${differences(state)}`).toContain(
+          state,
+        );
         if (state === before) killedMidway++;
       } else expect(state).toBe(after); // finished before the kill
       // And the store still takes the import afterwards, ending in the same state as an uninterrupted one.
