@@ -399,17 +399,20 @@ export async function writeDailyMetrics(
       await db.run(sql`UPDATE metric_runs SET last_day = ${from} - 1 WHERE ${mine} AND last_day >= ${from}`);
     }
     if (n > 0) {
-      // The new runs with their ids, once (joins on small dictionaries, not a list lookup per row).
+      // The new runs with their ids (joins on small dictionaries, not a list lookup per row).
       const workloads = ['ALL', ...WORKLOAD_CODES];
-      await db.run(sql`CREATE OR REPLACE TEMP TABLE m_named AS
-        WITH cl AS (SELECT unnest(${customerIds}) AS customer_id, (generate_subscripts(${customerIds}, 1) - 1)::INTEGER AS c),
+      const named = sql`WITH cl AS (SELECT unnest(${customerIds}) AS customer_id, (generate_subscripts(${customerIds}, 1) - 1)::INTEGER AS c),
              pl AS (SELECT unnest(${productIds}) AS product_id, (generate_subscripts(${productIds}, 1) - 1)::INTEGER AS p),
              wl AS (SELECT unnest(${workloads}) AS workload, (generate_subscripts(${workloads}, 1) - 1)::INTEGER AS w)
         SELECT cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own, r.assigned,
-               r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity,
-               r.first_day = ${from} AS at_from, false AS merged
-        FROM m_runs r JOIN cl ON cl.c = r.c JOIN pl ON pl.p = r.p JOIN wl ON wl.w = r.w`);
-      if (!write.replaceAll) {
+               r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
+        FROM m_runs r JOIN cl ON cl.c = r.c JOIN pl ON pl.p = r.p JOIN wl ON wl.w = r.w`;
+      if (write.replaceAll) {
+        // Nothing stored to extend: straight in.
+        await db.run(sql`INSERT INTO metric_runs SELECT ${partnerId}, n.* FROM (${named}) n`);
+      } else {
+        await db.run(sql`CREATE OR REPLACE TEMP TABLE m_named AS
+          SELECT *, first_day = ${from} AS at_from, false AS merged FROM (${named})`);
         // Extend the run ending the day before when nothing changed.
         const same = sql`o.partner_id = ${partnerId} AND o.customer_id = n.customer_id AND o.product_id = n.product_id
           AND o.workload = n.workload AND o.last_day = ${from} - 1 AND n.at_from
@@ -420,11 +423,11 @@ export async function writeDailyMetrics(
         await db.run(
           sql`UPDATE metric_runs o SET last_day = n.last_day FROM m_named n WHERE n.merged AND ${same}`,
         );
+        await db.run(sql`INSERT INTO metric_runs
+          SELECT ${partnerId}, customer_id, product_id, workload, first_day, last_day, sold, sold_own, assigned, active,
+                 rotation, unlicensed, trial_capacity, noncounted_capacity
+          FROM m_named WHERE NOT merged`);
       }
-      await db.run(sql`INSERT INTO metric_runs
-        SELECT ${partnerId}, customer_id, product_id, workload, first_day, last_day, sold, sold_own, assigned, active,
-               rotation, unlicensed, trial_capacity, noncounted_capacity
-        FROM m_named WHERE NOT merged`);
     }
     if (customerIds.length > 0) {
       await db.run(
