@@ -38,7 +38,8 @@ export interface BitsetInput {
   }[];
   /** Users are 0 … users − 1. */
   readonly users: number;
-  readonly deletedOn: readonly (number | null)[];
+  /** Day of deletion per user; null, or any day after the range, when not deleted. */
+  readonly deletedOn: ArrayLike<number | null>;
   readonly assignments: AssignmentColumns;
   readonly facts: MaskFacts;
 }

@@ -25,16 +25,14 @@ async function customerIndex(
   partnerId: string,
   customerIds: readonly string[] | null,
 ): Promise<string[]> {
-  const rows = await db.all<{ customer_id: string }>(
-    customerIds === null
-      ? sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`
-      : sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} AND list_contains(${[...customerIds]}, customer_id) ORDER BY customer_id`,
-  );
-  const ids = rows.map((r) => r.customer_id);
-  await db.exec('CREATE OR REPLACE TEMP TABLE m_customers (idx INTEGER, customer_id VARCHAR)');
-  if (ids.length > 0) {
-    await db.run(sql`INSERT INTO m_customers SELECT generate_subscripts(${ids}, 1) - 1, unnest(${ids})`);
-  }
+  // Built in the database (no id list sent back in), then read once.
+  const subset = customerIds === null ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE m_customers AS
+    SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id
+    FROM customers WHERE partner_id = ${partnerId} AND ${subset}`);
+  const ids = (
+    await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM m_customers ORDER BY idx`)
+  ).map((r) => r.customer_id);
   return ids;
 }
 
@@ -78,7 +76,6 @@ export async function loadMetricData(
     customerId,
     products: new Map<string, number>(),
     users: 0,
-    deletedOn: [] as (number | null)[],
     subscriptions: new Map<
       string,
       {
@@ -106,6 +103,8 @@ export async function loadMetricData(
     sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
   );
   const localOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
+  const uStart = new Int32Array(C + 1);
+  let deleted = new Int32Array(0);
   const customerOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
   {
     const { rows, columns } = await db.readColumns(
@@ -114,13 +113,20 @@ export async function loadMetricData(
       ['i32', 'i32', 'i32'],
     );
     const [idx, key, del] = columns as [Int32Array, Int32Array, Int32Array];
+    // Users grouped by customer (counting sort): a customer's deletion days are one typed slice,
+    // NEVER standing for "not deleted" (no million boxed values).
     for (let r = 0; r < rows; r++) {
       const c = customers[idx[r] as number];
       if (c === undefined) continue;
       localOf[key[r] as number] = c.users++;
       customerOf[key[r] as number] = idx[r] as number;
-      const d = del[r] as number;
-      c.deletedOn.push(d >= NEVER ? null : d);
+    }
+    for (let c = 0; c < C; c++) uStart[c + 1] = (uStart[c] as number) + (customers[c]?.users ?? 0);
+    deleted = new Int32Array(uStart[C] as number);
+    for (let r = 0; r < rows; r++) {
+      const ci = idx[r] as number;
+      if (customers[ci] === undefined) continue;
+      deleted[(uStart[ci] as number) + (localOf[key[r] as number] as number)] = del[r] as number;
     }
   }
   // Products of the partner's subscriptions and assignments, as indexes for typed reads.
@@ -187,6 +193,9 @@ export async function loadMetricData(
     aFrom = new Int32Array(total);
     aTo = new Int32Array(total);
     const at = aStart.slice(0, C);
+    // Customer × product → the customer's product index, cached (a Map lookup per row costs more).
+    const P = productIds.length;
+    const local = new Int32Array(C * P).fill(-1);
     for (let r = 0; r < rows; r++) {
       const k = key[r] as number;
       const ci = customerOf[k] as number;
@@ -195,7 +204,13 @@ export async function loadMetricData(
       const i = at[ci] as number;
       at[ci] = i + 1;
       aUser[i] = localOf[k] as number;
-      aProd[i] = productOf(c, productIds[prod[r] as number] as string);
+      const gp = prod[r] as number;
+      let lp = local[ci * P + gp] as number;
+      if (lp < 0) {
+        lp = productOf(c, productIds[gp] as string);
+        local[ci * P + gp] = lp;
+      }
+      aProd[i] = lp;
       aFrom[i] = from[r] as number;
       const t = to[r] as number;
       aTo[i] = t >= NEVER ? OPEN : t;
@@ -266,7 +281,7 @@ export async function loadMetricData(
         product: remap[s.product] as number,
         snapshots: s.snapshots,
       })),
-      deletedOn: c.deletedOn,
+      deletedOn: deleted.subarray(uStart[ci] as number, uStart[ci + 1] as number),
       assignments: assignmentsOf(ci),
       facts: {
         count: b - a,
