@@ -398,7 +398,9 @@ export async function writeDailyMetrics(
   );
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
   await db.exec('CREATE OR REPLACE TEMP TABLE m_written (customer_id VARCHAR)');
-  if (customerIds.length > 0) await db.run(sql`INSERT INTO m_written SELECT unnest(${customerIds})`);
+  // Every customer written: the filters below are on the partner alone (no id list to send).
+  if (customerIds.length > 0 && !write.allCustomers)
+    await db.run(sql`INSERT INTO m_written SELECT unnest(${customerIds})`);
   await db.exec('BEGIN TRANSACTION');
   try {
     if (write.replaceAll) await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
@@ -446,7 +448,9 @@ export async function writeDailyMetrics(
     }
     if (customerIds.length > 0) {
       await db.run(
-        sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`,
+        write.allCustomers
+          ? sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId}`
+          : sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`,
       );
     }
     await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
