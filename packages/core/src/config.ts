@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LOCALES } from '@license-insights/contracts';
 import { z } from 'zod';
-import { AppError, messageOf } from './errors';
+import { AppError, formatIssues, messageOf } from './errors';
 
 export const configSchema = z
   .object({
@@ -89,7 +89,7 @@ export function loadConfig(sources: ConfigSources): Config {
   const merged = { ...defaults, ...fromFile, ...fromEnv, ...fromFlags };
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = formatIssues(result.error.issues);
     throw new AppError('config.invalid', `invalid configuration (${issues}); see README "Configuration"`);
   }
   const config = { ...result.data, dataDir: path.resolve(sources.cwd, result.data.dataDir) };

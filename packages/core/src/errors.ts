@@ -38,3 +38,8 @@ export function isAppError(e: unknown): e is AppError {
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Validation issues (zod) in one line: `path: message; …`, for error messages that teach the fix. */
+export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -3,6 +3,7 @@ import { AppError, addExclusion, listExclusions, openStore, removeExclusion } fr
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
+import { jsonOutput } from './report';
 
 export const exclusionsCommand: Command = {
   name: 'exclusions',
@@ -42,8 +43,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
     try {
       if (action === 'list') {
         const list = await listExclusions(store, config.partnerId);
-        if (values.format === 'json' || (values.format === undefined && !ctx.term.stdoutIsTty))
-          ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
+        if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) ctx.term.out('no exclusions\n');
         else
           ctx.term.out(

@@ -33,6 +33,13 @@ export function formatOf(ctx: CommandContext, value: unknown): Format {
   return f;
 }
 
+/** `--format table|json` of list commands: true for JSON (the default when piped). */
+export function jsonOutput(ctx: CommandContext, value: unknown): boolean {
+  if (value !== undefined && value !== 'table' && value !== 'json')
+    throw new AppError('usage.invalid_argument', '--format must be table or json');
+  return value === 'json' || (value === undefined && !ctx.term.stdoutIsTty);
+}
+
 export function dayOption(value: unknown, name = 'date'): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || parseIsoDate(value) === null) {
@@ -163,7 +170,7 @@ and product × workload the requests name, with how-to requests per 100 active u
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
     group: { type: 'string', value: 'name', description: 'portfolio: only customers in this group or tag' },
-    customer: { type: 'string', value: 'id', description: 'support: only this customer' },
+    customer: { type: 'string', value: 'id|name', description: 'support: only this customer' },
     from: {
       type: 'string',
       value: 'YYYY-MM-DD',

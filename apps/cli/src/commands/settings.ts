@@ -12,7 +12,7 @@ import {
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
-import { formatOf } from './report';
+import { jsonOutput } from './report';
 
 export const settingsCommand: Command = {
   name: 'settings',
@@ -41,8 +41,7 @@ Every change is recorded in the audit log with who (config "actor", env LI_ACTOR
   async run(ctx, values, positionals) {
     const [action = 'show', ...args] = positionals;
     const config = ctx.config();
-    const json = values.format === 'json' || (values.format === undefined && !ctx.term.stdoutIsTty);
-    if (values.format !== undefined) formatOf(ctx, values.format);
+    const json = jsonOutput(ctx, values.format);
     const store = await openStore(config);
     try {
       if (action === 'show') {

@@ -320,6 +320,13 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const extraAllSet = new Uint8Array(nProducts);
   const nLimit = nBits;
 
+  /** One day: the row's user is active on D (a rotation too when not holding the product on D). */
+  const countOneDay = (row: number, heldOnD: boolean) => {
+    dilBlock[row] = ONE_DAY_BIT;
+    dilSet[row] = 1;
+    block[row * stride] = (block[row * stride] as number) + 1;
+    if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
+  };
   for (let u = 0; u < U; u++) {
     dilSet.fill(0);
     for (let p = 0; p < nProducts; p++) {
@@ -339,19 +346,9 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
           const v = (act[u * NW + (wIdx[j] as number)] as number) & h;
           if (v === 0) continue;
           anyAll |= v;
-          const row = rIdx[j] as number;
-          dilBlock[row] = ONE_DAY_BIT;
-          dilSet[row] = 1;
-          block[row * stride] = (block[row * stride] as number) + 1;
-          if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
+          countOneDay(rIdx[j] as number, heldOnD);
         }
-        if (anyAll !== 0) {
-          const row = rowOf[p]?.[0] as number;
-          dilBlock[row] = ONE_DAY_BIT;
-          dilSet[row] = 1;
-          block[row * stride] = (block[row * stride] as number) + 1;
-          if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
-        }
+        if (anyAll !== 0) countOneDay(rowOf[p]?.[0] as number, heldOnD);
         continue;
       }
       // Holding bits are read in place (hold[hOff + i]): a view per user and product would

@@ -14,7 +14,7 @@ import { addDays, dayOf } from '../dates';
 import { AppError } from '../errors';
 import { runPlaybook } from '../recommendations/playbook';
 import { composeSupportMetrics } from '../recommendations/support-metric';
-import type { Store } from '../store/store';
+import type { CustomerRecord, Store } from '../store/store';
 import { getRecommendationSettings } from './recommendation-settings';
 import { findCustomer, reportContext, reportDay } from './report-metrics';
 
@@ -37,26 +37,18 @@ export interface RecommendationsResult {
   readonly silenced: readonly RecommendationCard[];
 }
 
-/** Metrics of a day, or none when the day is outside the computed range. */
-async function metricsIfComputed(
-  store: Store,
-  partnerId: string,
-  day: string,
-  customerIds: readonly string[] | undefined,
-): Promise<ProductDayMetrics[]> {
-  const plan = await store.metricsPlan(partnerId);
-  if (plan.computed === null || day < plan.computed.firstDay || day > plan.computed.lastDay) return [];
-  return store.dailyMetrics(partnerId, day, customerIds);
+/** Days with computed metrics (for reading a day that may lie outside them). */
+async function computedRange(store: Store, partnerId: string): Promise<(day: string) => boolean> {
+  const { computed } = await store.metricsPlan(partnerId);
+  return (day) => computed !== null && computed.firstDay <= day && day <= computed.lastDay;
 }
 
 /** The customer asked for, by id or name (see findCustomer), as a one-element filter. */
-async function onlyCustomer(
-  store: Store,
-  partnerId: string,
+function onlyCustomer(
+  customers: Iterable<CustomerRecord>,
   customer: string | undefined,
-): Promise<string[] | undefined> {
-  if (customer === undefined) return undefined;
-  return [findCustomer(await store.customers(partnerId), customer).customerId];
+): string[] | undefined {
+  return customer === undefined ? undefined : [findCustomer([...customers], customer).customerId];
 }
 
 export async function getRecommendations(
@@ -64,8 +56,10 @@ export async function getRecommendations(
   req: RecommendationsRequest,
 ): Promise<RecommendationsResult> {
   const day = await reportDay(store, req.partnerId, req.day);
-  const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const ctx = await reportContext(store, req.partnerId);
+  const only = onlyCustomer(ctx.customers.values(), req.customerId);
+  const computed = await computedRange(store, req.partnerId);
+  const before = addDays(day, -28);
   const { settings } = await getRecommendationSettings(store, req.partnerId);
   const metrics = await store.dailyMetrics(req.partnerId, day, only);
   const support = composeSupportMetrics(
@@ -81,7 +75,7 @@ export async function getRecommendations(
     customerNames: new Map([...ctx.customers].map(([id, c]) => [id, c.name])),
     products: ctx.catalog,
     metrics,
-    metricsBefore: await metricsIfComputed(store, req.partnerId, addDays(day, -28), only),
+    metricsBefore: computed(before) ? await store.dailyMetrics(req.partnerId, before, only) : [],
     support,
     subscriptions: await store.subscriptionsOn(req.partnerId, day, only),
   });
@@ -109,20 +103,25 @@ export const MAX_SUPPORT_DAYS = 400;
 export async function getSupportMetrics(store: Store, req: SupportMetricsRequest): Promise<SupportMetric[]> {
   const to = await reportDay(store, req.partnerId, req.to);
   const from = req.from ?? addDays(to, -27);
-  if (from > to) throw new AppError('usage.invalid_argument', `--from ${from} is after --to ${to}`);
+  if (from > to)
+    throw new AppError('usage.invalid_argument', `the first day ${from} is after the last day ${to}`);
   if (dayOf(to) - dayOf(from) + 1 > MAX_SUPPORT_DAYS) {
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
-  const only = await onlyCustomer(store, req.partnerId, req.customerId);
+  const only = onlyCustomer(await store.customers(req.partnerId), req.customerId);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
-  const productDays = [...new Set(counts.filter((c) => c.productId !== null).map((c) => c.day))];
+  const computed = await computedRange(store, req.partnerId);
+  const customersByDay = new Map<string, Set<string>>();
+  for (const c of counts) {
+    if (c.productId === null || !computed(c.day)) continue;
+    const set = customersByDay.get(c.day) ?? new Set<string>();
+    set.add(c.customerId);
+    customersByDay.set(c.day, set);
+  }
   const metrics: ProductDayMetrics[] = [];
-  for (const d of productDays) {
-    const customers = [
-      ...new Set(counts.filter((c) => c.day === d && c.productId !== null).map((c) => c.customerId)),
-    ];
-    metrics.push(...(await metricsIfComputed(store, req.partnerId, d, customers)));
+  for (const [d, customers] of customersByDay) {
+    metrics.push(...(await store.dailyMetrics(req.partnerId, d, [...customers])));
   }
   return composeSupportMetrics(counts, await store.activeUserCounts(req.partnerId, from, to, only), metrics);
 }

@@ -13,17 +13,13 @@ import {
   recommendationSettingsSchema,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
-import { AppError } from '../errors';
+import { AppError, formatIssues } from '../errors';
 import type { AuditRecord, Store } from '../store/store';
 
 export interface EffectiveSettings {
   readonly settings: RecommendationSettings;
   /** Who last changed them and when; null while the defaults apply. */
   readonly changed: { readonly at: string; readonly by: string } | null;
-}
-
-function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
 /** Stored settings over the defaults, rule by rule (settings saved before a new field existed still load). */
@@ -43,7 +39,7 @@ export async function getRecommendationSettings(store: Store, partnerId: string)
   if (!parsed.success) {
     throw new AppError(
       'config.invalid',
-      `the stored recommendation settings are invalid (${issuesOf(parsed.error)}); run \`insights settings reset\``,
+      `the stored recommendation settings are invalid (${formatIssues(parsed.error.issues)}); run \`insights settings reset\``,
     );
   }
   return { settings: parsed.data, changed: { at: stored.updatedAt, by: stored.updatedBy } };
@@ -101,7 +97,7 @@ export async function setRecommendationSetting(
   if (!parsed.success) {
     throw new AppError(
       'usage.invalid_argument',
-      `${path} = ${text} is not allowed: ${issuesOf(parsed.error)}`,
+      `${path} = ${text} is not allowed: ${formatIssues(parsed.error.issues)}`,
     );
   }
   await store.saveRecommendationSettings(partnerId, parsed.data, actor, { path, before, after: value });
@@ -139,7 +135,7 @@ export async function addExclusion(
 ): Promise<{ exclusion: Exclusion; previousReason: string | null }> {
   const parsed = exclusionSchema.safeParse(input);
   if (!parsed.success)
-    throw new AppError('usage.invalid_argument', `invalid exclusion: ${issuesOf(parsed.error)}`);
+    throw new AppError('usage.invalid_argument', `invalid exclusion: ${formatIssues(parsed.error.issues)}`);
   const e = parsed.data;
   const customers = await store.customerIds(partnerId);
   if (!customers.includes(e.customerId)) {

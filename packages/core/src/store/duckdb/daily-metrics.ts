@@ -15,9 +15,14 @@ import {
 import { dayOf } from '../../dates';
 import { OPEN } from '../../metrics/bitset-engine';
 import { decompose } from '../../metrics/reference';
-import { ident, sql } from '../sql';
+import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
 import type { DuckDbClient } from './duckdb-client';
+
+/** A list as a table (value, 0-based position): ids become small integers through a join. */
+function indexed(list: readonly string[], value: string, position: string): SqlFragment {
+  return sql`(SELECT unnest(${[...list]}) AS ${ident(value)}, (generate_subscripts(${[...list]}, 1) - 1)::INTEGER AS ${ident(position)})`;
+}
 
 /** The customers of a partner (or the listed ones) as a temporary index table m_customers(idx, customer_id). */
 async function customerIndex(
@@ -418,9 +423,8 @@ export async function writeDailyMetrics(
     if (n > 0) {
       // The new runs with their ids (joins on small dictionaries, not a list lookup per row).
       const workloads = ['ALL', ...WORKLOAD_CODES];
-      const named = sql`WITH cl AS (SELECT unnest(${customerIds}) AS customer_id, (generate_subscripts(${customerIds}, 1) - 1)::INTEGER AS c),
-             pl AS (SELECT unnest(${productIds}) AS product_id, (generate_subscripts(${productIds}, 1) - 1)::INTEGER AS p),
-             wl AS (SELECT unnest(${workloads}) AS workload, (generate_subscripts(${workloads}, 1) - 1)::INTEGER AS w)
+      const named = sql`WITH cl AS ${indexed(customerIds, 'customer_id', 'c')}, pl AS ${indexed(productIds, 'product_id', 'p')},
+             wl AS ${indexed(workloads, 'workload', 'w')}
         SELECT cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own, r.assigned,
                r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
         FROM m_runs r JOIN cl ON cl.c = r.c JOIN pl ON pl.p = r.p JOIN wl ON wl.w = r.w`;
@@ -492,8 +496,7 @@ export async function queryDailyMetrics(
   // Workload index 0 is ALL, then the codes in their order: the order of the rows.
   const workloads = ['ALL', ...WORKLOAD_CODES] as const;
   const { rows, columns } = await db.readColumns(
-    sql`WITH cl AS (SELECT unnest(${customers}) AS customer_id, (generate_subscripts(${customers}, 1) - 1)::INTEGER AS ci),
-             pl AS (SELECT unnest(${products}) AS product_id, (generate_subscripts(${products}, 1) - 1)::INTEGER AS pi)
+    sql`WITH cl AS ${indexed(customers, 'customer_id', 'ci')}, pl AS ${indexed(products, 'product_id', 'pi')}
         SELECT cl.ci, pl.pi, (list_position(${[...workloads]}, m.workload) - 1)::INTEGER AS wi,
                m.sold, m.sold_own, m.assigned, m.active, m.rotation, m.unlicensed, m.trial_capacity, m.noncounted_capacity
         FROM (SELECT * FROM metric_runs WHERE ${ofDay}) m

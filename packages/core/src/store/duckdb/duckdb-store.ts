@@ -31,6 +31,7 @@ import type {
   SubscriptionState,
   SupportCount,
 } from '../store';
+import { insertAudit, queryAuditLog } from './audit-log';
 import { queryDataTrust, queryInactiveLicensedUsers } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
@@ -41,7 +42,6 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import {
   deleteExclusion,
   queryActiveUserCounts,
-  queryAuditLog,
   queryExclusions,
   queryRecommendationSettings,
   querySubscriptionsOn,
@@ -167,8 +167,7 @@ export class DuckDbStore implements Store {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
-      VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
+    await insertAudit(this.db, entry);
   }
 
   async customerIds(partnerId: string): Promise<string[]> {

@@ -11,7 +11,8 @@ import {
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { ident, join, sql } from '../sql';
-import type { ActiveUserCount, AuditRecord, StoredSettings, SubscriptionState, SupportCount } from '../store';
+import type { ActiveUserCount, StoredSettings, SubscriptionState, SupportCount } from '../store';
+import { insertAudit } from './audit-log';
 import type { DuckDbClient } from './duckdb-client';
 
 const customerFilter = (customerIds: readonly string[] | undefined) =>
@@ -174,17 +175,6 @@ async function inTransaction<T>(db: DuckDbClient, work: () => Promise<T>): Promi
   }
 }
 
-async function auditIn(
-  db: DuckDbClient,
-  partnerId: string,
-  actor: string,
-  action: string,
-  details: Readonly<Record<string, unknown>>,
-): Promise<void> {
-  await db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
-    VALUES (${partnerId}, now()::TIMESTAMP, ${actor}, ${action}, 'ok', ${JSON.stringify(details)})`);
-}
-
 /** Stores the whole settings object (already validated) and audits before → after. */
 export async function saveRecommendationSettings(
   db: DuckDbClient,
@@ -199,7 +189,7 @@ export async function saveRecommendationSettings(
       await db.run(sql`INSERT INTO recommendation_settings (partner_id, settings, updated_at, updated_by)
         VALUES (${partnerId}, ${JSON.stringify(settings)}, now()::TIMESTAMP, ${actor})`);
     }
-    await auditIn(db, partnerId, actor, 'settings.change', change);
+    await insertAudit(db, { partnerId, actor, action: 'settings.change', outcome: 'ok', details: change });
   });
 }
 
@@ -240,11 +230,17 @@ export async function upsertExclusion(
         WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`);
     await db.run(sql`INSERT INTO recommendation_exclusions (partner_id, customer_id, product_id, reason, created_at, created_by)
         VALUES (${partnerId}, ${e.customerId}, ${e.productId}, ${e.reason}, now()::TIMESTAMP, ${actor})`);
-    await auditIn(db, partnerId, actor, 'exclusion.add', {
-      customerId: e.customerId,
-      productId: e.productId,
-      reason: e.reason,
-      previousReason: previous,
+    await insertAudit(db, {
+      partnerId,
+      actor,
+      action: 'exclusion.add',
+      outcome: 'ok',
+      details: {
+        customerId: e.customerId,
+        productId: e.productId,
+        reason: e.reason,
+        previousReason: previous,
+      },
     });
     return previous;
   });
@@ -267,35 +263,13 @@ export async function deleteExclusion(
     if (r === undefined) return false;
     await db.run(sql`DELETE FROM recommendation_exclusions
         WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}`);
-    await auditIn(db, partnerId, actor, 'exclusion.remove', { customerId, productId, reason: r.reason });
+    await insertAudit(db, {
+      partnerId,
+      actor,
+      action: 'exclusion.remove',
+      outcome: 'ok',
+      details: { customerId, productId, reason: r.reason },
+    });
     return true;
   });
-}
-
-export async function queryAuditLog(
-  db: DuckDbClient,
-  partnerId: string,
-  actions: readonly string[] | null,
-  limit: number,
-): Promise<AuditRecord[]> {
-  const filter = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
-  const rows = await db.all<{
-    audit_id: number;
-    occurred_at: string;
-    actor: string;
-    action: string;
-    outcome: string;
-    details: string;
-  }>(sql`SELECT audit_id::INTEGER AS audit_id, strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at,
-                actor, action, outcome, details::VARCHAR AS details
-         FROM audit_log WHERE partner_id = ${partnerId} AND ${filter}
-         ORDER BY audit_id DESC LIMIT ${limit}`);
-  return rows.map((r) => ({
-    auditId: r.audit_id,
-    occurredAt: r.occurred_at,
-    actor: r.actor,
-    action: r.action,
-    outcome: r.outcome,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-  }));
 }

@@ -1,0 +1,38 @@
+/** The audit log: one writer for every audited change (imports, settings, exclusions) and its reader. */
+import { sql } from '../sql';
+import type { AuditEntry, AuditRecord } from '../store';
+import type { DuckDbClient } from './duckdb-client';
+
+/** Appends an entry; inside the caller's transaction when one is open, so a change and its record commit together. */
+export async function insertAudit(db: DuckDbClient, entry: AuditEntry): Promise<void> {
+  await db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
+    VALUES (${entry.partnerId}, now()::TIMESTAMP, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)})`);
+}
+
+export async function queryAuditLog(
+  db: DuckDbClient,
+  partnerId: string,
+  actions: readonly string[] | null,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const filter = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
+  const rows = await db.all<{
+    audit_id: number;
+    occurred_at: string;
+    actor: string;
+    action: string;
+    outcome: string;
+    details: string;
+  }>(sql`SELECT audit_id::INTEGER AS audit_id, strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at,
+                actor, action, outcome, details::VARCHAR AS details
+         FROM audit_log WHERE partner_id = ${partnerId} AND ${filter}
+         ORDER BY audit_id DESC LIMIT ${limit}`);
+  return rows.map((r) => ({
+    auditId: r.audit_id,
+    occurredAt: r.occurred_at,
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
+}
