@@ -1,7 +1,9 @@
 /**
- * Atomicity under SIGKILL: a child process runs `insights import` on a realistic dataset and is
- * killed at several moments. Each time the store must open cleanly and hold exactly what it held
- * before the import — or, if the kill came after the commit, exactly the imported state.
+ * Atomicity under SIGKILL: a child process runs an import of a realistic dataset and is killed at
+ * several moments — through `insights import` at fractions of the whole import, and through a
+ * child that marks its COMMIT on stderr at fractions of the commit itself, the moment a torn write
+ * would show. Each time the store must open cleanly and hold exactly what it held before the
+ * import — or, if the kill came after the commit, exactly the imported state.
  */
 import { spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
@@ -13,7 +15,9 @@ import { openStore } from '../src/store/open-store';
 import { tempDir } from '../src/testing';
 
 const CLI = fileURLToPath(new URL('../../../apps/cli/bin/insights.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('./helpers/import-in-child.ts', import.meta.url));
 const PARTNER = 'p-kill';
+const AS_OF = '2026-03-31';
 const tmp = tempDir('li-kill-');
 const baseline = path.join(tmp.dir, 'baseline');
 const dataset = path.join(tmp.dir, 'dataset');
@@ -34,26 +38,55 @@ async function fingerprint(dataDir: string): Promise<string> {
   }
 }
 
+interface Run {
+  readonly signal: string | null;
+  readonly ms: number;
+  /** Milliseconds from the start to the COMMITTING / COMMITTED marks (child runs only). */
+  readonly committingAt: number | null;
+  readonly committedAt: number | null;
+}
+
+/**
+ * Runs an import in a child process: `insights import` (via 'cli') or the marking child (via
+ * 'child'). `kill` sends SIGKILL so many milliseconds after the start, or after COMMITTING.
+ */
 function runImport(
   dataDir: string,
-  killAfterMs: number | null,
-): Promise<{ code: number | null; signal: string | null; ms: number }> {
+  via: 'cli' | 'child',
+  kill: { readonly afterMs: number; readonly from: 'start' | 'commit' } | null,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'import', '--data', dataDir, '--partner', PARTNER, dataset], {
+    const args =
+      via === 'cli'
+        ? [CLI, 'import', '--data', dataDir, '--partner', PARTNER, '--as-of', AS_OF, dataset]
+        : ['--import', 'tsx', CHILD, dataDir, PARTNER, dataset];
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stderr = '';
+    let committingAt: number | null = null;
+    let committedAt: number | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const arm = () => {
+      if (kill !== null) timer = setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    };
+    if (kill?.from === 'start') arm();
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
+      const now = performance.now() - started;
+      if (committingAt === null && stderr.includes('COMMITTING\n')) {
+        committingAt = now;
+        if (kill?.from === 'commit') arm();
+      }
+      if (committedAt === null && stderr.includes('COMMITTED\n')) committedAt = now;
     });
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer !== null) clearTimeout(timer);
-      if (killAfterMs === null && code !== 0) reject(new Error(`import failed (${code}): ${stderr}`));
-      resolve({ code, signal, ms: performance.now() - started });
+      if (kill === null && code !== 0) reject(new Error(`import failed (${code}): ${stderr}`));
+      resolve({ signal, ms: performance.now() - started, committingAt, committedAt });
     });
   });
 }
@@ -88,7 +121,10 @@ function differences(state: string): string {
 let before = '';
 let after = '';
 let fullMs = 0;
+/** How long the child's COMMIT took in an uninterrupted run. */
+let commitMs = 0;
 let killedMidway = 0;
+let killedInCommit = 0;
 
 beforeAll(async () => {
   await writeDemoDataset(dataset, { customers: 40, seed: 'kill', days: 400, end: '2026-03-31' });
@@ -101,7 +137,7 @@ beforeAll(async () => {
     partnerId: PARTNER,
     actor: 'test',
     paths: [seed.dir],
-    asOf: '2026-03-31',
+    asOf: AS_OF,
     channel: 'direct',
     partial: false,
     rejectsPath: path.join(seed.dir, 'r.csv'),
@@ -112,8 +148,13 @@ beforeAll(async () => {
   before = await fingerprint(baseline);
   const full = path.join(tmp.dir, 'full');
   cpSync(baseline, full, { recursive: true });
-  fullMs = (await runImport(full, null)).ms;
+  fullMs = (await runImport(full, 'cli', null)).ms;
   after = await fingerprint(full);
+  const viaChild = path.join(tmp.dir, 'full-child');
+  cpSync(baseline, viaChild, { recursive: true });
+  const r = await runImport(viaChild, 'child', null);
+  commitMs = (r.committedAt ?? 0) - (r.committingAt ?? 0);
+  expect(await fingerprint(viaChild), 'the child imports exactly what the command does').toBe(after);
 }, 300_000);
 
 afterAll(() => tmp.cleanup());
@@ -124,27 +165,44 @@ describe('SIGKILL during import', () => {
     expect(fullMs).toBeGreaterThan(500);
   });
 
-  it.each([0.15, 0.3, 0.45, 0.6, 0.75, 0.85, 0.93, 0.98])(
-    'killed at %s of the import time: the store opens and is all before or all after',
+  /** The state after a killed run is all before or all after; and (`reimport`) the store then takes the import again. */
+  async function expectBeforeOrAfter(dir: string, r: Run, reimport: boolean): Promise<'before' | 'after'> {
+    const state = await fingerprint(dir);
+    if (r.signal === 'SIGKILL') {
+      // On failure, name what is neither as before nor as after (the whole states are long).
+      expect([before, after], `neither before nor after; differs at ${differences(state)}`).toContain(state);
+    } else expect(state).toBe(after); // finished before the kill
+    if (reimport) {
+      await runImport(dir, 'cli', null);
+      expect(await fingerprint(dir)).toBe(after);
+    }
+    return state === before ? 'before' : 'after';
+  }
+
+  it.each([0.2, 0.45, 0.7, 0.9])(
+    'insights import killed at %s of the import time: the store opens and is all before or all after',
     async (fraction) => {
       const dir = path.join(tmp.dir, `kill-${fraction}`);
       cpSync(baseline, dir, { recursive: true });
-      const r = await runImport(dir, Math.round(fullMs * fraction));
-      const state = await fingerprint(dir);
-      if (r.signal === 'SIGKILL') {
-        // On failure, name what is neither as before nor as after (the whole states are long).
-        expect([before, after], `neither before nor after; differs at ${differences(state)}`).toContain(
-          state,
-        );
-        if (state === before) killedMidway++;
-      } else expect(state).toBe(after); // finished before the kill
-      // And the store still takes the import afterwards, ending in the same state as an uninterrupted one.
-      await runImport(dir, null);
-      expect(await fingerprint(dir)).toBe(after);
+      const r = await runImport(dir, 'cli', { afterMs: Math.round(fullMs * fraction), from: 'start' });
+      if ((await expectBeforeOrAfter(dir, r, true)) === 'before') killedMidway++;
     },
   );
 
-  it('most kills landed in the middle of the import (the test exercised what it claims)', () => {
-    expect(killedMidway).toBeGreaterThanOrEqual(4);
+  it.each([0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.95])(
+    'killed at %s of the COMMIT: the store opens and is all before or all after',
+    async (fraction) => {
+      const dir = path.join(tmp.dir, `commit-${fraction}`);
+      cpSync(baseline, dir, { recursive: true });
+      const r = await runImport(dir, 'child', { afterMs: Math.round(commitMs * fraction), from: 'commit' });
+      if (r.signal === 'SIGKILL' && r.committingAt !== null && r.committedAt === null) killedInCommit++;
+      await expectBeforeOrAfter(dir, r, false);
+    },
+  );
+
+  it('the kills landed where they claim: in the middle of the import, and inside the COMMIT', () => {
+    expect(commitMs).toBeGreaterThan(0);
+    expect(killedMidway).toBeGreaterThanOrEqual(2);
+    expect(killedInCommit).toBeGreaterThanOrEqual(3);
   });
 });

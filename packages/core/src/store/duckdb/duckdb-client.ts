@@ -80,7 +80,12 @@ export class DuckDbClient {
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbClient> {
-    const settings: Record<string, string> = { access_mode: 'READ_WRITE' };
+    // checkpoint_threshold 0: every write transaction commits through a checkpoint (data blocks,
+    // then the one database header write) instead of through the WAL. DuckDB 1.5 can replay part
+    // of a transaction whose WAL write a crash tore (duckdb/duckdb#25931: after a SIGKILL during
+    // COMMIT an import's activity was back without its customers); the header write is atomic.
+    // When a checkpoint cannot run (another transaction open), DuckDB falls back to the WAL.
+    const settings: Record<string, string> = { access_mode: 'READ_WRITE', checkpoint_threshold: '0b' };
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
     if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
