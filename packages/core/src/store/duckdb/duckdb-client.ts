@@ -73,6 +73,13 @@ function normaliseRows(reader: DuckDBResultReader): Row[] {
   return rows;
 }
 
+/** `LI_TRACE_SQL=1`: every statement's milliseconds and its first words on stderr (for profiling). */
+const TRACE = process.env.LI_TRACE_SQL === '1';
+function trace(started: number, text: string): void {
+  const ms = (performance.now() - started).toFixed(1).padStart(9);
+  process.stderr.write(`[sql] ${ms} ms  ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+}
+
 export class DuckDbClient {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -116,16 +123,20 @@ export class DuckDbClient {
   /** Runs a statement; returns the number of rows it inserted, updated or deleted. */
   async run(q: SqlFragment | CompiledSql): Promise<number> {
     const { text, params } = this.compiled(q);
+    const started = TRACE ? performance.now() : 0;
     const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    if (TRACE) trace(started, text);
     return result.rowsChanged;
   }
 
   async all<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T[]> {
     const { text, params } = this.compiled(q);
+    const started = TRACE ? performance.now() : 0;
     const reader = await this.connection.runAndReadAll(
       text,
       params.length > 0 ? params.map(toDuckValue) : undefined,
     );
+    if (TRACE) trace(started, text);
     return normaliseRows(reader) as T[];
   }
 
@@ -209,7 +220,9 @@ export class DuckDbClient {
 
   /** Runs statements of our own text (migrations, DDL) that take no parameters. */
   async exec(text: string): Promise<void> {
+    const started = TRACE ? performance.now() : 0;
     await this.connection.run(text);
+    if (TRACE) trace(started, text);
   }
 
   /** Percentage of the running query, or -1 when unknown (for progress bars). */
