@@ -85,6 +85,7 @@ describe('Graph Office 365 active user detail report', () => {
       'isaiahl@contoso.com CONTOSO SPECIAL PLAN 2026-03-30 ',
       `nestorw@contoso.com ${E3} 2026-03-31 `,
     ]);
+    expect(await t.store.verifyIntegrity()).toEqual([]);
     const adele = d.activity
       ?.filter((a) => a.user_id === 'adelev@contoso.com')
       .map((a) => `${a.workload} ${a.date}`);
@@ -160,6 +161,53 @@ describe('Graph Office 365 active user detail report', () => {
     const r2 = await t.import([missing], { customer: 'Contoso' });
     expect(r2.files[0]?.errors.length).toBe(21);
     expect(r2.files[0]?.errors[0]).toMatchObject({ code: 'ingest.missing_column', field: 'Is Deleted' });
+  });
+});
+
+describe('Graph report keys without indexes (kept unique by the import)', () => {
+  it('one user per UPN in any letter case, one open interval per user and product across two names', async () => {
+    const header =
+      (await import('node:fs'))
+        .readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8')
+        .split('\r\n')[0] ?? '';
+    const row = (upn: string, exo: string, products: string, assign = '2025-02-01') =>
+      `2026-03-31,${upn},N,False,,True,True,True,True,True,True,${exo},,,,,,${assign},${assign},${assign},${assign},${assign},${assign},${products}`;
+    // Two names of one catalog product (the current and the former one), and a UPN twice.
+    const report = t.files.file(
+      'two-names.csv',
+      `${header}\r\n${[
+        row('Ann@x.com', '2026-03-30', 'MICROSOFT 365 BUSINESS PREMIUM+MICROSOFT 365 BUSINESS'),
+        row('bob@x.com', '2026-03-29', 'MICROSOFT 365 BUSINESS', '2025-01-10'),
+        row('BOB@x.com', '2026-03-28', 'MICROSOFT 365 BUSINESS', '2025-01-10'),
+      ].join('\r\n')}\r\n`,
+    );
+    const r = await t.import([report], { customer: 'Contoso' });
+    expect(r.outcome).toBe('committed');
+    const d = await dumpAll(t.store);
+    expect(d.users?.map((u) => [u.user_id, u.upn])).toEqual([
+      ['ann@x.com', 'Ann@x.com'],
+      ['bob@x.com', 'BOB@x.com'], // the last row wins
+    ]);
+    expect(d.license_assignments?.map((a) => `${a.user_id} ${a.product_id} ${a.assigned_on}`)).toEqual([
+      `ann@x.com ${BUSINESS_PREMIUM} 2025-02-01`,
+      `bob@x.com ${BUSINESS_PREMIUM} 2025-01-10`,
+    ]);
+    expect(d.activity?.map((a) => `${a.user_id} ${a.workload} ${a.date}`)).toEqual([
+      'ann@x.com EXO 2026-03-30',
+      'bob@x.com EXO 2026-03-28',
+    ]);
+    // The same report again, and the users and intervals through a canonical file: still one each.
+    expect((await t.import([report], { customer: 'Contoso' })).outcome).toBe('unchanged');
+    const users = t.files.file(
+      'users.csv',
+      'customer_id,user_id,upn,display_name\nContoso,ann@x.com,ann@x.com,Ann\n',
+    );
+    expect((await t.import([users])).outcome).toBe('committed');
+    expect((await dumpAll(t.store)).users?.map((u) => [u.user_id, u.display_name])).toEqual([
+      ['ann@x.com', 'Ann'],
+      ['bob@x.com', 'N'],
+    ]);
+    expect(await t.store.verifyIntegrity()).toEqual([]);
   });
 });
 

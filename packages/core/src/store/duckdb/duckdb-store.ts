@@ -326,6 +326,20 @@ export class DuckDbStore implements Store {
              AND a.noncounted_capacity = b.noncounted_capacity`,
       ],
       [
+        'users natural key (partner, customer, user id) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id FROM users GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'license assignments natural key (partner, customer, user, product, assigned on) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id, product_id, assigned_on
+              FROM license_assignments GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'subscription snapshots natural key (partner, customer, subscription, as of) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, subscription_id, as_of
+              FROM subscription_snapshots GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
         'user keys are unique',
         sql`SELECT count(*) AS n FROM (SELECT user_key FROM users GROUP BY ALL HAVING count(*) > 1)`,
       ],

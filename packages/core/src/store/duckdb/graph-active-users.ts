@@ -42,9 +42,10 @@ export async function mergeGraphActiveUsersStage(
            list_distinct(list_filter(list_transform(string_split(coalesce(s.assigned_products, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
            ${d('deleted_date')} AS deleted_date
     FROM ${s} s WHERE ${await validRecords(db, stage)}`);
-  // UPNs differing only in letter case are one user: the last row wins (rare; checked cheaply first).
+  // UPNs differing only in letter case are one user: the last row wins (rare; checked cheaply
+  // first, on hashes: a collision only sends the report through the exact deduplication).
   const { dups } = await db.one<{ dups: number }>(
-    sql`SELECT count(*) - count(DISTINCT user_id) AS dups FROM g_ok`,
+    sql`SELECT count(*) - count(DISTINCT hash(user_id)) AS dups FROM g_ok`,
   );
   if (dups > 0) {
     await db.run(
@@ -80,20 +81,29 @@ export async function mergeGraphActiveUsersStage(
   );
   await db.exec('DROP TABLE IF EXISTS g_users');
 
-  // Activity: one fact per non-empty last-activity date (users looked up once, not once per fact).
+  // Activity: one fact per non-empty last-activity date. Users are looked up once (g_keys carries
+  // the dates); a workload with one report column has at most one fact per user, so its rows are
+  // already per (user, workload, month) and skip the aggregation only OneDrive + SharePoint need.
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_keys AS
-    SELECT g.user_id, u.user_key FROM g_ok g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
-  const facts = join(
-    GRAPH_ACTIVITY_COLUMNS.map(
-      (
-        c,
-      ) => sql`SELECT k.user_key, ${customerId} AS customer_id, ${c.workload} AS workload, g.${ident(c.name)} AS date
-          FROM g_ok g JOIN g_keys k ON k.user_id = g.user_id WHERE g.${ident(c.name)} IS NOT NULL`,
-    ),
-    ' UNION ALL ',
-  );
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS ${activityAggOfKeyed(facts)}`);
-  await db.exec('DROP TABLE IF EXISTS g_keys');
+    SELECT g.user_id, u.user_key, ${join(GRAPH_ACTIVITY_COLUMNS.map((c) => sql`g.${ident(c.name)}`))}
+    FROM g_ok g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
+  const columnsOf = new Map<string, string[]>();
+  for (const c of GRAPH_ACTIVITY_COLUMNS) columnsOf.set(c.workload, [...(columnsOf.get(c.workload) ?? []), c.name]);
+  const perWorkload = [...columnsOf].map(([workload, names]) => {
+    if (names.length > 1) {
+      const dates = join(names.map((n) => sql`${ident(n)}`));
+      return activityAggOfKeyed(
+        sql`SELECT user_key, ${customerId} AS customer_id, ${workload} AS workload, date
+            FROM (SELECT user_key, unnest([${dates}]) AS date FROM g_keys) WHERE date IS NOT NULL`,
+      );
+    }
+    const date = ident(names[0] ?? '');
+    return sql`SELECT user_key, ${customerId} AS customer_id, ${workload} AS workload,
+        date_trunc('month', ${date})::DATE AS month, (1::UINTEGER) << (day(${date}) - 1)::UINTEGER AS days,
+        ${date} AS first, ${date} AS last, 1::BIGINT AS n
+      FROM g_keys WHERE ${date} IS NOT NULL`;
+  });
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_agg AS ${join(perWorkload, ' UNION ALL ')}`);
   const activity = await mergeActivityAgg(db, partnerId, SOURCE);
 
   // Products named in the report, resolved by their report names; unknown names kept and flagged.
@@ -117,6 +127,18 @@ export async function mergeGraphActiveUsersStage(
       ON CONFLICT DO NOTHING`);
   }
 
+  // One row per (user, product): two report names of one product keep the earlier seed (checked on
+  // hashes first: a collision only sends the report through the exact deduplication).
+  let { rows: productRows, listed } = await db.one<{ rows: number; listed: number }>(
+    sql`SELECT count(*) AS rows, count(DISTINCT hash(user_id, product_id)) AS listed FROM g_products`,
+  );
+  if (listed < productRows) {
+    await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS SELECT * FROM g_products
+      QUALIFY row_number() OVER (PARTITION BY user_id, product_id ORDER BY seed, report_name) = 1`);
+    ({ rows: productRows } = await db.one<{ rows: number }>(sql`SELECT count(*) AS rows FROM g_products`));
+    listed = productRows;
+  }
+
   let opened = 0;
   let closed = 0;
   if (!stale) {
@@ -126,9 +148,8 @@ export async function mergeGraphActiveUsersStage(
       await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
       SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, u.user_key
       FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
-      JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id
-      WHERE NOT coalesce(h.has_open, false)
-      ON CONFLICT DO NOTHING`);
+      JOIN g_keys u ON u.user_id = g.user_id
+      WHERE NOT coalesce(h.has_open, false)`);
     // Intervals the report no longer lists are closed on the report date (only intervals that
     // started before it, and only when the report shows something else than before).
     const { stillOpen } = await db.one<{ stillOpen: number }>(
@@ -137,9 +158,6 @@ export async function mergeGraphActiveUsersStage(
     );
     // Every listed (user, product) now has one open interval: when they are all that is open,
     // there is nothing to close (the usual daily case, and a scan of all assignments saved).
-    const { listed } = await db.one<{ listed: number }>(
-      sql`SELECT count(DISTINCT (user_id, product_id)) AS listed FROM g_products`,
-    );
     if (stillOpen > listed) {
       closed = await db.run(sql`UPDATE license_assignments a SET unassigned_on = g.refresh
         FROM g_ok g
@@ -164,6 +182,7 @@ export async function mergeGraphActiveUsersStage(
     );
   }
 
+  await db.exec('DROP TABLE IF EXISTS g_keys');
   const { n: concealed } = await db.one<{ n: number }>(
     sql`SELECT count(*) AS n FROM g_ok WHERE regexp_full_match(upn, '[0-9A-Fa-f]{32}')`,
   );

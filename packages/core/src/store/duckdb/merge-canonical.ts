@@ -260,17 +260,23 @@ export async function mergeOkTable(
       ...Object.values(constants).map((val) => sql`${val}`),
       ...Object.values(derived),
     ];
-    const updates = [...valueCols, ...Object.keys(constants)].map(
-      (c) => sql`${ident(c)} = excluded.${ident(c)}`,
-    );
-    const onConflict =
-      updates.length > 0
-        ? sql`ON CONFLICT (${join(['partner_id', ...mapping.key].map((k) => ident(k)))}) DO UPDATE SET ${join(updates)}`
-        : raw('ON CONFLICT DO NOTHING');
-    await db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
-      SELECT ${join(selectExprs)} FROM ${ok} o LEFT JOIN ${t} t ON ${keyJoin}
-      WHERE t.${firstKey} IS NULL OR (${changed})
-      ${onConflict}`);
+    // Update the rows whose key is stored and whose values differ, then insert the others. A
+    // file's keys are unique (validated), so this keeps the natural key unique without relying on
+    // an index (the per-user tables have none, see migration 6).
+    const sets = [
+      ...valueCols.map((c) => sql`${ident(c)} = o.${ident(c)}`),
+      ...Object.entries(constants).map(([c, val]) => sql`${ident(c)} = ${val}`),
+    ];
+    if (counts.updated > 0 && sets.length > 0) {
+      await db.run(sql`UPDATE ${t} t SET ${join(sets)} FROM ${ok} o WHERE ${keyJoin} AND (${changed})`);
+    }
+    if (counts.inserted > 0) {
+      // Every key new (a first load): nothing to look up again.
+      const onlyNew =
+        counts.inserted === counts.total ? raw('') : sql`WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${keyJoin})`;
+      await db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
+        SELECT ${join(selectExprs)} FROM ${ok} o ${onlyNew}`);
+    }
   }
   if (mapping.coverageDate !== undefined && has.has(mapping.coverageDate)) {
     await recordCoverage(

@@ -4,7 +4,9 @@
  *
  * Invariants the schema enforces:
  * - every row carries its `partner_id` (the isolation boundary) as the first column of its key;
- * - natural keys are primary keys, so duplicates cannot enter;
+ * - natural keys are primary keys, so duplicates cannot enter — except on the per-user tables
+ *   (users, license_assignments, subscription_snapshots, activity), whose keys are kept unique by
+ *   their one writer (the import merge) and checked by `Store.verifyIntegrity()` (migration 6);
  * - closed vocabularies are CHECK constraints mirroring @license-insights/contracts.
  */
 import {
@@ -264,6 +266,65 @@ export const MIGRATIONS: readonly Migration[] = [
         created_by VARCHAR NOT NULL,
         PRIMARY KEY (partner_id, customer_id, product_id)
       )`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'per-user tables without primary-key indexes',
+    statements: [
+      // An ART index over millions of text keys cost more than the rows themselves: a 1 M-user
+      // report spent 1.2 s inserting into it and 1 s checkpointing it, at 10 M it did not fit in
+      // memory. The natural keys stay unique by their one writer (the import merge: update the
+      // rows whose key is stored, insert the others; a file's keys are validated unique) and are
+      // checked by Store.verifyIntegrity(). DuckDB cannot drop a primary key: the tables are rebuilt.
+      `CREATE TABLE users_v6 (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        user_key INTEGER NOT NULL DEFAULT nextval('user_key_seq'),
+        upn VARCHAR,
+        display_name VARCHAR,
+        deleted_on DATE
+      )`,
+      `INSERT INTO users_v6 SELECT partner_id, customer_id, user_id, user_key, upn, display_name, deleted_on FROM users`,
+      'DROP TABLE users',
+      'ALTER TABLE users_v6 RENAME TO users',
+      `CREATE TABLE license_assignments_v6 (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        assigned_on DATE NOT NULL,
+        unassigned_on DATE,
+        source VARCHAR NOT NULL,
+        user_key INTEGER,
+        CHECK (unassigned_on IS NULL OR unassigned_on > assigned_on)
+      )`,
+      `INSERT INTO license_assignments_v6
+        SELECT partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key FROM license_assignments`,
+      'DROP TABLE license_assignments',
+      'ALTER TABLE license_assignments_v6 RENAME TO license_assignments',
+      `CREATE TABLE subscription_snapshots_v6 (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        subscription_id VARCHAR NOT NULL,
+        as_of DATE NOT NULL,
+        product_id VARCHAR NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        status VARCHAR NOT NULL CHECK (status IN ${oneOf(SUBSCRIPTION_STATUSES)}),
+        is_trial BOOLEAN NOT NULL,
+        channel VARCHAR NOT NULL CHECK (channel IN ${oneOf(CHANNELS)}),
+        suspension_reason VARCHAR CHECK (suspension_reason IN ${oneOf(SUSPENSION_REASONS)}),
+        billing_cycle VARCHAR CHECK (billing_cycle IN ${oneOf(BILLING_CYCLES)}),
+        term_end DATE,
+        auto_renew BOOLEAN,
+        source VARCHAR NOT NULL
+      )`,
+      `INSERT INTO subscription_snapshots_v6
+        SELECT partner_id, customer_id, subscription_id, as_of, product_id, quantity, status, is_trial, channel,
+               suspension_reason, billing_cycle, term_end, auto_renew, source FROM subscription_snapshots`,
+      'DROP TABLE subscription_snapshots',
+      'ALTER TABLE subscription_snapshots_v6 RENAME TO subscription_snapshots',
     ],
   },
 ];
