@@ -77,7 +77,9 @@ function normaliseRows(reader: DuckDBResultReader): Row[] {
 const TRACE = process.env.LI_TRACE_SQL === '1';
 function trace(started: number, text: string): void {
   const ms = (performance.now() - started).toFixed(1).padStart(9);
-  process.stderr.write(`[sql] ${ms} ms  ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  process.stderr.write(
+    `[sql] ${ms} ms  ${text.replace(/\s+/g, ' ').slice(0, Number(process.env.LI_TRACE_SQL_WIDTH ?? 140))}\n`,
+  );
 }
 
 export class DuckDbClient {

@@ -12,7 +12,7 @@
  * activity but does not move assignments or flags (the newer report knows better).
  */
 import { GRAPH_ACTIVITY_COLUMNS, GRAPH_ASSIGN_COLUMNS } from '@license-insights/contracts';
-import { ident, join, raw, type SqlFragment, sql } from '../sql';
+import { ident, join, type SqlFragment, sql } from '../sql';
 import type { GraphReportOutcome } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
@@ -22,6 +22,7 @@ import {
   mergeActivityAgg,
   mergeOkTable,
   recordCoverage,
+  withoutInsertionOrder,
 } from './merge-canonical';
 import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
@@ -65,21 +66,19 @@ export async function mergeGraphActiveUsersStage(
   const stale =
     reportDate !== undefined && latestStored[0] !== undefined && reportDate < latestStored[0].last;
 
-  // Users, through the canonical users merge (stale reports only add users they name first).
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_users AS
-    SELECT _rec, _line, ${customerId} AS customer_id, user_id, upn, display_name,
-           CASE WHEN is_deleted THEN coalesce(deleted_date, refresh) END AS deleted_on
-    FROM g_ok`);
+  // Users, through the canonical users merge (stale reports only add users they name first); a
+  // projection of g_ok, not a copy of it.
   const users = await mergeOkTable(
     db,
     partnerId,
-    raw('g_users'),
+    sql`(SELECT _rec, _line, ${customerId} AS customer_id, user_id, upn, display_name,
+           CASE WHEN is_deleted THEN coalesce(deleted_date, refresh) END AS deleted_on
+         FROM g_ok)`,
     'users',
     stale ? ['customer_id', 'user_id'] : ['customer_id', 'user_id', 'upn', 'display_name', 'deleted_on'],
     [],
     SOURCE,
   );
-  await db.exec('DROP TABLE IF EXISTS g_users');
 
   // Activity: one fact per non-empty last-activity date. Users are looked up once (g_keys carries
   // the dates); a workload with one report column has at most one fact per user, so its rows are
@@ -88,7 +87,8 @@ export async function mergeGraphActiveUsersStage(
     SELECT g.user_id, u.user_key, ${join(GRAPH_ACTIVITY_COLUMNS.map((c) => sql`g.${ident(c.name)}`))}
     FROM g_ok g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
   const columnsOf = new Map<string, string[]>();
-  for (const c of GRAPH_ACTIVITY_COLUMNS) columnsOf.set(c.workload, [...(columnsOf.get(c.workload) ?? []), c.name]);
+  for (const c of GRAPH_ACTIVITY_COLUMNS)
+    columnsOf.set(c.workload, [...(columnsOf.get(c.workload) ?? []), c.name]);
   const perWorkload = [...columnsOf].map(([workload, names]) => {
     if (names.length > 1) {
       const dates = join(names.map((n) => sql`${ident(n)}`));
@@ -144,12 +144,13 @@ export async function mergeGraphActiveUsersStage(
   if (!stale) {
     const held = sql`(SELECT user_id, product_id, max(unassigned_on) AS last_end, bool_or(unassigned_on IS NULL) AS has_open
         FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
-    opened =
-      await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
+    opened = await withoutInsertionOrder(db, () =>
+      db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
       SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, u.user_key
       FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
       JOIN g_keys u ON u.user_id = g.user_id
-      WHERE NOT coalesce(h.has_open, false)`);
+      WHERE NOT coalesce(h.has_open, false)`),
+    );
     // Intervals the report no longer lists are closed on the report date (only intervals that
     // started before it, and only when the report shows something else than before).
     const { stillOpen } = await db.one<{ stillOpen: number }>(

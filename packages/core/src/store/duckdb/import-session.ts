@@ -19,7 +19,13 @@ import type {
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { mergeGraphActiveUsersStage } from './graph-active-users';
-import { markDirty, mergeActivityAgg, mergeCanonicalStage, recordCoverage } from './merge-canonical';
+import {
+  markDirty,
+  mergeActivityAgg,
+  mergeCanonicalStage,
+  recordCoverage,
+  withoutInsertionOrder,
+} from './merge-canonical';
 import { queryPartnerProducts } from './products-query';
 import { recOf, type StageRef, stageBase, stageTable, validateStage } from './validation';
 
@@ -198,9 +204,8 @@ export class DuckDbImportSession implements ImportSession {
     // Facts grouped by their text keys into day masks; validity counted per group. Row order does
     // not matter (record numbers are only needed if the precise path runs), and letting DuckDB scan
     // out of order is a quarter faster.
-    await this.db.exec('SET preserve_insertion_order = false');
-    try {
-      await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${agg} AS
+    await withoutInsertionOrder(this.db, () =>
+      this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${agg} AS
         SELECT customer_id, user_id, workload, date_trunc('month', d)::DATE AS month,
                bit_or((1::UINTEGER) << (day(d) - 1)::UINTEGER) AS days,
                count(*) AS n,
@@ -210,10 +215,8 @@ export class DuckDbImportSession implements ImportSession {
                  ${at('date')} AS date, try_cast(${at('date')} AS DATE) AS d
           FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})
         )
-        GROUP BY ALL`);
-    } finally {
-      await this.db.exec('SET preserve_insertion_order = true');
-    }
+        GROUP BY ALL`),
+    );
     const refused = await this.refused(stageId);
     const { bad, rows } = await this.db.one<{ bad: number | null; rows: number | null }>(
       sql`SELECT sum(bad) AS bad, sum(n) AS rows FROM ${agg}`,
@@ -264,13 +267,10 @@ export class DuckDbImportSession implements ImportSession {
     // First activity of these customers (the bulk-load case): everything is new, one pass.
     const rows = sql`SELECT a.customer_id, u.user_key, a.workload, a.month, a.days FROM ${agg} a
       JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`;
-    await this.db.exec('SET preserve_insertion_order = false');
-    try {
-      await this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-        SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`);
-    } finally {
-      await this.db.exec('SET preserve_insertion_order = true');
-    }
+    await withoutInsertionOrder(this.db, () =>
+      this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
+        SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`),
+    );
     await markDirty(this.db, this.partnerId, sql`SELECT customer_id, ${firstDay('a')} AS d FROM ${agg} a`);
     await recordCoverage(
       this.db,

@@ -273,9 +273,13 @@ export async function mergeOkTable(
     if (counts.inserted > 0) {
       // Every key new (a first load): nothing to look up again.
       const onlyNew =
-        counts.inserted === counts.total ? raw('') : sql`WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${keyJoin})`;
-      await db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
-        SELECT ${join(selectExprs)} FROM ${ok} o ${onlyNew}`);
+        counts.inserted === counts.total
+          ? raw('')
+          : sql`WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${keyJoin})`;
+      await withoutInsertionOrder(db, () =>
+        db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
+          SELECT ${join(selectExprs)} FROM ${ok} o ${onlyNew}`),
+      );
     }
   }
   if (mapping.coverageDate !== undefined && has.has(mapping.coverageDate)) {
@@ -293,6 +297,19 @@ export async function mergeOkTable(
     unchanged: counts.total - counts.inserted - counts.updated,
     unknownProducts,
   };
+}
+
+/**
+ * Runs a bulk write with DuckDB free to write rows in any order (in parallel). Only for statements
+ * whose row order means nothing: staging tables keep file order, record numbers depend on it.
+ */
+export async function withoutInsertionOrder<T>(db: DuckDbClient, write: () => Promise<T>): Promise<T> {
+  await db.exec('SET preserve_insertion_order = false');
+  try {
+    return await write();
+  } finally {
+    await db.exec('SET preserve_insertion_order = true');
+  }
 }
 
 /** Marks customers' metrics out of date from a day on (the earliest day wins). */
@@ -328,10 +345,23 @@ export async function mergeActivityAgg(
   partnerId: string,
   source: DataSource,
 ): Promise<MergeCounts> {
+  // Customers without stored activity (a first load) need no comparison with the table.
+  const { stored } = await db.one<{ stored: number }>(
+    sql`SELECT count(*) AS stored FROM (SELECT 1 FROM activity t WHERE t.partner_id = ${partnerId}
+          AND t.customer_id IN (SELECT DISTINCT customer_id FROM activity_agg) LIMIT 1)`,
+  );
   const match = sql`t.partner_id = ${partnerId} AND t.user_key = a.user_key AND t.workload = a.workload AND t.month = a.month`;
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_cmp AS
-    SELECT a.user_key, a.customer_id, a.workload, a.month, a.days, t.days AS stored, a.n
-    FROM activity_agg a LEFT JOIN activity t ON ${match}`);
+  if (stored > 0) {
+    await db.run(sql`CREATE OR REPLACE TEMP TABLE activity_cmp AS
+      SELECT a.user_key, a.customer_id, a.workload, a.month, a.days, t.days AS stored, a.n
+      FROM activity_agg a LEFT JOIN activity t ON ${match}`);
+  }
+  const cmp =
+    stored > 0
+      ? raw('activity_cmp')
+      : raw(
+          '(SELECT user_key, customer_id, workload, month, days, NULL::UINTEGER AS stored, n FROM activity_agg)',
+        );
   const counts = await db.one<{
     total: number | null;
     fresh: number | null;
@@ -342,7 +372,7 @@ export async function mergeActivityAgg(
     sql`SELECT sum(bit_count(days)) AS total, sum(bit_count(days & ~coalesce(stored, 0::UINTEGER))) AS fresh, sum(n) AS rows,
                count(*) FILTER (WHERE stored IS NOT NULL AND (days & ~stored) <> 0) AS updates,
                count(*) FILTER (WHERE stored IS NULL) AS inserts
-        FROM activity_cmp`,
+        FROM ${cmp} c`,
   );
   if ((counts.fresh ?? 0) > 0) {
     // From the first new fact (lowest new bit of the day mask), not the whole month.
@@ -351,18 +381,20 @@ export async function mergeActivityAgg(
       partnerId,
       // CASE, not only the WHERE: DuckDB may evaluate a pushed-down conjunction in any order.
       sql`SELECT customer_id, CASE WHEN fresh <> 0 THEN month + log2((fresh & -fresh)::DOUBLE)::INTEGER END AS d
-          FROM (SELECT customer_id, month, (days & ~coalesce(stored, 0::UINTEGER))::BIGINT AS fresh FROM activity_cmp)
+          FROM (SELECT customer_id, month, (days & ~coalesce(stored, 0::UINTEGER))::BIGINT AS fresh FROM ${cmp} c)
           WHERE fresh <> 0`,
     );
   }
   if (counts.updates > 0) {
-    await db.run(sql`UPDATE activity t SET days = t.days | c.days FROM activity_cmp c
+    await db.run(sql`UPDATE activity t SET days = t.days | c.days FROM ${cmp} c
       WHERE t.partner_id = ${partnerId} AND t.user_key = c.user_key AND t.workload = c.workload AND t.month = c.month
         AND c.stored IS NOT NULL AND (c.days & ~c.stored) <> 0`);
   }
   if (counts.inserts > 0) {
-    await db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-      SELECT ${partnerId}, customer_id, user_key, workload, month, days FROM activity_cmp WHERE stored IS NULL`);
+    await withoutInsertionOrder(db, () =>
+      db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
+        SELECT ${partnerId}, customer_id, user_key, workload, month, days FROM ${cmp} c WHERE stored IS NULL`),
+    );
   }
   await recordCoverage(
     db,
