@@ -22,7 +22,6 @@ import {
   mergeActivityAgg,
   mergeOkTable,
   recordCoverage,
-  withoutInsertionOrder,
 } from './merge-canonical';
 import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
@@ -144,13 +143,12 @@ export async function mergeGraphActiveUsersStage(
   if (!stale) {
     const held = sql`(SELECT user_id, product_id, max(unassigned_on) AS last_end, bool_or(unassigned_on IS NULL) AS has_open
         FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
-    opened = await withoutInsertionOrder(db, () =>
-      db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
+    opened =
+      await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
       SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, u.user_key
       FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
       JOIN g_keys u ON u.user_id = g.user_id
-      WHERE NOT coalesce(h.has_open, false)`),
-    );
+      WHERE NOT coalesce(h.has_open, false)`);
     // Intervals the report no longer lists are closed on the report date (only intervals that
     // started before it, and only when the report shows something else than before).
     const { stillOpen } = await db.one<{ stillOpen: number }>(

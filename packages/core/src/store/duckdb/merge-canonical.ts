@@ -276,10 +276,8 @@ export async function mergeOkTable(
         counts.inserted === counts.total
           ? raw('')
           : sql`WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${keyJoin})`;
-      await withoutInsertionOrder(db, () =>
-        db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
-          SELECT ${join(selectExprs)} FROM ${ok} o ${onlyNew}`),
-      );
+      await db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
+        SELECT ${join(selectExprs)} FROM ${ok} o ${onlyNew}`);
     }
   }
   if (mapping.coverageDate !== undefined && has.has(mapping.coverageDate)) {
@@ -391,10 +389,8 @@ export async function mergeActivityAgg(
         AND c.stored IS NOT NULL AND (c.days & ~c.stored) <> 0`);
   }
   if (counts.inserts > 0) {
-    await withoutInsertionOrder(db, () =>
-      db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-        SELECT ${partnerId}, customer_id, user_key, workload, month, days FROM ${cmp} c WHERE stored IS NULL`),
-    );
+    await db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
+      SELECT ${partnerId}, customer_id, user_key, workload, month, days FROM ${cmp} c WHERE stored IS NULL`);
   }
   await recordCoverage(
     db,
