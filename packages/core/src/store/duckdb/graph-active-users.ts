@@ -23,7 +23,7 @@ import {
   mergeOkTable,
   recordCoverage,
 } from './merge-canonical';
-import { recOf, type StageRef, stageTable, validRecords } from './validation';
+import { badTable, recOf, type StageRef, stageTable, validRecords } from './validation';
 
 const SOURCE = 'graph_active_users';
 
@@ -42,6 +42,10 @@ export async function mergeGraphActiveUsersStage(
            list_distinct(list_filter(list_transform(string_split(coalesce(s.assigned_products, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
            ${d('deleted_date')} AS deleted_date
     FROM ${s} s WHERE ${await validRecords(db, stage)}`);
+  // The typed copy is all that is read from here on: free the text stage (a 10 M-user report's
+  // stage is gigabytes of memory).
+  await db.run(sql`DROP TABLE IF EXISTS ${s}`);
+  await db.run(sql`DROP TABLE IF EXISTS ${badTable(stage.id)}`);
   // UPNs differing only in letter case are one user: the last row wins (rare; checked cheaply
   // first, on hashes: a collision only sends the report through the exact deduplication).
   const { dups } = await db.one<{ dups: number }>(
