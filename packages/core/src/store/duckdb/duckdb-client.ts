@@ -93,7 +93,8 @@ export class DuckDbClient {
     // then the one database header write) instead of through the WAL. DuckDB 1.5 can replay part
     // of a transaction whose WAL write a crash tore (duckdb/duckdb#25931: after a SIGKILL during
     // COMMIT an import's activity was back without its customers); the header write is atomic.
-    // When a checkpoint cannot run (another transaction open), DuckDB falls back to the WAL.
+    // A commit while another transaction is open cannot checkpoint and still goes through the WAL
+    // (one connection per process today; a server with several connections must revisit this).
     const settings: Record<string, string> = { access_mode: 'READ_WRITE', checkpoint_threshold: '0b' };
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
