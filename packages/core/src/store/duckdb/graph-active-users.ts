@@ -83,11 +83,13 @@ export async function mergeGraphActiveUsersStage(
     SOURCE,
   );
 
-  // Activity: one fact per non-empty last-activity date. Users are looked up once (g_keys carries
-  // the dates); a workload with one report column has at most one fact per user, so its rows are
-  // already per (user, workload, month) and skip the aggregation only OneDrive + SharePoint need.
+  // Users are looked up once: g_keys carries their key with what activity and assignments read.
+  // Activity: one fact per non-empty last-activity date; a workload with one report column has at
+  // most one fact per user, so its rows are already per (user, workload, month) and skip the
+  // aggregation only OneDrive + SharePoint need.
+  const carried = [...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`g.${ident(c.name)}`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_keys AS
-    SELECT g.user_id, u.user_key, ${join(GRAPH_ACTIVITY_COLUMNS.map((c) => sql`g.${ident(c.name)}`))}
+    SELECT g.user_id, u.user_key, g.refresh, g.products, ${join(carried)}
     FROM g_ok g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
   const columnsOf = new Map<string, string[]>();
   for (const c of GRAPH_ACTIVITY_COLUMNS)
@@ -113,12 +115,12 @@ export async function mergeGraphActiveUsersStage(
   const assignDates = (workloadOf: (w: string) => SqlFragment) =>
     GRAPH_ASSIGN_COLUMNS.map((c) => sql`CASE WHEN ${workloadOf(c.workload)} THEN g.${ident(c.name)} END`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS
-    SELECT g.user_id, g.refresh, g.name AS report_name, coalesce(r.product_id, g.name) AS product_id,
+    SELECT g.user_id, g.user_key, g.refresh, g.name AS report_name, coalesce(r.product_id, g.name) AS product_id,
            r.product_id IS NOT NULL AS known,
            least(g.refresh, coalesce(
              list_min(list_filter([${join(assignDates((w) => sql`list_contains(coalesce(r.workloads, []), ${w})`))}], x -> x IS NOT NULL)),
              g.refresh)) AS seed
-    FROM (SELECT *, unnest(products) AS name FROM g_ok) g
+    FROM (SELECT *, unnest(products) AS name FROM g_keys) g
     LEFT JOIN cat_reports r ON r.name = g.name`);
   const unknownRows = await db.all<{ product_id: string }>(
     sql`SELECT DISTINCT product_id FROM g_products WHERE NOT known ORDER BY 1`,
@@ -149,9 +151,8 @@ export async function mergeGraphActiveUsersStage(
         FROM license_assignments WHERE partner_id = ${partnerId} AND customer_id = ${customerId} GROUP BY ALL)`;
     opened =
       await db.run(sql`INSERT INTO license_assignments (partner_id, customer_id, user_id, product_id, assigned_on, unassigned_on, source, user_key)
-      SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, u.user_key
+      SELECT ${partnerId}, ${customerId}, g.user_id, g.product_id, greatest(g.seed, coalesce(h.last_end, g.seed)), NULL, ${SOURCE}, g.user_key
       FROM g_products g LEFT JOIN ${held} h ON h.user_id = g.user_id AND h.product_id = g.product_id
-      JOIN g_keys u ON u.user_id = g.user_id
       WHERE NOT coalesce(h.has_open, false)`);
     // Intervals the report no longer lists are closed on the report date (only intervals that
     // started before it, and only when the report shows something else than before).
