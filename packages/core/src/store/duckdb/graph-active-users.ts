@@ -134,14 +134,13 @@ export async function mergeGraphActiveUsersStage(
 
   // One row per (user, product): two report names of one product keep the earlier seed (checked on
   // hashes first: a collision only sends the report through the exact deduplication).
-  let { rows: productRows, listed } = await db.one<{ rows: number; listed: number }>(
+  let { rows, listed } = await db.one<{ rows: number; listed: number }>(
     sql`SELECT count(*) AS rows, count(DISTINCT hash(user_id, product_id)) AS listed FROM g_products`,
   );
-  if (listed < productRows) {
+  if (listed < rows) {
     await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS SELECT * FROM g_products
       QUALIFY row_number() OVER (PARTITION BY user_id, product_id ORDER BY seed, report_name) = 1`);
-    ({ rows: productRows } = await db.one<{ rows: number }>(sql`SELECT count(*) AS rows FROM g_products`));
-    listed = productRows;
+    ({ listed } = await db.one<{ listed: number }>(sql`SELECT count(*) AS listed FROM g_products`));
   }
 
   let opened = 0;
