@@ -13,7 +13,7 @@
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import type { EngineOutput, EngineSnapshot, RowSeries } from './engine';
 import { WINDOW_DAYS } from './reference';
-import { subscriptionSeries } from './subscription-series';
+import { subscriptionSeriesInto } from './subscription-series';
 
 /** Activity as day masks per user, workload and month (bit i: active on month + i). */
 export interface MaskFacts {
@@ -62,7 +62,7 @@ const NW = WORKLOAD_CODES.length;
  * Reusable zeroed buffers for the per-customer bitsets: a portfolio has 10⁴ customers, and a
  * fresh allocation each would keep the garbage collector busier than the engine.
  */
-class Scratch<T extends Uint32Array | Uint8Array> {
+class Scratch<T extends Uint32Array | Int32Array | Uint8Array> {
   private buffer: T;
   constructor(private readonly make: (n: number) => T) {
     this.buffer = make(0);
@@ -142,18 +142,27 @@ function ctz(v: number): number {
 }
 
 /**
- * Adds +1 over every run of set bits at positions lead … limit − 1 into a difference array
- * (index = bit − lead). Word by word, jumping from edge to edge with count-trailing-zeros.
+ * Adds +1 over every run of set bits at positions lead … limit − 1 into a difference array stored
+ * at `diff[at …]` (index = at + bit − lead). Word by word, jumping from edge to edge with
+ * count-trailing-zeros.
  */
-function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, diff: Int32Array): void {
+function addRuns(
+  bits: Uint32Array,
+  words: number,
+  limit: number,
+  lead: number,
+  diff: Int32Array,
+  at: number,
+): void {
   if (limit - lead === 1) {
     // One day: set or not.
     if ((((bits[lead >>> 5] as number) >>> (lead & 31)) & 1) === 1) {
-      diff[0] = (diff[0] as number) + 1;
-      diff[1] = (diff[1] as number) - 1;
+      diff[at] = (diff[at] as number) + 1;
+      diff[at + 1] = (diff[at + 1] as number) - 1;
     }
     return;
   }
+  const o = at - lead;
   let inRun = false;
   let start = 0;
   const lastWord = (limit - 1) >>> 5;
@@ -181,28 +190,83 @@ function addRuns(bits: Uint32Array, words: number, limit: number, lead: number, 
         pos += gap;
         inRun = false;
         const end = base + pos;
-        diff[start - lead] = (diff[start - lead] as number) + 1;
-        diff[end - lead] = (diff[end - lead] as number) - 1;
+        diff[o + start] = (diff[o + start] as number) + 1;
+        diff[o + end] = (diff[o + end] as number) - 1;
       }
     }
   }
   if (inRun) {
-    diff[start - lead] = (diff[start - lead] as number) + 1;
-    diff[limit - lead] = (diff[limit - lead] as number) - 1;
+    diff[o + start] = (diff[o + start] as number) + 1;
+    diff[o + limit] = (diff[o + limit] as number) - 1;
   }
 }
 
-/** Running sums of a difference array, in place; the first `days` values are the series. */
-function prefixInPlace(diff: Int32Array, days: number): Int32Array {
+/** Running sums of the difference array at `block[at …]`, in place (`days` values). */
+function prefixInPlace(block: Int32Array, at: number, days: number): void {
   let acc = 0;
-  for (let i = 0; i < days; i++) {
-    acc += diff[i] as number;
-    diff[i] = acc;
+  for (let i = at; i < at + days; i++) {
+    acc += block[i] as number;
+    block[i] = acc;
   }
-  return diff.subarray(0, days);
 }
 
+/**
+ * A customer's series in one block of integers, each series `stride` long (the first `days`
+ * values count): per row r the active users at `activeAt(r)` (licensed plus unlicensed), the
+ * rotation share at `rotationAt(r)`, the unlicensed share at `unlicensedAt(r)`; per product p
+ * assigned, sold, sold own, trial and non-counted capacity. Rows are, per product, the ALL row then
+ * one per workload. The block is reused: it is valid until the next computation.
+ */
+export interface FlatSeries {
+  readonly first: number;
+  readonly days: number;
+  readonly stride: number;
+  readonly rows: number;
+  readonly products: number;
+  readonly rowProduct: Int32Array;
+  /** 0: ALL, else 1 + index in WORKLOAD_CODES. */
+  readonly rowWorkload: Uint8Array;
+  readonly block: Int32Array;
+}
+
+export const activeAt = (f: FlatSeries, r: number): number => r * f.stride;
+export const rotationAt = (f: FlatSeries, r: number): number => (f.rows + r) * f.stride;
+export const unlicensedAt = (f: FlatSeries, r: number): number => (2 * f.rows + r) * f.stride;
+export const assignedAt = (f: FlatSeries, p: number): number => (3 * f.rows + p) * f.stride;
+export const soldAt = (f: FlatSeries, p: number): number => (3 * f.rows + f.products + p) * f.stride;
+export const soldOwnAt = (f: FlatSeries, p: number): number => (3 * f.rows + 2 * f.products + p) * f.stride;
+export const trialAt = (f: FlatSeries, p: number): number => (3 * f.rows + 3 * f.products + p) * f.stride;
+export const noncountedAt = (f: FlatSeries, p: number): number =>
+  (3 * f.rows + 4 * f.products + p) * f.stride;
+
+const blockScratch = new Scratch((n) => new Int32Array(n));
+const wordScratch = new Scratch((n) => new Uint32Array(n));
+const dilScratch = new Scratch((n) => new Uint32Array(n));
+const extraScratch = new Scratch((n) => new Uint32Array(n));
+
+/** The series as separate arrays (tests, and the interval engine's shape). */
 export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
+  const f = computeCustomerFlat(input, first, days);
+  const part = (at: number) => f.block.slice(at, at + days);
+  const products = Array.from({ length: f.products }, (_, p) => ({
+    sold: part(soldAt(f, p)),
+    soldOwn: part(soldOwnAt(f, p)),
+    assigned: part(assignedAt(f, p)),
+    trial: part(trialAt(f, p)),
+    noncounted: part(noncountedAt(f, p)),
+  }));
+  const rows: RowSeries[] = Array.from({ length: f.rows }, (_, r) => ({
+    product: f.rowProduct[r] as number,
+    workload:
+      f.rowWorkload[r] === 0 ? 'ALL' : (WORKLOAD_CODES[(f.rowWorkload[r] as number) - 1] as WorkloadCode),
+    active: part(activeAt(f, r)),
+    rotation: part(rotationAt(f, r)),
+    unlicensed: part(unlicensedAt(f, r)),
+  }));
+  return { first, days, products, rows };
+}
+
+export function computeCustomerFlat(input: BitsetInput, first: number, days: number): FlatSeries {
   const lead = WINDOW_DAYS - 1; // bits before `first`
   oneDay = days === 1;
   const t0 = first - lead; // day of bit 0
@@ -210,7 +274,47 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   const words = (nBits + 31) >>> 5;
   const nProducts = input.products.length;
   const U = input.users;
-  const products = subscriptionSeries(input.products.length, input.subscriptions, first, days);
+
+  // Rows: per product the ALL row, then one per workload.
+  let K = 0;
+  for (const p of input.products) K += 1 + p.workloads.length;
+  const rowProduct = new Int32Array(K);
+  const rowWorkload = new Uint8Array(K);
+  /** Per product: the first row (ALL); its workload rows follow in catalog order. */
+  const firstRow = new Int32Array(nProducts);
+  /** Per product and workload j: the index of the workload in WORKLOAD_CODES (flat, by first row). */
+  const rowCode = new Int32Array(K);
+  {
+    let r = 0;
+    input.products.forEach((p, i) => {
+      firstRow[i] = r;
+      rowProduct[r] = i;
+      rowWorkload[r] = 0;
+      r++;
+      for (const w of p.workloads) {
+        const code = WORKLOAD_CODES.indexOf(w);
+        rowProduct[r] = i;
+        rowWorkload[r] = code + 1;
+        rowCode[r] = code;
+        r++;
+      }
+    });
+  }
+  // Difference arrays of every row, then the product series, in one reused block.
+  const stride = days + 1;
+  const block = blockScratch.zeroed((3 * K + 5 * nProducts) * stride);
+  const out: FlatSeries = {
+    first,
+    days,
+    stride,
+    rows: K,
+    products: nProducts,
+    rowProduct,
+    rowWorkload,
+    block,
+  };
+  subscriptionSeriesInto(block, soldAt(out, 0), stride, nProducts, input.subscriptions, first, days);
+  const soldOf = (q: number, i: number) => block[soldAt(out, q) + i] as number;
 
   // Activity and holding bitsets.
   const act = actScratch.zeroed(U * NW * words);
@@ -252,33 +356,6 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     holds[user * nProducts + product] = 1;
   }
 
-  // Rows: per product the ALL row, then one per workload.
-  const rowOf: number[][] = [];
-  const keys: { product: number; workload: WorkloadCode | 'ALL' }[] = [];
-  input.products.forEach((p, i) => {
-    const r = [keys.length];
-    keys.push({ product: i, workload: 'ALL' });
-    for (const w of p.workloads) {
-      r.push(keys.length);
-      keys.push({ product: i, workload: w });
-    }
-    rowOf.push(r);
-  });
-  // Per product: its workloads as indexes of WORKLOAD_CODES, and their rows.
-  const workloadIndex = input.products.map((p) =>
-    Int32Array.from(p.workloads.map((w) => WORKLOAD_CODES.indexOf(w))),
-  );
-  const workloadRows = rowOf.map((r) => Int32Array.from(r.slice(1)));
-  // Difference arrays of every row in one block (they become the output series in place).
-  const stride = days + 1;
-  const K = keys.length;
-  const block = new Int32Array((K * 3 + nProducts) * stride);
-  const view = (i: number) => block.subarray(i * stride, (i + 1) * stride);
-  const activeDiff = keys.map((_, r) => view(r));
-  const rotationDiff = keys.map((_, r) => view(keys.length + r));
-  const unlicensedDiff = keys.map((_, r) => view(2 * keys.length + r));
-  const assignedDiff = input.products.map((_, p) => view(3 * keys.length + p));
-
   // Open workloads: the product taking unlicensed users each day, as day bitsets per product.
   const open: { w: number; including: number[]; targets: Map<number, Uint32Array> }[] = [];
   const seenOpen = new Set<WorkloadCode>();
@@ -291,8 +368,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
       const targets = new Map<number, Uint32Array>();
       for (let i = 0; i < days; i++) {
         let best = -1;
-        for (const q of including)
-          if (best < 0 || (products[q]?.sold[i] ?? 0) > (products[best]?.sold[i] ?? 0)) best = q;
+        for (const q of including) if (best < 0 || soldOf(q, i) > soldOf(best, i)) best = q;
         let bits = targets.get(best);
         if (bits === undefined) {
           bits = new Uint32Array(words);
@@ -305,62 +381,71 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     }
   }
 
-  const lic = new Uint32Array(words);
-  const licAll = new Uint32Array(words);
-  const dil = new Uint32Array(words);
-  const tmp = new Uint32Array(words);
-  const t1 = new Uint32Array(words);
-  const t2 = new Uint32Array(words);
-  const t3 = new Uint32Array(words);
-  // Dilated licensed activity per row, kept for the user being processed (open-workload rule).
-  const dilBlock = new Uint32Array(keys.length * words);
-  const dilOf = keys.map((_, r) => dilBlock.subarray(r * words, (r + 1) * words));
-  const dilSet = new Uint8Array(keys.length);
-  const extraAll = input.products.map(() => new Uint32Array(words));
+  // Word-sized temporaries and, per row, the dilated licensed activity of the user being processed
+  // (the open-workload rule reads it), in reused buffers.
+  const temps = wordScratch.zeroed(7 * words);
+  const lic = temps.subarray(0, words);
+  const licAll = temps.subarray(words, 2 * words);
+  const dil = temps.subarray(2 * words, 3 * words);
+  const tmp = temps.subarray(3 * words, 4 * words);
+  const t1 = temps.subarray(4 * words, 5 * words);
+  const t2 = temps.subarray(5 * words, 6 * words);
+  const t3 = temps.subarray(6 * words, 7 * words);
+  const dilBlock = dilScratch.zeroed(K * words);
+  const dilSet = new Uint8Array(K);
+  const extraAll = extraScratch.zeroed(nProducts * words);
   const extraAllSet = new Uint8Array(nProducts);
   const nLimit = nBits;
+  const rotationBase = K * stride;
 
   /** One day: the row's user is active on D (a rotation too when not holding the product on D). */
   const countOneDay = (row: number, heldOnD: boolean) => {
     dilBlock[row] = ONE_DAY_BIT;
     dilSet[row] = 1;
     block[row * stride] = (block[row * stride] as number) + 1;
-    if (!heldOnD) block[(K + row) * stride] = (block[(K + row) * stride] as number) + 1;
+    if (!heldOnD) block[rotationBase + row * stride] = (block[rotationBase + row * stride] as number) + 1;
+  };
+  /** Dilates `bits` into the row's kept buffer and adds its active and rotation runs. */
+  const countRow = (row: number, bits: Uint32Array, hOff: number) => {
+    const d = dilBlock.subarray(row * words, (row + 1) * words);
+    dilate(bits, d, t1, t2, t3, words);
+    dilSet[row] = 1;
+    addRuns(d, words, nLimit, lead, block, activeAt(out, row));
+    for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
+    addRuns(tmp, words, nLimit, lead, block, rotationAt(out, row));
   };
   for (let u = 0; u < U; u++) {
     dilSet.fill(0);
     for (let p = 0; p < nProducts; p++) {
       if (holds[u * nProducts + p] === 0) continue;
       const hOff = (u * nProducts + p) * words;
+      const r0 = firstRow[p] as number;
+      const r1 = p + 1 < nProducts ? (firstRow[p + 1] as number) : K;
       if (oneDay) {
         // The daily update: one word holds the window (bit `lead` is D). Active ⇔ a licensed
         // fact in the word; rotation ⇔ active but not holding on D. Counters are bumped in the
         // block directly (the difference arrays of one day are one cell each).
         const h = hold[hOff] as number;
         const heldOnD = ((h >>> lead) & 1) === 1;
-        if (heldOnD) block[(3 * K + p) * stride] = (block[(3 * K + p) * stride] as number) + 1;
-        const wIdx = workloadIndex[p] as Int32Array;
-        const rIdx = workloadRows[p] as Int32Array;
+        if (heldOnD) block[assignedAt(out, p)] = (block[assignedAt(out, p)] as number) + 1;
         let anyAll = 0;
-        for (let j = 0; j < wIdx.length; j++) {
-          const v = (act[u * NW + (wIdx[j] as number)] as number) & h;
+        for (let r = r0 + 1; r < r1; r++) {
+          const v = (act[u * NW + (rowCode[r] as number)] as number) & h;
           if (v === 0) continue;
           anyAll |= v;
-          countOneDay(rIdx[j] as number, heldOnD);
+          countOneDay(r, heldOnD);
         }
-        if (anyAll !== 0) countOneDay(rowOf[p]?.[0] as number, heldOnD);
+        if (anyAll !== 0) countOneDay(r0, heldOnD);
         continue;
       }
       // Holding bits are read in place (hold[hOff + i]): a view per user and product would
       // cost a million allocations.
       for (let i = 0; i < words; i++) tmp[i] = hold[hOff + i] as number;
-      addRuns(tmp, words, nLimit, lead, assignedDiff[p] as Int32Array);
-      const wIdx = workloadIndex[p] as Int32Array;
-      const rIdx = workloadRows[p] as Int32Array;
+      addRuns(tmp, words, nLimit, lead, block, assignedAt(out, p));
       licAll.fill(0);
       let anyAll = false;
-      for (let j = 0; j < wIdx.length; j++) {
-        const aOff = (u * NW + (wIdx[j] as number)) * words;
+      for (let r = r0 + 1; r < r1; r++) {
+        const aOff = (u * NW + (rowCode[r] as number)) * words;
         let any = false;
         for (let i = 0; i < words; i++) {
           const v = ((act[aOff + i] as number) & (hold[hOff + i] as number)) >>> 0;
@@ -370,23 +455,9 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
         if (!any) continue;
         anyAll = true;
         for (let i = 0; i < words; i++) licAll[i] = ((licAll[i] as number) | (lic[i] as number)) >>> 0;
-        const row = rIdx[j] as number;
-        const d = dilOf[row] as Uint32Array;
-        dilate(lic, d, t1, t2, t3, words);
-        dilSet[row] = 1;
-        addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
-        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
-        addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
+        countRow(r, lic, hOff);
       }
-      if (anyAll) {
-        const row = rowOf[p]?.[0] as number;
-        const d = dilOf[row] as Uint32Array;
-        dilate(licAll, d, t1, t2, t3, words);
-        dilSet[row] = 1;
-        addRuns(d, words, nLimit, lead, activeDiff[row] as Int32Array);
-        for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
-        addRuns(tmp, words, nLimit, lead, rotationDiff[row] as Int32Array);
-      }
+      if (anyAll) countRow(r0, licAll, hOff);
     }
     // Unlicensed use of open workloads, counted once per day in the target product's rows.
     if (open.length === 0) continue;
@@ -407,47 +478,48 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
       for (const [q, target] of o.targets) {
         const prod = input.products[q];
         if (prod === undefined) continue;
-        const wRow = rowOf[q]?.[prod.workloads.indexOf(WORKLOAD_CODES[o.w] as WorkloadCode) + 1] as number;
-        const licensed = dilSet[wRow] === 1 ? (dilOf[wRow] as Uint32Array) : null;
+        const wRow =
+          (firstRow[q] as number) + 1 + prod.workloads.indexOf(WORKLOAD_CODES[o.w] as WorkloadCode);
+        const lOff = dilSet[wRow] === 1 ? wRow * words : -1;
         let anyExtra = false;
-        const ea = extraAll[q] as Uint32Array;
+        const eOff = q * words;
         if (extraAllSet[q] === 0) {
-          ea.fill(0);
+          extraAll.fill(0, eOff, eOff + words);
           extraAllSet[q] = 1;
         }
         for (let i = 0; i < words; i++) {
           const inTarget = ((dil[i] as number) & (target[i] as number)) >>> 0;
-          ea[i] = ((ea[i] as number) | inTarget) >>> 0;
-          const v = (inTarget & ~(licensed === null ? 0 : (licensed[i] as number))) >>> 0;
+          extraAll[eOff + i] = ((extraAll[eOff + i] as number) | inTarget) >>> 0;
+          const v = (inTarget & ~(lOff < 0 ? 0 : (dilBlock[lOff + i] as number))) >>> 0;
           tmp[i] = v;
           if (v !== 0) anyExtra = true;
         }
-        if (anyExtra) addRuns(tmp, words, nLimit, lead, unlicensedDiff[wRow] as Int32Array);
+        if (anyExtra) addRuns(tmp, words, nLimit, lead, block, unlicensedAt(out, wRow));
       }
     }
     for (let q = 0; q < nProducts; q++) {
       if (extraAllSet[q] === 0) continue;
-      const allRow = rowOf[q]?.[0] as number;
-      const licensed = dilSet[allRow] === 1 ? (dilOf[allRow] as Uint32Array) : null;
-      const ea = extraAll[q] as Uint32Array;
+      const allRow = firstRow[q] as number;
+      const lOff = dilSet[allRow] === 1 ? allRow * words : -1;
+      const eOff = q * words;
       let anyExtra = false;
       for (let i = 0; i < words; i++) {
-        const v = ((ea[i] as number) & ~(licensed === null ? 0 : (licensed[i] as number))) >>> 0;
+        const v = ((extraAll[eOff + i] as number) & ~(lOff < 0 ? 0 : (dilBlock[lOff + i] as number))) >>> 0;
         tmp[i] = v;
         if (v !== 0) anyExtra = true;
       }
-      if (anyExtra) addRuns(tmp, words, nLimit, lead, unlicensedDiff[allRow] as Int32Array);
+      if (anyExtra) addRuns(tmp, words, nLimit, lead, block, unlicensedAt(out, allRow));
     }
   }
 
-  products.forEach((p, i) => {
-    p.assigned.set(prefixInPlace(assignedDiff[i] as Int32Array, days));
-  });
-  const rows: RowSeries[] = keys.map((k, r) => {
-    const active = prefixInPlace(activeDiff[r] as Int32Array, days);
-    const unlicensed = prefixInPlace(unlicensedDiff[r] as Int32Array, days);
-    for (let i = 0; i < days; i++) active[i] = (active[i] as number) + (unlicensed[i] as number);
-    return { ...k, active, rotation: prefixInPlace(rotationDiff[r] as Int32Array, days), unlicensed };
-  });
-  return { first, days, products, rows };
+  for (let p = 0; p < nProducts; p++) prefixInPlace(block, assignedAt(out, p), days);
+  for (let r = 0; r < K; r++) {
+    const a = activeAt(out, r);
+    const x = unlicensedAt(out, r);
+    prefixInPlace(block, a, days);
+    prefixInPlace(block, x, days);
+    prefixInPlace(block, rotationAt(out, r), days);
+    for (let i = 0; i < days; i++) block[a + i] = (block[a + i] as number) + (block[x + i] as number);
+  }
+  return out;
 }

@@ -7,27 +7,44 @@
 import type { EngineSnapshot, ProductSeries } from './engine';
 import { WINDOW_DAYS } from './reference';
 
-export function subscriptionSeries(
+type Subscriptions = readonly { readonly product: number; readonly snapshots: readonly EngineSnapshot[] }[];
+
+/** Per-subscription day arrays, reused (a portfolio has 10⁵ subscriptions). */
+let trialQty = new Int32Array(0);
+let eligibleQty = new Int32Array(0);
+let counted = new Uint8Array(0);
+
+/**
+ * Adds the series into `out` (zeroed by the caller): for product p, sold at `at + p · stride`, sold
+ * own at `at + (P + p) · stride`, trial at `at + (2P + p) · stride`, non-counted at
+ * `at + (3P + p) · stride`, `days` values each. No allocation per customer.
+ */
+export function subscriptionSeriesInto(
+  out: Int32Array,
+  at: number,
+  stride: number,
   productCount: number,
-  subscriptions: readonly { readonly product: number; readonly snapshots: readonly EngineSnapshot[] }[],
+  subscriptions: Subscriptions,
   first: number,
   days: number,
-): ProductSeries[] {
-  const products: ProductSeries[] = Array.from({ length: productCount }, () => ({
-    sold: new Int32Array(days),
-    soldOwn: new Int32Array(days),
-    assigned: new Int32Array(days),
-    trial: new Int32Array(days),
-    noncounted: new Int32Array(days),
-  }));
+): void {
   const span = days + WINDOW_DAYS - 1;
   const base = first - WINDOW_DAYS + 1;
+  if (trialQty.length < span) {
+    trialQty = new Int32Array(span);
+    eligibleQty = new Int32Array(span);
+    counted = new Uint8Array(span);
+  }
   for (const s of subscriptions) {
-    const p = products[s.product];
-    if (p === undefined) continue;
-    const trialQty = new Int32Array(span);
-    const eligibleQty = new Int32Array(span);
-    const counted = new Uint8Array(span);
+    const p = s.product;
+    if (p < 0 || p >= productCount) continue;
+    const sold = at + p * stride;
+    const soldOwn = at + (productCount + p) * stride;
+    const trial = at + (2 * productCount + p) * stride;
+    const noncounted = at + (3 * productCount + p) * stride;
+    trialQty.fill(0, 0, span);
+    eligibleQty.fill(0, 0, span);
+    counted.fill(0, 0, span);
     let k = -1;
     for (let t = 0; t < span; t++) {
       const d = base + t;
@@ -43,8 +60,8 @@ export function subscriptionSeries(
       }
       const i = t - (WINDOW_DAYS - 1);
       if (i >= 0 && counted[t] === 1) {
-        p.sold[i] = (p.sold[i] as number) + st.quantity;
-        if (st.own) p.soldOwn[i] = (p.soldOwn[i] as number) + st.quantity;
+        out[sold + i] = (out[sold + i] as number) + st.quantity;
+        if (st.own) out[soldOwn + i] = (out[soldOwn + i] as number) + st.quantity;
       }
     }
     // Sliding 28-day maxima.
@@ -55,9 +72,29 @@ export function subscriptionSeries(
         if ((trialQty[t] as number) > trialMax) trialMax = trialQty[t] as number;
         if ((eligibleQty[t] as number) > eligibleMax) eligibleMax = eligibleQty[t] as number;
       }
-      p.trial[i] = (p.trial[i] as number) + trialMax;
-      if (counted[i + WINDOW_DAYS - 1] === 0) p.noncounted[i] = (p.noncounted[i] as number) + eligibleMax;
+      out[trial + i] = (out[trial + i] as number) + trialMax;
+      if (counted[i + WINDOW_DAYS - 1] === 0)
+        out[noncounted + i] = (out[noncounted + i] as number) + eligibleMax;
     }
   }
-  return products;
+}
+
+/** The same series as separate arrays (the interval engine and tests). */
+export function subscriptionSeries(
+  productCount: number,
+  subscriptions: Subscriptions,
+  first: number,
+  days: number,
+): ProductSeries[] {
+  const block = new Int32Array(4 * productCount * days);
+  subscriptionSeriesInto(block, 0, days, productCount, subscriptions, first, days);
+  const part = (section: number, p: number) =>
+    block.slice((section * productCount + p) * days, (section * productCount + p + 1) * days);
+  return Array.from({ length: productCount }, (_, p) => ({
+    sold: part(0, p),
+    soldOwn: part(1, p),
+    assigned: new Int32Array(days),
+    trial: part(2, p),
+    noncounted: part(3, p),
+  }));
 }

@@ -20,7 +20,7 @@ import type {
   WorkloadCode,
 } from '@license-insights/contracts';
 import type { BitsetInput } from '../metrics/bitset-engine';
-import type { ProductSeries, RowSeries } from '../metrics/engine';
+import type { MetricRuns } from '../metrics/runs';
 
 /** A file or record set loaded into a temporary staging table of the current import. */
 export interface Staged {
@@ -210,12 +210,11 @@ export interface DailyMetricsWrite {
   /** The whole range metrics now cover (day numbers). */
   readonly firstDay: number;
   readonly lastDay: number;
-  readonly customers: readonly {
-    readonly customerId: string;
-    readonly productIds: readonly string[];
-    readonly products: readonly ProductSeries[];
-    readonly rows: readonly RowSeries[];
-  }[];
+  /** The written customers; runs refer to them by index. */
+  readonly customerIds: readonly string[];
+  /** The products runs refer to by index. */
+  readonly productIds: readonly string[];
+  readonly runs: MetricRuns;
 }
 
 export interface AuditEntry {

@@ -7,8 +7,9 @@
  */
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
-import { computeCustomerBitsets } from '../metrics/bitset-engine';
+import { computeCustomerFlat } from '../metrics/bitset-engine';
 import { WINDOW_DAYS } from '../metrics/reference';
+import { MetricRunBuilder } from '../metrics/runs';
 import type { Store } from '../store/store';
 
 export interface ComputeRequest {
@@ -99,15 +100,29 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
     lap('load');
     const data = await store.loadMetricData(req.partnerId, batch, factsFrom);
     lap('load');
-    const results = data.map((c) => {
+    // Engine output goes straight into the batch's run columns (no series objects per row).
+    const runs = new MetricRunBuilder();
+    const productIds: string[] = [];
+    const productIndex = new Map<string, number>();
+    for (let ci = 0; ci < data.length; ci++) {
+      const c = data[ci] as (typeof data)[number];
       const products = c.productIds.map((productId) => {
         const p = catalog.get(productId);
         return { productId, workloads: p?.workloads ?? [], openWorkloads: p?.openWorkloads ?? [] };
       });
-      const out = computeCustomerBitsets({ ...c, products }, first, days);
-      rows += out.rows.length * days;
-      return { customerId: c.customerId, productIds: c.productIds, products: out.products, rows: out.rows };
-    });
+      const global = c.productIds.map((id) => {
+        let i = productIndex.get(id);
+        if (i === undefined) {
+          i = productIds.length;
+          productIds.push(id);
+          productIndex.set(id, i);
+        }
+        return i;
+      });
+      const out = computeCustomerFlat({ ...c, products }, first, days);
+      rows += out.rows * days;
+      runs.add(ci, global, out, first);
+    }
     lap('engine');
     await store.writeDailyMetrics(req.partnerId, {
       replaceAll: full && b === 0,
@@ -117,7 +132,9 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       days,
       firstDay: dayOf(firstDay),
       lastDay: dayOf(lastDay),
-      customers: results,
+      customerIds: data.map((c) => c.customerId),
+      productIds,
+      runs: runs.runs(),
     });
     lap('write');
     req.onProgress?.(Math.min(all.length, b + batchSize), all.length);

@@ -15,6 +15,7 @@ import {
 import { dayOf } from '../../dates';
 import { OPEN } from '../../metrics/bitset-engine';
 import { decompose } from '../../metrics/reference';
+import { RUN_COLUMNS } from '../../metrics/runs';
 import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
 import type { DuckDbClient } from './duckdb-client';
@@ -302,22 +303,6 @@ export async function loadMetricData(
 /** Day number of 9999-12-31, the stand-in for "never" in typed reads. */
 const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
 
-const RUN_COLUMNS = [
-  'c',
-  'p',
-  'w',
-  'first_day',
-  'last_day',
-  'sold',
-  'sold_own',
-  'assigned',
-  'active',
-  'rotation',
-  'unlicensed',
-  'trial_capacity',
-  'noncounted_capacity',
-] as const;
-
 /**
  * Replaces the metrics of the written customers from `fromDay` on, in one transaction: runs that
  * reach into the recomputed days are cut at `fromDay − 1`, later ones deleted, new runs appended.
@@ -330,66 +315,9 @@ export async function writeDailyMetrics(
   partnerId: string,
   write: DailyMetricsWrite,
 ): Promise<void> {
-  const productIds = [...new Set(write.customers.flatMap((c) => c.productIds))].sort();
-  const pIdx = new Map(productIds.map((p, i) => [p, i]));
-  let cap = 1024;
-  let cols = RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(cap) : new Int32Array(cap))) as (
-    | Int32Array
-    | Uint8Array
-  )[];
-  let n = 0;
-  const push = (values: readonly number[]) => {
-    if (n === cap) {
-      cap *= 2;
-      cols = cols.map((col) => {
-        const next = col instanceof Uint8Array ? new Uint8Array(cap) : new Int32Array(cap);
-        next.set(col);
-        return next;
-      });
-    }
-    for (let i = 0; i < values.length; i++) (cols[i] as Int32Array)[n] = values[i] as number;
-    n++;
-  };
-  write.customers.forEach((c, ci) => {
-    for (const r of c.rows) {
-      const prod = c.products[r.product];
-      if (prod === undefined) continue;
-      const p = pIdx.get(c.productIds[r.product] ?? '') ?? 0;
-      const w = r.workload === 'ALL' ? 0 : WORKLOAD_CODES.indexOf(r.workload) + 1;
-      const { sold, soldOwn, assigned, trial, noncounted } = prod;
-      const { active, rotation, unlicensed } = r;
-      const same = (i: number, j: number) =>
-        active[i] === active[j] &&
-        sold[i] === sold[j] &&
-        assigned[i] === assigned[j] &&
-        rotation[i] === rotation[j] &&
-        unlicensed[i] === unlicensed[j] &&
-        soldOwn[i] === soldOwn[j] &&
-        trial[i] === trial[j] &&
-        noncounted[i] === noncounted[j];
-      let start = 0;
-      for (let i = 1; i <= write.days; i++) {
-        if (i < write.days && same(i, start)) continue;
-        push([
-          ci,
-          p,
-          w,
-          write.fromDay + start,
-          write.fromDay + i - 1,
-          sold[start] as number,
-          soldOwn[start] as number,
-          assigned[start] as number,
-          active[start] as number,
-          rotation[start] as number,
-          unlicensed[start] as number,
-          trial[start] as number,
-          noncounted[start] as number,
-        ]);
-        start = i;
-      }
-    }
-  });
-  const customerIds = write.customers.map((c) => c.customerId);
+  const { customerIds, productIds } = write;
+  const cols = write.runs.columns;
+  const n = write.runs.count;
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE m_runs (${RUN_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c.endsWith('_day') ? 'DATE' : 'INTEGER'}`).join(', ')})`,
   );

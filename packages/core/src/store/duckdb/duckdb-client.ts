@@ -160,7 +160,10 @@ export class DuckDbClient {
     kinds: readonly ('i32' | 'u32' | 'u8')[],
   ): Promise<{ rows: number; columns: (Int32Array | Uint32Array | Uint8Array)[] }> {
     const { text, params } = this.compiled(q);
+    const started = TRACE ? performance.now() : 0;
     const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    if (TRACE) trace(started, text);
+    const copied = TRACE ? performance.now() : 0;
     const count = result.chunkCount;
     const chunks: DataChunk[] = [];
     let rows = 0;
@@ -188,6 +191,7 @@ export class DuckDbClient {
       });
       at += n;
     }
+    if (TRACE) trace(copied, `(copy of ${rows} rows)`);
     return { rows, columns };
   }
 
