@@ -309,6 +309,9 @@ const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
  * A new run that starts at `fromDay` with the same values as the run ending the day before
  * extends that run instead: a daily update adds a row only where a value changed, so the table
  * stays as compact as after a full recompute.
+ *
+ * The stored runs concerned (those reaching `fromDay − 1` or later) are found in one scan and
+ * handled by rowid; keys are compared as small integers, names are joined only to insert.
  */
 export async function writeDailyMetrics(
   db: DuckDbClient,
@@ -316,7 +319,6 @@ export async function writeDailyMetrics(
   write: DailyMetricsWrite,
 ): Promise<void> {
   const { customerIds, productIds } = write;
-  const cols = write.runs.columns;
   const n = write.runs.count;
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE m_runs (${RUN_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c.endsWith('_day') ? 'DATE' : 'INTEGER'}`).join(', ')})`,
@@ -326,58 +328,64 @@ export async function writeDailyMetrics(
     'main',
     'temp',
     RUN_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c.endsWith('_day') ? DATE : INTEGER)),
-    cols,
+    write.runs.columns,
     n,
   );
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
-  await db.exec('CREATE OR REPLACE TEMP TABLE m_written (customer_id VARCHAR)');
-  // Every customer written: the filters below are on the partner alone (no id list to send).
-  if (customerIds.length > 0 && !write.allCustomers)
-    await db.run(sql`INSERT INTO m_written SELECT unnest(${customerIds})`);
+  const workloads = ['ALL', ...WORKLOAD_CODES];
+  // The names behind the indexes of the runs.
+  await db.run(
+    sql`CREATE OR REPLACE TEMP TABLE m_written AS SELECT * FROM ${indexed(customerIds, 'customer_id', 'c')}`,
+  );
+  await db.run(
+    sql`CREATE OR REPLACE TEMP TABLE m_products AS SELECT * FROM ${indexed(productIds, 'product_id', 'p')}`,
+  );
+  await db.run(
+    sql`CREATE OR REPLACE TEMP TABLE m_workloads AS SELECT * FROM ${indexed(workloads, 'workload', 'w')}`,
+  );
+  const named = sql`SELECT ${partnerId}, cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own,
+           r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
+    FROM m_runs r JOIN m_written cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
   await db.exec('BEGIN TRANSACTION');
   try {
-    if (write.replaceAll) await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
-    else if (
-      customerIds.length > 0 &&
-      (write.previousLastDay === null || write.fromDay <= write.previousLastDay)
-    ) {
-      // Days computed before are recomputed: cut the runs reaching into them (only new days: nothing to cut).
+    if (write.replaceAll) {
+      // Nothing stored to cut or extend: straight in.
+      await db.run(sql`DELETE FROM metric_runs WHERE partner_id = ${partnerId}`);
+      if (n > 0) await db.run(sql`INSERT INTO metric_runs ${named}`);
+    } else if (customerIds.length > 0) {
+      // Stored runs of the written customers that reach fromDay − 1 or later, keys as indexes.
       const mine = write.allCustomers
-        ? sql`partner_id = ${partnerId}`
-        : sql`partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`;
-      await db.run(sql`DELETE FROM metric_runs WHERE ${mine} AND first_day >= ${from}`);
-      await db.run(sql`UPDATE metric_runs SET last_day = ${from} - 1 WHERE ${mine} AND last_day >= ${from}`);
-    }
-    if (n > 0) {
-      // The new runs with their ids (joins on small dictionaries, not a list lookup per row).
-      const workloads = ['ALL', ...WORKLOAD_CODES];
-      const named = sql`WITH cl AS ${indexed(customerIds, 'customer_id', 'c')}, pl AS ${indexed(productIds, 'product_id', 'p')},
-             wl AS ${indexed(workloads, 'workload', 'w')}
-        SELECT cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own, r.assigned,
-               r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
-        FROM m_runs r JOIN cl ON cl.c = r.c JOIN pl ON pl.p = r.p JOIN wl ON wl.w = r.w`;
-      if (write.replaceAll) {
-        // Nothing stored to extend: straight in.
-        await db.run(sql`INSERT INTO metric_runs SELECT ${partnerId}, n.* FROM (${named}) n`);
-      } else {
-        await db.run(sql`CREATE OR REPLACE TEMP TABLE m_named AS
-          SELECT *, first_day = ${from} AS at_from, false AS merged FROM (${named})`);
-        // Extend the run ending the day before when nothing changed.
-        const same = sql`o.partner_id = ${partnerId} AND o.customer_id = n.customer_id AND o.product_id = n.product_id
-          AND o.workload = n.workload AND o.last_day = ${from} - 1 AND n.at_from
-          AND o.sold = n.sold AND o.sold_own = n.sold_own AND o.assigned = n.assigned AND o.active = n.active
-          AND o.rotation = n.rotation AND o.unlicensed = n.unlicensed AND o.trial_capacity = n.trial_capacity
-          AND o.noncounted_capacity = n.noncounted_capacity`;
-        await db.run(sql`UPDATE m_named n SET merged = true FROM metric_runs o WHERE ${same}`);
-        await db.run(
-          sql`UPDATE metric_runs o SET last_day = n.last_day FROM m_named n WHERE n.merged AND ${same}`,
-        );
-        await db.run(sql`INSERT INTO metric_runs
-          SELECT ${partnerId}, customer_id, product_id, workload, first_day, last_day, sold, sold_own, assigned, active,
-                 rotation, unlicensed, trial_capacity, noncounted_capacity
-          FROM m_named WHERE NOT merged`);
+        ? sql`o.partner_id = ${partnerId}`
+        : sql`o.partner_id = ${partnerId} AND o.customer_id IN (SELECT customer_id FROM m_written)`;
+      await db.run(sql`CREATE OR REPLACE TEMP TABLE m_prev AS
+        SELECT o.rowid AS rid, cl.c, pl.p, wl.w::UTINYINT AS w, o.first_day, o.last_day, o.sold, o.sold_own, o.assigned, o.active,
+               o.rotation, o.unlicensed, o.trial_capacity, o.noncounted_capacity
+        FROM (SELECT rowid, * FROM metric_runs o WHERE ${mine} AND o.last_day >= ${from} - 1) o
+        JOIN m_written cl ON cl.customer_id = o.customer_id
+        LEFT JOIN m_products pl ON pl.product_id = o.product_id
+        JOIN m_workloads wl ON wl.workload = o.workload`);
+      // The run through fromDay − 1 extends into its equal successor starting at fromDay, or ends
+      // at fromDay − 1; runs starting at fromDay or later go.
+      await db.run(sql`CREATE OR REPLACE TEMP TABLE m_cut AS
+        SELECT p.rid, p.last_day AS stored_last, n.c IS NOT NULL AS merged, p.c, p.p, p.w,
+               coalesce(n.last_day, ${from} - 1) AS last_day
+        FROM (SELECT * FROM m_prev WHERE first_day < ${from}) p
+        LEFT JOIN (SELECT * FROM m_runs WHERE first_day = ${from}) n
+          ON n.c = p.c AND n.p = p.p AND n.w = p.w AND n.sold = p.sold AND n.sold_own = p.sold_own
+          AND n.assigned = p.assigned AND n.active = p.active AND n.rotation = p.rotation
+          AND n.unlicensed = p.unlicensed AND n.trial_capacity = p.trial_capacity
+          AND n.noncounted_capacity = p.noncounted_capacity`);
+      await db.run(sql`UPDATE metric_runs SET last_day = u.last_day
+        FROM (SELECT rid, last_day FROM m_cut WHERE last_day <> stored_last) u WHERE metric_runs.rowid = u.rid`);
+      await db.run(
+        sql`DELETE FROM metric_runs WHERE rowid IN (SELECT rid FROM m_prev WHERE first_day >= ${from})`,
+      );
+      if (n > 0) {
+        await db.run(sql`INSERT INTO metric_runs ${named}
+          WHERE NOT EXISTS (SELECT 1 FROM m_cut m WHERE m.merged AND m.c = r.c AND m.p = r.p AND m.w = r.w
+                            AND r.first_day = ${from})`);
       }
-    }
+    } else if (n > 0) await db.run(sql`INSERT INTO metric_runs ${named}`);
     if (customerIds.length > 0) {
       await db.run(
         write.allCustomers
@@ -393,9 +401,8 @@ export async function writeDailyMetrics(
     await db.exec('ROLLBACK');
     throw e;
   } finally {
-    await db.exec('DROP TABLE IF EXISTS m_runs');
-    await db.exec('DROP TABLE IF EXISTS m_named');
-    await db.exec('DROP TABLE IF EXISTS m_written');
+    for (const t of ['m_runs', 'm_written', 'm_products', 'm_workloads', 'm_prev', 'm_cut'])
+      await db.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
 
