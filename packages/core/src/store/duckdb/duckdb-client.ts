@@ -99,7 +99,6 @@ export class DuckDbClient {
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
     if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
-    for (const kv of (process.env.LI_DUCKDB_EXTRA ?? '').split(',').filter(Boolean)) { const [k, v] = kv.split('='); settings[k as string] = v as string; }
     try {
       const instance = await DuckDBInstance.create(options.path, settings);
       const connection = await instance.connect();
