@@ -115,11 +115,12 @@ export async function loadMetricData(
   const customerOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
   {
     const { rows, columns } = await db.readColumns(
-      sql`SELECT m.idx::INTEGER, u.user_key, coalesce(u.deleted_on, DATE '9999-12-31') AS deleted_on
+      sql`SELECT m.idx::INTEGER, u.user_key
           FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
-      ['i32', 'i32', 'i32'],
+      ['i32', 'i32'],
+      { transient: true },
     );
-    const [idx, key, del] = columns as [Int32Array, Int32Array, Int32Array];
+    const [idx, key] = columns as [Int32Array, Int32Array];
     // Users grouped by customer (counting sort): a customer's deletion days are one typed slice,
     // NEVER standing for "not deleted" (no million boxed values).
     for (let r = 0; r < rows; r++) {
@@ -129,11 +130,19 @@ export async function loadMetricData(
       customerOf[key[r] as number] = idx[r] as number;
     }
     for (let c = 0; c < C; c++) uStart[c + 1] = (uStart[c] as number) + (customers[c]?.users ?? 0);
-    deleted = new Int32Array(uStart[C] as number);
-    for (let r = 0; r < rows; r++) {
-      const ci = idx[r] as number;
-      if (customers[ci] === undefined) continue;
-      deleted[(uStart[ci] as number) + (localOf[key[r] as number] as number)] = del[r] as number;
+    deleted = new Int32Array(uStart[C] as number).fill(NEVER);
+    // Deleted users are few: read on their own.
+    const gone = await db.readColumns(
+      sql`SELECT user_key, deleted_on FROM users WHERE partner_id = ${partnerId} AND deleted_on IS NOT NULL`,
+      ['i32', 'i32'],
+      { transient: true },
+    );
+    const [goneKey, goneOn] = gone.columns as [Int32Array, Int32Array];
+    for (let r = 0; r < gone.rows; r++) {
+      const k = goneKey[r] as number;
+      const ci = customerOf[k] as number;
+      if (ci < 0) continue;
+      deleted[(uStart[ci] as number) + (localOf[k] as number)] = goneOn[r] as number;
     }
   }
   // Products of the partner's subscriptions and assignments, as indexes for typed reads.
@@ -186,6 +195,7 @@ export async function loadMetricData(
                  a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
           FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine}`,
       ['i32', 'i32', 'i32', 'i32'],
+      { transient: true },
     );
     const [key, prod, from, to] = columns as [Int32Array, Int32Array, Int32Array, Int32Array];
     aStart = new Int32Array(C + 1);
@@ -233,6 +243,7 @@ export async function loadMetricData(
     sql`SELECT a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w, a.month, a.days
         FROM activity a WHERE ${where}`,
     ['i32', 'u8', 'i32', 'u32'],
+    { transient: true },
   );
   const [key, work, month, mask] = facts.columns as [Int32Array, Uint8Array, Int32Array, Uint32Array];
   const total = facts.rows;

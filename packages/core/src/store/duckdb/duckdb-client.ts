@@ -150,14 +150,22 @@ export class DuckDbClient {
     return first;
   }
 
+  /** Buffers of transient reads, one per column position, reused from read to read. */
+  private transient: ArrayBuffer[] = [];
+
   /**
    * Reads a query of numeric, non-null columns into typed arrays, one per column: the result is
    * materialised natively, then copied chunk by chunk with the raw bindings (the typed vector
    * wrappers cost more than the copy). `kinds[i]`: i32 (INTEGER, DATE as day numbers), u32, u8.
+   *
+   * `transient`: the arrays are views of buffers this client reuses, valid until its next
+   * transient read (for data consumed at once: fresh memory costs a page fault per 4 KiB, and
+   * 10⁸ rows are gigabytes of them).
    */
   async readColumns(
     q: SqlFragment | CompiledSql,
     kinds: readonly ('i32' | 'u32' | 'u8')[],
+    options: { readonly transient?: boolean } = {},
   ): Promise<{ rows: number; columns: (Int32Array | Uint32Array | Uint8Array)[] }> {
     const { text, params } = this.compiled(q);
     const started = TRACE ? performance.now() : 0;
@@ -165,9 +173,17 @@ export class DuckDbClient {
     if (TRACE) trace(started, text);
     const copied = TRACE ? performance.now() : 0;
     const rows = Number(result.rowCount);
-    const columns = kinds.map((k) =>
-      k === 'u8' ? new Uint8Array(rows) : k === 'u32' ? new Uint32Array(rows) : new Int32Array(rows),
-    );
+    const columns = kinds.map((k, j) => {
+      const make = k === 'u8' ? Uint8Array : k === 'u32' ? Uint32Array : Int32Array;
+      if (options.transient !== true) return new make(rows);
+      const bytes = rows * make.BYTES_PER_ELEMENT;
+      let buffer = this.transient[j];
+      if (buffer === undefined || buffer.byteLength < bytes) {
+        buffer = new ArrayBuffer(Math.max(bytes, Math.ceil((buffer?.byteLength ?? 0) * 1.5)));
+        this.transient[j] = buffer;
+      }
+      return new make(buffer, 0, rows);
+    });
     // Each chunk is copied and let go at once (holding them all first doubles the native memory
     // and the garbage collector's work).
     const count = result.chunkCount;
@@ -177,10 +193,14 @@ export class DuckDbClient {
       const n = bindings.data_chunk_get_size(chunk);
       for (let j = 0; j < kinds.length; j++) {
         const k = kinds[j];
-        const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk, j), n * (k === 'u8' ? 1 : 4));
+        const data = bindings.vector_get_data(
+          bindings.data_chunk_get_vector(chunk, j),
+          n * (k === 'u8' ? 1 : 4),
+        );
         const target = columns[j];
         if (target instanceof Uint8Array) target.set(new Uint8Array(data.buffer, data.byteOffset, n), at);
-        else if (target instanceof Uint32Array) target.set(new Uint32Array(data.buffer, data.byteOffset, n), at);
+        else if (target instanceof Uint32Array)
+          target.set(new Uint32Array(data.buffer, data.byteOffset, n), at);
         else target?.set(new Int32Array(data.buffer, data.byteOffset, n), at);
       }
       at += n;
