@@ -20,6 +20,12 @@ import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
 import type { DuckDbClient } from './duckdb-client';
 
+/** A query started and awaited later: its failure is not unhandled meanwhile (await rethrows it). */
+function pending<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 /** A list as a table (value, 0-based position): ids become small integers through a join. */
 function indexed(list: readonly string[], value: string, position: string): SqlFragment {
   // The list is bound once (a parameter of 10⁴ strings costs a native call per element).
@@ -105,24 +111,35 @@ export async function loadMetricData(
     }
     return p;
   };
+  // Each query below starts before the previous result is processed: the database works on the
+  // next read while JavaScript groups the last one (results are held natively until copied).
+  // Products of the partner's subscriptions and assignments, as indexes for typed reads.
+  const productIds = (
+    await db.all<{ product_id: string }>(
+      sql`SELECT product_id FROM subscription_snapshots WHERE partner_id = ${partnerId}
+          UNION SELECT product_id FROM license_assignments WHERE partner_id = ${partnerId} ORDER BY 1`,
+    )
+  ).map((r) => r.product_id);
   // Users: a per-customer index for every user, via a lookup by user_key.
   const { maxKey } = await db.one<{ maxKey: number | null }>(
     sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
   );
+  const usersHeld = await db.query(
+    sql`SELECT m.idx::INTEGER, u.user_key
+        FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
+  );
+  // Deleted users are few: read on their own.
+  const gonePending = pending(
+    db.query(
+      sql`SELECT user_key, deleted_on FROM users WHERE partner_id = ${partnerId} AND deleted_on IS NOT NULL`,
+    ),
+  );
   const localOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
   const uStart = new Int32Array(C + 1);
-  let deleted = new Int32Array(0);
   const customerOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
   {
-    const { rows, columns } = await db.readColumns(
-      sql`SELECT m.idx::INTEGER, u.user_key
-          FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
-      ['i32', 'i32'],
-      { transient: true },
-    );
+    const { rows, columns } = db.copyColumns(usersHeld, ['i32', 'i32'], { transient: true });
     const [idx, key] = columns as [Int32Array, Int32Array];
-    // Users grouped by customer (counting sort): a customer's deletion days are one typed slice,
-    // NEVER standing for "not deleted" (no million boxed values).
     for (let r = 0; r < rows; r++) {
       const c = customers[idx[r] as number];
       if (c === undefined) continue;
@@ -130,13 +147,27 @@ export async function loadMetricData(
       customerOf[key[r] as number] = idx[r] as number;
     }
     for (let c = 0; c < C; c++) uStart[c + 1] = (uStart[c] as number) + (customers[c]?.users ?? 0);
-    deleted = new Int32Array(uStart[C] as number).fill(NEVER);
-    // Deleted users are few: read on their own.
-    const gone = await db.readColumns(
-      sql`SELECT user_key, deleted_on FROM users WHERE partner_id = ${partnerId} AND deleted_on IS NOT NULL`,
-      ['i32', 'i32'],
-      { transient: true },
-    );
+  }
+  // One query at a time on the connection: the deleted users are in before the next starts.
+  const goneHeld = await gonePending;
+  const subsPending =
+    productIds.length > 0
+      ? pending(
+          db.query(
+            sql`SELECT m.idx::INTEGER, (dense_rank() OVER (ORDER BY s.customer_id, s.subscription_id))::INTEGER AS sub,
+                 (list_position(${productIds}, s.product_id) - 1)::INTEGER AS p, s.as_of, s.quantity,
+                 (list_position(${[...SUBSCRIPTION_STATUSES]}, s.status) - 1)::INTEGER AS status,
+                 s.is_trial::INTEGER, (s.channel = 'own')::INTEGER
+          FROM subscription_snapshots s JOIN m_customers m ON m.customer_id = s.customer_id
+          WHERE s.partner_id = ${partnerId} ORDER BY m.idx, sub, s.as_of`,
+          ),
+        )
+      : null;
+  // A customer's deletion days are one typed slice, NEVER standing for "not deleted" (no million
+  // boxed values).
+  const deleted = new Int32Array(uStart[C] as number).fill(NEVER);
+  {
+    const gone = db.copyColumns(goneHeld, ['i32', 'i32'], { transient: true });
     const [goneKey, goneOn] = gone.columns as [Int32Array, Int32Array];
     for (let r = 0; r < gone.rows; r++) {
       const k = goneKey[r] as number;
@@ -145,23 +176,29 @@ export async function loadMetricData(
       deleted[(uStart[ci] as number) + (localOf[k] as number)] = goneOn[r] as number;
     }
   }
-  // Products of the partner's subscriptions and assignments, as indexes for typed reads.
-  const productIds = (
-    await db.all<{ product_id: string }>(
-      sql`SELECT product_id FROM subscription_snapshots WHERE partner_id = ${partnerId}
-          UNION SELECT product_id FROM license_assignments WHERE partner_id = ${partnerId} ORDER BY 1`,
-    )
-  ).map((r) => r.product_id);
-  if (productIds.length > 0) {
-    const { rows, columns } = await db.readColumns(
-      sql`SELECT m.idx::INTEGER, (dense_rank() OVER (ORDER BY s.customer_id, s.subscription_id))::INTEGER AS sub,
-                 (list_position(${productIds}, s.product_id) - 1)::INTEGER AS p, s.as_of, s.quantity,
-                 (list_position(${[...SUBSCRIPTION_STATUSES]}, s.status) - 1)::INTEGER AS status,
-                 s.is_trial::INTEGER, (s.channel = 'own')::INTEGER
-          FROM subscription_snapshots s JOIN m_customers m ON m.customer_id = s.customer_id
-          WHERE s.partner_id = ${partnerId} ORDER BY m.idx, sub, s.as_of`,
-      ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-    );
+  const mine = customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
+  const subsHeld = subsPending === null ? null : await subsPending;
+  const assignmentsPending =
+    productIds.length > 0
+      ? pending(
+          db.query(
+            sql`SELECT a.user_key, (list_position(${productIds}, a.product_id) - 1)::INTEGER AS p,
+                 a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
+          FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine}`,
+          ),
+        )
+      : null;
+  if (subsHeld !== null) {
+    const { rows, columns } = db.copyColumns(subsHeld, [
+      'i32',
+      'i32',
+      'i32',
+      'i32',
+      'i32',
+      'i32',
+      'i32',
+      'i32',
+    ]);
     const [idx, sub, prod, asOf, qty, status, trial, own] = columns as Int32Array[];
     for (let r = 0; r < rows; r++) {
       const c = customers[idx?.[r] as number];
@@ -187,16 +224,20 @@ export async function loadMetricData(
   let aProd = new Int32Array(0);
   let aFrom = new Int32Array(0);
   let aTo = new Int32Array(0);
-  if (productIds.length > 0) {
-    const mine =
-      customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
-    const { rows, columns } = await db.readColumns(
-      sql`SELECT a.user_key, (list_position(${productIds}, a.product_id) - 1)::INTEGER AS p,
-                 a.assigned_on, coalesce(a.unassigned_on, DATE '9999-12-31') AS unassigned_on
-          FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine}`,
-      ['i32', 'i32', 'i32', 'i32'],
-      { transient: true },
-    );
+  // Activity masks: the last and largest read, started before the assignments are grouped (one
+  // query at a time on the connection: the assignments are in first).
+  const assignmentsHeld = assignmentsPending === null ? null : await assignmentsPending;
+  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
+  const factsPending = pending(
+    db.query(
+      sql`SELECT a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w, a.month, a.days
+        FROM activity a WHERE a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${mine}`,
+    ),
+  );
+  if (assignmentsHeld !== null) {
+    const { rows, columns } = db.copyColumns(assignmentsHeld, ['i32', 'i32', 'i32', 'i32'], {
+      transient: true,
+    });
     const [key, prod, from, to] = columns as [Int32Array, Int32Array, Int32Array, Int32Array];
     aStart = new Int32Array(C + 1);
     for (let r = 0; r < rows; r++) {
@@ -233,18 +274,9 @@ export async function loadMetricData(
       aTo[i] = t >= NEVER ? OPEN : t;
     }
   }
-  // Activity masks, then grouped by customer (counting sort). The customer of a fact comes from
-  // its user (no join of 10⁸ rows on customer ids); arrays are sized by a count first.
-  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
-  const subset =
-    customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
-  const where = sql`a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${subset}`;
-  const facts = await db.readColumns(
-    sql`SELECT a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w, a.month, a.days
-        FROM activity a WHERE ${where}`,
-    ['i32', 'u8', 'i32', 'u32'],
-    { transient: true },
-  );
+  // Activity masks grouped by customer (counting sort). The customer of a fact comes from its user
+  // (no join of 10⁸ rows on customer ids); arrays are sized by a count first.
+  const facts = db.copyColumns(await factsPending, ['i32', 'u8', 'i32', 'u32'], { transient: true });
   const [key, work, month, mask] = facts.columns as [Int32Array, Uint8Array, Int32Array, Uint32Array];
   const total = facts.rows;
   const start = new Int32Array(C + 1);

@@ -3,6 +3,8 @@
  * comes back at the store edge (BIGINT and DECIMAL → number, DATE → `YYYY-MM-DD`, TIMESTAMP → ISO
  * text), so BigInt never leaks out of the store.
  */
+
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import {
   type DuckDBConnection,
   DuckDBDataChunk,
@@ -71,6 +73,16 @@ function normaliseRows(reader: DuckDBResultReader): Row[] {
     }
   }
   return rows;
+}
+
+export type ColumnKind = 'i32' | 'u32' | 'u8';
+export interface TypedColumns {
+  readonly rows: number;
+  readonly columns: (Int32Array | Uint32Array | Uint8Array)[];
+}
+/** A query result held natively until copied. */
+export interface HeldResult {
+  readonly result: DuckDBMaterializedResult;
 }
 
 /** `LI_TRACE_SQL=1`: every statement's milliseconds and its first words on stderr (for profiling). */
@@ -164,13 +176,31 @@ export class DuckDbClient {
    */
   async readColumns(
     q: SqlFragment | CompiledSql,
-    kinds: readonly ('i32' | 'u32' | 'u8')[],
+    kinds: readonly ColumnKind[],
     options: { readonly transient?: boolean } = {},
-  ): Promise<{ rows: number; columns: (Int32Array | Uint32Array | Uint8Array)[] }> {
+  ): Promise<TypedColumns> {
+    return this.copyColumns(await this.query(q), kinds, options);
+  }
+
+  /**
+   * Runs a query to a result held natively. The next query may run before the result is copied
+   * (`copyColumns`): JavaScript work on one result then overlaps the database's work on the next.
+   */
+  async query(q: SqlFragment | CompiledSql): Promise<HeldResult> {
     const { text, params } = this.compiled(q);
     const started = TRACE ? performance.now() : 0;
     const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
     if (TRACE) trace(started, text);
+    return { result };
+  }
+
+  /** Copies a held result of numeric, non-null columns into typed arrays (see readColumns). */
+  copyColumns(
+    held: HeldResult,
+    kinds: readonly ColumnKind[],
+    options: { readonly transient?: boolean } = {},
+  ): TypedColumns {
+    const { result } = held;
     const copied = TRACE ? performance.now() : 0;
     const rows = Number(result.rowCount);
     const columns = kinds.map((k, j) => {
