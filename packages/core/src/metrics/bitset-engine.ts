@@ -392,16 +392,19 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   const t2 = temps.subarray(5 * words, 6 * words);
   const t3 = temps.subarray(6 * words, 7 * words);
   const dilBlock = dilScratch.zeroed(K * words);
-  const dilSet = new Uint8Array(K);
+  // Set marks per row and product for the user being processed: the user's number (from 1) marks
+  // them, so nothing is cleared between users.
+  const dilSet = new Int32Array(K);
+  let mark = 0;
   const extraAll = extraScratch.zeroed(nProducts * words);
-  const extraAllSet = new Uint8Array(nProducts);
+  const extraAllSet = new Int32Array(nProducts);
   const nLimit = nBits;
   const rotationBase = K * stride;
 
   /** One day: the row's user is active on D (a rotation too when not holding the product on D). */
   const countOneDay = (row: number, heldOnD: boolean) => {
     dilBlock[row] = ONE_DAY_BIT;
-    dilSet[row] = 1;
+    dilSet[row] = mark;
     block[row * stride] = (block[row * stride] as number) + 1;
     if (!heldOnD) block[rotationBase + row * stride] = (block[rotationBase + row * stride] as number) + 1;
   };
@@ -409,13 +412,13 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   const countRow = (row: number, bits: Uint32Array, hOff: number) => {
     const d = dilBlock.subarray(row * words, (row + 1) * words);
     dilate(bits, d, t1, t2, t3, words);
-    dilSet[row] = 1;
+    dilSet[row] = mark;
     addRuns(d, words, nLimit, lead, block, activeAt(out, row));
     for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
     addRuns(tmp, words, nLimit, lead, block, rotationAt(out, row));
   };
   for (let u = 0; u < U; u++) {
-    dilSet.fill(0);
+    mark = u + 1;
     for (let p = 0; p < nProducts; p++) {
       if (holds[u * nProducts + p] === 0) continue;
       const hOff = (u * nProducts + p) * words;
@@ -461,7 +464,6 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
     }
     // Unlicensed use of open workloads, counted once per day in the target product's rows.
     if (open.length === 0) continue;
-    extraAllSet.fill(0);
     for (const o of open) {
       const aOff = (u * NW + o.w) * words;
       let any = false;
@@ -480,12 +482,12 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
         if (prod === undefined) continue;
         const wRow =
           (firstRow[q] as number) + 1 + prod.workloads.indexOf(WORKLOAD_CODES[o.w] as WorkloadCode);
-        const lOff = dilSet[wRow] === 1 ? wRow * words : -1;
+        const lOff = dilSet[wRow] === mark ? wRow * words : -1;
         let anyExtra = false;
         const eOff = q * words;
-        if (extraAllSet[q] === 0) {
+        if (extraAllSet[q] !== mark) {
           extraAll.fill(0, eOff, eOff + words);
-          extraAllSet[q] = 1;
+          extraAllSet[q] = mark;
         }
         for (let i = 0; i < words; i++) {
           const inTarget = ((dil[i] as number) & (target[i] as number)) >>> 0;
@@ -498,9 +500,9 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
       }
     }
     for (let q = 0; q < nProducts; q++) {
-      if (extraAllSet[q] === 0) continue;
+      if (extraAllSet[q] !== mark) continue;
       const allRow = firstRow[q] as number;
-      const lOff = dilSet[allRow] === 1 ? allRow * words : -1;
+      const lOff = dilSet[allRow] === mark ? allRow * words : -1;
       const eOff = q * words;
       let anyExtra = false;
       for (let i = 0; i < words; i++) {
