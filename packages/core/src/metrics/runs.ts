@@ -42,11 +42,14 @@ export interface MetricRuns {
 const VALUES = 8;
 
 export class MetricRunBuilder {
-  private cap = 1024;
+  private cap: number;
   private n = 0;
-  private cols: (Int32Array | Uint8Array)[] = RUN_COLUMNS.map((c) =>
-    c === 'w' ? new Uint8Array(1024) : new Int32Array(1024),
-  );
+  private cols: (Int32Array | Uint8Array)[];
+  /** `capacity`: the expected number of runs (growing copies them all, into fresh memory). */
+  constructor(capacity = 1024) {
+    this.cap = Math.max(16, capacity);
+    this.cols = RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(this.cap) : new Int32Array(this.cap)));
+  }
   /** Offsets of the 8 value series of the row being written. */
   private readonly at = new Int32Array(VALUES);
 

@@ -102,7 +102,11 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
     const data = await store.loadMetricData(req.partnerId, batch, factsFrom);
     lap('load');
     // Engine output goes straight into the batch's run columns (no series objects per row).
-    const runs = new MetricRunBuilder();
+    // At least one run per row: the rows of the batch, from the catalog.
+    let rowCount = 0;
+    for (const c of data)
+      for (const id of c.productIds) rowCount += 1 + (catalog.get(id)?.workloads.length ?? 0);
+    const runs = new MetricRunBuilder(days === 1 ? rowCount : rowCount * 4);
     const productIds: string[] = [];
     const productIndex = new Map<string, number>();
     for (let ci = 0; ci < data.length; ci++) {

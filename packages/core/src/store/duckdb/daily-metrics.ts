@@ -46,8 +46,15 @@ async function customerIndex(
   const ids = (
     await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM m_customers ORDER BY idx`)
   ).map((r) => r.customer_id);
+  lastBatch.set(db, { partnerId, ids });
   return ids;
 }
+
+/** The batch m_customers holds, per client: the write of that batch joins it instead of a new list. */
+const lastBatch = new WeakMap<
+  DuckDbClient,
+  { readonly partnerId: string; readonly ids: readonly string[] }
+>();
 
 export async function queryMetricsPlan(db: DuckDbClient, partnerId: string): Promise<MetricsPlan> {
   const dirty = await db.all<{ customer_id: string; from_day: string }>(
@@ -124,6 +131,22 @@ export async function loadMetricData(
   const { maxKey } = await db.one<{ maxKey: number | null }>(
     sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
   );
+  // The three large reads, counted first: their transient buffers are sized once.
+  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
+  const mine = customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
+  const factsWhere = sql`a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${mine}`;
+  const counts = await db.one<{ u: number; a: number; f: number }>(
+    sql`SELECT (SELECT count(*) FROM users WHERE partner_id = ${partnerId})::INTEGER AS u,
+               (SELECT count(*) FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine})::INTEGER AS a,
+               (SELECT count(*) FROM activity a WHERE ${factsWhere})::INTEGER AS f`,
+  );
+  const most = Math.max(counts.u, counts.a, counts.f);
+  db.reserveTransient([
+    4 * most,
+    Math.max(4 * counts.u, 4 * counts.a, counts.f),
+    4 * Math.max(counts.a, counts.f),
+    4 * Math.max(counts.a, counts.f),
+  ]);
   const usersHeld = await db.query(
     sql`SELECT m.idx::INTEGER, u.user_key
         FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
@@ -176,7 +199,6 @@ export async function loadMetricData(
       deleted[(uStart[ci] as number) + (localOf[k] as number)] = goneOn[r] as number;
     }
   }
-  const mine = customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
   const subsHeld = subsPending === null ? null : await subsPending;
   const assignmentsPending =
     productIds.length > 0
@@ -227,11 +249,10 @@ export async function loadMetricData(
   // Activity masks: the last and largest read, started before the assignments are grouped (one
   // query at a time on the connection: the assignments are in first).
   const assignmentsHeld = assignmentsPending === null ? null : await assignmentsPending;
-  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
   const factsPending = pending(
     db.query(
       sql`SELECT a.user_key, (list_position(${[...WORKLOAD_CODES]}, a.workload) - 1)::UTINYINT AS w, a.month, a.days
-        FROM activity a WHERE a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${mine}`,
+        FROM activity a WHERE ${factsWhere}`,
     ),
   );
   if (assignmentsHeld !== null) {
@@ -378,9 +399,18 @@ export async function writeDailyMetrics(
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
   const workloads = ['ALL', ...WORKLOAD_CODES];
   // The names behind the indexes of the runs.
-  await db.run(
-    sql`CREATE OR REPLACE TEMP TABLE m_written AS SELECT * FROM ${indexed(customerIds, 'customer_id', 'c')}`,
-  );
+  // The customers of the batch just loaded are in m_customers already (10⁴ ids not sent again).
+  const last = lastBatch.get(db);
+  const sameBatch =
+    last !== undefined &&
+    last.partnerId === partnerId &&
+    last.ids.length === customerIds.length &&
+    last.ids.every((id, i) => id === customerIds[i]);
+  if (!sameBatch)
+    await db.run(
+      sql`CREATE OR REPLACE TEMP TABLE m_written AS SELECT * FROM ${indexed(customerIds, 'customer_id', 'c')}`,
+    );
+  const written = sameBatch ? sql`(SELECT customer_id, idx AS c FROM m_customers)` : sql`m_written`;
   await db.run(
     sql`CREATE OR REPLACE TEMP TABLE m_products AS SELECT * FROM ${indexed(productIds, 'product_id', 'p')}`,
   );
@@ -389,7 +419,7 @@ export async function writeDailyMetrics(
   );
   const named = sql`SELECT ${partnerId}, cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own,
            r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
-    FROM m_runs r JOIN m_written cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
+    FROM m_runs r JOIN ${written} cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
   await db.exec('BEGIN TRANSACTION');
   try {
     if (write.replaceAll) {
@@ -404,7 +434,7 @@ export async function writeDailyMetrics(
         SELECT o.rowid AS rid, cl.c, pl.p, wl.w::UTINYINT AS w, o.first_day, o.last_day, o.sold, o.sold_own, o.assigned, o.active,
                o.rotation, o.unlicensed, o.trial_capacity, o.noncounted_capacity
         FROM (SELECT rowid, * FROM metric_runs o WHERE o.partner_id = ${partnerId} AND o.last_day >= ${from} - 1) o
-        JOIN m_written cl ON cl.customer_id = o.customer_id
+        JOIN ${written} cl ON cl.customer_id = o.customer_id
         LEFT JOIN m_products pl ON pl.product_id = o.product_id
         JOIN m_workloads wl ON wl.workload = o.workload`);
       // The run through fromDay − 1 extends into its equal successor starting at fromDay, or ends
@@ -433,7 +463,7 @@ export async function writeDailyMetrics(
       await db.run(
         write.allCustomers
           ? sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId}`
-          : sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM m_written)`,
+          : sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND customer_id IN (SELECT customer_id FROM ${written})`,
       );
     }
     await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)

@@ -166,6 +166,16 @@ export class DuckDbClient {
   private transient: ArrayBuffer[] = [];
 
   /**
+   * Sizes the transient buffers for a sequence of reads at once (bytes per column position): the
+   * largest read then does not replace the buffers the smaller ones filled.
+   */
+  reserveTransient(bytes: readonly number[]): void {
+    bytes.forEach((b, j) => {
+      if ((this.transient[j]?.byteLength ?? 0) < b) this.transient[j] = new ArrayBuffer(b);
+    });
+  }
+
+  /**
    * Reads a query of numeric, non-null columns into typed arrays, one per column: the result is
    * materialised natively, then copied chunk by chunk with the raw bindings (the typed vector
    * wrappers cost more than the copy). `kinds[i]`: i32 (INTEGER, DATE as day numbers), u32, u8.
