@@ -138,7 +138,13 @@ export interface ImportSession {
   mergeActivityAggregate(staged: Staged, source: DataSource): Promise<MergeCounts | null>;
   /** Values of some staged records, in column order (for the rejects file). */
   readRecords(stage: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>>;
-  /** Applies a validated Graph "Office 365 active user detail" stage to a customer. */
+  /**
+   * Fast path for Graph "Office 365 active user detail" reports: reads the file typed and checked
+   * in one pass (before `begin`). Returns null when any record has a problem: the precise path
+   * (stageCsv + validate) then says what and where.
+   */
+  readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
+  /** Applies a Graph report, validated stage or fast-path read, to a customer. */
   mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome>;
   /** Finds a customer by id or by name (case-insensitive), or creates it with that id and name. */
   ensureCustomer(idOrName: string): Promise<{ readonly customerId: string; readonly created: boolean }>;

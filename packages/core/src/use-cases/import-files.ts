@@ -262,10 +262,14 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   return report;
 }
 
-/** What phase 1 read of a file: a staging table, or the pre-aggregated facts of an activity file. */
+/**
+ * What phase 1 read of a file: a staging table, the pre-aggregated facts of an activity file, or
+ * a Graph report read typed and found valid.
+ */
 interface Prepared {
   readonly stage?: Staged;
   readonly activity?: Staged;
+  readonly graph?: Staged;
 }
 
 async function prepare(session: ImportSession, d: DetectedFile, req: ImportRequest): Promise<Prepared> {
@@ -281,6 +285,8 @@ async function prepare(session: ImportSession, d: DetectedFile, req: ImportReque
   if (d.kind === 'graph-active-users' && req.customer !== undefined) {
     const mapping = mapGraphHeader(d.header, d.path);
     if (mapping.problems.some((p) => p.severity === 'error')) return {};
+    const graph = await session.readGraphCsv(d.path, mapping.columns);
+    if (graph !== null) return { graph };
     return { stage: await session.stageCsv(d.path, mapping.columns) };
   }
   return {};
@@ -337,6 +343,16 @@ interface Validated {
   readonly lineOf: (rec: number) => number | undefined;
   readonly locate: (recs: number[]) => Promise<void>;
 }
+
+/** The validation of a file the fast path found valid throughout. */
+const NOTHING_WRONG: Validated = {
+  problems: [],
+  count: 0,
+  rejected: 0,
+  unusable: false,
+  lineOf: () => undefined,
+  locate: async () => {},
+};
 
 /**
  * Validates a stage, locates its problems (CSV lines come from the scanner, which also reports the
@@ -587,18 +603,23 @@ async function importGraphActiveUsers(
   if (customer === undefined)
     return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
   if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
-  const stage = ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
-  const v = await validateStaged(ctx, file, {
-    stage,
-    spec: GRAPH_ACTIVE_USERS_SPEC,
-    present: mapping.present,
-    fileColumns: mapping.columns,
-    stageColumns: mapping.columns,
-    early: [],
-    earlyCount: 0,
-    earlyRejected: 0,
-  });
+  // A report the fast path read is valid throughout; otherwise the precise path validates the stage.
+  const stage =
+    ctx.prepared.graph ?? ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
+  const v: Validated =
+    ctx.prepared.graph !== undefined
+      ? NOTHING_WRONG
+      : await validateStaged(ctx, file, {
+          stage,
+          spec: GRAPH_ACTIVE_USERS_SPEC,
+          present: mapping.present,
+          fileColumns: mapping.columns,
+          stageColumns: mapping.columns,
+          early: [],
+          earlyCount: 0,
+          earlyRejected: 0,
+        });
   if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, stage, v);
   ctx.progress('merging');
   const g = await ctx.session.mergeGraphActiveUsers(stage, customerId);

@@ -26,8 +26,7 @@ export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
     case 'text':
       return sql`(length(${v}) > 1000)`;
     case 'date':
-      // Exactly the canonical text of a date: DuckDB's cast is lenient ('2026-3-5 '), its output is not.
-      return sql`NOT coalesce(try_cast(${v} AS DATE)::VARCHAR = ${v} AND year(try_cast(${v} AS DATE)) BETWEEN 1900 AND 2999, false)`;
+      return malformedDate(v, sql`try_cast(${v} AS DATE)`);
     case 'bool':
       return sql`NOT list_contains(${BOOL_WORDS}, lower(${v}))`;
     case 'int':
@@ -43,6 +42,15 @@ export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
       }
       return sql`(length(${v}) > 10000)`;
   }
+}
+
+/**
+ * True when the present text `v` of a date, cast leniently to `d` (`try_cast(v AS DATE)`, maybe
+ * computed once elsewhere), is not exactly the canonical text of a date from 1900 to 2999: DuckDB's
+ * cast is lenient ('2026-3-5 '), its output is not.
+ */
+export function malformedDate(v: SqlFragment, d: SqlFragment): SqlFragment {
+  return sql`coalesce(${d}::VARCHAR <> ${v} OR ${d} NOT BETWEEN DATE '1900-01-01' AND DATE '2999-12-31', true)`;
 }
 
 /** Typed, normalised value of a valid text cell (enum words in their canonical spelling). */

@@ -18,7 +18,12 @@ import type {
 } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
-import { mergeGraphActiveUsersStage } from './graph-active-users';
+import {
+  type GraphSummary,
+  mergeGraphActiveUsersStage,
+  mergeGraphOk,
+  readGraphCsvTyped,
+} from './graph-active-users';
 import {
   markDirty,
   mergeActivityAgg,
@@ -78,6 +83,8 @@ export class DuckDbImportSession implements ImportSession {
     number,
     { readonly ref: StageRef; readonly columns: readonly string[] }
   >();
+  /** Graph reports read by the fast path: their typed tables' summaries, by stage. */
+  private readonly graphStages = new Map<number, GraphSummary>();
   private finished = false;
   private begun = false;
 
@@ -306,8 +313,31 @@ export class DuckDbImportSession implements ImportSession {
     return out;
   }
 
-  mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
-    return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId);
+  async readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null> {
+    const stageId = this.nextStage++;
+    const ok = ident(`stg_${stageId}_g`);
+    const read = sql`read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`;
+    const summary = await readGraphCsvTyped(this.db, ok, read, columns);
+    const refused = await this.refused(stageId);
+    // Anything to report (a bad value, a refused record, a UPN twice): the precise path says what
+    // and where.
+    if (refused > 0 || summary.bad > 0 || summary.distinctUsers < summary.rows) {
+      await this.db.run(sql`DROP TABLE IF EXISTS ${ok}`);
+      return null;
+    }
+    this.graphStages.set(stageId, summary);
+    return { stageId, rows: summary.rows, refused: 0 };
+  }
+
+  async mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
+    const summary = this.graphStages.get(stage.stageId);
+    if (summary === undefined)
+      return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId);
+    this.graphStages.delete(stage.stageId);
+    const ok = ident(`stg_${stage.stageId}_g`);
+    const outcome = await mergeGraphOk(this.db, this.partnerId, ok, summary, customerId);
+    await this.db.run(sql`DROP TABLE IF EXISTS ${ok}`);
+    return outcome;
   }
 
   async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {

@@ -7,7 +7,7 @@
 import type { ColumnSpec, EntitySpec } from '@license-insights/contracts';
 import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { CheckKind, RowProblem, ValidationResult } from '../store';
-import { listItems, malformed } from './column-sql';
+import { listItems, malformed, malformedDate } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 
 interface Check {
@@ -64,6 +64,25 @@ export function badTable(stageId: number): SqlFragment {
   return ident(`stg_${stageId}_bad`);
 }
 
+/** The checks of one cell on its own (no other rows or tables): true when the value fails. */
+export function valueChecks(
+  c: ColumnSpec,
+  x: SqlFragment,
+  /** The date column's value cast leniently (`try_cast(x AS DATE)`), when computed already. */
+  castDate?: SqlFragment,
+): { readonly kind: 'missing' | 'whitespace' | 'format'; readonly cond: SqlFragment }[] {
+  const checks: { kind: 'missing' | 'whitespace' | 'format'; cond: SqlFragment }[] = [];
+  // A required list column must be in the header but may be empty (a product with no workloads).
+  if (c.required && c.type.kind !== 'list')
+    checks.push({ kind: 'missing', cond: sql`(${x} IS NULL OR ${x} = '')` });
+  if (c.type.kind === 'id')
+    checks.push({ kind: 'whitespace', cond: sql`${present(x)} AND ${x} <> trim(${x})` });
+  const bad =
+    c.type.kind === 'date' && castDate !== undefined ? malformedDate(x, castDate) : malformed(c.type, x);
+  checks.push({ kind: 'format', cond: sql`${present(x)} AND ${bad}` });
+  return checks;
+}
+
 function checksFor(
   stage: StageRef,
   spec: EntitySpec,
@@ -84,11 +103,7 @@ function checksFor(
     });
   };
   for (const c of columns) {
-    const x = v(c.name);
-    // A required list column must be in the header but may be empty (a product with no workloads).
-    if (c.required && c.type.kind !== 'list') failing(c.name, 'missing', sql`(${x} IS NULL OR ${x} = '')`);
-    if (c.type.kind === 'id') failing(c.name, 'whitespace', sql`${present(x)} AND ${x} <> trim(${x})`);
-    failing(c.name, 'format', sql`${present(x)} AND ${malformed(c.type, x)}`);
+    for (const check of valueChecks(c, v(c.name))) failing(c.name, check.kind, check.cond);
   }
   const customerOk = sql`${present(v('customer_id'))} AND NOT ${malformed({ kind: 'id' }, v('customer_id'))}`;
   if (has.has('customer_id') && spec.entity !== 'customers') {
