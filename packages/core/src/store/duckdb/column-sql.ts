@@ -28,7 +28,8 @@ export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
     case 'date':
       return malformedDate(v, sql`try_cast(${v} AS DATE)`);
     case 'bool':
-      return sql`NOT list_contains(${BOOL_WORDS}, lower(${v}))`;
+      // The usual spellings first, without lower() (Graph writes True/False in every row).
+      return sql`CASE WHEN ${v} IN ('true', 'false', 'True', 'False') THEN false ELSE NOT list_contains(${BOOL_WORDS}, lower(${v})) END`;
     case 'int':
       return sql`NOT coalesce(regexp_full_match(${v}, '-?[0-9]{1,12}') AND try_cast(${v} AS BIGINT) BETWEEN ${type.min} AND ${type.max}, false)`;
     case 'decimal':

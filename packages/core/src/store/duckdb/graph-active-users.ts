@@ -62,7 +62,7 @@ function typedColumns(v: (name: string) => SqlFragment, d: (name: string) => Sql
   return sql`${d('refresh_date')} AS refresh, ${v('upn')} AS upn, lower(${v('upn')}) AS user_id,
     nullif(${v('display_name')}, '') AS display_name, lower(${v('is_deleted')}) = 'true' AS is_deleted,
     ${join([...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`${d(c.name)} AS ${ident(c.name)}`))},
-    list_distinct(list_filter(list_transform(string_split(coalesce(${v('assigned_products')}, ''), '+'), x -> upper(trim(x))), x -> x <> '')) AS products,
+    nullif(${v('assigned_products')}, '') AS assigned_products,
     ${d('deleted_date')} AS deleted_date`;
 }
 
@@ -92,8 +92,6 @@ export interface GraphSummary {
   readonly facts: number;
   /** Non-empty last-activity dates (the report's activity rows, before OneDrive and SharePoint meet). */
   readonly dates: number;
-  /** (user, product name) pairs listed. */
-  readonly pairs: number;
 }
 
 export async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promise<GraphSummary> {
@@ -114,7 +112,6 @@ export async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promi
     last_activity: string | null;
     dates: number;
     same_day: number;
-    pairs: number | null;
   }>(sql`SELECT count(*) AS rows, count(*) FILTER (WHERE _bad) AS bad,
       count(DISTINCT hash(user_id)) AS distinct_users,
       count(*) FILTER (WHERE length(upn) = 32 AND regexp_full_match(upn, '[0-9A-Fa-f]{32}')) AS concealed,
@@ -125,8 +122,7 @@ export async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promi
       (${join(
         dates.map((d) => sql`count(${d})`),
         ' + ',
-      )}) AS dates, ${sameDay} AS same_day,
-      sum(len(products)) AS pairs
+      )}) AS dates, ${sameDay} AS same_day
     FROM ${ok}`);
   return {
     rows: r.rows,
@@ -139,7 +135,6 @@ export async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promi
     lastActivity: r.last_activity,
     facts: r.dates - r.same_day,
     dates: r.dates,
-    pairs: r.pairs ?? 0,
   };
 }
 
@@ -232,38 +227,49 @@ function activityRows(from: SqlFragment, key: SqlFragment): SqlFragment {
 }
 
 /**
- * The report's product names, resolved by the catalog's report names (`cat_reports`) into
- * `g_names`: product id (the name itself when unknown), whether known, and per assign workload
- * whether the product includes it. Returns the unknown names and whether two names of the report
- * resolve to one product (then a user may list one product twice).
+ * The report's product names. A report lists few distinct product sets (the Assigned Products
+ * text) however many users it has, so names are split per set, not per user: `g_sets` holds each
+ * set's text, users and names (upper-cased, trimmed, once each); `g_names` each name resolved by
+ * the catalog's report names (`cat_reports`): product id (the name itself when unknown), whether
+ * known, and per assign workload whether the product includes it. Returns the unknown names, the
+ * (user, name) pairs listed, and whether two names of the report resolve to one product (then a
+ * user may list one product twice).
  */
 async function resolveProductNames(
   db: DuckDbClient,
   ok: SqlFragment,
-): Promise<{ unknown: string[]; collide: boolean }> {
+): Promise<{ unknown: string[]; pairs: number; collide: boolean }> {
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE g_sets AS
+    SELECT DISTINCT set_text, users, upper(trim(part)) AS name FROM (
+      SELECT set_text, users, unnest(string_split(set_text, '+')) AS part FROM (
+        SELECT assigned_products AS set_text, count(*) AS users FROM ${ok} WHERE assigned_products IS NOT NULL GROUP BY 1))
+    WHERE upper(trim(part)) <> ''`);
   const has = ASSIGN_WORKLOADS.map(
     (w) => sql`list_contains(coalesce(r.workloads, []), ${w}) AS ${ident(`has_${w.toLowerCase()}`)}`,
   );
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_names AS
     SELECT n.name, coalesce(r.product_id, n.name) AS product_id, r.product_id IS NOT NULL AS known, ${join(has)}
-    FROM (SELECT DISTINCT unnest(products) AS name FROM ${ok}) n LEFT JOIN cat_reports r ON r.name = n.name`);
+    FROM (SELECT DISTINCT name FROM g_sets) n LEFT JOIN cat_reports r ON r.name = n.name`);
   const rows = await db.all<{ name: string; product_id: string; known: boolean; names: number }>(
     sql`SELECT name, product_id, known, count(*) OVER (PARTITION BY product_id) AS names FROM g_names ORDER BY product_id`,
   );
+  const { pairs } = await db.one<{ pairs: number | null }>(sql`SELECT sum(users) AS pairs FROM g_sets`);
   return {
     unknown: rows.filter((r) => !r.known).map((r) => r.product_id),
+    pairs: pairs ?? 0,
     collide: rows.some((r) => r.names > 1),
   };
 }
 
-/** (user, product) pairs of an ok table with their interval seed: `g` rows joined with `n` (g_names). */
+/** (user, product) pairs of an ok table with their interval seed: `g` rows with their set's names `n`. */
 function productPairs(from: SqlFragment, key: SqlFragment): SqlFragment {
   const seeds = GRAPH_ASSIGN_COLUMNS.map(
     (c) => sql`CASE WHEN n.${ident(`has_${c.workload.toLowerCase()}`)} THEN g.${ident(c.name)} END`,
   );
   return sql`SELECT g.user_id, ${key} AS user_key, g.refresh, n.name AS report_name, n.product_id,
       least(g.refresh, ${join(seeds)}) AS seed
-    FROM (SELECT rowid AS _rid, *, unnest(products) AS name FROM ${from}) g JOIN g_names n ON n.name = g.name`;
+    FROM (SELECT rowid AS _rid, * FROM ${from}) g
+    JOIN g_sets s ON s.set_text = g.assigned_products JOIN g_names n ON n.name = s.name`;
 }
 
 /** Merges a report's typed ok table (one row per user, all valid) into the customer's data. */
@@ -294,7 +300,7 @@ export async function mergeGraphOk(
     stored === 0 && !stale && !names.collide
       ? await firstReport(db, partnerId, ok, summary, customerId)
       : null;
-  const merged = first ?? (await laterReport(db, partnerId, ok, summary, customerId, stale, names.collide));
+  const merged = first ?? (await laterReport(db, partnerId, ok, customerId, stale, names));
 
   if (!stale && reportDate !== undefined) {
     if (summary.concealed > 0) {
@@ -309,6 +315,7 @@ export async function mergeGraphOk(
   }
   await recordCoverage(db, partnerId, SOURCE, 'users', dayRows(customerId, summary.refreshDates));
   await db.exec('DROP TABLE IF EXISTS g_names');
+  await db.exec('DROP TABLE IF EXISTS g_sets');
   return {
     refreshDates: summary.refreshDates,
     ...merged,
@@ -414,10 +421,9 @@ async function laterReport(
   db: DuckDbClient,
   partnerId: string,
   ok: SqlFragment,
-  summary: GraphSummary,
   customerId: string,
   stale: boolean,
-  collide: boolean,
+  names: { readonly pairs: number; readonly collide: boolean },
 ): Promise<Merged> {
   // Users, through the canonical users merge (stale reports only add users they name first); a
   // projection of the ok table, not a copy of it.
@@ -436,7 +442,7 @@ async function laterReport(
   // Users are looked up once: g_keys carries their key with what activity and assignments read.
   const carried = [...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`g.${ident(c.name)}`);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_keys AS
-    SELECT g.user_id, u.user_key, g.refresh, g.products, ${join(carried)}
+    SELECT g.user_id, u.user_key, g.refresh, g.assigned_products, ${join(carried)}
     FROM ${ok} g JOIN users u ON u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id`);
   // Rows per (user, workload, month) by construction: one user per row, OneDrive and SharePoint
   // met in activityRows.
@@ -448,8 +454,8 @@ async function laterReport(
   await db.run(
     sql`CREATE OR REPLACE TEMP TABLE g_products AS ${productPairs(raw('g_keys'), raw('g.user_key'))}`,
   );
-  let listed = summary.pairs;
-  if (collide) {
+  let listed = names.pairs;
+  if (names.collide) {
     // Two report names of one product: one row per (user, product), the earlier seed kept.
     await db.run(sql`CREATE OR REPLACE TEMP TABLE g_products AS SELECT * FROM g_products
       QUALIFY row_number() OVER (PARTITION BY user_id, product_id ORDER BY seed, report_name) = 1`);
