@@ -1,8 +1,9 @@
 /**
- * Import throughput: activity rows per second end to end (detect, stage, validate, merge, commit)
- * from canonical CSV and from Graph reports, at 1 M and 10 M rows, with peak RSS; next to it the
- * floor, DuckDB's own read_csv of the same file into a plain table, measured in the same run.
- * Targets: ≥ 2 M activity rows/s, and at least half of read_csv's speed.
+ * Import throughput: rows and activity facts per second end to end (detect, read, validate,
+ * merge, commit) from canonical CSV and from Graph reports, at 1 M and 10 M rows, with peak RSS;
+ * next to it the floor, DuckDB's own read_csv of the same file into a plain table, measured in the
+ * same run. Targets: ≥ 2 M activity rows/s (a canonical row is one fact; a Graph row is a user with
+ * up to six last-activity dates, so its facts are counted), and at least half of read_csv's speed.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -62,6 +63,7 @@ export async function runImportBench(options: { quick: boolean }): Promise<void>
       process.stderr.write(`  ${c.input}: import…\n`);
       const m = c.run();
       const rate = m.rows / m.seconds;
+      const factRate = (m.facts ?? m.rows) / m.seconds;
       const floorRate = floor.rows / floor.seconds;
       rows.push([
         c.input,
@@ -69,25 +71,29 @@ export async function runImportBench(options: { quick: boolean }): Promise<void>
         m.facts !== undefined ? fmt(m.facts) : '',
         m.seconds.toFixed(2),
         fmt(rate),
+        fmt(factRate),
         fmt(m.rssMB),
         floor.seconds.toFixed(2),
         fmt(floorRate),
         `${((rate / floorRate) * 100).toFixed(0)} %`,
-        rate >= 2_000_000 && rate >= floorRate / 2 ? 'yes' : 'NO',
+        factRate >= 2_000_000 ? 'yes' : 'NO',
+        rate >= floorRate / 2 ? 'yes' : 'NO',
       ]);
     }
   }
   const header = [
     'input',
     'rows',
-    'new facts',
+    'activity facts',
     'import s',
     'rows/s',
+    'facts/s',
     'peak RSS MB',
     'read_csv s',
     'read_csv rows/s',
     'import / read_csv',
-    '≥2M/s and ≥50 %',
+    '≥ 2 M facts/s',
+    '≥ 50 % of read_csv',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
