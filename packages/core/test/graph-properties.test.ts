@@ -131,6 +131,8 @@ describe('Graph report import paths', () => {
           const sa = await stateOf(a);
           expect(await stateOf(b)).toEqual(sa);
           expect(await stateOf(c, 'sentinel@contoso.com')).toEqual(sa);
+          // Natural keys and user keys unique in every store (the per-user tables have no index).
+          for (const x of [a, b, c]) expect(await x.store.verifyIntegrity()).toEqual([]);
         } finally {
           await a.close();
           await b.close();

@@ -211,6 +211,39 @@ describe('Graph report keys without indexes (kept unique by the import)', () => 
   });
 });
 
+describe('Graph reports in one import', () => {
+  it('two daily reports in one import give the store of two imports (the second merges with the first)', async () => {
+    const files = [
+      fixture('graph/active-users-2026-03-30.csv'),
+      fixture('graph/active-users-2026-03-31.csv'),
+    ];
+    const r = await t.import(files, { customer: 'Contoso' });
+    expect(r.outcome).toBe('committed');
+    const together = await dumpAll(t.store);
+    const other = await tempStore();
+    try {
+      for (const f of files) await other.import([f], { customer: 'Contoso' });
+      expect(together).toEqual(await dumpAll(other.store));
+      expect(together.license_assignments?.some((a) => a.unassigned_on === '2026-03-31')).toBe(true);
+    } finally {
+      await other.close();
+    }
+    expect(await t.store.verifyIntegrity()).toEqual([]);
+  });
+
+  it('a report with a header only creates the customer and stores no users', async () => {
+    const header =
+      (await import('node:fs'))
+        .readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8')
+        .split('\r\n')[0] ?? '';
+    const r = await t.import([t.files.file('empty.csv', `${header}\r\n`)], { customer: 'Fabrikam' });
+    expect(r.files[0]).toMatchObject({ rows: 0, errorCount: 0, inserted: 0 });
+    const d = await dumpAll(t.store);
+    expect(d.customers?.map((c) => c.customer_id)).toEqual(['Fabrikam']);
+    expect(d.users).toEqual([]);
+  });
+});
+
 describe('Graph subscribedSkus JSON', () => {
   it('turns prepaid units into snapshots by state, keeps unknown SKUs by id', async () => {
     const r = await t.import([fixture('graph/subscribed-skus.json')], {
