@@ -23,7 +23,7 @@ import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/ca
 import { csvLine } from '../export/csv-writer';
 import { scanCsv } from '../ingest/csv-scan';
 import { type DetectedFile, detectFile, type FormatName } from '../ingest/detect';
-import { mapCanonicalHeader, mapGraphHeader } from '../ingest/headers';
+import { type HeaderMapping, mapCanonicalHeader, mapGraphHeader } from '../ingest/headers';
 import {
   type JsonSourceResult,
   readPartnerCenterSubscriptions,
@@ -344,6 +344,20 @@ interface Validated {
   readonly locate: (recs: number[]) => Promise<void>;
 }
 
+/** A CSV file's stage: its columns are the file's, as the header mapped them. */
+function csvStaged(stage: Staged, spec: EntitySpec, mapping: HeaderMapping): StagedFile {
+  return {
+    stage,
+    spec,
+    present: mapping.present,
+    fileColumns: mapping.columns,
+    stageColumns: mapping.columns,
+    early: [],
+    earlyCount: 0,
+    earlyRejected: 0,
+  };
+}
+
 /** The validation of a file the fast path found valid throughout. */
 const NOTHING_WRONG: Validated = {
   problems: [],
@@ -493,17 +507,7 @@ async function importCanonicalCsv(
   }
   // The precise path (also when the fast one found a problem it cannot place).
   const stage = ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
-  const staged: StagedFile = {
-    stage,
-    spec,
-    present: mapping.present,
-    fileColumns: mapping.columns,
-    stageColumns: mapping.columns,
-    early: [],
-    earlyCount: 0,
-    earlyRejected: 0,
-  };
-  const v = await validateStaged(ctx, file, staged);
+  const v = await validateStaged(ctx, file, csvStaged(stage, spec, mapping));
   if (v.unusable) return unusableOutcome(file, 'canonical-csv', entity, stage, v);
   ctx.progress('merging');
   const counts = await ctx.session.merge(stage, entity, mapping.present, 'canonical');
@@ -610,16 +614,7 @@ async function importGraphActiveUsers(
   const v: Validated =
     ctx.prepared.graph !== undefined
       ? NOTHING_WRONG
-      : await validateStaged(ctx, file, {
-          stage,
-          spec: GRAPH_ACTIVE_USERS_SPEC,
-          present: mapping.present,
-          fileColumns: mapping.columns,
-          stageColumns: mapping.columns,
-          early: [],
-          earlyCount: 0,
-          earlyRejected: 0,
-        });
+      : await validateStaged(ctx, file, csvStaged(stage, GRAPH_ACTIVE_USERS_SPEC, mapping));
   if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, stage, v);
   ctx.progress('merging');
   const g = await ctx.session.mergeGraphActiveUsers(stage, customerId);
