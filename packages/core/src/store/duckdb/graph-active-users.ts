@@ -10,8 +10,8 @@
  * A report older than one already imported for the customer adds its activity but does not move
  * assignments or flags (the newer report knows better).
  *
- * Two ways in, one result. The fast path reads the file straight into the typed table (`graph
- * ok` table) with a bad-record flag (`readGraphCsvTyped`, before the import's transaction); when
+ * Two ways in, one result. The fast path reads the file straight into the report's typed "ok"
+ * table with a bad-record flag (`readGraphCsvTyped`, before the import's transaction); when
  * any record is bad, the precise path stages the text, validates it (lines, values, what was
  * expected) and builds the same typed table from the valid records (`buildGraphOkFromStage`).
  * A customer's first report (no stored users) is written in one pass per table with user keys
@@ -94,7 +94,7 @@ export interface GraphSummary {
   readonly dates: number;
 }
 
-export async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promise<GraphSummary> {
+async function summarizeGraphOk(db: DuckDbClient, ok: SqlFragment): Promise<GraphSummary> {
   const dates = GRAPH_ACTIVITY_COLUMNS.map((c) => ident(c.name));
   const [od, sp] = ACTIVITY_BY_WORKLOAD.find(([, names]) => names.length > 1)?.[1] ?? [];
   const sameDay =
