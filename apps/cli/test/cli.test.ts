@@ -191,7 +191,7 @@ describe('insights CLI', () => {
     expect(csv.code).toBe(0);
     const [header, ...lines] = csv.stdout.trim().split('\r\n');
     expect(header).toBe(
-      'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons',
+      'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons,usageKnown,partialWindow',
     );
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.every((l) => l.startsWith('2026-03-31,'))).toBe(true);

@@ -34,6 +34,8 @@ describe('Graph Office 365 active user detail report', () => {
     expect(r.files[0]?.kind).toBe('graph-active-users');
     expect(r.files[0]?.warnings.map((w) => w.code)).toEqual([
       'ingest.customer_created',
+      // The file name does not name the report's period: taken as D30, and said so.
+      'ingest.report_period_assumed',
       'ingest.unknown_product',
     ]);
     const d = await dumpAll(t.store);

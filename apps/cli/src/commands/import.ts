@@ -1,6 +1,10 @@
 /** `insights import`: thin adapter over the importFiles use-case. */
 import path from 'node:path';
-import { CHANNELS as CHANNELS_FOR_CLI } from '@license-insights/contracts';
+import {
+  CHANNELS as CHANNELS_FOR_CLI,
+  GRAPH_REPORT_PERIODS,
+  type GraphReportPeriod,
+} from '@license-insights/contracts';
 import {
   AppError,
   FORMATS,
@@ -54,6 +58,12 @@ changes nothing.`,
       description:
         'who sold the units of a subscribedSkus export: own, other_partner, direct (default direct)',
     },
+    period: {
+      type: 'string',
+      value: 'D7|D30|D90|D180',
+      description:
+        'period of Graph active-user reports (default: from the file name, else D30); 28 days or more measure usage on the refresh date',
+    },
     partial: {
       type: 'boolean',
       description: 'store the valid rows, write rejected ones to the rejects file',
@@ -76,7 +86,7 @@ changes nothing.`,
   examples: [
     'insights import ./exports/',
     'insights import customers.csv users.csv activity.csv',
-    'insights import --customer "Contoso" Office365ActiveUserDetail.csv',
+    'insights import --customer "Contoso" Office365ActiveUserDetail_D30.csv',
     'insights import --partial --rejects rejects.csv activity.csv',
   ],
   async run(ctx: CommandContext, values, positionals): Promise<number> {
@@ -103,6 +113,16 @@ changes nothing.`,
     const channel = typeof values.channel === 'string' ? values.channel : 'direct';
     if (!CHANNELS_FOR_CLI.includes(channel as (typeof CHANNELS_FOR_CLI)[number])) {
       throw new AppError('usage.invalid_argument', `--channel must be one of ${CHANNELS_FOR_CLI.join(', ')}`);
+    }
+    const period = values.period;
+    if (
+      period !== undefined &&
+      !(typeof period === 'string' && period.toUpperCase() in GRAPH_REPORT_PERIODS)
+    ) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `--period must be one of ${Object.keys(GRAPH_REPORT_PERIODS).join(', ')} (got ${JSON.stringify(period)})`,
+      );
     }
     const config = ctx.config();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -134,6 +154,7 @@ changes nothing.`,
         paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
         ...(typeof format === 'string' ? { format: format as FormatName } : {}),
         ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
+        ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
         asOf,
         channel: channel as (typeof CHANNELS_FOR_CLI)[number],
         partial: values.partial === true,

@@ -17,6 +17,7 @@ import {
   getCustomerReport,
   getPortfolioReport,
   getSupportMetrics,
+  type MonthOverMonth,
   openStore,
   parseIsoDate,
 } from '@license-insights/core';
@@ -93,8 +94,8 @@ export function metricsCsv(rows: readonly MetricsRow[]): string {
         csvLine(
           METRICS_ROW_COLUMNS.map((c) => {
             const v = r[c];
-            if (c === 'usageReasons' || c === 'deploymentReasons') return formatReasons(v as Reasons);
-            return v as string | number | null;
+            if (c === 'usageReasons' || c === 'deploymentReasons') return formatReasons(v as Reasons | null);
+            return v as string | number | boolean | null;
           }),
         ),
       )
@@ -103,20 +104,30 @@ export function metricsCsv(rows: readonly MetricsRow[]): string {
 }
 
 const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(1)} %`);
-const reasons = (r: Reasons) =>
-  Object.entries(r)
+/** A count that may be unknown (usage the data cannot tell: "—", never 0). */
+const count = (n: number | null) => (n === null ? '—' : formatCount(n));
+/** Usage %, marked `*` when its window is partial (the 28 days reach back before the data). */
+const usagePct = (p: number | null, partial: boolean) => `${pct(p)}${partial && p !== null ? '*' : ''}`;
+const reasons = (r: Reasons | null) =>
+  Object.entries(r ?? {})
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
-function pctWithReasons(term: Terminal, p: number | null, r: Reasons): string {
-  const text = pct(p);
+function pctWithReasons(term: Terminal, p: number | null, r: Reasons | null, partial = false): string {
+  const text = usagePct(p, partial);
   if (p === null || p <= 100) return text;
   return `${paint(term, 'yellow', text)} (${reasons(r)})`;
 }
 
 function totalsLine(term: Terminal, t: Totals): string {
-  return `sold ${formatCount(t.sold)} (own ${formatCount(t.soldOwn)}) · assigned ${formatCount(t.assigned)} · active ${formatCount(t.active)} · deployment ${pctWithReasons(term, t.deploymentPercent, t.deploymentReasons)} · usage ${pctWithReasons(term, t.usagePercent, t.usageReasons)}`;
+  const line = `sold ${formatCount(t.sold)} (own ${formatCount(t.soldOwn)}) · assigned ${formatCount(t.assigned)} · active ${count(t.active)} · deployment ${pctWithReasons(term, t.deploymentPercent, t.deploymentReasons)} · usage ${pctWithReasons(term, t.usagePercent, t.usageReasons, t.partialWindow)}`;
+  return t.soldNotMeasured > 0
+    ? `${line}\nusage covers the measured workloads of products with workloads: ${formatCount(t.soldMeasured)} licenses; usage of ${formatCount(t.soldNotMeasured)} is not measured`
+    : line;
 }
+
+/** "* partial window" note, when a shown usage is marked. */
+const PARTIAL_NOTE = '* partial window: the 28 days reach back before the usage data\n';
 
 const totalsColumns = [
   { title: 'sold', align: 'right' as const },
@@ -128,12 +139,41 @@ const totalsColumns = [
 const totalsCells = (term: Terminal, t: Totals) => [
   formatCount(t.sold),
   formatCount(t.assigned),
-  formatCount(t.active),
+  count(t.active),
   pct(t.deploymentPercent),
   t.usagePercent !== null && t.usagePercent > 100
-    ? paint(term, 'yellow', pct(t.usagePercent))
-    : pct(t.usagePercent),
+    ? paint(term, 'yellow', usagePct(t.usagePercent, t.partialWindow))
+    : usagePct(t.usagePercent, t.partialWindow),
 ];
+
+const BAND_LABELS: Readonly<Record<(typeof USAGE_BANDS)[number], string>> = {
+  '<25': '<25 %',
+  '25-50': '25-50 %',
+  '50-75': '50-75 %',
+  '75-100': '75-100 %',
+  '>100': '>100 %',
+  unmeasured: 'usage not measured',
+  none: 'nothing sold',
+};
+
+/** The month-over-month line of SPEC §2: every figure, how many customers were compared. */
+function monthOverMonthLine(m: MonthOverMonth): string {
+  if (m.customers === 0 || m.current === null) {
+    return `month over month (vs ${m.comparedDay}): — not enough history (no customer's usage is known on both days)\n`;
+  }
+  const signed = (x: number | null) =>
+    x === null ? '—' : `${x >= 0 ? '+' : '−'}${formatCount(Math.abs(x))}`;
+  const pt = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} pt`);
+  const c = m.change;
+  const who = [
+    `${formatCount(m.customers)} customer${m.customers === 1 ? '' : 's'}`,
+    m.standIns > 0 ? `${formatCount(m.standIns)} on a nearby day` : '',
+    m.leftOut > 0 ? `${formatCount(m.leftOut)} left out: usage not known on both days` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `month over month (vs ${m.comparedDay}; ${who}): sold ${signed(c.sold)}, assigned ${signed(c.assigned)}, active ${signed(c.active)}, deployment ${pt(c.deploymentPoints)}, usage ${pt(c.usagePoints)}\n`;
+}
 
 export const DATE_OPTION = {
   type: 'string',
@@ -224,12 +264,9 @@ and product × workload the requests name, with how-to requests per 100 active u
             `${paint(t, 'bold', `Portfolio on ${r.day}`)} (${filters}; partner ${config.partnerId})\n`,
           );
           out.push(`${totalsLine(t, r.totals)}\n`);
-          const ch = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)} pt`);
+          out.push(monthOverMonthLine(r.monthOverMonth));
           out.push(
-            `month over month (vs ${r.previousDay}): usage ${ch(r.change.usagePoints)}, deployment ${ch(r.change.deploymentPoints)}\n`,
-          );
-          out.push(
-            `customers by usage: ${USAGE_BANDS.map((b) => `${b === 'none' ? 'nothing sold' : `${b} %`} ${r.bands[b]}`).join(' · ')}\n\n`,
+            `customers by usage: ${USAGE_BANDS.map((b) => `${BAND_LABELS[b]} ${r.bands[b]}`).join(' · ')}\n\n`,
           );
           out.push(
             renderTable(
@@ -262,6 +299,7 @@ and product × workload the requests name, with how-to requests per 100 active u
             out.push(
               `… ${shown.length - limit} more customers (lowest usage first); --format csv lists every row\n`,
             );
+          if (r.totals.partialWindow) out.push(PARTIAL_NOTE);
           t.out(out.join(''));
         }
       } finally {
@@ -307,9 +345,9 @@ and product × workload the requests name, with how-to requests per 100 active u
                 formatCount(m.licensesSold),
                 formatCount(m.licensesSoldOwn),
                 formatCount(m.licensesDeployed),
-                formatCount(m.licensesActive),
+                count(m.licensesActive),
                 pct(m.deploymentPercent),
-                pct(m.usagePercent),
+                m.usageKnown ? usagePct(m.usagePercent, m.partialWindow) : 'not measured',
                 [
                   m.usagePercent !== null && m.usagePercent > 100 ? `usage: ${reasons(m.usageReasons)}` : '',
                   m.deploymentPercent !== null && m.deploymentPercent > 100
@@ -327,10 +365,17 @@ and product × workload the requests name, with how-to requests per 100 active u
               `\nunassigned licenses: ${r.unassigned.map((u) => `${u.productName} ${u.licenses}`).join(', ')}\n`,
             );
           }
-          const inactive = r.inactive.filter((i) => i.days28 > 0);
+          if (r.rows.some((m) => m.partialWindow)) out.push(PARTIAL_NOTE);
+          const inactive = r.inactive.filter((i) => i.availability !== 'ok' || (i.days28 ?? 0) > 0);
           if (inactive.length > 0) {
             out.push(
-              `licensed users inactive 28 / 60 / 90+ days: ${inactive.map((i) => `${i.productName} ${i.days28} / ${i.days60} / ${i.days90}`).join(', ')}\n`,
+              `licensed users inactive 28 / 60 / 90+ days: ${inactive
+                .map((i) =>
+                  i.availability === 'ok'
+                    ? `${i.productName} ${[i.days28, i.days60, i.days90].map((n) => (n === null ? 'not enough data' : formatCount(n))).join(' / ')}`
+                    : `${i.productName} ${i.availability === 'not_measured' ? 'not measured' : 'not enough data'}`,
+                )
+                .join(', ')}\n`,
             );
           }
           if (r.support !== null) {

@@ -12,9 +12,10 @@ import type {
 } from '@license-insights/contracts';
 import { addDays, dayOf } from '../dates';
 import { AppError } from '../errors';
-import { runPlaybook } from '../recommendations/playbook';
+import { key, runPlaybook } from '../recommendations/playbook';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import type { CustomerRecord, Store } from '../store/store';
+import { planInactive } from './inactive-users';
 import { getRecommendationSettings } from './recommendation-settings';
 import { findCustomer, reportContext, reportDay } from './report-metrics';
 
@@ -67,6 +68,13 @@ export async function getRecommendations(
     await store.activeUserCounts(req.partnerId, day, day, only),
     metrics,
   );
+  // Licensed users inactive for 28 days, where the data can tell (the reclaim card's "in use").
+  const productRows = metrics.filter((r) => r.workload === 'ALL');
+  const plan = await planInactive(store, req.partnerId, day, productRows, ctx.catalog, 28);
+  const inactive28 = new Map<string, number>();
+  for (const sc of plan.scopes) inactive28.set(key(sc.customerId, sc.productId), 0);
+  for (const c of await store.inactiveLicensedCounts(req.partnerId, day, plan.scopes, 28))
+    inactive28.set(key(c.customerId, c.productId), c.users);
   const result = runPlaybook({
     day,
     locale: req.locale,
@@ -78,6 +86,7 @@ export async function getRecommendations(
     metricsBefore: computed(before) ? await store.dailyMetrics(req.partnerId, before, only) : [],
     support,
     subscriptions: await store.subscriptionsOn(req.partnerId, day, only),
+    inactive28,
   });
   const keep = (c: RecommendationCard) => req.rule === undefined || c.rule === req.rule;
   return {

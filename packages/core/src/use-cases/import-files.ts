@@ -17,6 +17,8 @@ import {
   ENTITY_SPECS,
   type EntitySpec,
   GRAPH_ACTIVE_USERS_SPEC,
+  GRAPH_REPORT_PERIODS,
+  type GraphReportPeriod,
   type Problem,
 } from '@license-insights/contracts';
 import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/catalog';
@@ -46,6 +48,11 @@ export interface ImportRequest {
   readonly asOf: string;
   /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
   readonly channel: Channel;
+  /**
+   * Period of Graph active-user reports (the report does not say): D7, D30, D90 or D180. Default:
+   * from the file name (`…_D7.csv`, `…D90…`), else D30 with a warning.
+   */
+  readonly graphPeriod?: GraphReportPeriod;
   readonly partial: boolean;
   /** Replace everything stored for the partner by what these files hold (a full reload). */
   readonly replace?: boolean;
@@ -586,6 +593,19 @@ async function importCanonicalNdjson(
   };
 }
 
+/** The period of a Graph report: as asked, else named in the file name, else D30 (assumed). */
+export function graphReportPeriod(
+  file: string,
+  asked: GraphReportPeriod | undefined,
+): { readonly period: GraphReportPeriod; readonly assumed: boolean } {
+  if (asked !== undefined) return { period: asked, assumed: false };
+  const m = /(?:^|[^A-Za-z0-9]|Detail)(D(?:7|30|90|180))(?![0-9])/i.exec(path.basename(file));
+  const named = m?.[1]?.toUpperCase();
+  if (named !== undefined && named in GRAPH_REPORT_PERIODS)
+    return { period: named as GraphReportPeriod, assumed: false };
+  return { period: 'D30', assumed: true };
+}
+
 function needCustomer(file: string, what: string): Problem {
   return {
     severity: 'error',
@@ -608,6 +628,7 @@ async function importGraphActiveUsers(
     return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
   if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  const period = graphReportPeriod(file, ctx.req.graphPeriod);
   // A report the fast path read is valid throughout; otherwise the precise path validates the stage.
   const stage =
     ctx.prepared.graph ?? ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
@@ -617,12 +638,24 @@ async function importGraphActiveUsers(
       : await validateStaged(ctx, file, csvStaged(stage, GRAPH_ACTIVE_USERS_SPEC, mapping));
   if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, stage, v);
   ctx.progress('merging');
-  const g = await ctx.session.mergeGraphActiveUsers(stage, customerId);
+  const g = await ctx.session.mergeGraphActiveUsers(stage, customerId, GRAPH_REPORT_PERIODS[period.period]);
   const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
   const warn = (code: string, message: string, extra: Partial<Problem> = {}) =>
     warnings.push({ severity: 'warning', code, file, message, ...extra });
   if (created)
     warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
+  if (period.assumed)
+    warn(
+      'ingest.report_period_assumed',
+      'the report does not say its period and the file name names none: taken as D30 (it measures usage on its refresh date). Name the period with --period D7|D30|D90|D180',
+      { value: path.basename(file), expected: 'a file name with _D7, _D30, _D90 or _D180, or --period' },
+    );
+  else if (GRAPH_REPORT_PERIODS[period.period] < 28)
+    warn(
+      'ingest.report_period_short',
+      `a ${period.period} report adds its activity but measures no usage by itself: usage is known only on days a report of 28 days or more, or canonical activity, covers (docs/metrics.md, "What the data can tell")`,
+      { value: period.period },
+    );
   if (g.concealedNames > 0) {
     warn(
       'ingest.concealed_names',

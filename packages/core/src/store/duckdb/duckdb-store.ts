@@ -14,6 +14,7 @@ import type {
   StoreStatus,
 } from '@license-insights/contracts';
 import { AppError, messageOf } from '../../errors';
+import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
 import type {
   ActiveUserCount,
@@ -24,6 +25,7 @@ import type {
   DailyMetricsWrite,
   DataTrust,
   ImportSession,
+  InactiveScope,
   InactiveUser,
   MetricsPlan,
   Store,
@@ -32,11 +34,13 @@ import type {
   SupportCount,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
-import { queryDataTrust, queryInactiveLicensedUsers } from './customer-health';
+import { queryDataTrust } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
 import { DuckDbImportSession } from './import-session';
+import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
+import { queryMeasuredSources } from './measured-sources';
 import { markDirty } from './merge-canonical';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import {
@@ -179,12 +183,24 @@ export class DuckDbStore implements Store {
 
   inactiveLicensedUsers(
     partnerId: string,
-    customerId: string,
     day: string,
-    productWorkloads: readonly { readonly productId: string; readonly workloads: readonly string[] }[],
+    scopes: readonly InactiveScope[],
     minDays: number,
   ): Promise<InactiveUser[]> {
-    return queryInactiveLicensedUsers(this.db, partnerId, customerId, day, productWorkloads, minDays);
+    return queryInactiveLicensedUsers(this.db, partnerId, day, scopes, minDays);
+  }
+
+  inactiveLicensedCounts(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<{ customerId: string; productId: string; users: number }[]> {
+    return queryInactiveLicensedCounts(this.db, partnerId, day, scopes, minDays);
+  }
+
+  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
+    return queryMeasuredSources(this.db, partnerId, customerIds);
   }
 
   dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
@@ -323,7 +339,7 @@ export class DuckDbStore implements Store {
              AND a.workload = b.workload AND b.first_day = a.last_day + 1
              AND a.sold = b.sold AND a.sold_own = b.sold_own AND a.assigned = b.assigned AND a.active = b.active
              AND a.rotation = b.rotation AND a.unlicensed = b.unlicensed AND a.trial_capacity = b.trial_capacity
-             AND a.noncounted_capacity = b.noncounted_capacity`,
+             AND a.noncounted_capacity = b.noncounted_capacity AND a.usage_state = b.usage_state`,
       ],
       [
         'users natural key (partner, customer, user id) is unique',

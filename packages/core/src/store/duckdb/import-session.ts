@@ -24,6 +24,7 @@ import {
   mergeGraphOk,
   readGraphCsvTyped,
 } from './graph-active-users';
+import { IMPORT_ACTIVITY_DDL, noteCanonicalActivity, recordCanonicalMeasured } from './measured-sources';
 import {
   markDirty,
   mergeActivityAgg,
@@ -62,6 +63,7 @@ const PARTNER_TABLES = [
   'products',
   'source_coverage',
   'customer_flags',
+  'measured_sources',
   'metric_runs',
   'metrics_dirty',
   'metrics_state',
@@ -100,6 +102,7 @@ export class DuckDbImportSession implements ImportSession {
     await db.exec(
       'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
     );
+    await db.exec(IMPORT_ACTIVITY_DDL);
     return new DuckDbImportSession(db, partnerId, onFinish);
   }
 
@@ -279,6 +282,11 @@ export class DuckDbImportSession implements ImportSession {
         SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`),
     );
     await markDirty(this.db, this.partnerId, sql`SELECT customer_id, ${firstDay('a')} AS d FROM ${agg} a`);
+    if (source === 'canonical')
+      await noteCanonicalActivity(
+        this.db,
+        sql`SELECT customer_id, workload, ${firstDay('a')} AS first FROM ${agg} a`,
+      );
     await recordCoverage(
       this.db,
       this.partnerId,
@@ -329,13 +337,23 @@ export class DuckDbImportSession implements ImportSession {
     return { stageId, rows: summary.rows, refused: 0 };
   }
 
-  async mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
+  async mergeGraphActiveUsers(
+    stage: Staged,
+    customerId: string,
+    periodDays: number,
+  ): Promise<GraphReportOutcome> {
     const summary = this.graphStages.get(stage.stageId);
     if (summary === undefined)
-      return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId);
+      return mergeGraphActiveUsersStage(
+        this.db,
+        this.partnerId,
+        this.stage(stage).ref,
+        customerId,
+        periodDays,
+      );
     this.graphStages.delete(stage.stageId);
     const ok = ident(`stg_${stage.stageId}_g`);
-    const outcome = await mergeGraphOk(this.db, this.partnerId, ok, summary, customerId);
+    const outcome = await mergeGraphOk(this.db, this.partnerId, ok, summary, customerId, periodDays);
     await this.db.run(sql`DROP TABLE IF EXISTS ${ok}`);
     return outcome;
   }
@@ -402,7 +420,16 @@ export class DuckDbImportSession implements ImportSession {
 
   async commit(): Promise<void> {
     this.finish();
-    if (this.begun) await this.db.exec('COMMIT');
+    if (this.begun) {
+      try {
+        await recordCanonicalMeasured(this.db, this.partnerId);
+      } catch (e) {
+        await this.db.exec('ROLLBACK');
+        await this.dropTemp();
+        throw e;
+      }
+      await this.db.exec('COMMIT');
+    }
     await this.dropTemp();
   }
 
