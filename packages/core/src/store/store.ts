@@ -19,6 +19,7 @@ import type {
   SupportMetric,
   WorkloadCode,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '../customers/resolve-customer';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { MetricRuns } from '../metrics/runs';
 
@@ -146,8 +147,14 @@ export interface ImportSession {
   readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
   /** Applies a Graph report, validated stage or fast-path read, to a customer. */
   mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome>;
-  /** Finds a customer by id or by name (case-insensitive), or creates it with that id and name. */
-  ensureCustomer(idOrName: string): Promise<{ readonly customerId: string; readonly created: boolean }>;
+  /** The partner's customers with their users' sign-in domains, as this transaction sees them. */
+  customerCandidates(): Promise<CustomerCandidate[]>;
+  /** Adds a customer (the caller resolved the name first and chose a free id). */
+  createCustomer(customer: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly domain: string | null;
+  }): Promise<void>;
   /** The partner's own products (custom and discovered), as the transaction sees them now. */
   partnerProducts(): Promise<CatalogProduct[]>;
   /** Tells the session the effective catalog (after products were merged) for product lookups. */
@@ -276,6 +283,8 @@ export interface Store {
   readonly engine: 'duckdb' | 'postgres';
   readonly location: string;
   schemaVersion(): Promise<number>;
+  /** Partners that hold data (or held it: a partner stays after its data is replaced), sorted. */
+  partnerIds(): Promise<string[]>;
   /** Opens an import for a partner (one at a time per store). */
   openImport(partnerId: string): Promise<ImportSession>;
   status(partnerId?: string): Promise<StoreStatus>;
@@ -286,6 +295,8 @@ export interface Store {
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
+  /** The partner's customers with their users' sign-in domains, for the customer resolver. */
+  customerCandidates(partnerId: string): Promise<CustomerCandidate[]>;
   /**
    * Users of a customer holding a product on D with no activity in any of the product's workloads
    * for at least `minDays` days (last activity before D − minDays + 1, or never).
