@@ -159,7 +159,11 @@ describe('insights CLI', () => {
   it('computes metrics and reports them as SPEC rows (csv when piped, json, table)', async () => {
     const demoData = path.join(tmp.dir, 'report-data');
     const args = ['--data', demoData, '--partner', 'demo'];
-    expect((await cli(['report', 'portfolio', ...args])).code).toBe(2); // nothing computed yet
+    // Bug: a reading command on a directory without a store created an empty one there.
+    const noStore = await cli(['report', 'portfolio', ...args]);
+    expect(noStore.code).toBe(5);
+    expect(noStore.stderr).toContain(`no store in ${demoData}`);
+    expect(existsSync(demoData)).toBe(false);
     await cli([
       'demo',
       '--data',

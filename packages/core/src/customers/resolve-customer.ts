@@ -30,17 +30,6 @@ export type CustomerResolution<C extends CustomerCandidate> =
 /** Near matches suggested for an unknown customer, at most. */
 const NEAR_MATCHES = 5;
 
-/** The domain part of a sign-in name, lower case; null for a name without one (a concealed hash). */
-export function domainOfSignInName(upn: string): string | null {
-  const at = upn.lastIndexOf('@');
-  if (at < 0) return null;
-  const d = upn
-    .slice(at + 1)
-    .trim()
-    .toLowerCase();
-  return d === '' ? null : d;
-}
-
 export function resolveCustomer<C extends CustomerCandidate>(
   customers: readonly C[],
   query: string,
