@@ -23,9 +23,9 @@ export const importCommand: Command = {
   description: `Formats are detected from file names, headers and JSON shape:
   canonical        customers, products, subscriptions, users, license_assignments, activity,
                    support_requests — CSV with header or NDJSON (see docs/data-formats.md)
-  graph-active-users            Graph "Office 365 active user detail" CSV (needs --customer)
-  graph-subscribed-skus         Graph subscribedSkus JSON (needs --customer)
-  partner-center-subscriptions  Partner Center subscriptions JSON (needs --customer)
+  graph-active-users            Graph "Office 365 active user detail" CSV (needs a customer)
+  graph-subscribed-skus         Graph subscribedSkus JSON (needs a customer)
+  partner-center-subscriptions  Partner Center subscriptions JSON (needs a customer)
 These exports do not say which customer they are about: --customer names a stored one by its
 id, its domain (its own, or its users' sign-in domain) or its name (any letter case); an
 ambiguous or unknown customer is an error that lists the candidates. A new customer is created
