@@ -248,10 +248,16 @@ describe('--customer and --create-customer on import', () => {
     ]);
   });
 
-  it('concealed sign-in names (hashes) give no domain', async () => {
+  it("looks up the users' sign-in domain typed; concealed names (hashes) have none", async () => {
     await t.import([fixture('graph/active-users-concealed.csv')], { createCustomer: 'Hidden' });
-    expect(await t.store.customerCandidates(TEST_PARTNER)).toEqual([
+    await t.import([REPORT], { createCustomer: 'Contoso' });
+    expect(await t.store.customerCandidates(TEST_PARTNER, 'CONTOSO.com')).toEqual([
+      { customerId: 'contoso', name: 'Contoso', domain: null, userDomains: ['contoso.com'] },
       { customerId: 'hidden', name: 'Hidden', domain: null, userDomains: [] },
+    ]);
+    expect((await t.store.customerCandidates(TEST_PARTNER, null)).map((c) => c.userDomains)).toEqual([
+      [],
+      [],
     ]);
   });
 

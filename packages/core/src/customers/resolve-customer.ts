@@ -16,8 +16,17 @@ export interface CustomerCandidate {
   readonly customerId: string;
   readonly name: string;
   readonly domain: string | null;
-  /** Distinct domains (lower case) of the customer's users' sign-in names. */
+  /**
+   * Domains (lower case) of the customer's users' sign-in names: all of them, or only those that can
+   * match the query (the store looks up the one domain typed; see `userDomainOf`).
+   */
   readonly userDomains: readonly string[];
+}
+
+/** The domain a query may name (lower case), or null when it cannot be one (no users' domain then matters). */
+export function userDomainOf(query: string): string | null {
+  const q = query.trim().toLowerCase();
+  return looksLikeDomain(q) ? q : null;
 }
 
 export type CustomerMatchRule = 'id' | 'domain' | 'name';

@@ -147,8 +147,8 @@ export interface ImportSession {
   readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
   /** Applies a Graph report, validated stage or fast-path read, to a customer. */
   mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome>;
-  /** The partner's customers with their users' sign-in domains, as this transaction sees them. */
-  customerCandidates(): Promise<CustomerCandidate[]>;
+  /** The partner's customers as this transaction sees them (see Store.customerCandidates). */
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]>;
   /** Adds a customer (the caller resolved the name first and chose a free id). */
   createCustomer(customer: {
     readonly customerId: string;
@@ -295,8 +295,12 @@ export interface Store {
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
-  /** The partner's customers with their users' sign-in domains, for the customer resolver. */
-  customerCandidates(partnerId: string): Promise<CustomerCandidate[]>;
+  /**
+   * The partner's customers for the customer resolver. Users' sign-in domains are looked up for one
+   * domain only, `userDomain` (what a person typed, when it looks like a domain): a candidate's
+   * `userDomains` is `[userDomain]` when some of its users sign in there, else empty.
+   */
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]>;
   /**
    * Users of a customer holding a product on D with no activity in any of the product's workloads
    * for at least `minDays` days (last activity before D − minDays + 1, or never).

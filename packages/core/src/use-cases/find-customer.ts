@@ -2,7 +2,7 @@
  * Use-case: the customer a person names (id, domain or name; see customers/resolve-customer.ts),
  * for every reading command. Unknown or ambiguous names are errors that list what exists.
  */
-import { type CustomerCandidate, expectCustomer } from '../customers/resolve-customer';
+import { type CustomerCandidate, expectCustomer, userDomainOf } from '../customers/resolve-customer';
 import type { Store } from '../store/store';
 
 export async function findCustomer(
@@ -10,5 +10,5 @@ export async function findCustomer(
   partnerId: string,
   query: string,
 ): Promise<CustomerCandidate> {
-  return expectCustomer(await store.customerCandidates(partnerId), query).customer;
+  return expectCustomer(await store.customerCandidates(partnerId, userDomainOf(query)), query).customer;
 }

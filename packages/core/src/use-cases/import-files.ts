@@ -26,6 +26,7 @@ import {
   looksLikeDomain,
   newCustomerId,
   resolveCustomer,
+  userDomainOf,
 } from '../customers/resolve-customer';
 import { AppError } from '../errors';
 import { csvLine } from '../export/csv-writer';
@@ -372,7 +373,8 @@ function importCustomer(session: ImportSession, req: ImportRequest): ImportCusto
   }> | null = null;
   let created = false;
   const plan = async () => {
-    const candidates = await session.customerCandidates();
+    const query = req.createCustomer ?? req.customer ?? '';
+    const candidates = await session.customerCandidates(userDomainOf(query));
     if (req.createCustomer !== undefined) {
       const name = req.createCustomer.trim();
       const r = resolveCustomer(candidates, name);

@@ -229,8 +229,8 @@ export class DuckDbStore implements Store {
     }));
   }
 
-  customerCandidates(partnerId: string): Promise<CustomerCandidate[]> {
-    return queryCustomerCandidates(this.db, partnerId);
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, partnerId, userDomain);
   }
 
   dailyMetrics(

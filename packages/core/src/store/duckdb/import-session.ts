@@ -342,8 +342,8 @@ export class DuckDbImportSession implements ImportSession {
     return outcome;
   }
 
-  customerCandidates(): Promise<CustomerCandidate[]> {
-    return queryCustomerCandidates(this.db, this.partnerId);
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, this.partnerId, userDomain);
   }
 
   async createCustomer(customer: {
