@@ -138,10 +138,10 @@ describe('daily metrics', () => {
     const graph = (name: string) => fileURLToPath(new URL(`./fixtures/graph/${name}`, import.meta.url));
     t.files.file(
       'subs/subscriptions.csv',
-      `as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel\n2026-01-01,S1,Contoso,${E3},10,active,false,own\n`,
+      `as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel\n2026-01-01,S1,contoso,${E3},10,active,false,own\n`,
     );
-    await t.import([graph('active-users-2026-03-30.csv')], { customer: 'Contoso', graphPeriod: 'D30' });
-    await t.import([graph('active-users-2026-03-31.csv')], { customer: 'Contoso', graphPeriod: 'D7' });
+    await t.import([graph('active-users-2026-03-30.csv')], { createCustomer: 'Contoso', graphPeriod: 'D30' });
+    await t.import([graph('active-users-2026-03-31.csv')], { customer: 'contoso', graphPeriod: 'D7' });
     await t.import([`${t.files.dir}/subs`]);
     await computeMetrics(t.store, { partnerId: 'p-test' });
     const e3 = async (day: string) =>

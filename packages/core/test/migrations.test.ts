@@ -24,7 +24,7 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('a store at schema 5 opens at the newest schema with every row kept and its keys unique', async () => {
-    await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
+    await t.import([fixture('graph/active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
     await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'Contoso' });
     const expected = await dumpAll(t.store);
     expect(expected.license_assignments?.length).toBeGreaterThan(3);
@@ -63,7 +63,7 @@ describe('migrations', () => {
       expect(await dumpAll(migrated)).toEqual(expected);
       expect(await migrated.verifyIntegrity()).toEqual([]);
       // Migration 7: the Graph-fed customer's latest report measures the Graph workloads (as D30).
-      const measured = (await migrated.measuredSources('p-test')).get('Contoso');
+      const measured = (await migrated.measuredSources('p-test')).get('contoso');
       expect(measured).toEqual({
         canonical: [],
         graph: [{ day: Date.UTC(2026, 2, 31) / 86_400_000, periodDays: 30 }],

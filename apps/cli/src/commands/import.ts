@@ -12,12 +12,10 @@ import {
   type ImportProgress,
   type ImportReport,
   importFiles,
-  openStore,
   parseIsoDate,
   todayIso,
 } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
-import { intOption } from '../command';
+import { type Command, type CommandContext, intOption, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
 import { formatProblemLine } from './problems';
@@ -29,9 +27,13 @@ export const importCommand: Command = {
   description: `Formats are detected from file names, headers and JSON shape:
   canonical        customers, products, subscriptions, users, license_assignments, activity,
                    support_requests — CSV with header or NDJSON (see docs/data-formats.md)
-  graph-active-users            Graph "Office 365 active user detail" CSV (needs --customer)
-  graph-subscribed-skus         Graph subscribedSkus JSON (needs --customer)
-  partner-center-subscriptions  Partner Center subscriptions JSON (needs --customer)
+  graph-active-users            Graph "Office 365 active user detail" CSV (needs a customer)
+  graph-subscribed-skus         Graph subscribedSkus JSON (needs a customer)
+  partner-center-subscriptions  Partner Center subscriptions JSON (needs a customer)
+These exports do not say which customer they are about: --customer names a stored one by its
+id, its domain (its own, or its users' sign-in domain) or its name (any letter case); an
+ambiguous or unknown customer is an error that lists the candidates. A new customer is created
+only with --create-customer "<name>" (it gets an id made from the name, e.g. "contoso-ltd").
 By default an import is all or nothing: if any row is invalid, nothing is stored and every
 problem is listed as file:line:column. With --partial the valid rows are stored and the
 rejected ones written, with their reasons, to a rejects file. Importing the same files again
@@ -44,8 +46,13 @@ changes nothing.`,
     },
     customer: {
       type: 'string',
-      value: 'id|name',
-      description: 'customer a Graph or Partner Center export is about (created if new)',
+      value: 'id|domain|name',
+      description: 'the stored customer a Graph or Partner Center export is about',
+    },
+    'create-customer': {
+      type: 'string',
+      value: 'name',
+      description: 'create this customer for a Graph or Partner Center export (instead of --customer)',
     },
     'as-of': {
       type: 'string',
@@ -86,7 +93,8 @@ changes nothing.`,
   examples: [
     'insights import ./exports/',
     'insights import customers.csv users.csv activity.csv',
-    'insights import --customer "Contoso" Office365ActiveUserDetail_D30.csv',
+    'insights import --customer contoso.com Office365ActiveUserDetail_D30.csv',
+    'insights import --create-customer "Contoso Ltd" Office365ActiveUserDetail_D30.csv',
     'insights import --partial --rejects rejects.csv activity.csv',
   ],
   async run(ctx: CommandContext, values, positionals): Promise<number> {
@@ -124,14 +132,13 @@ changes nothing.`,
         `--period must be one of ${Object.keys(GRAPH_REPORT_PERIODS).join(', ')} (got ${JSON.stringify(period)})`,
       );
     }
-    const config = ctx.config();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const rejectsPath = path.resolve(
       ctx.cwd,
       typeof values.rejects === 'string' ? values.rejects : `insights-rejects-${stamp}.csv`,
     );
     const json = values.json === true || !ctx.term.stdoutIsTty;
-    const store = await openStore(config);
+    const { store, partnerId, config } = await openForPartner(ctx, 'write');
     const bar = new ProgressBar(ctx.term);
     let current: ImportProgress | null = null;
     const draw = () => {
@@ -149,12 +156,15 @@ changes nothing.`,
     let report: ImportReport;
     try {
       report = await importFiles(store, {
-        partnerId: config.partnerId,
+        partnerId,
         actor: config.actor,
         paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
         ...(typeof format === 'string' ? { format: format as FormatName } : {}),
         ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
         ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
+        ...(typeof values['create-customer'] === 'string'
+          ? { createCustomer: values['create-customer'] }
+          : {}),
         asOf,
         channel: channel as (typeof CHANNELS_FOR_CLI)[number],
         partial: values.partial === true,

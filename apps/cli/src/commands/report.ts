@@ -16,12 +16,12 @@ import {
   csvLine,
   getCustomerReport,
   getPortfolioReport,
+  getStaleMetrics,
   getSupportMetrics,
   type MonthOverMonth,
-  openStore,
   parseIsoDate,
 } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
+import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, paint, renderTable, type Terminal } from '../output';
 
@@ -199,7 +199,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'report deployment and usage: portfolio, or one customer',
   usage:
-    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
+    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|domain|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
   description: `csv and json print SPEC metrics rows: one per customer × product × workload (ALL for the
 product as a whole), every workload of a product present even when nobody used it. Percentages
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
@@ -210,7 +210,7 @@ and product × workload the requests name, with how-to requests per 100 active u
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
     group: { type: 'string', value: 'name', description: 'portfolio: only customers in this group or tag' },
-    customer: { type: 'string', value: 'id|name', description: 'support: only this customer' },
+    customer: { type: 'string', value: 'id|domain|name', description: 'support: only this customer' },
     from: {
       type: 'string',
       value: 'YYYY-MM-DD',
@@ -228,7 +228,6 @@ and product × workload the requests name, with how-to requests per 100 active u
     const format = formatOf(ctx, values.format);
     const day = dayOption(values.date);
     const channel = channelOption(values.channel);
-    const config = ctx.config();
     if (what === 'portfolio') {
       if (rest.length > 0)
         throw new AppError(
@@ -239,15 +238,16 @@ and product × workload the requests name, with how-to requests per 100 active u
       if (service !== undefined && !SERVICE_CODES.includes(service as ServiceCode)) {
         throw new AppError('usage.invalid_argument', `--service must be one of ${SERVICE_CODES.join(', ')}`);
       }
-      const store = await openStore(config);
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const r = await getPortfolioReport(store, {
-          partnerId: config.partnerId,
+          partnerId,
           ...(day !== undefined ? { day } : {}),
           ...(typeof service === 'string' ? { service: service as ServiceCode } : {}),
           channel,
           ...(typeof values.group === 'string' ? { group: values.group } : {}),
         });
+        warnIfStale(ctx, values, r.stale);
         if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
@@ -260,9 +260,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           ]
             .filter(Boolean)
             .join(', ');
-          out.push(
-            `${paint(t, 'bold', `Portfolio on ${r.day}`)} (${filters}; partner ${config.partnerId})\n`,
-          );
+          out.push(`${paint(t, 'bold', `Portfolio on ${r.day}`)} (${filters}; partner ${partnerId})\n`);
           out.push(`${totalsLine(t, r.totals)}\n`);
           out.push(monthOverMonthLine(r.monthOverMonth));
           out.push(
@@ -290,8 +288,10 @@ and product × workload the requests name, with how-to requests per 100 active u
           const limit = 40;
           out.push(
             renderTable(
-              [{ title: 'customer' }, { title: 'groups' }, ...totalsColumns],
-              shown.slice(0, limit).map((c) => [c.name, c.groups.join(', '), ...totalsCells(t, c.totals)]),
+              [{ title: 'customer' }, { title: 'groups' }, ...totalsColumns, { title: 'id' }],
+              shown
+                .slice(0, limit)
+                .map((c) => [c.name, c.groups.join(', '), ...totalsCells(t, c.totals), c.customerId]),
               t,
             ),
           );
@@ -310,15 +310,19 @@ and product × workload the requests name, with how-to requests per 100 active u
     if (what === 'customer') {
       const name = rest.join(' ');
       if (name === '')
-        throw new AppError('usage.invalid_argument', 'name the customer: insights report customer <id|name>');
-      const store = await openStore(config);
+        throw new AppError(
+          'usage.invalid_argument',
+          'name the customer: insights report customer <id|domain|name>',
+        );
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const r = await getCustomerReport(store, {
-          partnerId: config.partnerId,
+          partnerId,
           customer: name,
           ...(day !== undefined ? { day } : {}),
           channel,
         });
+        warnIfStale(ctx, values, r.stale);
         if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
@@ -409,14 +413,19 @@ and product × workload the requests name, with how-to requests per 100 active u
           `unexpected ${rest.join(' ')}; see insights report --help`,
         );
       const from = dayOption(values.from, 'from');
-      const store = await openStore(config);
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const rows = await getSupportMetrics(store, {
-          partnerId: config.partnerId,
+          partnerId,
           ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
           ...(day !== undefined ? { to: day } : {}),
           ...(from !== undefined ? { from } : {}),
         });
+        const lastDay = rows.reduce<string | null>((m, r) => (m === null || r.day > m ? r.day : m), null);
+        if (lastDay !== null) {
+          const customers = [...new Set(rows.map((r) => r.customerId))];
+          warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, lastDay, customers));
+        }
         if (format === 'csv') ctx.term.out(supportCsv(rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
@@ -455,7 +464,7 @@ and product × workload the requests name, with how-to requests per 100 active u
     }
     throw new AppError(
       'usage.invalid_argument',
-      'insights report portfolio | customer <id|name> | support; see insights report --help',
+      'insights report portfolio | customer <id|domain|name> | support; see insights report --help',
     );
   },
 };

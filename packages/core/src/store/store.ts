@@ -19,6 +19,7 @@ import type {
   SupportMetric,
   WorkloadCode,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '../customers/resolve-customer';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { MeasuredSources } from '../metrics/measured';
 import type { MetricRuns } from '../metrics/runs';
@@ -150,8 +151,14 @@ export interface ImportSession {
    * 28 days or more measures the Graph workloads on its refresh date (SPEC §2.3).
    */
   mergeGraphActiveUsers(stage: Staged, customerId: string, periodDays: number): Promise<GraphReportOutcome>;
-  /** Finds a customer by id or by name (case-insensitive), or creates it with that id and name. */
-  ensureCustomer(idOrName: string): Promise<{ readonly customerId: string; readonly created: boolean }>;
+  /** The partner's customers as this transaction sees them (see Store.customerCandidates). */
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]>;
+  /** Adds a customer (the caller resolved the name first and chose a free id). */
+  createCustomer(customer: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly domain: string | null;
+  }): Promise<void>;
   /** The partner's own products (custom and discovered), as the transaction sees them now. */
   partnerProducts(): Promise<CatalogProduct[]>;
   /** Tells the session the effective catalog (after products were merged) for product lookups. */
@@ -291,6 +298,8 @@ export interface Store {
   readonly engine: 'duckdb' | 'postgres';
   readonly location: string;
   schemaVersion(): Promise<number>;
+  /** Partners that hold data (or held it: a partner stays after its data is replaced), sorted. */
+  partnerIds(): Promise<string[]>;
   /** Opens an import for a partner (one at a time per store). */
   openImport(partnerId: string): Promise<ImportSession>;
   status(partnerId?: string): Promise<StoreStatus>;
@@ -301,6 +310,12 @@ export interface Store {
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
+  /**
+   * The partner's customers for the customer resolver. Users' sign-in domains are looked up for one
+   * domain only, `userDomain` (what a person typed, when it looks like a domain): a candidate's
+   * `userDomains` is `[userDomain]` when some of its users sign in there, else empty.
+   */
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]>;
   /**
    * Users holding a scope's product on D with no activity in any of the scope's workloads for at
    * least `minDays` days (last activity before D − minDays + 1, or never), with their last activity.

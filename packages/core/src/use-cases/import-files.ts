@@ -22,6 +22,15 @@ import {
   type Problem,
 } from '@license-insights/contracts';
 import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/catalog';
+import {
+  describeCustomer,
+  expectCustomer,
+  looksLikeDomain,
+  newCustomerId,
+  resolveCustomer,
+  userDomainOf,
+} from '../customers/resolve-customer';
+import { AppError } from '../errors';
 import { csvLine } from '../export/csv-writer';
 import { scanCsv } from '../ingest/csv-scan';
 import { type DetectedFile, detectFile, type FormatName } from '../ingest/detect';
@@ -42,8 +51,13 @@ export interface ImportRequest {
   /** Files or directories (a directory's data files are imported, sorted by name). */
   readonly paths: readonly string[];
   readonly format?: FormatName;
-  /** Customer id or name for reports without a tenant id (Graph, Partner Center); created if new. */
+  /**
+   * The customer of exports without a tenant id (Graph, Partner Center): its id, domain (its own
+   * or its users' sign-in domain) or name; it must exist (see customers/resolve-customer.ts).
+   */
   readonly customer?: string;
+  /** Instead of `customer`: the name of a new customer to create for those exports (id from the name). */
+  readonly createCustomer?: string;
   /** Day the state in JSON exports is as of (default: today). */
   readonly asOf: string;
   /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
@@ -179,10 +193,23 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
     else outcomes.push(emptyOutcome(files[i] ?? '', [d.problem]));
   });
   planned.sort((a, b) => order(a) - order(b));
+  checkCustomerOptions(req, planned, detections.length === planned.length);
   const rejects = new RejectsWriter(req.rejectsPath);
   const session = await store.openImport(req.partnerId);
   let changed = false;
   try {
+    const customer = importCustomer(session, req);
+    // A wrong --customer fails before anything is read, unless this import's own customer or
+    // user files may add the customer it names.
+    const addsCustomers =
+      req.replace === true ||
+      planned.some(
+        (d) =>
+          (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') &&
+          (d.entity === 'customers' || d.entity === 'users'),
+      );
+    const named = (req.customer ?? req.createCustomer) !== undefined;
+    if (named && planned.some(needsCustomer) && !addsCustomers) await customer.check();
     // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
     const prepared = new Map<string, Prepared>();
     for (const [i, d] of planned.entries()) {
@@ -202,7 +229,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
       const progress = (phase: ImportProgress['phase']) =>
         req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase });
       progress('reading');
-      const ctx = { session, req, progress, rejects, prepared: prepared.get(d.path) ?? {} };
+      const ctx = { session, req, progress, rejects, customer, prepared: prepared.get(d.path) ?? {} };
       let outcome: FileOutcome;
       switch (d.kind) {
         case 'canonical-csv':
@@ -289,7 +316,7 @@ async function prepare(session: ImportSession, d: DetectedFile, req: ImportReque
     }
     return { stage: await session.stageCsv(d.path, mapping.columns) };
   }
-  if (d.kind === 'graph-active-users' && req.customer !== undefined) {
+  if (d.kind === 'graph-active-users' && (req.customer ?? req.createCustomer) !== undefined) {
     const mapping = mapGraphHeader(d.header, d.path);
     if (mapping.problems.some((p) => p.severity === 'error')) return {};
     const graph = await session.readGraphCsv(d.path, mapping.columns);
@@ -299,8 +326,108 @@ async function prepare(session: ImportSession, d: DetectedFile, req: ImportReque
   return {};
 }
 
+/** Files that do not say which customer they are about (the customer is named on import). */
+function needsCustomer(d: DetectedFile): boolean {
+  return (
+    d.kind === 'graph-active-users' ||
+    d.kind === 'graph-subscribed-skus' ||
+    d.kind === 'partner-center-subscriptions'
+  );
+}
+
+/** --customer and --create-customer: one of them, and only for files that need a customer. */
+function checkCustomerOptions(
+  req: ImportRequest,
+  planned: readonly DetectedFile[],
+  allDetected: boolean,
+): void {
+  if (req.customer !== undefined && req.createCustomer !== undefined) {
+    throw new AppError(
+      'usage.invalid_argument',
+      '--customer names a stored customer and --create-customer a new one: give one of them',
+    );
+  }
+  const option = req.createCustomer !== undefined ? '--create-customer' : '--customer';
+  if ((req.customer ?? req.createCustomer) !== undefined && allDetected && !planned.some(needsCustomer)) {
+    throw new AppError(
+      'usage.invalid_argument',
+      `${option} names the customer of a Graph or Partner Center export, and none of these files is one (canonical files say their customer in customer_id); leave it out`,
+    );
+  }
+  if (req.createCustomer !== undefined) {
+    const name = req.createCustomer.trim();
+    if (name === '' || name.length > 1000 || /\p{Cc}/u.test(name)) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `--create-customer needs the new customer's name, 1 to 1000 characters without control characters (got ${JSON.stringify(req.createCustomer)})`,
+      );
+    }
+  }
+}
+
+/** The customer an import's exports are about: resolved once, created (if asked) at first need. */
+interface ImportCustomer {
+  /** Resolves now (before the transaction): a wrong name fails before any file is read. */
+  check(): Promise<void>;
+  /** The customer's id; `created` is true for the one call that created it. */
+  get(): Promise<{ readonly customerId: string; readonly created: boolean }>;
+}
+
+function importCustomer(session: ImportSession, req: ImportRequest): ImportCustomer {
+  let planned: Promise<{
+    customerId: string;
+    create: { name: string; domain: string | null } | null;
+  }> | null = null;
+  let created = false;
+  const plan = async () => {
+    const query = req.createCustomer ?? req.customer ?? '';
+    const candidates = await session.customerCandidates(userDomainOf(query));
+    if (req.createCustomer !== undefined) {
+      const name = req.createCustomer.trim();
+      const r = resolveCustomer(candidates, name);
+      if (r.kind === 'found') {
+        throw new AppError(
+          'usage.invalid_argument',
+          `--create-customer ${JSON.stringify(name)}: that customer exists already, ${describeCustomer(r.customer)} (same ${r.by}); import with --customer ${r.customer.customerId}`,
+        );
+      }
+      if (r.kind === 'ambiguous') {
+        throw new AppError(
+          'usage.invalid_argument',
+          `--create-customer ${JSON.stringify(name)}: ${r.candidates.length} customers have that ${r.by} already (${r.candidates.map(describeCustomer).join('; ')}); import with --customer <id> of the one you mean`,
+        );
+      }
+      const customerId = newCustomerId(name, new Set(candidates.map((c) => c.customerId)));
+      return { customerId, create: { name, domain: looksLikeDomain(name) ? name.toLowerCase() : null } };
+    }
+    if (req.customer === undefined) throw new AppError('internal', 'no customer named on import');
+    const example = looksLikeDomain(req.customer) ? '<its name>' : req.customer;
+    const { customer } = expectCustomer(
+      candidates,
+      req.customer,
+      `If it is a new customer, import with --create-customer ${JSON.stringify(example)} (it gets an id made from the name).`,
+    );
+    return { customerId: customer.customerId, create: null };
+  };
+  return {
+    check: async () => {
+      planned ??= plan();
+      await planned;
+    },
+    get: async () => {
+      planned ??= plan();
+      const p = await planned;
+      if (p.create === null || created) return { customerId: p.customerId, created: false };
+      await session.createCustomer({ customerId: p.customerId, ...p.create });
+      created = true;
+      return { customerId: p.customerId, created: true };
+    },
+  };
+}
+
 interface FileContext {
   readonly prepared: Prepared;
+  readonly customer: ImportCustomer;
   readonly session: ImportSession;
   readonly req: ImportRequest;
   readonly progress: (phase: ImportProgress['phase']) => void;
@@ -612,8 +739,13 @@ function needCustomer(file: string, what: string): Problem {
     code: 'ingest.customer_required',
     file,
     message: `${what} does not say which customer it is about`,
-    expected: 'the customer named on import: insights import --customer <id|name> <file>',
+    expected:
+      'the customer named on import: insights import --customer <id|domain|name> <file>, or --create-customer "<name>" for a new one',
   };
+}
+
+function createdMessage(req: ImportRequest, customerId: string): string {
+  return `customer ${JSON.stringify(req.createCustomer?.trim())} created with the id ${JSON.stringify(customerId)} (--create-customer); name it by that id or its name from now on`;
 }
 
 async function importGraphActiveUsers(
@@ -623,11 +755,10 @@ async function importGraphActiveUsers(
 ): Promise<FileOutcome> {
   const mapping = mapGraphHeader(header, file);
   const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
-  const customer = ctx.req.customer;
-  if (customer === undefined)
+  if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
     return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
   if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
-  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  const { customerId, created } = await ctx.customer.get();
   const period = graphReportPeriod(file, ctx.req.graphPeriod);
   // A report the fast path read is valid throughout; otherwise the precise path validates the stage.
   const stage =
@@ -642,8 +773,7 @@ async function importGraphActiveUsers(
   const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
   const warn = (code: string, message: string, extra: Partial<Problem> = {}) =>
     warnings.push({ severity: 'warning', code, file, message, ...extra });
-  if (created)
-    warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
+  if (created) warn('ingest.customer_created', createdMessage(ctx.req, customerId));
   if (period.assumed)
     warn(
       'ingest.report_period_assumed',
@@ -696,13 +826,13 @@ async function importJsonSubscriptions(
   catalog: Parameters<typeof productResolver>[0],
 ): Promise<FileOutcome> {
   const file = d.path;
-  const customer = ctx.req.customer;
   const what =
     d.kind === 'graph-subscribed-skus'
       ? 'a Graph subscribedSkus export'
       : 'a Partner Center subscriptions export';
-  if (customer === undefined) return emptyOutcome(file, [needCustomer(file, what)], d.kind);
-  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
+    return emptyOutcome(file, [needCustomer(file, what)], d.kind);
+  const { customerId, created } = await ctx.customer.get();
   const result: JsonSourceResult =
     d.kind === 'graph-subscribed-skus'
       ? await readSubscribedSkus(file, file, { customerId, asOf: ctx.req.asOf, channel: ctx.req.channel })
@@ -734,7 +864,7 @@ async function importJsonSubscriptions(
       severity: 'warning',
       code: 'ingest.customer_created',
       file,
-      message: `customer ${JSON.stringify(customerId)} did not exist and was created`,
+      message: createdMessage(ctx.req, customerId),
     });
   }
   return {

@@ -21,7 +21,9 @@ import { AppError } from '../errors';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
 import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
+import { findCustomer } from './find-customer';
 import { INACTIVE_DAYS, type InactiveAvailability, planInactive } from './inactive-users';
+import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
 
 export type ChannelView = 'all' | 'own';
 
@@ -83,6 +85,8 @@ export interface PortfolioReport {
   readonly byGroup: readonly { key: string; totals: Totals }[];
   readonly customers: readonly CustomerSummary[];
   readonly rows: readonly MetricsRow[];
+  /** Metrics the data has moved past since they were computed (null: up to date). */
+  readonly stale: StaleMetrics | null;
 }
 
 export interface ReportContext {
@@ -104,6 +108,12 @@ export async function reportDay(store: Store, partnerId: string, day: string | u
     throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
   }
   const d = day ?? plan.computed.lastDay;
+  if (d > plan.computed.lastDay && plan.activity !== null && d <= plan.activity.lastDay) {
+    throw new AppError(
+      'not_found',
+      `no metrics for ${d} yet: they cover ${plan.computed.firstDay} … ${plan.computed.lastDay} and the data goes to ${plan.activity.lastDay}; run \`insights compute\` to bring them up to date`,
+    );
+  }
   if (d < plan.computed.firstDay || d > plan.computed.lastDay) {
     throw new AppError(
       'not_found',
@@ -255,6 +265,8 @@ export async function monthOverMonth(
 export async function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
+  const inGroup = req.group === undefined ? undefined : customersInGroup(ctx, req.group);
+  const stale = await getStaleMetrics(store, req.partnerId, day, inGroup);
   const channel = req.channel ?? 'all';
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day), ctx, req);
   const productRows = rows.filter((r) => r.workload === 'ALL');
@@ -296,7 +308,25 @@ export async function getPortfolioReport(store: Store, req: PortfolioRequest): P
     byGroup: groupTotals(productRows, (r) => ctx.customers.get(r.customerId)?.groups ?? []),
     customers,
     rows: rows.map((r) => toMetricsRow(r, ctx, channel)),
+    stale,
   };
+}
+
+/** Ids of a group's customers; an unknown group is an error listing the groups that exist. */
+function customersInGroup(ctx: ReportContext, group: string): string[] {
+  const customers = [...ctx.customers.values()];
+  const ids = customers.filter((c) => c.groups.includes(group)).map((c) => c.customerId);
+  if (ids.length > 0) return ids;
+  const groups = [...new Set(customers.flatMap((c) => c.groups))].sort();
+  const sameLetters = groups.filter((g) => g.toLowerCase() === group.toLowerCase());
+  throw new AppError(
+    'not_found',
+    `no customer is in the group ${JSON.stringify(group)}${
+      groups.length === 0
+        ? ': no customer has a group (the groups column of customers.csv)'
+        : `${sameLetters.length > 0 ? ` (did you mean ${sameLetters.map((g) => JSON.stringify(g)).join(', ')}?)` : ''}; groups: ${groups.join(', ')}`
+    }`,
+  );
 }
 
 export interface CustomerReport {
@@ -324,6 +354,8 @@ export interface CustomerReport {
   readonly dataTrust: DataTrust | null;
   /** Support requests of the 28 days to D and how-to requests per 100 active users (whole customer). */
   readonly support: SupportMetric | null;
+  /** The customer's metrics the data has moved past since they were computed (null: up to date). */
+  readonly stale: StaleMetrics | null;
 }
 
 /** The customer report's inactive-user lists per product, with their 28/60/90-day counts. */
@@ -360,21 +392,6 @@ async function inactiveByProduct(
   });
 }
 
-/** Finds a customer by id, else by name (case-insensitive, unique). */
-export function findCustomer(customers: readonly CustomerRecord[], idOrName: string): CustomerRecord {
-  const byId = customers.find((c) => c.customerId === idOrName);
-  if (byId !== undefined) return byId;
-  const byName = customers.filter((c) => c.name.toLowerCase() === idOrName.toLowerCase());
-  if (byName.length === 1 && byName[0] !== undefined) return byName[0];
-  const partial = customers.filter((c) => c.name.toLowerCase().includes(idOrName.toLowerCase()));
-  if (byName.length === 0 && partial.length === 1 && partial[0] !== undefined) return partial[0];
-  const hint = (byName.length > 1 ? byName : partial).slice(0, 5).map((c) => `${c.name} (${c.customerId})`);
-  throw new AppError(
-    'not_found',
-    `no customer ${JSON.stringify(idOrName)}${hint.length > 0 ? `; did you mean: ${hint.join(', ')}` : ''}`,
-  );
-}
-
 export async function getCustomerReport(
   store: Store,
   req: {
@@ -386,7 +403,9 @@ export async function getCustomerReport(
 ): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
-  const customer = findCustomer([...ctx.customers.values()], req.customer);
+  const found = await findCustomer(store, req.partnerId, req.customer);
+  const customer = ctx.customers.get(found.customerId);
+  if (customer === undefined) throw new AppError('internal', `customer ${found.customerId} vanished`);
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
     partnerId: req.partnerId,
     channel: req.channel ?? 'all',
@@ -403,6 +422,7 @@ export async function getCustomerReport(
   return {
     day,
     customer,
+    stale: await getStaleMetrics(store, req.partnerId, day, [customer.customerId]),
     inactive,
     dataTrust: dataTrust ?? null,
     support: support ?? null,

@@ -2,7 +2,7 @@
  * The embedded store: one DuckDB database file in one directory (default ./data), opened by one
  * process at a time. Schema migrations are applied on open.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
   CanonicalEntity,
@@ -13,6 +13,7 @@ import type {
   RecommendationSettings,
   StoreStatus,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { AppError, messageOf } from '../../errors';
 import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
@@ -34,6 +35,7 @@ import type {
   SupportCount,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
+import { queryCustomerCandidates } from './customer-candidates';
 import { queryDataTrust } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
@@ -62,6 +64,11 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /**
+   * Create the directory and the database when they do not exist (writing commands: import, demo).
+   * False for reading commands: a missing store is an error, and nothing is created.
+   */
+  readonly create?: boolean;
 }
 
 export class DuckDbStore implements Store {
@@ -74,6 +81,13 @@ export class DuckDbStore implements Store {
   ) {}
 
   static async open(options: OpenStoreOptions): Promise<DuckDbStore> {
+    const file = path.join(options.dataDir, DATABASE_FILE);
+    if (options.create === false && !existsSync(file)) {
+      throw new AppError(
+        'store.unavailable',
+        `no store in ${options.dataDir} (no ${DATABASE_FILE} there): import data first (insights import <files>, or insights demo --import for a demo), or point --data (env LI_DATA_DIR) at the directory that holds it`,
+      );
+    }
     try {
       mkdirSync(options.dataDir, { recursive: true });
       mkdirSync(path.join(options.dataDir, 'tmp'), { recursive: true });
@@ -83,7 +97,6 @@ export class DuckDbStore implements Store {
         `cannot create the store directory ${options.dataDir}: ${messageOf(e)}`,
       );
     }
-    const file = path.join(options.dataDir, DATABASE_FILE);
     const db = await DuckDbClient.open({
       path: file,
       tempDirectory: path.join(options.dataDir, 'tmp'),
@@ -138,6 +151,10 @@ export class DuckDbStore implements Store {
       sql`SELECT max(version) AS v FROM schema_migrations`,
     );
     return v ?? 0;
+  }
+
+  partnerIds(): Promise<string[]> {
+    return queryPartnerIds(this.db);
   }
 
   async openImport(partnerId: string): Promise<ImportSession> {
@@ -226,6 +243,10 @@ export class DuckDbStore implements Store {
       segment: r.segment,
       groups: r.groups,
     }));
+  }
+
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, partnerId, userDomain);
   }
 
   dailyMetrics(

@@ -7,6 +7,7 @@ import { DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@license-insights/contracts';
 import { WORKLOAD_CODES } from '@license-insights/contracts';
 import { productIdKeys } from '../../catalog/catalog';
+import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { ident, join, raw, sql } from '../sql';
 import type {
   GraphReportOutcome,
@@ -17,6 +18,7 @@ import type {
   ValidationResult,
 } from '../store';
 import { typed } from './column-sql';
+import { queryCustomerCandidates } from './customer-candidates';
 import type { DuckDbClient } from './duckdb-client';
 import {
   type GraphSummary,
@@ -358,20 +360,18 @@ export class DuckDbImportSession implements ImportSession {
     return outcome;
   }
 
-  async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {
-    const byId = await this.db.all<{ customer_id: string }>(
-      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND customer_id = ${idOrName}`,
-    );
-    if (byId[0] !== undefined) return { customerId: byId[0].customer_id, created: false };
-    const byName = await this.db.all<{ customer_id: string }>(
-      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND lower(name) = lower(${idOrName}) ORDER BY customer_id`,
-    );
-    if (byName.length === 1 && byName[0] !== undefined)
-      return { customerId: byName[0].customer_id, created: false };
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, this.partnerId, userDomain);
+  }
+
+  async createCustomer(customer: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly domain: string | null;
+  }): Promise<void> {
     await this.db.run(
-      sql`INSERT INTO customers (partner_id, customer_id, name) VALUES (${this.partnerId}, ${idOrName}, ${idOrName})`,
+      sql`INSERT INTO customers (partner_id, customer_id, name, domain) VALUES (${this.partnerId}, ${customer.customerId}, ${customer.name}, ${customer.domain})`,
     );
-    return { customerId: idOrName, created: true };
   }
 
   partnerProducts(): Promise<CatalogProduct[]> {
