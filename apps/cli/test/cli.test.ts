@@ -1,6 +1,8 @@
 /** The `insights` command in-process: help, exit codes, the output contract, real DuckDB underneath. */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
@@ -29,6 +31,43 @@ async function cli(args: string[], opts: { tty?: boolean; env?: Record<string, s
 }
 
 const data = path.join(tmp.dir, 'data');
+const BIN = fileURLToPath(new URL('../bin/insights.js', import.meta.url));
+
+interface PipedRun {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdoutBytes: number;
+  readonly stderr: string;
+}
+
+/**
+ * The real `insights` in a child process whose reader of `stream` goes away after `keep` bytes
+ * (as `| head -c keep` does): the child then writes into a closed pipe.
+ */
+function runWithEarlyClose(args: string[], stream: 'stdout' | 'stderr', keep: number): Promise<PipedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmp.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdoutBytes = 0;
+    let stderr = '';
+    let stderrBytes = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      stdoutBytes += b.length;
+      if (stream === 'stdout' && stdoutBytes >= keep) child.stdout.destroy();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderrBytes += b.length;
+      if (stream === 'stderr') {
+        if (stderrBytes >= keep) child.stderr.destroy();
+      } else stderr += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdoutBytes, stderr }));
+  });
+}
 
 describe('insights CLI', () => {
   it('prints the command list and the exit codes', async () => {
@@ -275,6 +314,40 @@ describe('insights CLI', () => {
     expect((await cli(['recommendations', '--lang', 'de', ...args])).stderr).toContain(
       '--lang must be en or pl',
     );
+  });
+
+  it('ends quietly with its own exit code when the reader closes the pipe early (| head)', async () => {
+    // Bug: `insights report … | head` died on an unhandled EPIPE 'error' event: stack trace, exit 1.
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const big = ['report', 'support', '--from', '2026-01-22', '--format', 'json', ...args];
+    const whole = await cli(big);
+    expect(whole.stdout.length).toBeGreaterThan(512 * 1024); // many pipe buffers: cut mid-way
+    for (const keep of [1, 100_000]) {
+      const r = await runWithEarlyClose(big, 'stdout', keep);
+      expect(r.stderr).toBe('');
+      expect([r.code, r.signal]).toEqual([0, null]);
+      expect(r.stdoutBytes).toBeLessThan(whole.stdout.length);
+    }
+    // Problems on stderr, its reader gone: the import is still refused as a whole (exit 3, nothing stored).
+    const dir = path.join(tmp.dir, 'many-problems');
+    const bad = Array.from({ length: 1500 }, (_, i) => `c${i},u${i},2026-02-30`).join('\n');
+    tempWrite(
+      dir,
+      'customers.csv',
+      `customer_id,name\n${Array.from({ length: 1500 }, (_, i) => `c${i},C ${i}`).join('\n')}\n`,
+    );
+    tempWrite(dir, 'users.csv', `customer_id,user_id,deleted_on\n${bad}\n`);
+    const store = path.join(tmp.dir, 'epipe-data');
+    const r = await runWithEarlyClose(
+      ['import', '--data', store, '--partner', 'p9', '--max-problems', '5000', dir],
+      'stderr',
+      1,
+    );
+    expect([r.code, r.signal]).toEqual([3, null]);
+    const status = JSON.parse((await cli(['status', '--data', store, '--partner', 'p9'])).stdout) as {
+      partners: { customers: number }[];
+    };
+    expect(status.partners[0]?.customers ?? 0).toBe(0);
   });
 
   it('changes thresholds and exclusions, recorded with who and when', async () => {
