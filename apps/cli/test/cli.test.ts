@@ -195,7 +195,7 @@ describe('insights CLI', () => {
     expect((await cli(['import'])).stderr).toContain('name at least one file');
   });
 
-  it('computes metrics and reports them as SPEC rows (csv when piped, json, table)', async () => {
+  it('computes metrics and reports them as SPEC rows (json when piped, csv with a BOM, table)', async () => {
     const demoData = path.join(tmp.dir, 'report-data');
     const args = ['--data', demoData, '--partner', 'demo'];
     expect((await cli(['report', 'portfolio', ...args])).code).toBe(2); // nothing computed yet
@@ -226,14 +226,19 @@ describe('insights CLI', () => {
       outOfDate: 0,
     });
     expect(JSON.parse(c.stdout)).toMatchObject({ mode: 'full', customers: 12, lastDay: '2026-03-31' });
-    const csv = await cli(['report', 'portfolio', ...args]);
+    const csv = await cli(['report', 'portfolio', '--format', 'csv', ...args]);
     expect(csv.code).toBe(0);
-    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(csv.stdout.startsWith('\uFEFFprocessedDateTime,')).toBe(true); // Excel reads UTF-8 names
+    const plain = await cli(['report', 'portfolio', '--format', 'csv', '--no-bom', ...args]);
+    expect(plain.stdout).toBe(csv.stdout.slice(1));
+    const [header, ...lines] = plain.stdout.trim().split('\r\n');
     expect(header).toBe(
       'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons',
     );
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.every((l) => l.startsWith('2026-03-31,'))).toBe(true);
+    const piped = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as unknown[];
+    expect(piped).toHaveLength(lines.length);
     const json = JSON.parse(
       (await cli(['report', 'portfolio', '--format', 'json', '--date', '2026-03-15', ...args])).stdout,
     ) as {
@@ -262,16 +267,17 @@ describe('insights CLI', () => {
     );
   });
 
-  it('lists recommendation cards by priority (csv when piped, json, cards on a terminal, Polish)', async () => {
+  it('lists recommendation cards by priority (json when piped, csv with a BOM, cards on a terminal, Polish)', async () => {
     const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
-    const csv = await cli(['recommendations', ...args]);
+    const csv = await cli(['recommendations', '--format', 'csv', ...args]);
     expect(csv.code).toBe(0);
-    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(csv.stdout.startsWith('\uFEFFrank,')).toBe(true);
+    const [header, ...lines] = csv.stdout.slice(1).trim().split('\r\n');
     expect(header).toBe(
       'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,problem,consider,try,evidence,thresholds,id',
     );
     expect(lines.length).toBeGreaterThan(3);
-    const json = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
+    const json = JSON.parse((await cli(['recommendations', ...args])).stdout) as {
       day: string;
       cards: { rank: number; rule: string; customerId: string; priority: { score: number } }[];
     };
@@ -314,6 +320,30 @@ describe('insights CLI', () => {
     expect((await cli(['recommendations', '--lang', 'de', ...args])).stderr).toContain(
       '--lang must be en or pl',
     );
+  });
+
+  it('prints JSON on stdout when piped, whatever the command (README: "what piped output is")', async () => {
+    // Bug: report and recommendations printed CSV when piped while every other command printed JSON.
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const rows = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as {
+      customerTenantId: string;
+    }[];
+    const customer = rows[0]?.customerTenantId ?? '';
+    for (const command of [
+      ['status'],
+      ['compute'],
+      ['report', 'portfolio'],
+      ['report', 'customer', customer],
+      ['report', 'support'],
+      ['recommendations'],
+      ['settings'],
+      ['settings', 'log'],
+      ['exclusions'],
+    ]) {
+      const r = await cli([...command, ...args]);
+      expect(r.code, command.join(' ')).toBe(0);
+      expect(() => JSON.parse(r.stdout), command.join(' ')).not.toThrow();
+    }
   });
 
   it('ends quietly with its own exit code when the reader closes the pipe early (| head)', async () => {

@@ -14,7 +14,7 @@ import { AppError, csvLine, describePriority, getRecommendations, openStore } fr
 import type { Command, CommandContext } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
-import { DATE_OPTION, dayOption, formatOf } from './report';
+import { csvOutput, DATE_OPTION, dayOption, formatOf, NO_BOM_OPTION } from './report';
 
 export const CARD_CSV_COLUMNS = [
   'rank',
@@ -146,8 +146,9 @@ Run \`insights compute\` first.`,
     format: {
       type: 'string',
       value: 'table|csv|json',
-      description: 'output (default: cards on a terminal, csv when piped)',
+      description: 'output (default: cards on a terminal, json when piped)',
     },
+    'no-bom': NO_BOM_OPTION,
     lang: {
       type: 'string',
       value: 'en|pl',
@@ -187,7 +188,7 @@ Run \`insights compute\` first.`,
         ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
         ...(rule !== undefined ? { rule: rule as RuleId } : {}),
       });
-      if (format === 'csv') ctx.term.out(cardsCsv(r.cards, lang));
+      if (format === 'csv') ctx.term.out(csvOutput(values, cardsCsv(r.cards, lang)));
       else if (format === 'json')
         ctx.term.out(
           `${JSON.stringify({ day: r.day, cards: r.cards, silenced: r.silenced.map((c) => c.id) }, null, 2)}\n`,

@@ -13,6 +13,7 @@ import {
 import {
   AppError,
   type ChannelView,
+  csvDocument,
   csvLine,
   getCustomerReport,
   getPortfolioReport,
@@ -26,11 +27,23 @@ import { formatCount, paint, renderTable, type Terminal } from '../output';
 
 type Format = 'table' | 'csv' | 'json';
 
+/** `--format table|csv|json` of the reports: table on a terminal, JSON when piped (as every command). */
 export function formatOf(ctx: CommandContext, value: unknown): Format {
-  const f = typeof value === 'string' ? value : ctx.term.stdoutIsTty ? 'table' : 'csv';
+  const f = typeof value === 'string' ? value : ctx.term.stdoutIsTty ? 'table' : 'json';
   if (f !== 'table' && f !== 'csv' && f !== 'json')
     throw new AppError('usage.invalid_argument', '--format must be table, csv or json');
   return f;
+}
+
+export const NO_BOM_OPTION = {
+  type: 'boolean',
+  description:
+    'csv: leave out the UTF-8 byte order mark that lets Excel read names like "Łódź" (for scripts)',
+} as const;
+
+/** A CSV document as the reports print it: with the byte order mark unless `--no-bom`. */
+export function csvOutput(values: Readonly<Record<string, unknown>>, text: string): string {
+  return csvDocument(text, values['no-bom'] !== true);
 }
 
 /** `--format table|json` of list commands: true for JSON (the default when piped). */
@@ -146,8 +159,9 @@ const options = {
   format: {
     type: 'string',
     value: 'table|csv|json',
-    description: 'output (default: table on a terminal, csv when piped)',
+    description: 'output (default: table on a terminal, json when piped)',
   },
+  'no-bom': NO_BOM_OPTION,
   channel: {
     type: 'string',
     value: 'all|own',
@@ -208,7 +222,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           channel,
           ...(typeof values.group === 'string' ? { group: values.group } : {}),
         });
-        if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, metricsCsv(r.rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
           const t = ctx.term;
@@ -281,7 +295,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           ...(day !== undefined ? { day } : {}),
           channel,
         });
-        if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, metricsCsv(r.rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
           const t = ctx.term;
@@ -372,7 +386,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           ...(day !== undefined ? { to: day } : {}),
           ...(from !== undefined ? { from } : {}),
         });
-        if (format === 'csv') ctx.term.out(supportCsv(rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, supportCsv(rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
           const whole = rows.filter((m) => m.productId === null && m.workload === null);
