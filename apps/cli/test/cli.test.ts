@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { translate } from '@license-insights/contracts';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
@@ -274,7 +275,7 @@ describe('insights CLI', () => {
     expect(csv.stdout.startsWith('\uFEFFrank,')).toBe(true);
     const [header, ...lines] = csv.stdout.slice(1).trim().split('\r\n');
     expect(header).toBe(
-      'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,problem,consider,try,evidence,thresholds,id',
+      'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,period,problem,consider,try,evidence,thresholds,id',
     );
     expect(lines.length).toBeGreaterThan(3);
     const json = JSON.parse((await cli(['recommendations', ...args])).stdout) as {
@@ -310,9 +311,22 @@ describe('insights CLI', () => {
     expect(table.stdout).toContain('Why:');
     expect(table.stdout).toContain('Thresholds:');
     expect(table.stdout).toContain(`… ${json.cards.length - 2} more`);
-    const pl = await cli(['recommendations', '--format', 'table', '--lang', 'pl', ...args], { tty: true });
+    const pl = await cli(['recommendations', '--format', 'table', '--lang', 'pl', '--limit', '2', ...args], {
+      tty: true,
+    });
     expect(pl.stdout).toContain('Dlaczego:');
-    expect(pl.stdout).toContain('Rekomendacje na 2026-03-31');
+    expect(pl.stdout).toContain(translate('pl', 'ui.cards', { count: json.cards.length, day: '2026-03-31' }));
+    expect(pl.stdout).toContain(translate('pl', 'ui.more', { count: json.cards.length - 2 }));
+    // Bug: English inside Polish cards ("annual", "true", "… 12 more", "(name unknown)").
+    const all = await cli(
+      ['recommendations', '--format', 'table', '--lang', 'pl', '--limit', '1000', ...args],
+      {
+        tty: true,
+      },
+    );
+    expect(all.stdout).not.toMatch(/\b(annual|monthly|true|false|name unknown|more|licenses|users)\b/);
+    if (json.cards.some((c) => c.rule === 'RECLAIM_AT_RENEWAL'))
+      expect(all.stdout).toMatch(/rozliczanie: (roczne|miesięczne)/);
 
     expect((await cli(['recommendations', '--rule', 'NOPE', ...args])).stderr).toContain(
       '--rule must be one of',
@@ -428,7 +442,7 @@ describe('insights CLI', () => {
       (await cli(['exclusions', 'add', '--customer', target.customerId, '--product', '*', ...args])).stderr,
     ).toContain('--reason is required');
     const silenced = await cli(['recommendations', '--format', 'table', ...args], { tty: true });
-    expect(silenced.stdout).toMatch(/cards silenced by exclusions/);
+    expect(silenced.stdout).toMatch(/\d+ cards? silenced by exclusions/);
     expect(
       (
         await cli(

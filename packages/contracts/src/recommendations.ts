@@ -132,13 +132,19 @@ export interface SupportMetric {
 /** One value of a card's evidence: a count, a percentage, a day or a list of names. */
 export type EvidenceValue = number | string | null | readonly string[];
 
-/** Why a card is ranked where it is: quantity at stake × unit price when a price is known. */
+/**
+ * Why a card is ranked where it is: quantity at stake × unit price when a price is known. The unit
+ * price is the product's list price, per license per month, so a priced score is an amount per
+ * month in `currency`.
+ */
 export interface CardPriority {
   readonly score: number;
   readonly quantity: number;
   readonly unit: 'licenses' | 'users';
   readonly unitPrice: number | null;
   readonly currency: string | null;
+  /** The period of `unitPrice` and of a priced score; null when not priced. */
+  readonly period: 'month' | null;
 }
 
 /** A message of the playbook, rendered in a language by its key and parameters. */

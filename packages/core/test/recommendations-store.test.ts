@@ -169,7 +169,7 @@ describe('recommendations from the store', () => {
   it('speak Polish when asked', async () => {
     const r = await getRecommendations(t.store, { partnerId: P, locale: 'pl', rule: 'HIGH_HOWTO_SUPPORT' });
     expect(r.cards[0]?.text.problem).toBe(
-      'Zgłoszenia „jak to zrobić” w 28 dni: 1 od 8 aktywnych użytkowników, czyli 12,5 na 100 aktywnych użytkowników (próg 10).',
+      '1 pytanie „jak to zrobić” w 28 dni od 8 aktywnych użytkowników, czyli 12,5 na 100 aktywnych użytkowników (próg 10).',
     );
   });
 });

@@ -9,6 +9,7 @@ import {
   RULE_IDS,
   type RuleId,
   translate,
+  valueName,
 } from '@license-insights/contracts';
 import { AppError, csvLine, describePriority, getRecommendations, openStore } from '@license-insights/core';
 import type { Command, CommandContext } from '../command';
@@ -32,6 +33,7 @@ export const CARD_CSV_COLUMNS = [
   'unit',
   'unitPrice',
   'currency',
+  'period',
   'problem',
   'consider',
   'try',
@@ -40,23 +42,25 @@ export const CARD_CSV_COLUMNS = [
   'id',
 ] as const;
 
-/** Evidence as `key=value; …`: numbers plain for CSV, per locale on a terminal. */
-const evidenceText = (v: EvidenceValue, locale?: Locale) =>
-  Array.isArray(v)
-    ? v.join(' ')
-    : v === null
-      ? '—'
-      : typeof v === 'number' && locale !== undefined
-        ? formatNumber(locale, v)
-        : String(v);
+/** Evidence as `key=value; …`: numbers and codes plain for CSV. */
+const evidenceText = (v: EvidenceValue) =>
+  Array.isArray(v) ? (v.length === 0 ? '—' : v.join(' ')) : v === null ? '—' : String(v);
 const pairs = (o: Readonly<Record<string, EvidenceValue>>) =>
   Object.entries(o)
     .map(([k, v]) => `${k}=${evidenceText(v)}`)
     .join('; ');
-/** The same for people: field names and numbers in their language. */
+/** The same for people: field names, numbers and coded values ("annual", "true") in their language. */
 const labelled = (o: Readonly<Record<string, EvidenceValue>>, locale: Locale) =>
   Object.entries(o)
-    .map(([k, v]) => `${fieldName(locale, k)}: ${evidenceText(v, locale)}`)
+    .map(([k, v]) => {
+      const text =
+        typeof v === 'number'
+          ? formatNumber(locale, v)
+          : typeof v === 'string'
+            ? valueName(locale, k, v)
+            : evidenceText(v);
+      return `${fieldName(locale, k)}: ${text}`;
+    })
     .join(' · ');
 
 export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): string {
@@ -80,6 +84,7 @@ export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): 
           c.priority.unit,
           c.priority.unitPrice,
           c.priority.currency,
+          c.priority.period,
           c.text.problem,
           c.text.consider,
           c.text.try,
@@ -208,7 +213,7 @@ Run \`insights compute\` first.`,
               .join('\n'),
           );
           if (r.cards.length > limit)
-            out.push(`\n… ${r.cards.length - limit} more (--limit, or --format csv for all)\n`);
+            out.push(`\n${translate(lang, 'ui.more', { count: r.cards.length - limit })}\n`);
         }
         if (r.silenced.length > 0)
           out.push(`\n${paint(t, 'dim', translate(lang, 'ui.silenced', { count: r.silenced.length }))}\n`);
