@@ -92,6 +92,13 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+const EN_PLURALS = new Intl.PluralRules('en-US');
+
+/** A count with its noun, as the CLI's own (English) lines write it: "1 customer", "1,234 customers". */
+export function countOf(n: number, one: string, other = `${one}s`): string {
+  return `${formatCount(n)} ${EN_PLURALS.select(n) === 'one' ? one : other}`;
+}
+
 /** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */
 export class ProgressBar {
   private last = '';

@@ -7,7 +7,7 @@ import { translate } from '@license-insights/contracts';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
-import type { Terminal } from '../src/output';
+import { countOf, type Terminal } from '../src/output';
 
 const tmp = tempDir('li-cli-');
 afterAll(() => tmp.cleanup());
@@ -179,13 +179,49 @@ describe('insights CLI', () => {
       '--import',
     ]);
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { customers: number; activity: number; importId: string };
+    const summary = JSON.parse(r.stdout) as {
+      outDir: string;
+      customers: number;
+      users: number;
+      subscriptions: number;
+      activity: number;
+      supportRequests: number;
+      importId: string;
+    };
     expect(summary.customers).toBe(4);
     expect(summary.activity).toBeGreaterThan(0);
+    // The files go inside the data directory by default; what it prints is what it wrote.
+    expect(summary.outDir).toBe(path.join(demoData, 'demo-dataset'));
+    const records = (f: string) =>
+      readFileSync(path.join(summary.outDir, f), 'utf8').trimEnd().split('\n').length - 1;
+    const printed =
+      /: 4 customers, ([\d,]+) users?, ([\d,]+) subscriptions?, ([\d,]+) activity records? \(user × workload × day\), ([\d,]+) support requests? /.exec(
+        r.stderr,
+      );
+    const n = (i: number) => Number((printed?.[i] ?? '').replaceAll(',', ''));
+    expect([n(1), n(3), n(4)]).toEqual([
+      records('users.csv'),
+      records('activity.csv'),
+      records('support_requests.csv'),
+    ]);
+    expect([n(1), n(2), n(3), n(4)]).toEqual([
+      summary.users,
+      summary.subscriptions,
+      summary.activity,
+      summary.supportRequests,
+    ]);
     const status = JSON.parse((await cli(['status', '--data', demoData])).stdout) as {
       partners: { partnerId: string; customers: number }[];
     };
     expect(status.partners.map((p) => [p.partnerId, p.customers])).toEqual([['demo', 4]]);
+  });
+
+  it('writes counts with their nouns: 1 customer, 2 customers', () => {
+    // Bug: "1 customers", "1 rows read", "… 1 more customers".
+    expect(countOf(1, 'customer')).toBe('1 customer');
+    expect(countOf(2, 'customer')).toBe('2 customers');
+    expect(countOf(1234, 'more problem')).toBe('1,234 more problems');
+    expect(countOf(0, 'row')).toBe('0 rows');
   });
 
   it('validates option values', async () => {

@@ -23,7 +23,7 @@ import {
 } from '@license-insights/core';
 import type { Command, CommandContext } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, paint, renderTable, type Terminal } from '../output';
+import { countOf, formatCount, paint, renderTable, type Terminal } from '../output';
 
 type Format = 'table' | 'csv' | 'json';
 
@@ -274,7 +274,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           );
           if (shown.length > limit)
             out.push(
-              `… ${shown.length - limit} more customers (lowest usage first); --format csv lists every row\n`,
+              `… ${countOf(shown.length - limit, 'more customer')} (lowest usage first); --format csv lists every row\n`,
             );
           t.out(out.join(''));
         }
