@@ -444,9 +444,16 @@ describe('insights CLI', () => {
     expect(set.code).toBe(0);
     expect(set.stderr).toContain('UPSELL.enabled: true → false');
     const shown = await cli(['settings', ...args], { tty: true });
-    expect(shown.stdout).toMatch(/UPSELL\.enabled\s+false\s+default true/);
+    expect(shown.stdout).toMatch(/UPSELL\.enabled\s+false\s+true or false\s+default true/);
     expect(shown.stdout).toContain('by alice@partner.example');
     expect((await cli(['settings', 'set', 'UPSELL.usageAtLeast', 'lots', ...args])).code).toBe(2);
+    // Bug: LOW_ADOPTION.usageBelow 150 was accepted.
+    const outOfRange = await cli(['settings', 'set', 'LOW_ADOPTION.usageBelow', '150', ...args], { env });
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain(
+      'LOW_ADOPTION.usageBelow must be a percentage from 0 to 100 (got 150)',
+    );
+    expect(shown.stdout).toMatch(/LOW_ADOPTION\.usageBelow\s+50\s+0 … 100/);
 
     const cards = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
       cards: { rule: string; customerId: string; productId: string | null }[];

@@ -266,9 +266,9 @@ describe('settings and exclusions', () => {
   it.each([
     ['LOW_ADOPTION.nothing', '1', /unknown setting/],
     ['LOW_ADOPTION.usageBelow', 'fifty', /must be a number/],
-    ['LOW_ADOPTION.usageBelow', '-5', /not allowed/],
+    ['LOW_ADOPTION.usageBelow', '-5', /must be a percentage from 0 to 100 \(got -5\)/],
     ['UPSELL.enabled', 'yes', /true or false/],
-    ['HIGH_HOWTO_SUPPORT.minHowToRequests', '0.5', /not allowed/],
+    ['HIGH_HOWTO_SUPPORT.minHowToRequests', '0.5', /must be a whole number of requests from 1 to 1,000,000/],
   ])('refuse %s = %s with a clear message and change nothing', async (path, value, message) => {
     const before = await settingsHistory(t.store, P);
     await expect(setRecommendationSetting(t.store, P, 'alice', path, value)).rejects.toThrow(message);
