@@ -372,6 +372,40 @@ describe('insights CLI', () => {
     );
   });
 
+  it('names the customers (and products) of the support report beside their ids', async () => {
+    // Bug: the support report showed only customer ids (GUIDs in the demo).
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const rows = JSON.parse((await cli(['report', 'support', ...args])).stdout) as {
+      customerId: string;
+      customerName: string;
+      productId: string | null;
+      productName: string | null;
+    }[];
+    const portfolio = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as {
+      customerTenantId: string;
+      customerName: string;
+      productId: string;
+      productName: string;
+    }[];
+    const names = new Map(portfolio.map((r) => [r.customerTenantId, r.customerName]));
+    const products = new Map(portfolio.map((r) => [r.productId, r.productName]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.customerName).toBe(names.get(r.customerId));
+      expect(r.productName).toBe(r.productId === null ? null : products.get(r.productId));
+    }
+    const first = rows[0];
+    const table = await cli(['report', 'support', '--format', 'table', ...args], { tty: true });
+    const literal = (x = '') => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(table.stdout).toMatch(
+      new RegExp(`${literal(first?.customerName)}\\s+${literal(first?.customerId)}`),
+    );
+    const csv = await cli(['report', 'support', '--format', 'csv', '--no-bom', ...args]);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'day,customerId,customerName,productId,productName,workload,howTo,problem,other,activeUsers,howToPer100',
+    );
+  });
+
   it('prints JSON on stdout when piped, whatever the command (README: "what piped output is")', async () => {
     // Bug: report and recommendations printed CSV when piped while every other command printed JSON.
     const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];

@@ -207,6 +207,13 @@ export interface SupportMetric {
   readonly howToPer100: number | null;
 }
 
+/** A row of the support report: the metric with the names a person reads beside the ids. */
+export interface SupportReportRow extends SupportMetric {
+  readonly customerName: string;
+  /** Null for the whole customer or a workload alone. */
+  readonly productName: string | null;
+}
+
 /** One value of a card's evidence: a count, a percentage, a day or a list of names. */
 export type EvidenceValue = number | string | null | readonly string[];
 

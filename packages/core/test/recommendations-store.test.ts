@@ -210,8 +210,10 @@ describe('the support metric', () => {
     expect(rows).toEqual([
       {
         customerId: 'c1',
+        customerName: 'Customer c1',
         day: D,
         productId: null,
+        productName: null,
         workload: null,
         howTo: 0,
         problem: 0,

@@ -6,7 +6,7 @@ import {
   type Reasons,
   SERVICE_CODES,
   type ServiceCode,
-  type SupportMetric,
+  type SupportReportRow,
   type Totals,
   USAGE_BANDS,
 } from '@license-insights/contracts';
@@ -67,16 +67,18 @@ export function dayOption(value: unknown, name = 'date'): string | undefined {
 const SUPPORT_COLUMNS = [
   'day',
   'customerId',
+  'customerName',
   'productId',
+  'productName',
   'workload',
   'howTo',
   'problem',
   'other',
   'activeUsers',
   'howToPer100',
-] as const satisfies readonly (keyof SupportMetric)[];
+] as const satisfies readonly (keyof SupportReportRow)[];
 
-export function supportCsv(rows: readonly SupportMetric[]): string {
+export function supportCsv(rows: readonly SupportReportRow[]): string {
   return (
     csvLine([...SUPPORT_COLUMNS]) +
     rows
@@ -179,7 +181,8 @@ product as a whole), every workload of a product present even when nobody used i
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
 NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insights compute\` first.
 support: support requests over the 28 days to each day, per customer and per product, workload
-and product × workload the requests name, with how-to requests per 100 active users.`,
+and product × workload the requests name, with how-to requests per 100 active users; every row
+names its customer (and product) beside the id.`,
   options: {
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
@@ -395,6 +398,7 @@ and product × workload the requests name, with how-to requests per 100 active u
               [
                 { title: 'day' },
                 { title: 'customer' },
+                { title: 'id' },
                 { title: 'how-to', align: 'right' },
                 { title: 'problem', align: 'right' },
                 { title: 'other', align: 'right' },
@@ -403,6 +407,7 @@ and product × workload the requests name, with how-to requests per 100 active u
               ],
               whole.map((m) => [
                 m.day,
+                m.customerName,
                 m.customerId,
                 formatCount(m.howTo),
                 formatCount(m.problem),
