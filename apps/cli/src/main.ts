@@ -52,7 +52,9 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run \`insights <command> --help\` for a command's options.
-Output: tables and progress on a terminal; JSON when piped. Errors go to stderr.
+Output: tables and progress on a terminal; one JSON document on stdout when piped or redirected.
+report and recommendations also write --format csv (UTF-8 with a BOM for Excel; --no-bom for
+scripts). Messages and errors go to stderr.
 
 ${EXIT_CODE_HELP}
 `;

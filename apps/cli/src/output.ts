@@ -13,12 +13,31 @@ export interface Terminal {
 export function processTerminal(env: Readonly<Record<string, string | undefined>>): Terminal {
   const stdoutIsTty = process.stdout.isTTY === true;
   const stderrIsTty = process.stderr.isTTY === true;
+  const out = closableOutput(process.stdout);
+  const err = closableOutput(process.stderr);
   return {
     stdoutIsTty,
     stderrIsTty,
     color: stderrIsTty && stdoutIsTty && env.NO_COLOR === undefined && env.TERM !== 'dumb',
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out,
+    err,
+  };
+}
+
+/**
+ * Writes to a standard stream that its reader may close (`insights report … | head`): the first
+ * EPIPE marks the stream closed and later text is dropped, so the command ends as it would have
+ * (an import still commits, exit code as usual) instead of dying on an unhandled 'error' event with
+ * a stack trace. Any other stream error is still thrown.
+ */
+export function closableOutput(stream: NodeJS.WritableStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw e;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
   };
 }
 
@@ -71,6 +90,13 @@ export function renderTable(
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+const EN_PLURALS = new Intl.PluralRules('en-US');
+
+/** A count with its noun, as the CLI's own (English) lines write it: "1 customer", "1,234 customers". */
+export function countOf(n: number, one: string, other = `${one}s`): string {
+  return `${formatCount(n)} ${EN_PLURALS.select(n) === 'one' ? one : other}`;
 }
 
 /** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */

@@ -1,11 +1,13 @@
 /** The `insights` command in-process: help, exit codes, the output contract, real DuckDB underneath. */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { translate } from '@license-insights/contracts';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
-import type { Terminal } from '../src/output';
+import { countOf, type Terminal } from '../src/output';
 
 const tmp = tempDir('li-cli-');
 afterAll(() => tmp.cleanup());
@@ -30,6 +32,43 @@ async function cli(args: string[], opts: { tty?: boolean; env?: Record<string, s
 }
 
 const data = path.join(tmp.dir, 'data');
+const BIN = fileURLToPath(new URL('../bin/insights.js', import.meta.url));
+
+interface PipedRun {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdoutBytes: number;
+  readonly stderr: string;
+}
+
+/**
+ * The real `insights` in a child process whose reader of `stream` goes away after `keep` bytes
+ * (as `| head -c keep` does): the child then writes into a closed pipe.
+ */
+function runWithEarlyClose(args: string[], stream: 'stdout' | 'stderr', keep: number): Promise<PipedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmp.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdoutBytes = 0;
+    let stderr = '';
+    let stderrBytes = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      stdoutBytes += b.length;
+      if (stream === 'stdout' && stdoutBytes >= keep) child.stdout.destroy();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderrBytes += b.length;
+      if (stream === 'stderr') {
+        if (stderrBytes >= keep) child.stderr.destroy();
+      } else stderr += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdoutBytes, stderr }));
+  });
+}
 
 describe('insights CLI', () => {
   it('prints the command list and the exit codes', async () => {
@@ -140,13 +179,49 @@ describe('insights CLI', () => {
       '--import',
     ]);
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { customers: number; activity: number; importId: string };
+    const summary = JSON.parse(r.stdout) as {
+      outDir: string;
+      customers: number;
+      users: number;
+      subscriptions: number;
+      activity: number;
+      supportRequests: number;
+      importId: string;
+    };
     expect(summary.customers).toBe(4);
     expect(summary.activity).toBeGreaterThan(0);
+    // The files go inside the data directory by default; what it prints is what it wrote.
+    expect(summary.outDir).toBe(path.join(demoData, 'demo-dataset'));
+    const records = (f: string) =>
+      readFileSync(path.join(summary.outDir, f), 'utf8').trimEnd().split('\n').length - 1;
+    const printed =
+      /: 4 customers, ([\d,]+) users?, ([\d,]+) subscriptions?, ([\d,]+) activity records? \(user × workload × day\), ([\d,]+) support requests? /.exec(
+        r.stderr,
+      );
+    const n = (i: number) => Number((printed?.[i] ?? '').replaceAll(',', ''));
+    expect([n(1), n(3), n(4)]).toEqual([
+      records('users.csv'),
+      records('activity.csv'),
+      records('support_requests.csv'),
+    ]);
+    expect([n(1), n(2), n(3), n(4)]).toEqual([
+      summary.users,
+      summary.subscriptions,
+      summary.activity,
+      summary.supportRequests,
+    ]);
     const status = JSON.parse((await cli(['status', '--data', demoData])).stdout) as {
       partners: { partnerId: string; customers: number }[];
     };
     expect(status.partners.map((p) => [p.partnerId, p.customers])).toEqual([['demo', 4]]);
+  });
+
+  it('writes counts with their nouns: 1 customer, 2 customers', () => {
+    // Bug: "1 customers", "1 rows read", "… 1 more customers".
+    expect(countOf(1, 'customer')).toBe('1 customer');
+    expect(countOf(2, 'customer')).toBe('2 customers');
+    expect(countOf(1234, 'more problem')).toBe('1,234 more problems');
+    expect(countOf(0, 'row')).toBe('0 rows');
   });
 
   it('validates option values', async () => {
@@ -157,7 +232,7 @@ describe('insights CLI', () => {
     expect((await cli(['import'])).stderr).toContain('name at least one file');
   });
 
-  it('computes metrics and reports them as SPEC rows (csv when piped, json, table)', async () => {
+  it('computes metrics and reports them as SPEC rows (json when piped, csv with a BOM, table)', async () => {
     const demoData = path.join(tmp.dir, 'report-data');
     const args = ['--data', demoData, '--partner', 'demo'];
     // Bug: a reading command on a directory without a store created an empty one there.
@@ -192,14 +267,19 @@ describe('insights CLI', () => {
       outOfDate: 0,
     });
     expect(JSON.parse(c.stdout)).toMatchObject({ mode: 'full', customers: 12, lastDay: '2026-03-31' });
-    const csv = await cli(['report', 'portfolio', ...args]);
+    const csv = await cli(['report', 'portfolio', '--format', 'csv', ...args]);
     expect(csv.code).toBe(0);
-    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(csv.stdout.startsWith('\uFEFFprocessedDateTime,')).toBe(true); // Excel reads UTF-8 names
+    const plain = await cli(['report', 'portfolio', '--format', 'csv', '--no-bom', ...args]);
+    expect(plain.stdout).toBe(csv.stdout.slice(1));
+    const [header, ...lines] = plain.stdout.trim().split('\r\n');
     expect(header).toBe(
       'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons,usageKnown,partialWindow',
     );
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.every((l) => l.startsWith('2026-03-31,'))).toBe(true);
+    const piped = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as unknown[];
+    expect(piped).toHaveLength(lines.length);
     const json = JSON.parse(
       (await cli(['report', 'portfolio', '--format', 'json', '--date', '2026-03-15', ...args])).stdout,
     ) as {
@@ -228,16 +308,17 @@ describe('insights CLI', () => {
     );
   });
 
-  it('lists recommendation cards by priority (csv when piped, json, cards on a terminal, Polish)', async () => {
+  it('lists recommendation cards by priority (json when piped, csv with a BOM, cards on a terminal, Polish)', async () => {
     const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
-    const csv = await cli(['recommendations', ...args]);
+    const csv = await cli(['recommendations', '--format', 'csv', ...args]);
     expect(csv.code).toBe(0);
-    const [header, ...lines] = csv.stdout.trim().split('\r\n');
+    expect(csv.stdout.startsWith('\uFEFFrank,')).toBe(true);
+    const [header, ...lines] = csv.stdout.slice(1).trim().split('\r\n');
     expect(header).toBe(
-      'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,problem,consider,try,evidence,thresholds,id',
+      'rank,day,rule,ruleName,customerId,customerName,productId,productName,workload,subscriptionId,priorityScore,quantityAtStake,unit,unitPrice,currency,period,problem,consider,try,evidence,thresholds,id',
     );
     expect(lines.length).toBeGreaterThan(3);
-    const json = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
+    const json = JSON.parse((await cli(['recommendations', ...args])).stdout) as {
       day: string;
       cards: { rank: number; rule: string; customerId: string; priority: { score: number } }[];
     };
@@ -270,9 +351,22 @@ describe('insights CLI', () => {
     expect(table.stdout).toContain('Why:');
     expect(table.stdout).toContain('Thresholds:');
     expect(table.stdout).toContain(`… ${json.cards.length - 2} more`);
-    const pl = await cli(['recommendations', '--format', 'table', '--lang', 'pl', ...args], { tty: true });
+    const pl = await cli(['recommendations', '--format', 'table', '--lang', 'pl', '--limit', '2', ...args], {
+      tty: true,
+    });
     expect(pl.stdout).toContain('Dlaczego:');
-    expect(pl.stdout).toContain('Rekomendacje na 2026-03-31');
+    expect(pl.stdout).toContain(translate('pl', 'ui.cards', { count: json.cards.length, day: '2026-03-31' }));
+    expect(pl.stdout).toContain(translate('pl', 'ui.more', { count: json.cards.length - 2 }));
+    // Bug: English inside Polish cards ("annual", "true", "… 12 more", "(name unknown)").
+    const all = await cli(
+      ['recommendations', '--format', 'table', '--lang', 'pl', '--limit', '1000', ...args],
+      {
+        tty: true,
+      },
+    );
+    expect(all.stdout).not.toMatch(/\b(annual|monthly|true|false|name unknown|more|licenses|users)\b/);
+    if (json.cards.some((c) => c.rule === 'RECLAIM_AT_RENEWAL'))
+      expect(all.stdout).toMatch(/rozliczanie: (roczne|miesięczne)/);
 
     expect((await cli(['recommendations', '--rule', 'NOPE', ...args])).stderr).toContain(
       '--rule must be one of',
@@ -280,6 +374,99 @@ describe('insights CLI', () => {
     expect((await cli(['recommendations', '--lang', 'de', ...args])).stderr).toContain(
       '--lang must be en or pl',
     );
+  });
+
+  it('names the customers (and products) of the support report beside their ids', async () => {
+    // Bug: the support report showed only customer ids (GUIDs in the demo).
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const rows = JSON.parse((await cli(['report', 'support', ...args])).stdout) as {
+      customerId: string;
+      customerName: string;
+      productId: string | null;
+      productName: string | null;
+    }[];
+    const portfolio = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as {
+      customerTenantId: string;
+      customerName: string;
+      productId: string;
+      productName: string;
+    }[];
+    const names = new Map(portfolio.map((r) => [r.customerTenantId, r.customerName]));
+    const products = new Map(portfolio.map((r) => [r.productId, r.productName]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.customerName).toBe(names.get(r.customerId));
+      expect(r.productName).toBe(r.productId === null ? null : products.get(r.productId));
+    }
+    const first = rows[0];
+    const table = await cli(['report', 'support', '--format', 'table', ...args], { tty: true });
+    const literal = (x = '') => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(table.stdout).toMatch(
+      new RegExp(`${literal(first?.customerName)}\\s+${literal(first?.customerId)}`),
+    );
+    const csv = await cli(['report', 'support', '--format', 'csv', '--no-bom', ...args]);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'day,customerId,customerName,productId,productName,workload,howTo,problem,other,activeUsers,howToPer100',
+    );
+  });
+
+  it('prints JSON on stdout when piped, whatever the command (README: "what piped output is")', async () => {
+    // Bug: report and recommendations printed CSV when piped while every other command printed JSON.
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const rows = JSON.parse((await cli(['report', 'portfolio', ...args])).stdout) as {
+      customerTenantId: string;
+    }[];
+    const customer = rows[0]?.customerTenantId ?? '';
+    for (const command of [
+      ['status'],
+      ['compute'],
+      ['report', 'portfolio'],
+      ['report', 'customer', customer],
+      ['report', 'support'],
+      ['recommendations'],
+      ['settings'],
+      ['settings', 'log'],
+      ['exclusions'],
+    ]) {
+      const r = await cli([...command, ...args]);
+      expect(r.code, command.join(' ')).toBe(0);
+      expect(() => JSON.parse(r.stdout), command.join(' ')).not.toThrow();
+    }
+  });
+
+  it('ends quietly with its own exit code when the reader closes the pipe early (| head)', async () => {
+    // Bug: `insights report … | head` died on an unhandled EPIPE 'error' event: stack trace, exit 1.
+    const args = ['--data', path.join(tmp.dir, 'report-data'), '--partner', 'demo'];
+    const big = ['report', 'support', '--from', '2026-01-22', '--format', 'json', ...args];
+    const whole = await cli(big);
+    expect(whole.stderr).toBe('');
+    expect(whole.stdout.length).toBeGreaterThan(512 * 1024); // many pipe buffers: cut mid-way
+    for (const keep of [1, 100_000]) {
+      const r = await runWithEarlyClose(big, 'stdout', keep);
+      expect(r.stderr).toBe('');
+      expect([r.code, r.signal]).toEqual([0, null]);
+      expect(r.stdoutBytes).toBeLessThan(whole.stdout.length);
+    }
+    // Problems on stderr, its reader gone: the import is still refused as a whole (exit 3, nothing stored).
+    const dir = path.join(tmp.dir, 'many-problems');
+    const bad = Array.from({ length: 1500 }, (_, i) => `c${i},u${i},2026-02-30`).join('\n');
+    tempWrite(
+      dir,
+      'customers.csv',
+      `customer_id,name\n${Array.from({ length: 1500 }, (_, i) => `c${i},C ${i}`).join('\n')}\n`,
+    );
+    tempWrite(dir, 'users.csv', `customer_id,user_id,deleted_on\n${bad}\n`);
+    const store = path.join(tmp.dir, 'epipe-data');
+    const r = await runWithEarlyClose(
+      ['import', '--data', store, '--partner', 'p9', '--max-problems', '5000', dir],
+      'stderr',
+      1,
+    );
+    expect([r.code, r.signal]).toEqual([3, null]);
+    // Nothing stored: not even the partner exists.
+    const status = await cli(['status', '--data', store, '--partner', 'p9']);
+    expect(status.stderr).toContain('holds no data yet');
+    expect(status.stdout).toBe('');
   });
 
   it('changes thresholds and exclusions, recorded with who and when', async () => {
@@ -296,9 +483,16 @@ describe('insights CLI', () => {
     expect(set.code).toBe(0);
     expect(set.stderr).toContain('UPSELL.enabled: true → false');
     const shown = await cli(['settings', ...args], { tty: true });
-    expect(shown.stdout).toMatch(/UPSELL\.enabled\s+false\s+default true/);
+    expect(shown.stdout).toMatch(/UPSELL\.enabled\s+false\s+true or false\s+default true/);
     expect(shown.stdout).toContain('by alice@partner.example');
     expect((await cli(['settings', 'set', 'UPSELL.usageAtLeast', 'lots', ...args])).code).toBe(2);
+    // Bug: LOW_ADOPTION.usageBelow 150 was accepted.
+    const outOfRange = await cli(['settings', 'set', 'LOW_ADOPTION.usageBelow', '150', ...args], { env });
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain(
+      'LOW_ADOPTION.usageBelow must be a percentage from 0 to 100 (got 150)',
+    );
+    expect(shown.stdout).toMatch(/LOW_ADOPTION\.usageBelow\s+50\s+0 … 100/);
 
     const cards = JSON.parse((await cli(['recommendations', '--format', 'json', ...args])).stdout) as {
       cards: { rule: string; customerId: string; productId: string | null }[];
@@ -330,7 +524,7 @@ describe('insights CLI', () => {
       (await cli(['exclusions', 'add', '--customer', target.customerId, '--product', '*', ...args])).stderr,
     ).toContain('--reason is required');
     const silenced = await cli(['recommendations', '--format', 'table', ...args], { tty: true });
-    expect(silenced.stdout).toMatch(/cards silenced by exclusions/);
+    expect(silenced.stdout).toMatch(/\d+ cards? silenced by exclusions/);
     expect(
       (
         await cli(

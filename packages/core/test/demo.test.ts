@@ -57,6 +57,28 @@ describe('demo portfolio', () => {
     expect(digest(path.join(tmp.dir, 'c'))).not.toBe(digest(dir));
   });
 
+  it('counts what it wrote: each number of the summary is the records of its file', async () => {
+    // Bug: the demo said 2,481,328 activity rows and the store held 2,478,972 facts (a day covered by
+    // two licenses of one workload was written twice); short demos counted subscriptions never written.
+    const records = (d: string, f: string) =>
+      readFileSync(path.join(d, f), 'utf8').trimEnd().split('\n').slice(1);
+    const check = (d: string, s: DemoSummary) => {
+      expect(records(d, 'customers.csv').length).toBe(s.customers);
+      expect(records(d, 'users.csv').length).toBe(s.users);
+      expect(records(d, 'license_assignments.csv').length).toBe(s.licenseAssignments);
+      expect(records(d, 'support_requests.csv').length).toBe(s.supportRequests);
+      const snapshots = records(d, 'subscriptions.csv');
+      expect(snapshots.length).toBe(s.subscriptionSnapshots);
+      expect(new Set(snapshots.map((l) => l.split(',')[1])).size).toBe(s.subscriptions);
+      const activity = records(d, 'activity.csv');
+      expect(activity.length).toBe(s.activity);
+      expect(new Set(activity).size).toBe(s.activity); // one record per user × workload × day
+    };
+    check(dir, summary);
+    const short = path.join(tmp.dir, 'short');
+    check(short, await writeDemoDataset(short, { customers: 100, seed: 'a', days: 28, end: options.end }));
+  });
+
   it('has customers from 1 to 5 000 seats with a long tail, in three segments', () => {
     const subs = csv('subscriptions.csv');
     const seats = new Map<string, number>();
@@ -166,9 +188,12 @@ describe('demo portfolio', () => {
       expect(r.outcome).toBe('committed');
       const status = await t.store.status('p-test');
       expect(status.partners[0]).toMatchObject({
-        customers: 60,
+        customers: summary.customers,
         users: summary.users,
-        activityFacts: expect.any(Number),
+        subscriptions: summary.subscriptions,
+        licenseAssignments: summary.licenseAssignments,
+        activityFacts: summary.activity,
+        supportRequests: summary.supportRequests,
       });
       expect(status.partners[0]?.warnings).toEqual([]);
     });

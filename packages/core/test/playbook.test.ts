@@ -556,7 +556,13 @@ describe('the cards', () => {
       [3, 'LOW_ADOPTION', 'c1', 6],
       [4, 'RECLAIM_AT_RENEWAL', 'c2', 4],
     ]);
-    expect(describePriority('en', r.cards[1]?.priority ?? ({} as never))).toBe('1 licenses × 20 EUR = 20');
+    // Bug: "1 licenses × 20 EUR = 20" (no plural, no period: list prices are per license per month).
+    expect(describePriority('en', r.cards[1]?.priority ?? ({} as never))).toBe(
+      '1 license × €20.00/month = €20.00/month',
+    );
+    expect(describePriority('pl', r.cards[1]?.priority ?? ({} as never))).toBe(
+      '1 licencja × 20,00\u00a0€/mies. = 20,00\u00a0€/mies.',
+    );
     expect(describePriority('en', r.cards[2]?.priority ?? ({} as never))).toBe('6 licenses (no price known)');
   });
 
@@ -602,7 +608,7 @@ describe('the cards', () => {
       input({ locale: 'pl', metrics: [row({ sold: 1000, assigned: 900, active: 455 })] }),
     );
     expect(r.cards[0]?.text.problem).toBe(
-      'Office 365 E3: użycie 45,5\u00a0% i wdrożenie 90\u00a0% z 1000 sprzedanych licencji; nieużywane licencje: 545.',
+      'Office 365 E3: użycie 45,5\u00a0% i wdrożenie 90\u00a0% z 1000 sprzedanych licencji; 545 licencji nie jest używanych.',
     );
     expect(describePriority('pl', r.cards[0]?.priority ?? ({} as never))).toBe(
       '545 licencji (cena nieznana)',
@@ -651,7 +657,7 @@ describe('texts', () => {
       '12,345 recommendations for 2026-03-31',
     );
     expect(translate('pl', 'ui.cards', { count: 12345, day: D })).toBe(
-      'Rekomendacje na 2026-03-31: 12\u00a0345',
+      '12\u00a0345 rekomendacji na 2026-03-31',
     );
     expect(translate('en', 'ui.none')).toBe('No recommendations for {day}.');
   });

@@ -169,7 +169,7 @@ describe('recommendations from the store', () => {
   it('speak Polish when asked', async () => {
     const r = await getRecommendations(t.store, { partnerId: P, locale: 'pl', rule: 'HIGH_HOWTO_SUPPORT' });
     expect(r.cards[0]?.text.problem).toBe(
-      'Zgłoszenia „jak to zrobić” w 28 dni: 1 od 8 aktywnych użytkowników, czyli 12,5 na 100 aktywnych użytkowników (próg 10).',
+      '1 pytanie „jak to zrobić” w 28 dni od 8 aktywnych użytkowników, czyli 12,5 na 100 aktywnych użytkowników (próg 10).',
     );
   });
 });
@@ -210,8 +210,10 @@ describe('the support metric', () => {
     expect(rows).toEqual([
       {
         customerId: 'c1',
+        customerName: 'Customer c1',
         day: D,
         productId: null,
+        productName: null,
         workload: null,
         howTo: 0,
         problem: 0,
@@ -266,9 +268,9 @@ describe('settings and exclusions', () => {
   it.each([
     ['LOW_ADOPTION.nothing', '1', /unknown setting/],
     ['LOW_ADOPTION.usageBelow', 'fifty', /must be a number/],
-    ['LOW_ADOPTION.usageBelow', '-5', /not allowed/],
+    ['LOW_ADOPTION.usageBelow', '-5', /must be a percentage from 0 to 100 \(got -5\)/],
     ['UPSELL.enabled', 'yes', /true or false/],
-    ['HIGH_HOWTO_SUPPORT.minHowToRequests', '0.5', /not allowed/],
+    ['HIGH_HOWTO_SUPPORT.minHowToRequests', '0.5', /must be a whole number of requests from 1 to 1,000,000/],
   ])('refuse %s = %s with a clear message and change nothing', async (path, value, message) => {
     const before = await settingsHistory(t.store, P);
     await expect(setRecommendationSetting(t.store, P, 'alice', path, value)).rejects.toThrow(message);

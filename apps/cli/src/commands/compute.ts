@@ -2,7 +2,7 @@
 import { computeMetrics } from '@license-insights/core';
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, ProgressBar, paint } from '../output';
+import { countOf, formatCount, ProgressBar, paint } from '../output';
 
 export const computeCommand: Command = {
   name: 'compute',
@@ -35,7 +35,7 @@ recomputed, from the first changed day; --full recomputes everything.`,
           ? 'no activity data yet: import some, then compute'
           : r.mode === 'up_to_date'
             ? `metrics are up to date (${r.firstDay} … ${r.lastDay})`
-            : `${r.mode === 'full' ? 'full' : 'incremental'} compute: ${formatCount(r.customers)} customers, days ${r.fromDay} … ${r.lastDay}, ${formatCount(r.rows)} metric rows in ${r.seconds.toFixed(1)} s`;
+            : `${r.mode === 'full' ? 'full' : 'incremental'} compute: ${countOf(r.customers, 'customer')}, days ${r.fromDay} … ${r.lastDay}, ${countOf(r.rows, 'metric row')} in ${r.seconds.toFixed(1)} s`;
       ctx.term.out(`${paint(ctx.term, 'green', '✔')} ${what}\n`);
       return EXIT.ok;
     } finally {

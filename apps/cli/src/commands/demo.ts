@@ -11,7 +11,7 @@ import {
 } from '@license-insights/core';
 import { type Command, intOption } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, ProgressBar, paint } from '../output';
+import { countOf, ProgressBar, paint } from '../output';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -69,7 +69,7 @@ only partner in the store, the other commands use it without --partner.`,
     bar.done();
     const t1 = (performance.now() - started) / 1000;
     ctx.term.err(
-      `${paint(ctx.term, 'green', '✔')} demo portfolio written to ${outDir} in ${t1.toFixed(1)} s: ${formatCount(summary.customers)} customers, ${formatCount(summary.users)} users, ${formatCount(summary.subscriptions)} subscriptions, ${formatCount(summary.activity)} activity rows, ${formatCount(summary.supportRequests)} support requests (days ${days}, ending ${end}, seed ${JSON.stringify(seed)})\n`,
+      `${paint(ctx.term, 'green', '✔')} demo portfolio written to ${outDir} in ${t1.toFixed(1)} s: ${countOf(summary.customers, 'customer')}, ${countOf(summary.users, 'user')}, ${countOf(summary.subscriptions, 'subscription')}, ${countOf(summary.activity, 'activity record')} (user × workload × day), ${countOf(summary.supportRequests, 'support request')} (days ${days}, ending ${end}, seed ${JSON.stringify(seed)})\n`,
     );
     if (values.import !== true) {
       if (!ctx.term.stdoutIsTty) ctx.term.out(`${JSON.stringify({ outDir, ...summary })}\n`);
@@ -94,7 +94,7 @@ only partner in the store, the other commands use it without --partner.`,
       if (report.outcome === 'rejected') {
         throw new AppError(
           'internal',
-          `the demo dataset did not import (${report.errorCount} problems): this is a bug`,
+          `the demo dataset did not import (${countOf(report.errorCount, 'problem')}): this is a bug`,
         );
       }
       ctx.term.err(

@@ -24,7 +24,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
     format: {
       type: 'string',
       value: 'table|json',
-      description: 'output of list (default: table on a terminal)',
+      description: 'output of list (default: table on a terminal, json when piped)',
     },
   },
   examples: [

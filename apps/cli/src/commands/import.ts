@@ -17,7 +17,7 @@ import {
 } from '@license-insights/core';
 import { type Command, type CommandContext, intOption, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
+import { countOf, formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
 import { formatProblemLine } from './problems';
 
 export const importCommand: Command = {
@@ -210,7 +210,7 @@ function printReport(
     for (const p of f.errors) term.err(`${formatProblemLine(term, { ...p, file: rel(p.file) })}\n`);
     if (f.errorCount > f.errors.length) {
       term.err(
-        `${rel(f.file)}: … and ${formatCount(f.errorCount - f.errors.length)} more problems in this file\n`,
+        `${rel(f.file)}: … and ${countOf(f.errorCount - f.errors.length, 'more problem')} in this file\n`,
       );
     }
     for (const p of f.warnings) term.err(`${formatProblemLine(term, { ...p, file: rel(p.file) })}\n`);
@@ -250,12 +250,12 @@ function printReport(
   const time = `${seconds.toFixed(1)} s`;
   if (report.outcome === 'rejected') {
     term.out(
-      `${paint(term, 'red', '✖ rejected')}: nothing was stored (${formatCount(report.errorCount)} problem${report.errorCount === 1 ? '' : 's'}, listed above). Fix the files and import again, or store the valid rows with --partial.\n`,
+      `${paint(term, 'red', '✖ rejected')}: nothing was stored (${countOf(report.errorCount, 'problem')}, listed above). Fix the files and import again, or store the valid rows with --partial.\n`,
     );
   } else {
     const verb = report.outcome === 'unchanged' ? 'unchanged: the store already held all of it' : 'committed';
     term.out(
-      `${paint(term, 'green', '✔')} ${verb} — ${formatCount(read)} rows read, ${formatCount(rejected)} rejected, ${time} (${report.importId})\n`,
+      `${paint(term, 'green', '✔')} ${verb} — ${countOf(read, 'row')} read, ${formatCount(rejected)} rejected, ${time} (${report.importId})\n`,
     );
     if (report.rejectsFile !== null)
       term.out(`rejected rows and their reasons: ${rel(report.rejectsFile)}\n`);

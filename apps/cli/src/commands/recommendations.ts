@@ -9,12 +9,13 @@ import {
   RULE_IDS,
   type RuleId,
   translate,
+  valueName,
 } from '@license-insights/contracts';
 import { AppError, csvLine, describePriority, getRecommendations } from '@license-insights/core';
 import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
-import { DATE_OPTION, dayOption, formatOf } from './report';
+import { csvOutput, DATE_OPTION, dayOption, formatOf, NO_BOM_OPTION } from './report';
 
 export const CARD_CSV_COLUMNS = [
   'rank',
@@ -32,6 +33,7 @@ export const CARD_CSV_COLUMNS = [
   'unit',
   'unitPrice',
   'currency',
+  'period',
   'problem',
   'consider',
   'try',
@@ -40,23 +42,25 @@ export const CARD_CSV_COLUMNS = [
   'id',
 ] as const;
 
-/** Evidence as `key=value; …`: numbers plain for CSV, per locale on a terminal. */
-const evidenceText = (v: EvidenceValue, locale?: Locale) =>
-  Array.isArray(v)
-    ? v.join(' ')
-    : v === null
-      ? '—'
-      : typeof v === 'number' && locale !== undefined
-        ? formatNumber(locale, v)
-        : String(v);
+/** Evidence as `key=value; …`: numbers and codes plain for CSV. */
+const evidenceText = (v: EvidenceValue) =>
+  Array.isArray(v) ? (v.length === 0 ? '—' : v.join(' ')) : v === null ? '—' : String(v);
 const pairs = (o: Readonly<Record<string, EvidenceValue>>) =>
   Object.entries(o)
     .map(([k, v]) => `${k}=${evidenceText(v)}`)
     .join('; ');
-/** The same for people: field names and numbers in their language. */
+/** The same for people: field names, numbers and coded values ("annual", "true") in their language. */
 const labelled = (o: Readonly<Record<string, EvidenceValue>>, locale: Locale) =>
   Object.entries(o)
-    .map(([k, v]) => `${fieldName(locale, k)}: ${evidenceText(v, locale)}`)
+    .map(([k, v]) => {
+      const text =
+        typeof v === 'number'
+          ? formatNumber(locale, v)
+          : typeof v === 'string'
+            ? valueName(locale, k, v)
+            : evidenceText(v);
+      return `${fieldName(locale, k)}: ${text}`;
+    })
     .join(' · ');
 
 export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): string {
@@ -80,6 +84,7 @@ export function cardsCsv(cards: readonly RecommendationCard[], locale: Locale): 
           c.priority.unit,
           c.priority.unitPrice,
           c.priority.currency,
+          c.priority.period,
           c.text.problem,
           c.text.consider,
           c.text.try,
@@ -146,8 +151,9 @@ Run \`insights compute\` first.`,
     format: {
       type: 'string',
       value: 'table|csv|json',
-      description: 'output (default: cards on a terminal, csv when piped)',
+      description: 'output (default: cards on a terminal, json when piped)',
     },
+    'no-bom': NO_BOM_OPTION,
     lang: {
       type: 'string',
       value: 'en|pl',
@@ -187,7 +193,7 @@ Run \`insights compute\` first.`,
         ...(rule !== undefined ? { rule: rule as RuleId } : {}),
       });
       warnIfStale(ctx, values, r.stale);
-      if (format === 'csv') ctx.term.out(cardsCsv(r.cards, lang));
+      if (format === 'csv') ctx.term.out(csvOutput(values, cardsCsv(r.cards, lang)));
       else if (format === 'json')
         ctx.term.out(
           `${JSON.stringify({ day: r.day, stale: r.stale, cards: r.cards, silenced: r.silenced.map((c) => c.id) }, null, 2)}\n`,
@@ -207,7 +213,7 @@ Run \`insights compute\` first.`,
               .join('\n'),
           );
           if (r.cards.length > limit)
-            out.push(`\n… ${r.cards.length - limit} more (--limit, or --format csv for all)\n`);
+            out.push(`\n${translate(lang, 'ui.more', { count: r.cards.length - limit })}\n`);
         }
         if (r.silenced.length > 0)
           out.push(`\n${paint(t, 'dim', translate(lang, 'ui.silenced', { count: r.silenced.length }))}\n`);

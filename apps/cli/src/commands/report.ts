@@ -6,13 +6,14 @@ import {
   type Reasons,
   SERVICE_CODES,
   type ServiceCode,
-  type SupportMetric,
+  type SupportReportRow,
   type Totals,
   USAGE_BANDS,
 } from '@license-insights/contracts';
 import {
   AppError,
   type ChannelView,
+  csvDocument,
   csvLine,
   getCustomerReport,
   getPortfolioReport,
@@ -23,15 +24,27 @@ import {
 } from '@license-insights/core';
 import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, paint, renderTable, type Terminal } from '../output';
+import { countOf, formatCount, paint, renderTable, type Terminal } from '../output';
 
 type Format = 'table' | 'csv' | 'json';
 
+/** `--format table|csv|json` of the reports: table on a terminal, JSON when piped (as every command). */
 export function formatOf(ctx: CommandContext, value: unknown): Format {
-  const f = typeof value === 'string' ? value : ctx.term.stdoutIsTty ? 'table' : 'csv';
+  const f = typeof value === 'string' ? value : ctx.term.stdoutIsTty ? 'table' : 'json';
   if (f !== 'table' && f !== 'csv' && f !== 'json')
     throw new AppError('usage.invalid_argument', '--format must be table, csv or json');
   return f;
+}
+
+export const NO_BOM_OPTION = {
+  type: 'boolean',
+  description:
+    'csv: leave out the UTF-8 byte order mark that lets Excel read names like "Łódź" (for scripts)',
+} as const;
+
+/** A CSV document as the reports print it: with the byte order mark unless `--no-bom`. */
+export function csvOutput(values: Readonly<Record<string, unknown>>, text: string): string {
+  return csvDocument(text, values['no-bom'] !== true);
 }
 
 /** `--format table|json` of list commands: true for JSON (the default when piped). */
@@ -55,16 +68,18 @@ export function dayOption(value: unknown, name = 'date'): string | undefined {
 const SUPPORT_COLUMNS = [
   'day',
   'customerId',
+  'customerName',
   'productId',
+  'productName',
   'workload',
   'howTo',
   'problem',
   'other',
   'activeUsers',
   'howToPer100',
-] as const satisfies readonly (keyof SupportMetric)[];
+] as const satisfies readonly (keyof SupportReportRow)[];
 
-export function supportCsv(rows: readonly SupportMetric[]): string {
+export function supportCsv(rows: readonly SupportReportRow[]): string {
   return (
     csvLine([...SUPPORT_COLUMNS]) +
     rows
@@ -186,8 +201,9 @@ const options = {
   format: {
     type: 'string',
     value: 'table|csv|json',
-    description: 'output (default: table on a terminal, csv when piped)',
+    description: 'output (default: table on a terminal, json when piped)',
   },
+  'no-bom': NO_BOM_OPTION,
   channel: {
     type: 'string',
     value: 'all|own',
@@ -205,7 +221,8 @@ product as a whole), every workload of a product present even when nobody used i
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
 NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insights compute\` first.
 support: support requests over the 28 days to each day, per customer and per product, workload
-and product × workload the requests name, with how-to requests per 100 active users.`,
+and product × workload the requests name, with how-to requests per 100 active users; every row
+names its customer (and product) beside the id.`,
   options: {
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
@@ -248,7 +265,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           ...(typeof values.group === 'string' ? { group: values.group } : {}),
         });
         warnIfStale(ctx, values, r.stale);
-        if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, metricsCsv(r.rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
           const t = ctx.term;
@@ -297,7 +314,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           );
           if (shown.length > limit)
             out.push(
-              `… ${shown.length - limit} more customers (lowest usage first); --format csv lists every row\n`,
+              `… ${countOf(shown.length - limit, 'more customer')} (lowest usage first); --format csv lists every row\n`,
             );
           if (r.totals.partialWindow) out.push(PARTIAL_NOTE);
           t.out(out.join(''));
@@ -323,7 +340,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           channel,
         });
         warnIfStale(ctx, values, r.stale);
-        if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, metricsCsv(r.rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
           const t = ctx.term;
@@ -426,7 +443,7 @@ and product × workload the requests name, with how-to requests per 100 active u
           const customers = [...new Set(rows.map((r) => r.customerId))];
           warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, lastDay, customers));
         }
-        if (format === 'csv') ctx.term.out(supportCsv(rows));
+        if (format === 'csv') ctx.term.out(csvOutput(values, supportCsv(rows)));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
           const whole = rows.filter((m) => m.productId === null && m.workload === null);
@@ -435,6 +452,7 @@ and product × workload the requests name, with how-to requests per 100 active u
               [
                 { title: 'day' },
                 { title: 'customer' },
+                { title: 'id' },
                 { title: 'how-to', align: 'right' },
                 { title: 'problem', align: 'right' },
                 { title: 'other', align: 'right' },
@@ -443,6 +461,7 @@ and product × workload the requests name, with how-to requests per 100 active u
               ],
               whole.map((m) => [
                 m.day,
+                m.customerName,
                 m.customerId,
                 formatCount(m.howTo),
                 formatCount(m.problem),

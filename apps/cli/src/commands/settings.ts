@@ -1,5 +1,5 @@
 /** `insights settings` and the playbook thresholds: show, set, reset, and the history of changes. */
-import { RULE_IDS, type RuleId } from '@license-insights/contracts';
+import { describeRange, RULE_IDS, type RuleId } from '@license-insights/contracts';
 import {
   AppError,
   getRecommendationSettings,
@@ -18,11 +18,15 @@ export const settingsCommand: Command = {
   summary: 'recommendation thresholds per rule: show, set, reset, history',
   usage:
     'insights settings [show] [--format table|json]\n       insights settings set <RULE.field> <value>\n       insights settings reset [RULE]\n       insights settings log [--format table|json]',
-  description: `Settings and their defaults:
+  description: `Settings, their defaults and the values they take:
 ${settingPaths()
-  .map((p) => `  ${p.path.padEnd(Math.max(...settingPaths().map((x) => x.path.length)))}  ${p.default}`)
+  .map(
+    (p) =>
+      `  ${p.path.padEnd(Math.max(...settingPaths().map((x) => x.path.length)))}  ${String(p.default).padStart(5)}  ${p.range === undefined ? 'true or false' : describeRange(p.range)}`,
+  )
   .join('\n')}
-Every change is recorded in the audit log with who (config "actor", env LI_ACTOR) and when.`,
+A value out of its range is refused. Every change is recorded in the audit log with who (config
+"actor", env LI_ACTOR) and when.`,
   options: {
     format: {
       type: 'string',
@@ -53,12 +57,13 @@ Every change is recorded in the audit log with who (config "actor", env LI_ACTOR
             return [
               p.path,
               String(v),
+              p.range === undefined ? 'true or false' : `${p.range.min} … ${p.range.max}`,
               v === p.default ? '' : paint(ctx.term, 'yellow', `default ${p.default}`),
             ];
           });
           ctx.term.out(
             renderTable(
-              [{ title: 'setting' }, { title: 'value', align: 'right' }, { title: '' }],
+              [{ title: 'setting' }, { title: 'value', align: 'right' }, { title: 'allowed' }, { title: '' }],
               rows,
               ctx.term,
             ),

@@ -3,7 +3,7 @@ import type { StoreStatus } from '@license-insights/contracts';
 import { AppError, getStatus, openStore, resolvePartner } from '@license-insights/core';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatCount, paint, renderTable, type Terminal } from '../output';
+import { countOf, formatCount, paint, renderTable, type Terminal } from '../output';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -78,7 +78,7 @@ function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Te
     out.push(
       p.metrics === null
         ? '\nMetrics: not computed yet — run `insights compute`\n'
-        : `\nMetrics: ${p.metrics.firstDay} … ${p.metrics.lastDay}${p.metrics.outOfDate > 0 ? `, ${formatCount(p.metrics.outOfDate)} customers changed since (run \`insights compute\`)` : ', up to date'}\n`,
+        : `\nMetrics: ${p.metrics.firstDay} … ${p.metrics.lastDay}${p.metrics.outOfDate > 0 ? `, ${countOf(p.metrics.outOfDate, 'customer')} changed since (run \`insights compute\`)` : ', up to date'}\n`,
     );
     if (p.coverage.length > 0) {
       out.push(`\n${paint(term, 'bold', 'Date coverage per source')}\n`);

@@ -556,9 +556,10 @@ export async function writeDemoDataset(
       addSeats(primary, 5, s.start);
     }
 
-    // Subscriptions: snapshots at each change and at each renewal (term end moves on).
+    // Subscriptions: snapshots at each change and at each renewal (term end moves on). One that
+    // starts after the last day has no snapshot yet: it is not written, and not counted.
     for (const s of subs) {
-      subscriptions++;
+      let written = false;
       const term = s.billing === 'annual' ? 365 : 30;
       const renewals: number[] = [];
       for (let t = s.start + term; t <= end; t += term) if (t >= start) renewals.push(t);
@@ -582,7 +583,9 @@ export async function writeDemoDataset(
           formatDay(termEnd),
           snap.status === 'active' && !s.trial ? 'true' : 'false',
         ]);
+        written = true;
       }
+      if (written) subscriptions++;
     }
 
     // People in seats, their licenses and their activity.
@@ -690,6 +693,11 @@ export async function writeDemoDataset(
               : holds.filter((h) => h.product.workloads.includes(w)).map((h) => ({ from: h.from, to: h.to }));
           let line = '';
           let lines = 0;
+          // Two licenses with the same workload (an add-on and a trial of it, a plan and its
+          // upgrade) overlap: a day is one activity fact however many ranges cover it. The draw is
+          // made for every range all the same, so the random stream (and the rest of the demo)
+          // does not depend on the overlaps.
+          const seen = ranges.length > 1 ? new Set<number>() : null;
           for (const r of ranges) {
             const lo = Math.max(activeFrom, r.from);
             const hi = Math.min(activeTo, r.to === null ? end : r.to - 1, quit ?? end);
@@ -700,6 +708,10 @@ export async function writeDemoDataset(
               const since = d - from;
               const ramp = rampDays > 0 ? 1 - Math.exp(-since / rampDays) : 1;
               if (rng.next() < p * ramp * (weekend ? 0.1 : 1)) {
+                if (seen !== null) {
+                  if (seen.has(d)) continue;
+                  seen.add(d);
+                }
                 line += `${customerId},${upn},${w},${dayText(d)}\n`;
                 lines++;
               }

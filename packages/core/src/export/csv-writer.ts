@@ -1,9 +1,19 @@
 /**
  * CSV output that Excel opens safely: RFC 4180 quoting, and any cell that a spreadsheet would take
  * for a formula (starting with = + - @, tab or carriage return) is prefixed with a single quote.
- * Numbers we write ourselves are passed as numbers and never prefixed.
+ * Numbers we write ourselves are passed as numbers and never prefixed. A document for people starts
+ * with the UTF-8 byte order mark: without it Excel reads the file as the machine's ANSI code page
+ * and "Łódź" becomes "ÅÃ³dÅº".
  */
 export type CsvCell = string | number | boolean | null | undefined;
+
+/** The UTF-8 byte order mark, first character of a CSV document meant for a spreadsheet. */
+export const CSV_BOM = '\uFEFF';
+
+/** A CSV document with the byte order mark (the default) or without it (`bom: false`, for scripts). */
+export function csvDocument(text: string, bom: boolean): string {
+  return bom ? `${CSV_BOM}${text}` : text;
+}
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 

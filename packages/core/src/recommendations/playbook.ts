@@ -15,6 +15,7 @@ import {
   type CatalogProduct,
   type EvidenceValue,
   type ExclusionInput,
+  formatMoneyPerMonth,
   type Locale,
   type MessageKey,
   type ProductDayMetrics,
@@ -24,8 +25,8 @@ import {
   type RuleId,
   type SupportMetric,
   translate,
-  WORKLOAD_NAMES,
   type WorkloadCode,
+  workloadName,
 } from '@license-insights/contracts';
 import { dayOf } from '../dates';
 import type { SubscriptionState } from '../store/store';
@@ -102,15 +103,21 @@ const countsOf = (r: ProductDayMetrics) => ({
 const sum = (r: Readonly<Record<string, number | undefined>>, except: string) =>
   Object.entries(r).reduce((s, [k, v]) => (k === except ? s : s + (v ?? 0)), 0);
 
-function productName(products: ReadonlyMap<string, CatalogProduct>, productId: string): string {
+function productName(
+  locale: Locale,
+  products: ReadonlyMap<string, CatalogProduct>,
+  productId: string,
+): string {
   const p = products.get(productId);
-  return p === undefined || p.origin === 'discovered' ? `${p?.name ?? productId} (name unknown)` : p.name;
+  return p === undefined || p.origin === 'discovered'
+    ? translate(locale, 'product.nameUnknown', { name: p?.name ?? productId })
+    : p.name;
 }
 
 function workloadList(locale: Locale, workloads: readonly WorkloadCode[]): string {
   return workloads.length === 0
     ? translate(locale, 'list.none')
-    : workloads.map((w) => WORKLOAD_NAMES[w]).join(', ');
+    : workloads.map((w) => workloadName(locale, w)).join(', ');
 }
 
 /** Code-point order: the same everywhere, whatever the machine's locale. */
@@ -141,7 +148,7 @@ function lowAdoption(input: PlaybookInput, rows: RowIndex): Draft[] {
       .filter((w) => w.active * 100 < s.usageBelow * w.sold)
       .slice(0, s.weakestWorkloads)
       .map((w) => w.workload);
-    const name = productName(input.products, r.productId);
+    const name = productName(input.locale, input.products, r.productId);
     out.push({
       rule: 'LOW_ADOPTION',
       customerId: r.customerId,
@@ -198,8 +205,8 @@ function highHowToSupport(input: PlaybookInput): Draft[] {
     const topProduct = top(scopes.filter((m) => m.productId !== null && m.workload === null));
     const topWorkload = top(scopes.filter((m) => m.productId === null && m.workload !== null));
     const focus = [
-      ...(topProduct?.productId ? [productName(input.products, topProduct.productId)] : []),
-      ...(topWorkload?.workload ? [WORKLOAD_NAMES[topWorkload.workload]] : []),
+      ...(topProduct?.productId ? [productName(input.locale, input.products, topProduct.productId)] : []),
+      ...(topWorkload?.workload ? [workloadName(input.locale, topWorkload.workload)] : []),
     ];
     out.push({
       rule: 'HIGH_HOWTO_SUPPORT',
@@ -253,7 +260,7 @@ function upsell(input: PlaybookInput, rows: RowIndex): Draft[] {
       Math.ceil((r.sold * s.headroomPercent) / 100),
       1,
     );
-    const name = productName(input.products, r.productId);
+    const name = productName(input.locale, input.products, r.productId);
     out.push({
       rule: 'UPSELL',
       customerId: r.customerId,
@@ -322,7 +329,7 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
       .slice(0, 3)
       .map((w) => w.workload);
     const lost = Math.max(then - now, 0);
-    const name = productName(input.products, r.productId);
+    const name = productName(input.locale, input.products, r.productId);
     out.push({
       rule: 'DECLINING_USAGE',
       customerId: r.customerId,
@@ -427,7 +434,7 @@ function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
         thresholds: { withinDays: s.withinDays, minLicenses: s.minLicenses },
         params: {
           subscription: sub.subscriptionId,
-          product: productName(input.products, productId),
+          product: productName(input.locale, input.products, productId),
           quantity: sub.quantity,
           termEnd: sub.termEnd ?? '',
           days: days ?? 0,
@@ -484,6 +491,7 @@ function priorityOf(input: PlaybookInput, d: Draft): CardPriority {
     unit: d.unit,
     unitPrice: price,
     currency: price === null ? null : (p?.currency ?? null),
+    period: price === null ? null : 'month',
   };
 }
 
@@ -515,7 +523,7 @@ export function runPlaybook(input: PlaybookInput): PlaybookResult {
       customerId: d.customerId,
       customerName: input.customerNames.get(d.customerId) ?? d.customerId,
       productId: d.productId,
-      productName: d.productId === null ? null : productName(input.products, d.productId),
+      productName: d.productId === null ? null : productName(input.locale, input.products, d.productId),
       workload: d.workload,
       subscriptionId: d.subscriptionId,
       priority,
@@ -546,16 +554,16 @@ export function runPlaybook(input: PlaybookInput): PlaybookResult {
   return { cards: kept, silenced };
 }
 
-/** The priority of a card in words: "12 licenses × 10 EUR = 120" or "12 licenses (no price known)". */
+/**
+ * The priority of a card in words, money per month in the locale's currency format:
+ * "12 licenses × €10.00/month = €120.00/month", "12 licencji (cena nieznana)", "20 users to train".
+ */
 export function describePriority(locale: Locale, p: CardPriority): string {
-  const unit = translate(locale, p.unit === 'licenses' ? 'unit.licenses' : 'unit.users');
-  return p.unitPrice === null
-    ? translate(locale, 'priority.count', { quantity: p.quantity, unit })
-    : translate(locale, 'priority.price', {
-        quantity: p.quantity,
-        unit,
-        price: p.unitPrice,
-        currency: p.currency ?? '',
-        score: p.score,
-      });
+  const unit = p.unit === 'licenses' ? 'licenses' : 'users';
+  if (p.unitPrice === null) return translate(locale, `priority.${unit}.count`, { quantity: p.quantity });
+  return translate(locale, `priority.${unit}.price`, {
+    quantity: p.quantity,
+    price: formatMoneyPerMonth(locale, p.unitPrice, p.currency),
+    score: formatMoneyPerMonth(locale, p.score, p.currency),
+  });
 }

@@ -8,7 +8,7 @@ import type {
   RecommendationCard,
   RecommendationSettings,
   RuleId,
-  SupportMetric,
+  SupportReportRow,
 } from '@license-insights/contracts';
 import { addDays, dayOf } from '../dates';
 import { AppError } from '../errors';
@@ -115,7 +115,11 @@ export interface SupportMetricsRequest {
 /** Longest history asked at once (one query per day reads the product metrics). */
 export const MAX_SUPPORT_DAYS = 400;
 
-export async function getSupportMetrics(store: Store, req: SupportMetricsRequest): Promise<SupportMetric[]> {
+/** The support metric of every day asked for, each row with the customer's and the product's names. */
+export async function getSupportMetrics(
+  store: Store,
+  req: SupportMetricsRequest,
+): Promise<SupportReportRow[]> {
   const to = await reportDay(store, req.partnerId, req.to);
   const from = req.from ?? addDays(to, -27);
   if (from > to)
@@ -123,6 +127,7 @@ export async function getSupportMetrics(store: Store, req: SupportMetricsRequest
   if (dayOf(to) - dayOf(from) + 1 > MAX_SUPPORT_DAYS) {
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
+  const ctx = await reportContext(store, req.partnerId);
   const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
@@ -138,5 +143,14 @@ export async function getSupportMetrics(store: Store, req: SupportMetricsRequest
   for (const [d, customers] of customersByDay) {
     metrics.push(...(await store.dailyMetrics(req.partnerId, d, [...customers])));
   }
-  return composeSupportMetrics(counts, await store.activeUserCounts(req.partnerId, from, to, only), metrics);
+  const rows = composeSupportMetrics(
+    counts,
+    await store.activeUserCounts(req.partnerId, from, to, only),
+    metrics,
+  );
+  return rows.map((m) => ({
+    ...m,
+    customerName: ctx.customers.get(m.customerId)?.name ?? m.customerId,
+    productName: m.productId === null ? null : (ctx.catalog.get(m.productId)?.name ?? m.productId),
+  }));
 }

@@ -5,12 +5,17 @@
 import {
   ALL_PRODUCTS,
   DEFAULT_RECOMMENDATION_SETTINGS,
+  describeRange,
   type Exclusion,
   exclusionSchema,
+  isInRange,
   type RecommendationSettings,
   RULE_IDS,
   type RuleId,
   recommendationSettingsSchema,
+  SETTING_RANGES,
+  type SettingRange,
+  storedRecommendationSettingsSchema,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError, formatIssues } from '../errors';
@@ -23,36 +28,76 @@ export interface EffectiveSettings {
   readonly changed: { readonly at: string; readonly by: string } | null;
 }
 
+interface StoredSettings {
+  /** Stored values over the defaults, rule by rule: the right shape, ranges not yet checked. */
+  readonly merged: RecommendationSettings;
+  readonly changed: EffectiveSettings['changed'];
+}
+
 /** Stored settings over the defaults, rule by rule (settings saved before a new field existed still load). */
-export async function getRecommendationSettings(store: Store, partnerId: string): Promise<EffectiveSettings> {
+async function loadSettings(store: Store, partnerId: string): Promise<StoredSettings> {
   const stored = await store.recommendationSettings(partnerId);
-  if (stored === null) return { settings: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
+  if (stored === null) return { merged: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
   const saved = (
     typeof stored.settings === 'object' && stored.settings !== null ? stored.settings : {}
   ) as Record<string, unknown>;
-  const merged = Object.fromEntries(
-    RULE_IDS.map((r) => [
-      r,
-      { ...DEFAULT_RECOMMENDATION_SETTINGS[r], ...((saved[r] as object | undefined) ?? {}) },
-    ]),
+  const parsed = storedRecommendationSettingsSchema.safeParse(
+    Object.fromEntries(
+      RULE_IDS.map((r) => [
+        r,
+        { ...DEFAULT_RECOMMENDATION_SETTINGS[r], ...((saved[r] as object | undefined) ?? {}) },
+      ]),
+    ),
   );
-  const parsed = recommendationSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     throw new AppError(
       'config.invalid',
-      `the stored recommendation settings are invalid (${formatIssues(parsed.error.issues)}); run \`insights settings reset\``,
+      `the stored recommendation settings are unreadable (${formatIssues(parsed.error.issues)}); run \`insights settings reset\``,
     );
   }
-  return { settings: parsed.data, changed: { at: stored.updatedAt, by: stored.updatedBy } };
+  return { merged: parsed.data, changed: { at: stored.updatedAt, by: stored.updatedBy } };
 }
 
-/** Every settable path (`RULE.field`) with its type, for help texts and validation. */
-export function settingPaths(): { path: string; type: 'boolean' | 'number'; default: boolean | number }[] {
+export async function getRecommendationSettings(store: Store, partnerId: string): Promise<EffectiveSettings> {
+  const { merged, changed } = await loadSettings(store, partnerId);
+  if (changed === null) return { settings: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
+  const parsed = recommendationSettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    // Settings saved before their ranges were enforced (e.g. usageBelow 150) are refused, never
+    // silently clamped: the partner decides what the threshold should be.
+    const first = parsed.error.issues[0]?.path.map(String) ?? [];
+    const [rule = '', field = ''] = first;
+    const fallback = (
+      DEFAULT_RECOMMENDATION_SETTINGS[rule as RuleId] as Record<string, unknown> | undefined
+    )?.[field];
+    throw new AppError(
+      'config.invalid',
+      `the stored recommendation settings are out of range: ${formatIssues(parsed.error.issues)}; set a new value (\`insights settings set ${rule}.${field} ${String(fallback)}\` is the default) or go back to the rule's defaults (\`insights settings reset ${rule}\`)`,
+    );
+  }
+  return { settings: parsed.data, changed };
+}
+
+/** The allowed values of a numeric setting (`RULE.field`), or undefined for a switch. */
+export function settingRange(path: string): SettingRange | undefined {
+  const [rule, field] = path.split('.');
+  const ranges = SETTING_RANGES[rule as RuleId] as Readonly<Record<string, SettingRange>> | undefined;
+  return field === undefined ? undefined : ranges?.[field];
+}
+
+/** Every settable path (`RULE.field`) with its type, default and range, for help texts and validation. */
+export function settingPaths(): {
+  path: string;
+  type: 'boolean' | 'number';
+  default: boolean | number;
+  range: SettingRange | undefined;
+}[] {
   return RULE_IDS.flatMap((r) =>
     Object.entries(DEFAULT_RECOMMENDATION_SETTINGS[r]).map(([field, v]) => ({
       path: `${r}.${field}`,
       type: typeof v === 'boolean' ? ('boolean' as const) : ('number' as const),
       default: v,
+      range: settingRange(`${r}.${field}`),
     })),
   );
 }
@@ -88,20 +133,32 @@ export async function setRecommendationSetting(
     if (text.trim() === '' || !Number.isFinite(value)) {
       throw new AppError('usage.invalid_argument', `${path} must be a number (got ${JSON.stringify(text)})`);
     }
+    const range = spec.range;
+    if (range !== undefined && !isInRange(range, value)) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `${path} must be ${describeRange(range)} (got ${text}); nothing was changed`,
+      );
+    }
   }
   const [rule, field] = path.split('.') as [RuleId, string];
-  const current = await getRecommendationSettings(store, partnerId);
-  const ruleSettings = current.settings[rule] as Record<string, boolean | number>;
-  const before = ruleSettings[field] ?? spec.default;
-  const next = { ...current.settings, [rule]: { ...ruleSettings, [field]: value } };
-  const parsed = recommendationSettingsSchema.safeParse(next);
+  // Only the rule being changed must be valid afterwards: a value another rule kept from before
+  // its range was enforced does not block fixing this one (reading the settings still refuses it).
+  const { merged } = await loadSettings(store, partnerId);
+  const before = (merged[rule] as Record<string, boolean | number>)[field] ?? spec.default;
+  const nextRule = { ...merged[rule], [field]: value };
+  const parsed = recommendationSettingsSchema.shape[rule].safeParse(nextRule);
   if (!parsed.success) {
     throw new AppError(
       'usage.invalid_argument',
-      `${path} = ${text} is not allowed: ${formatIssues(parsed.error.issues)}`,
+      `${path} = ${text} is not allowed: ${formatIssues(parsed.error.issues.map((i) => ({ ...i, path: [rule, ...i.path] })))}`,
     );
   }
-  await store.saveRecommendationSettings(partnerId, parsed.data, actor, { path, before, after: value });
+  await store.saveRecommendationSettings(partnerId, { ...merged, [rule]: parsed.data }, actor, {
+    path,
+    before,
+    after: value,
+  });
   return { before, after: value };
 }
 
@@ -112,19 +169,14 @@ export async function resetRecommendationSettings(
   actor: string,
   rule?: RuleId,
 ): Promise<void> {
-  const current = await getRecommendationSettings(store, partnerId);
+  // Reset works on settings that no longer validate: it is how they are repaired.
+  const { merged } = await loadSettings(store, partnerId);
   if (rule === undefined) {
-    await store.saveRecommendationSettings(partnerId, null, actor, {
-      reset: 'all',
-      before: current.settings,
-    });
+    await store.saveRecommendationSettings(partnerId, null, actor, { reset: 'all', before: merged });
     return;
   }
-  const next = { ...current.settings, [rule]: DEFAULT_RECOMMENDATION_SETTINGS[rule] };
-  await store.saveRecommendationSettings(partnerId, next, actor, {
-    reset: rule,
-    before: current.settings[rule],
-  });
+  const next = { ...merged, [rule]: DEFAULT_RECOMMENDATION_SETTINGS[rule] };
+  await store.saveRecommendationSettings(partnerId, next, actor, { reset: rule, before: merged[rule] });
 }
 
 /**
