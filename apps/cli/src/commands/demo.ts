@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   AppError,
   generateDemo,
+  type ImportProgress,
   importDemo,
   openStore,
   parseIsoDate,
@@ -72,10 +73,6 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
     }
     const store = await openStore(config);
     try {
-      bar.poll(120, () => {
-        const pct = store.progress();
-        bar.update(pct >= 0 ? pct / 100 : 0, `importing for partner ${config.partnerId}`);
-      });
       const t2 = performance.now();
       const report = await importDemo(store, outDir, {
         partnerId: config.partnerId,
@@ -84,6 +81,12 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
         channel: 'direct',
         rejectsPath: path.join(outDir, 'insights-rejects.csv'),
         maxProblemsPerFile: config.maxProblemsPerFile,
+        ...(ctx.term.stderrIsTty
+          ? {
+              onProgress: (p: ImportProgress) =>
+                bar.update(p.fraction, `importing for partner ${config.partnerId} · ${p.phase}`),
+            }
+          : {}),
       });
       bar.done();
       if (report.outcome === 'rejected') {

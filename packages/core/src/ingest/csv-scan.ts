@@ -46,6 +46,8 @@ export interface CsvScanOptions {
   readonly headerOnly?: boolean;
   /** Record size limit in bytes (exclusive; default `MAX_RECORD_BYTES`). */
   readonly maxRecordBytes?: number;
+  /** Stops the scan (it throws) when aborted; checked once per read chunk. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CsvScanResult {
@@ -212,6 +214,7 @@ export async function scanCsv(path: string, options: CsvScanOptions): Promise<Cs
     };
 
     while (!done) {
+      options.signal?.throwIfAborted();
       const { bytesRead } = await fh.read(buf, 0, CHUNK, filePos);
       if (bytesRead === 0) break;
       let i = 0;
