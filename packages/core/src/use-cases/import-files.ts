@@ -307,7 +307,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   );
   const emit = req.onProgress;
   const tracker = new ProgressTracker(
-    store,
+    () => store.progress(),
     (p) => emit?.(p),
     work,
     emit === undefined ? 0 : (req.progressIntervalMs ?? 100),

@@ -6,8 +6,6 @@
  * the fraction by rows (DuckDB's read_csv reports bytes read); a new statement, which starts again
  * at 0 %, never moves it back.
  */
-import type { Store } from '../store/store';
-
 export type ImportPhase = 'reading' | 'validating' | 'merging' | 'committing';
 
 export interface ImportProgress {
@@ -49,8 +47,12 @@ export class ProgressTracker {
   private current: Omit<ImportProgress, 'fraction'>;
   private timer: NodeJS.Timeout | null = null;
 
+  /**
+   * `statementProgress`: percentage done of the store's running statement, or -1 (`Store.progress`);
+   * read every `intervalMs` (0: only when `tick` is called).
+   */
   constructor(
-    private readonly store: Pick<Store, 'progress'>,
+    private readonly statementProgress: () => number,
     private readonly emit: (p: ImportProgress) => void,
     work: readonly PlannedWork[],
     intervalMs: number,
@@ -108,7 +110,7 @@ export class ProgressTracker {
 
   /** Reads the store's progress of the running statement and reports any move. */
   tick(): void {
-    const pct = this.store.progress();
+    const pct = this.statementProgress();
     if (pct > 0) this.within = Math.max(this.within, Math.min(WITHIN, pct / 100));
     this.send();
   }
