@@ -136,7 +136,7 @@ describe('insights CLI', () => {
       'no-data: error: no data file in this folder: skipped readme.txt (not a .csv, .ndjson, .jsonl, .json file)',
     );
     expect(r.stdout).toContain(
-      '✖ rejected: nothing was stored — 0 rows read, 0 rejected (1 file refused as a whole)',
+      '✖ rejected: nothing was stored — 0 rows read, 0 rejected, 1 file refused as a whole; 1 problem, listed above.',
     );
   });
 
@@ -153,7 +153,7 @@ describe('insights CLI', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/customers\.csv\s+customers \(refused\)\s+2\s+0\s+0\s+0\s+2\n/);
     expect(r.stdout).toContain(
-      '⚠ partial: the valid rows were stored — 2 rows read, 2 rejected (1 file refused',
+      '⚠ partial: the valid rows were stored — 2 rows read, 2 rejected, 1 file refused as a whole; 2 problems, listed above;',
     );
     expect(r.stdout).not.toContain('unchanged:');
     expect(readFileSync(rejects, 'utf8')).toContain('required column name is missing');
@@ -178,14 +178,18 @@ describe('insights CLI', () => {
 
   it('lists a record over the size limit at its line, and only what it counts (bug: "and 1 more problems", none listed)', async () => {
     const dir = path.join(tmp.dir, 'big-record');
-    tempWrite(dir, 'customers.csv', `customer_id,name\nc1,Contoso\nc2,${'x'.repeat(3_000_000)}\n`);
+    tempWrite(
+      dir,
+      'customers.csv',
+      `customer_id,name\nc1,Contoso\nc2,${'x'.repeat(3_000_000)}\nc3,Fabrikam\n`,
+    );
     const r = await cli(['import', '--data', data, '--partner', 'p1', dir], { tty: true });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(
       'customers.csv:3:2: error: record too long to be a row of this file (often a stray " that swallowed the lines after it) (value "3,000,003 bytes"; expected records shorter than 2,000,000 bytes)',
     );
     expect(r.stderr).not.toContain('more problems');
-    expect(r.stdout).toContain('(1 problem, listed above)');
+    expect(r.stdout).toContain('3 rows read, 1 rejected; 1 problem, listed above.');
   });
 
   it('imports a ;-separated file (Excel in Polish or German)', async () => {

@@ -271,18 +271,18 @@ function printReport(
   const rejectedRows = report.files.reduce((n, f) => n + f.rejected, 0);
   const refusedFiles = report.files.filter((f) => f.fileRejected).length;
   const listed = report.files.reduce((n, f) => n + f.errors.length, 0);
-  const counts = `${formatCount(read)} rows read, ${formatCount(rejectedRows)} rejected${refusedFiles > 0 ? ` (${refusedFiles} file${refusedFiles === 1 ? '' : 's'} refused as a whole)` : ''}`;
-  const problems = `${formatCount(report.errorCount)} problem${report.errorCount === 1 ? '' : 's'}, ${listed < report.errorCount ? `the first ${formatCount(listed)} listed above; --max-problems lists more` : 'listed above'}`;
+  const counts = `${formatCount(read)} rows read, ${formatCount(rejectedRows)} rejected${refusedFiles > 0 ? `, ${refusedFiles} file${refusedFiles === 1 ? '' : 's'} refused as a whole` : ''}`;
+  const problems = `${formatCount(report.errorCount)} problem${report.errorCount === 1 ? '' : 's'}, ${listed < report.errorCount ? `the first ${formatCount(listed)} listed above (--max-problems lists more)` : 'listed above'}`;
   const time = `${seconds.toFixed(1)} s`;
   if (report.outcome === 'rejected') {
     term.out(
-      `${paint(term, 'red', '✖ rejected')}: nothing was stored — ${counts} (${problems}). Fix the files and import again, or store the valid rows with --partial.\n`,
+      `${paint(term, 'red', '✖ rejected')}: nothing was stored — ${counts}; ${problems}. Fix the files and import again, or store the valid rows with --partial.\n`,
     );
     return;
   }
   if (report.outcome === 'partial') {
     term.out(
-      `${paint(term, 'yellow', '⚠ partial')}: the valid rows were stored — ${counts} (${problems}), ${time} (${report.importId})\n`,
+      `${paint(term, 'yellow', '⚠ partial')}: the valid rows were stored — ${counts}; ${problems}; ${time} (${report.importId})\n`,
     );
   } else {
     const verb = report.outcome === 'unchanged' ? 'unchanged: the store already held all of it' : 'committed';
