@@ -327,6 +327,13 @@ describe('partial imports count what the table shows', () => {
     expect(await storedCustomers()).toEqual(['c1']);
   });
 
+  it('a report that needs --customer is in the rejects file too', async () => {
+    const r = await t.import([fixture('graph/active-users-2026-03-30.csv')], { partial: true });
+    expect(r.outcome).toBe('partial');
+    expect(r.files[0]).toMatchObject({ fileRejected: true, errorCount: 1 });
+    expect(readFileSync(r.rejectsFile ?? '', 'utf8')).toContain('ingest.customer_required');
+  });
+
   it('rows already stored next to a rejected row: partial, not "unchanged"', async () => {
     t.files.file('s/customers.csv', 'customer_id,name\nc1,Contoso\n');
     await t.import([dir('s')]);

@@ -69,7 +69,8 @@ before its commit with nothing stored (exit 130 or 143).`,
     rejects: {
       type: 'string',
       value: 'file',
-      description: 'rejects file for --partial (default ./insights-rejects-<time>.csv)',
+      description:
+        'rejects file for --partial, in an existing folder (default ./insights-rejects-<time>.csv)',
     },
     replace: {
       type: 'boolean',

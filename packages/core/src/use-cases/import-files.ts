@@ -272,6 +272,11 @@ async function checkRejectsPath(file: string): Promise<void> {
   }
 }
 
+/** Whether the import was cancelled (read afresh: the signal changes while the import awaits). */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 /** What an interrupted import throws (nothing of it is stored). */
 function interrupted(): AppError {
   return new AppError('interrupted', 'the import was interrupted; nothing was stored');
@@ -283,7 +288,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   const importId = `imp-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   const signal = req.signal;
   if (req.partial) await checkRejectsPath(req.rejectsPath);
-  signal?.throwIfAborted();
+  if (aborted(signal)) throw interrupted();
   const { files, problems: pathProblems, order: given } = await expandPaths(req.paths);
   const detections = await Promise.all(files.map((f) => detectFile(f, f, req.format)));
   const outcomes: FileOutcome[] = pathProblems.map((p) => emptyOutcome(p.file, [p]));
@@ -293,18 +298,18 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
     else outcomes.push(emptyOutcome(files[i] ?? '', [d.problem]));
   });
   planned.sort((a, b) => order(a) - order(b));
-  const rejects = new RejectsWriter(req.rejectsPath);
-  if (req.partial) {
-    for (const o of outcomes)
-      rejects.write({ problems: o.errors, records: new Map(), recOfLine: new Map(), columns: [] });
-  }
   const work: PlannedWork[] = await Promise.all(
     planned.map(async (d) => ({
       file: d.path,
-      bytes: (await stat(d.path)).size,
+      bytes: await stat(d.path).then(
+        (s) => s.size,
+        () => 0,
+      ),
       readFirst: readsFirst(d, req),
     })),
   );
+  const rejects = new RejectsWriter(req.rejectsPath);
+  const session = await store.openImport(req.partnerId);
   const emit = req.onProgress;
   const tracker = new ProgressTracker(
     () => store.progress(),
@@ -319,96 +324,99 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
     if (!committing) store.interrupt();
   };
   signal?.addEventListener('abort', onAbort);
-  const session = await store.openImport(req.partnerId);
-  let changed = false;
-  try {
-    // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
-    const prepared = new Map<string, Prepared>();
-    for (const [i, d] of planned.entries()) {
-      signal?.throwIfAborted();
-      if (!readsFirst(d, req)) continue;
-      tracker.enter(1, i, d.path, 'reading');
-      prepared.set(d.path, await prepare(session, d, req));
-    }
-    // Phase 2: one transaction for everything that is validated and written.
-    signal?.throwIfAborted();
-    await session.begin();
-    if (req.replace === true) await session.purgePartner();
-    const refreshCatalog = async () => {
-      const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
-      await session.useCatalog(catalog);
-      return catalog;
-    };
-    let catalog = await refreshCatalog();
-    for (const [i, d] of planned.entries()) {
-      signal?.throwIfAborted();
-      const progress = (phase: Exclude<ImportPhase, 'committing'>) => {
-        signal?.throwIfAborted();
-        tracker.enter(2, i, d.path, phase);
-      };
-      if (!readsFirst(d, req)) progress('reading');
-      const ctx: FileContext = {
-        session,
-        req,
-        progress,
-        rejects,
-        prepared: prepared.get(d.path) ?? {},
-        delimiter: 'delimiter' in d ? d.delimiter : ',',
-      };
-      let outcome: FileOutcome;
-      switch (d.kind) {
-        case 'canonical-csv':
-          outcome = await importCanonicalCsv(ctx, d.path, d.entity, d.header);
-          if (d.entity === 'products') catalog = await refreshCatalog();
-          break;
-        case 'canonical-ndjson':
-          outcome = await importCanonicalNdjson(ctx, d.path, d.entity);
-          if (d.entity === 'products') catalog = await refreshCatalog();
-          break;
-        case 'graph-active-users':
-          outcome = await importGraphActiveUsers(ctx, d.path, d.header);
-          break;
-        case 'graph-subscribed-skus':
-        case 'partner-center-subscriptions':
-          outcome = await importJsonSubscriptions(ctx, d, catalog);
-          break;
-      }
-      if (outcome.inserted + outcome.updated > 0) changed = true;
-      outcomes.push(outcome);
-    }
-    signal?.throwIfAborted();
-  } catch (e) {
-    tracker.stop();
-    signal?.removeEventListener('abort', onAbort);
-    await session.rollback();
-    await rejects.discard();
-    if (signal?.aborted === true) throw interrupted();
-    throw e;
-  }
-  const errorCount = outcomes.reduce((n, o) => n + o.errorCount, 0);
-  const warningCount = outcomes.reduce((n, o) => n + o.warnings.length, 0);
+  let ended = false;
   let outcome: ImportReport['outcome'];
-  if (errorCount > 0 && !req.partial) {
-    signal?.removeEventListener('abort', onAbort);
-    tracker.stop();
-    await session.rollback();
-    await rejects.discard();
-    outcome = 'rejected';
-  } else {
+  let errorCount = 0;
+  let warningCount = 0;
+  try {
     try {
-      // The rejects are complete on disk before the valid rows are stored.
-      await rejects.close();
+      if (req.partial) {
+        for (const o of outcomes)
+          rejects.write({ problems: o.errors, records: new Map(), recOfLine: new Map(), columns: [] });
+      }
+      // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
+      const prepared = new Map<string, Prepared>();
+      for (const [i, d] of planned.entries()) {
+        signal?.throwIfAborted();
+        if (!readsFirst(d, req)) continue;
+        tracker.enter(1, i, d.path, 'reading');
+        prepared.set(d.path, await prepare(session, d, req));
+      }
+      // Phase 2: one transaction for everything that is validated and written.
+      signal?.throwIfAborted();
+      await session.begin();
+      if (req.replace === true) await session.purgePartner();
+      const refreshCatalog = async () => {
+        const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
+        await session.useCatalog(catalog);
+        return catalog;
+      };
+      let catalog = await refreshCatalog();
+      let changed = false;
+      for (const [i, d] of planned.entries()) {
+        signal?.throwIfAborted();
+        const progress = (phase: Exclude<ImportPhase, 'committing'>) => {
+          signal?.throwIfAborted();
+          tracker.enter(2, i, d.path, phase);
+        };
+        if (!readsFirst(d, req)) progress('reading');
+        const ctx: FileContext = {
+          session,
+          req,
+          progress,
+          rejects,
+          prepared: prepared.get(d.path) ?? {},
+          delimiter: 'delimiter' in d ? d.delimiter : ',',
+        };
+        let outcome: FileOutcome;
+        switch (d.kind) {
+          case 'canonical-csv':
+            outcome = await importCanonicalCsv(ctx, d.path, d.entity, d.header);
+            if (d.entity === 'products') catalog = await refreshCatalog();
+            break;
+          case 'canonical-ndjson':
+            outcome = await importCanonicalNdjson(ctx, d.path, d.entity);
+            if (d.entity === 'products') catalog = await refreshCatalog();
+            break;
+          case 'graph-active-users':
+            outcome = await importGraphActiveUsers(ctx, d.path, d.header);
+            break;
+          case 'graph-subscribed-skus':
+          case 'partner-center-subscriptions':
+            outcome = await importJsonSubscriptions(ctx, d, catalog);
+            break;
+        }
+        if (outcome.inserted + outcome.updated > 0) changed = true;
+        outcomes.push(outcome);
+      }
+      signal?.throwIfAborted();
+      errorCount = outcomes.reduce((n, o) => n + o.errorCount, 0);
+      warningCount = outcomes.reduce((n, o) => n + o.warnings.length, 0);
+      if (errorCount > 0 && !req.partial) {
+        ended = true;
+        await session.rollback();
+        await rejects.discard();
+        outcome = 'rejected';
+      } else {
+        // The rejects are complete on disk before the valid rows are stored; the last moment to
+        // cancel is before the commit begins.
+        await rejects.close();
+        signal?.throwIfAborted();
+        committing = true;
+        tracker.committing();
+        ended = true;
+        await session.commit();
+        outcome = errorCount > 0 ? 'partial' : changed ? 'committed' : 'unchanged';
+      }
     } catch (e) {
-      tracker.stop();
-      signal?.removeEventListener('abort', onAbort);
-      await session.rollback();
+      if (!ended) await session.rollback();
+      await rejects.discard();
+      if (aborted(signal) && !committing) throw interrupted();
       throw e;
     }
-    committing = true;
+  } finally {
+    tracker.stop();
     signal?.removeEventListener('abort', onAbort);
-    tracker.committing();
-    await session.commit();
-    outcome = errorCount > 0 ? 'partial' : changed ? 'committed' : 'unchanged';
   }
   tracker.finish();
   const sorted = outcomes
@@ -834,6 +842,13 @@ async function importCanonicalNdjson(
   };
 }
 
+/** A file refused before reading: its problems go to the rejects file too (partial mode). */
+function fileRefused(ctx: FileContext, outcome: FileOutcome): FileOutcome {
+  if (ctx.req.partial)
+    ctx.rejects.write({ problems: outcome.errors, records: new Map(), recOfLine: new Map(), columns: [] });
+  return outcome;
+}
+
 function needCustomer(file: string, what: string): Problem {
   return {
     severity: 'error',
@@ -853,7 +868,10 @@ async function importGraphActiveUsers(
   const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
   const customer = ctx.req.customer;
   if (customer === undefined)
-    return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
+    return fileRefused(
+      ctx,
+      emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users'),
+    );
   if (headerErrors.length > 0) {
     if (ctx.req.partial)
       ctx.rejects.write({ problems: headerErrors, records: new Map(), recOfLine: new Map(), columns: [] });
@@ -927,7 +945,7 @@ async function importJsonSubscriptions(
     d.kind === 'graph-subscribed-skus'
       ? 'a Graph subscribedSkus export'
       : 'a Partner Center subscriptions export';
-  if (customer === undefined) return emptyOutcome(file, [needCustomer(file, what)], d.kind);
+  if (customer === undefined) return fileRefused(ctx, emptyOutcome(file, [needCustomer(file, what)], d.kind));
   const { customerId, created } = await ctx.session.ensureCustomer(customer);
   const result: JsonSourceResult =
     d.kind === 'graph-subscribed-skus'
