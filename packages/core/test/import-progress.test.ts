@@ -47,6 +47,7 @@ describe('ProgressTracker', () => {
     expect(last()).toBeCloseTo(0.9);
     tracker.finish();
     expect(last()).toBe(1);
+    expect(events[events.length - 1]?.phase).toBe('done');
     const fractions = events.map((e) => e.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(events.map((e) => e.phase)).toContain('committing');

@@ -135,8 +135,8 @@ before its commit with nothing stored (exit 130 or 143).`,
     const bar = new ProgressBar(ctx.term);
     const draw = (p: ImportProgress) => {
       const label =
-        p.phase === 'committing'
-          ? 'committing'
+        p.phase === 'committing' || p.phase === 'done'
+          ? p.phase
           : `${p.fileIndex + 1}/${p.fileCount} ${path.basename(p.file)} · ${p.phase}`;
       bar.update(p.fraction, label);
     };

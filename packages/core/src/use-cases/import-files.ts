@@ -355,7 +355,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
       let changed = false;
       for (const [i, d] of planned.entries()) {
         signal?.throwIfAborted();
-        const progress = (phase: Exclude<ImportPhase, 'committing'>) => {
+        const progress = (phase: Exclude<ImportPhase, 'committing' | 'done'>) => {
           signal?.throwIfAborted();
           tracker.enter(2, i, d.path, phase);
         };
@@ -494,7 +494,7 @@ interface FileContext {
   readonly prepared: Prepared;
   readonly session: ImportSession;
   readonly req: ImportRequest;
-  readonly progress: (phase: Exclude<ImportPhase, 'committing'>) => void;
+  readonly progress: (phase: Exclude<ImportPhase, 'committing' | 'done'>) => void;
   readonly rejects: RejectsWriter;
   /** The CSV file's separator (`,` for other formats). */
   readonly delimiter: CsvDelimiter;

@@ -6,7 +6,8 @@
  * the fraction by rows (DuckDB's read_csv reports bytes read); a new statement, which starts again
  * at 0 %, never moves it back.
  */
-export type ImportPhase = 'reading' | 'validating' | 'merging' | 'committing';
+/** `done`: the import ended, committed or rejected (the last event, at 1). */
+export type ImportPhase = 'reading' | 'validating' | 'merging' | 'committing' | 'done';
 
 export interface ImportProgress {
   readonly fileIndex: number;
@@ -83,7 +84,12 @@ export class ProgressTracker {
   }
 
   /** A step begins: `pass` 1 (reading before the transaction) or 2; the commit has its own. */
-  enter(pass: 1 | 2, fileIndex: number, file: string, phase: Exclude<ImportPhase, 'committing'>): void {
+  enter(
+    pass: 1 | 2,
+    fileIndex: number,
+    file: string,
+    phase: Exclude<ImportPhase, 'committing' | 'done'>,
+  ): void {
     this.begin(this.spans.get(`${pass}:${fileIndex}:${phase}`), { fileIndex, file, phase });
   }
 
@@ -100,7 +106,13 @@ export class ProgressTracker {
     this.stop();
     this.span = { start: this.total, weight: 0 };
     this.within = 0;
-    this.send();
+    this.current = {
+      fileIndex: this.current.fileCount,
+      fileCount: this.current.fileCount,
+      file: '',
+      phase: 'done',
+    };
+    this.send(true);
   }
 
   stop(): void {
