@@ -1,6 +1,7 @@
 /**
  * One measurement in its own process (so peak RSS is its own): prints one JSON line.
- *   child.ts import <dataDir> <partner> <customer|-> <file>      (setup files are imported untimed first)
+ *   child.ts import <dataDir> <partner> <customer|-> <file>      (setup files are imported untimed first;
+ *                                                                a named customer is created: the store is new)
  *   child.ts read_csv <dbFile> <file>
  */
 import { rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ async function main(): Promise<Record<string, number | string>> {
     const r = await importFiles(store, {
       ...base,
       paths: [file],
-      ...(customer !== '-' ? { customer, format: 'graph-active-users' as const } : {}),
+      ...(customer !== '-' ? { createCustomer: customer, format: 'graph-active-users' as const } : {}),
     });
     const seconds = (performance.now() - t) / 1000;
     if (r.outcome !== 'committed')

@@ -3,8 +3,16 @@
  * which gives parsing, validation of the option names and the `--help` text.
  */
 import { parseArgs } from 'node:util';
-import { AppError, type Config, loadConfig } from '@license-insights/core';
-import type { Terminal } from './output';
+import {
+  AppError,
+  type Config,
+  loadConfig,
+  openStore,
+  resolvePartner,
+  type StaleMetrics,
+  type Store,
+} from '@license-insights/core';
+import { paint, type Terminal } from './output';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -41,7 +49,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   partner: {
     type: 'string',
     value: 'id',
-    description: 'partner id the data belongs to (default "default", env LI_PARTNER)',
+    description: 'partner id the data belongs to (default: the only partner in the store; env LI_PARTNER)',
   },
   config: {
     type: 'string',
@@ -122,4 +130,58 @@ export function intOption(value: unknown, name: string, fallback: number, min: n
     );
   }
   return n;
+}
+
+/**
+ * Opens the store and settles the partner. Reading commands (`read`) need a store that exists (none
+ * is created) and a partner in it; writing commands (`write`: import) create the store.
+ */
+export async function openForPartner(
+  ctx: CommandContext,
+  purpose: 'read' | 'write',
+): Promise<{ readonly store: Store; readonly partnerId: string; readonly config: Config }> {
+  const config = ctx.config();
+  const store = await openStore(config, { create: purpose === 'write' });
+  try {
+    return { store, config, partnerId: await resolvePartner(store, config.partnerId, purpose) };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** The command that brings metrics up to date, with the store and partner options the user gave. */
+export function computeCommandFor(values: ParsedCommandLine['values']): string {
+  const quote = (v: string) => (/^[\w./:@-]+$/.test(v) ? v : JSON.stringify(v));
+  const flags = (['data', 'partner', 'config'] as const).flatMap((name) => {
+    const v = values[name];
+    return typeof v === 'string' ? [`--${name} ${quote(v)}`] : [];
+  });
+  return ['insights compute', ...flags].join(' ');
+}
+
+/** Warns (stderr) that the numbers shown are not the latest, and how to bring them up to date. */
+export function warnIfStale(
+  ctx: CommandContext,
+  values: ParsedCommandLine['values'],
+  stale: StaleMetrics | null,
+): void {
+  if (stale === null) return;
+  const parts: string[] = [];
+  if (stale.customers.length > 0) {
+    const n = stale.customers.length;
+    const ids = stale.customers.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
+    parts.push(
+      `imports changed the data of ${n} customer${n === 1 ? '' : 's'} (${ids}) from ${stale.fromDay} on`,
+    );
+  }
+  if (stale.uncomputed !== null) {
+    const u = stale.uncomputed;
+    parts.push(
+      `${u.firstDay === u.lastDay ? `${u.firstDay} has` : `${u.firstDay} … ${u.lastDay} have`} data but no metrics yet`,
+    );
+  }
+  ctx.term.err(
+    `${paint(ctx.term, 'yellow', 'warning')}: these metrics are out of date: ${parts.join('; ')}. Run \`${computeCommandFor(values)}\` to bring them up to date.\n`,
+  );
 }

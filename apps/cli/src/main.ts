@@ -5,7 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { formatProblem } from '@license-insights/contracts';
 import { AppError, type Config, isAppError } from '@license-insights/core';
-import { type Command, type CommandContext, commandHelp, configFrom, parseCommandLine } from './command';
+import {
+  type Command,
+  type CommandContext,
+  commandHelp,
+  configFrom,
+  GLOBAL_OPTIONS,
+  parseCommandLine,
+} from './command';
 import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
 import { exclusionsCommand } from './commands/exclusions';
@@ -39,7 +46,7 @@ function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `insights — license deployment and usage insights for Microsoft cloud partners
 
-Usage: insights <command> [options]
+Usage: insights [--data <dir>] [--partner <id>] [--config <file>] <command> [options]
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -51,13 +58,40 @@ ${EXIT_CODE_HELP}
 `;
 }
 
+/**
+ * The command name and its arguments. Global options (--data, --partner, --config) may come before
+ * the command (`insights --data ./x report portfolio`): they are moved after it, where every
+ * command parses them. Anything else before the command is left as the name, to be refused.
+ */
+export function splitCommandLine(argv: readonly string[]): { name: string | undefined; rest: string[] } {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i] ?? '';
+    const m = /^--([a-z-]+)(=.*)?$/.exec(a);
+    const spec = m?.[1] === undefined ? undefined : GLOBAL_OPTIONS[m[1]];
+    if (m === null || spec === undefined || spec.type !== 'string') break;
+    if (m[2] !== undefined) {
+      leading.push(a);
+      i += 1;
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined) break;
+      leading.push(a, value);
+      i += 2;
+    }
+  }
+  const [name, ...after] = argv.slice(i);
+  return { name, rest: [...leading, ...after] };
+}
+
 export async function runCli(
   argv: readonly string[],
   term: Terminal,
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<number> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommandLine(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     term.out(mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -68,6 +102,12 @@ export async function runCli(
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
+    if (command === undefined && name.startsWith('-')) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `${JSON.stringify(name)} before the command: only --data <dir>, --partner <id> and --config <file> may come first; insights <command> --help lists a command's options`,
+      );
+    }
     if (command === undefined) {
       throw new AppError(
         'usage.invalid_argument',

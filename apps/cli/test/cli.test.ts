@@ -1,6 +1,7 @@
 /** The `insights` command in-process: help, exit codes, the output contract, real DuckDB underneath. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
@@ -30,12 +31,13 @@ async function cli(
   opts: {
     tty?: boolean;
     env?: Record<string, string>;
+    cwd?: string;
     /** stderr is a terminal (progress bars), and every write to it is seen here. */
     onErr?: (text: string) => void;
   } = {},
 ) {
   const t = fakeTerminal(opts.tty, opts.onErr !== undefined, opts.onErr);
-  const code = await runCli(args, t.term, { ...opts.env }, tmp.dir);
+  const code = await runCli(args, t.term, { ...opts.env }, opts.cwd ?? tmp.dir);
   return { code, stdout: t.stdout(), stderr: t.stderr() };
 }
 
@@ -227,12 +229,9 @@ describe('insights CLI', () => {
       expect(r.code).toBe(code);
       expect(r.stderr).toContain(`interrupted, nothing stored (${signal})`);
       expect(process.listenerCount(signal)).toBe(0);
-      const status = JSON.parse(
-        (await cli(['status', '--data', data, '--partner', `sig-${code}`])).stdout,
-      ) as {
-        partners: { customers: number }[];
-      };
-      expect(status.partners[0]?.customers ?? 0).toBe(0);
+      // Nothing of it was stored: not even the partner.
+      const status = await cli(['status', '--data', data, '--partner', `sig-${code}`]);
+      expect(status.stderr).toContain(`no partner "sig-${code}" in the store`);
     },
   );
 
@@ -279,7 +278,11 @@ describe('insights CLI', () => {
   it('computes metrics and reports them as SPEC rows (csv when piped, json, table)', async () => {
     const demoData = path.join(tmp.dir, 'report-data');
     const args = ['--data', demoData, '--partner', 'demo'];
-    expect((await cli(['report', 'portfolio', ...args])).code).toBe(2); // nothing computed yet
+    // Bug: a reading command on a directory without a store created an empty one there.
+    const noStore = await cli(['report', 'portfolio', ...args]);
+    expect(noStore.code).toBe(5);
+    expect(noStore.stderr).toContain(`no store in ${demoData}`);
+    expect(existsSync(demoData)).toBe(false);
     await cli([
       'demo',
       '--data',
@@ -311,7 +314,7 @@ describe('insights CLI', () => {
     expect(csv.code).toBe(0);
     const [header, ...lines] = csv.stdout.trim().split('\r\n');
     expect(header).toBe(
-      'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons',
+      'processedDateTime,customerTenantId,customerName,serviceCode,serviceName,productId,productName,channel,workloadCode,workloadName,licensesSold,licensesSoldOwn,licensesDeployed,licensesActive,licensesQualified,deploymentPercent,usagePercent,usageReasons,deploymentReasons,usageKnown,partialWindow',
     );
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.every((l) => l.startsWith('2026-03-31,'))).toBe(true);
@@ -468,6 +471,159 @@ describe('insights CLI', () => {
       'settings.change',
     ]);
     expect(new Set(log.map((e) => e.actor))).toEqual(new Set(['alice@partner.example']));
+  });
+});
+
+describe('partner, store and customer without flags', () => {
+  // A fresh folder, as after a clone: the store is ./data, no --data, no --partner.
+  const cwd = path.join(tmp.dir, 'fresh');
+  const run = (args: string[], opts: { tty?: boolean } = {}) => cli(args, { ...opts, cwd });
+  const graphReport = fileURLToPath(
+    new URL('../../../packages/core/test/fixtures/graph/active-users-2026-03-31.csv', import.meta.url),
+  );
+
+  it.each([
+    'status',
+    'compute',
+    'report portfolio',
+    'recommendations',
+    'exclusions',
+    'settings',
+    'settings set UPSELL.enabled false',
+  ])(
+    '%s on a folder without a store says so and creates nothing (bug: it created an empty store)',
+    async (command) => {
+      mkdirSync(cwd, { recursive: true });
+      const r = await run(command.split(' '));
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain(`no store in ${path.join(cwd, 'data')}`);
+      expect(r.stderr).toContain('import data first');
+      expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+    },
+  );
+
+  it('runs the `npm start` commands with no flags (bug: "no metrics yet: run insights compute" in a loop)', async () => {
+    const pkg = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8'),
+    ) as { scripts: { start: string } };
+    const steps = pkg.scripts.start.split(' && ').map((step) => step.trim().split(/\s+/));
+    expect(steps.map((s) => s.slice(0, 2).join(' '))).toEqual([
+      'insights demo',
+      'insights compute',
+      'insights report',
+      'insights recommendations',
+    ]);
+    for (const [, ...args] of steps) {
+      // The demo smaller than npm start's, for speed; everything else exactly as npm start runs it.
+      const small = args[0] === 'demo' ? ['--customers', '4', '--days', '40', '--end', '2026-03-31'] : [];
+      const r = await run([...args, ...small], { tty: true });
+      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ args, code: 0 });
+      expect(r.stderr).not.toContain('warning');
+    }
+    const report = await run(['report', 'portfolio'], { tty: true });
+    expect(report.stdout).toContain('Portfolio on 2026-03-31 (channel all; partner demo)');
+    expect((await run(['recommendations', '--format', 'json'])).code).toBe(0);
+  });
+
+  it('accepts the global options before the command', async () => {
+    const data = path.join(cwd, 'data');
+    const status = await run(['--data', data, 'status', '--format', 'json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ partners: [{ partnerId: 'demo' }] });
+    const report = await run([
+      `--data=${data}`,
+      '--partner',
+      'demo',
+      'report',
+      'portfolio',
+      '--format',
+      'json',
+    ]);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout).length).toBeGreaterThan(10);
+    const bad = await run(['--colour', 'status']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('only --data <dir>, --partner <id> and --config <file> may come first');
+  });
+
+  it('resolves customers by domain and name, refuses unknown ones and unknown groups', async () => {
+    const customers = readFileSync(path.join(cwd, 'data', 'demo-dataset', 'customers.csv'), 'utf8');
+    const [id, name, domain] = (customers.split('\n')[1] ?? '').split(',');
+    if (id === undefined || name === undefined || domain === undefined) throw new Error('no demo customer');
+    const unknown = await run(['import', '--partner', 'demo', '--customer', 'contoso.example', graphReport]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no customer with the id, domain or name "contoso.example"');
+    const byDomain = await run([
+      'import',
+      '--partner',
+      'demo',
+      '--customer',
+      domain.toUpperCase(),
+      '--period',
+      'D30',
+      graphReport,
+    ]);
+    expect(byDomain.code).toBe(0);
+    expect(JSON.parse(byDomain.stdout)).toMatchObject({ outcome: 'committed', warningCount: 0 });
+    const status = JSON.parse((await run(['status', '--format', 'json'])).stdout) as {
+      partners: { customers: number }[];
+    };
+    expect(status.partners[0]?.customers).toBe(4); // no customer was added
+    const report = await run(['report', 'customer', domain], { tty: true });
+    expect(report.stdout).toContain(`${name} (${id})`);
+    const add = await run([
+      'exclusions',
+      'add',
+      '--customer',
+      name.toLowerCase(),
+      '--product',
+      '*',
+      '--reason',
+      'pilot',
+    ]);
+    expect(add.stderr).toContain(`cards of ${id} × * silenced`);
+    const group = await run(['report', 'portfolio', '--group', 'unknown']);
+    expect(group.code).toBe(2);
+    expect(group.stderr).toMatch(/no customer is in the group "unknown"; groups: \S/);
+  });
+
+  it('warns that reports are out of date after an import, until compute (bug: old numbers printed silently)', async () => {
+    const json = await run(['recommendations', '--format', 'json']);
+    const stale = (JSON.parse(json.stdout) as { stale: { customers: string[] } | null }).stale;
+    expect(stale?.customers).toHaveLength(1);
+    for (const args of [['report', 'portfolio'], ['recommendations'], ['report', 'support']]) {
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        'warning: these metrics are out of date: imports changed the data of 1 customer',
+      );
+      expect(r.stderr).toContain('Run `insights compute` to bring them up to date.');
+    }
+    const withFlags = await run(['report', 'portfolio', '--partner', 'demo']);
+    expect(withFlags.stderr).toContain('Run `insights compute --partner demo`');
+    expect((await run(['compute'])).code).toBe(0);
+    for (const args of [['report', 'portfolio'], ['recommendations']])
+      expect((await run(args)).stderr).toBe('');
+  });
+
+  it('names the partners when several are stored, and never imports into the demo by default', async () => {
+    const file = path.join(cwd, 'own', 'customers.csv');
+    tempWrite(path.dirname(file), 'customers.csv', 'customer_id,name\nc1,Own customer\n');
+    const intoDemo = await run(['import', file]);
+    expect(intoDemo.code).toBe(2);
+    expect(intoDemo.stderr).toContain('holds only the demo portfolio (partner "demo")');
+    expect((await run(['import', '--partner', 'p2', file])).code).toBe(0);
+    const several = await run(['report', 'portfolio']);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('holds several partners (demo, p2): choose one with --partner <id>');
+    const unknown = await run(['report', 'portfolio', '--partner', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no partner "nope" in the store');
+    expect(unknown.stderr).toContain('partners: demo, p2');
+    const status = JSON.parse((await run(['status', '--format', 'json'])).stdout) as {
+      partners: { partnerId: string }[];
+    };
+    expect(status.partners.map((p) => p.partnerId)).toEqual(['demo', 'p2']);
   });
 });
 

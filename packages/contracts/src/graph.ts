@@ -53,6 +53,16 @@ export const GRAPH_ACTIVITY_COLUMNS: readonly { readonly name: string; readonly 
   { name: 'last_teams', workload: 'TEAMS' },
 ];
 
+/**
+ * Workloads a Graph active-user report of 28 days or more measures on its refresh date (SPEC §2.3):
+ * the report has no Office apps or Dynamics columns.
+ */
+export const GRAPH_MEASURED_WORKLOADS: readonly WorkloadCode[] = ['EXO', 'SPO', 'SFB', 'YAM', 'TEAMS'];
+
+/** Report periods of getOffice365ActiveUserDetail, in days. A period under 28 days measures nothing. */
+export const GRAPH_REPORT_PERIODS = { D7: 7, D30: 30, D90: 90, D180: 180 } as const;
+export type GraphReportPeriod = keyof typeof GRAPH_REPORT_PERIODS;
+
 /** License assign-date columns per workload, used to seed assignment intervals. */
 export const GRAPH_ASSIGN_COLUMNS: readonly { readonly name: string; readonly workload: WorkloadCode }[] = [
   { name: 'assign_exo', workload: 'EXO' },

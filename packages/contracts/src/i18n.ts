@@ -18,6 +18,8 @@ const EN = {
 
   'rec.LOW_ADOPTION.problem':
     '{product}: usage {usage}\u00a0% and deployment {deployment}\u00a0% of {sold} licenses sold; {unused} licenses not in use.',
+  'rec.LOW_ADOPTION.problem_deployment':
+    '{product}: deployment {deployment}\u00a0% of {sold} licenses sold (usage not measured); {unused} licenses not in use.',
   'rec.LOW_ADOPTION.consider':
     'The users may not see the value of {product} or how it fits their working day. Weakest workloads: {weakest}.',
   'rec.LOW_ADOPTION.try':
@@ -106,6 +108,7 @@ const EN = {
   'field.daysToTermEnd': 'days to commitment end',
   'field.autoRenew': 'auto-renew',
   'field.licensesToReclaim': 'licenses to reclaim',
+  'field.inactiveLicensedUsers28Days': 'licensed users inactive for 28 days',
   'field.unassigned': 'unassigned',
   'field.inactive': 'assigned, inactive 28 days',
   'field.usageBelow': 'usage below %',
@@ -132,6 +135,8 @@ const PL: Readonly<Record<MessageKey, string>> = {
 
   'rec.LOW_ADOPTION.problem':
     '{product}: użycie {usage}\u00a0% i wdrożenie {deployment}\u00a0% z {sold} sprzedanych licencji; nieużywane licencje: {unused}.',
+  'rec.LOW_ADOPTION.problem_deployment':
+    '{product}: wdrożenie {deployment}\u00a0% z {sold} sprzedanych licencji (użycie niemierzone); nieużywane licencje: {unused}.',
   'rec.LOW_ADOPTION.consider':
     'Użytkownicy mogą nie dostrzegać wartości {product} ani tego, jak pasuje do ich codziennej pracy. Najsłabsze obciążenia: {weakest}.',
   'rec.LOW_ADOPTION.try':
@@ -220,6 +225,7 @@ const PL: Readonly<Record<MessageKey, string>> = {
   'field.daysToTermEnd': 'dni do końca zobowiązania',
   'field.autoRenew': 'automatyczne odnowienie',
   'field.licensesToReclaim': 'licencje do odzyskania',
+  'field.inactiveLicensedUsers28Days': 'użytkownicy z licencją nieaktywni od 28 dni',
   'field.unassigned': 'nieprzypisane',
   'field.inactive': 'przypisane, nieaktywne 28 dni',
   'field.usageBelow': 'użycie poniżej %',

@@ -17,6 +17,14 @@ export const DEPLOYMENT_REASON_CODES = ['TRIAL', 'NONCOUNTED_SUBSCRIPTION', 'UNE
 /** Components of an excess over 100 %, in decomposition order; only non-zero components appear. */
 export type Reasons = Partial<Record<ReasonCode, number>>;
 
+/**
+ * What the data can tell of a row's usage on its day (SPEC §2.3): not known (no source measures
+ * the row's workload, or none of the product's workloads, on that day), known, or known over a
+ * partial window (the 28-day window reaches back before the data).
+ */
+export const USAGE_STATES = ['unknown', 'known', 'partial'] as const;
+export type UsageState = (typeof USAGE_STATES)[number];
+
 export interface ProductDayMetrics {
   readonly customerId: string;
   readonly productId: string;
@@ -26,13 +34,22 @@ export interface ProductDayMetrics {
   readonly sold: number;
   readonly soldOwn: number;
   readonly assigned: number;
-  readonly active: number;
+  /**
+   * Users active in the window (SPEC §2); for `ALL`, in the product's workloads measured on the
+   * day. Null when usage is not known (§2.3): never 0 for "no data".
+   */
+  readonly active: number | null;
   /** assigned / sold × 100; null when sold = 0. Never clamped. */
   readonly deploymentPercent: number | null;
-  /** active / sold × 100; null when sold = 0. Never clamped. */
+  /** active / sold × 100; null when sold = 0 or usage is not known. Never clamped. */
   readonly usagePercent: number | null;
-  readonly usageReasons: Reasons;
+  /** Null when usage is not known. */
+  readonly usageReasons: Reasons | null;
   readonly deploymentReasons: Reasons;
+  /** Usage known on the day (a source measures the workload, or for ALL one of the product's). */
+  readonly usageKnown: boolean;
+  /** Usage known, but the 28-day window reaches back before the data (§2.3): shown, marked. */
+  readonly partialWindow: boolean;
 }
 
 /** The metrics row of SPEC §4, the same in CLI csv/json output, exports and the API. */
@@ -52,13 +69,20 @@ export interface MetricsRow {
   readonly licensesSold: number;
   readonly licensesSoldOwn: number;
   readonly licensesDeployed: number;
-  readonly licensesActive: number;
+  /** Null when usage is not known (SPEC §2.3). */
+  readonly licensesActive: number | null;
   /** = licensesSold, for Partner Center compatibility. */
   readonly licensesQualified: number;
   readonly deploymentPercent: number | null;
+  /** Null when sold = 0 or usage is not known. */
   readonly usagePercent: number | null;
-  readonly usageReasons: Reasons;
+  /** Null when usage is not known. */
+  readonly usageReasons: Reasons | null;
   readonly deploymentReasons: Reasons;
+  /** Whether the data can tell this row's usage on the day (SPEC §2.3). */
+  readonly usageKnown: boolean;
+  /** Usage known over a partial window: the 28 days reach back before the data. */
+  readonly partialWindow: boolean;
 }
 
 export const METRICS_ROW_COLUMNS = [
@@ -81,27 +105,46 @@ export const METRICS_ROW_COLUMNS = [
   'usagePercent',
   'usageReasons',
   'deploymentReasons',
+  'usageKnown',
+  'partialWindow',
 ] as const satisfies readonly (keyof MetricsRow)[];
 
-/** `ROTATION:1;TRIAL:3`, the CSV form of reasons (empty when none). */
-export function formatReasons(r: Reasons): string {
+/** `ROTATION:1;TRIAL:3`, the CSV form of reasons (empty when none or not known). */
+export function formatReasons(r: Reasons | null): string {
+  if (r === null) return '';
   return Object.entries(r)
     .filter(([, v]) => (v ?? 0) > 0)
     .map(([k, v]) => `${k}:${v}`)
     .join(';');
 }
 
-/** Counts of a roll-up (ratios of sums) and the decomposition of its excesses. */
+/**
+ * Counts of a roll-up (ratios of sums) and the decomposition of its excesses. Deployment sums every
+ * row; usage sums active and sold over the rows whose usage is known (SPEC §2.3).
+ */
 export interface Totals {
   readonly sold: number;
   readonly soldOwn: number;
   readonly assigned: number;
-  readonly active: number;
+  /** Σ active over the rows with known usage; null when no row's usage is known. */
+  readonly active: number | null;
+  /** Σ sold over the rows with known usage: the usage denominator. */
+  readonly soldMeasured: number;
+  /** Σ sold over the rows whose usage is not known: licenses whose usage is not measured. */
+  readonly soldNotMeasured: number;
+  /** Some row's usage is known over a partial window only. */
+  readonly partialWindow: boolean;
   readonly deploymentPercent: number | null;
+  /** Σ active / Σ sold over the rows with known usage; null when that sold is 0. */
   readonly usagePercent: number | null;
-  readonly usageReasons: Reasons;
+  /** Null when no row's usage is known. */
+  readonly usageReasons: Reasons | null;
   readonly deploymentReasons: Reasons;
 }
 
-export const USAGE_BANDS = ['<25', '25-50', '50-75', '75-100', '>100', 'none'] as const;
+/**
+ * Usage bands of customers (from their rows with known usage): `unmeasured` when the data tells
+ * the usage of none of the licenses sold, `none` when nothing is sold.
+ */
+export const USAGE_BANDS = ['<25', '25-50', '50-75', '75-100', '>100', 'unmeasured', 'none'] as const;
 export type UsageBand = (typeof USAGE_BANDS)[number];

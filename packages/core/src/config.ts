@@ -12,7 +12,10 @@ export const configSchema = z
   .object({
     /** Directory of the embedded store. */
     dataDir: z.string().min(1),
-    /** The partner organisation this process acts for: the isolation boundary of all data. */
+    /**
+     * The partner organisation this process acts for: the isolation boundary of all data. Absent:
+     * the store's only partner (see use-cases/resolve-partner.ts).
+     */
     partnerId: z
       .string()
       .min(1)
@@ -20,7 +23,8 @@ export const configSchema = z
       .regex(
         /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
         'letters, digits, ".", "_" or "-", starting with a letter or digit',
-      ),
+      )
+      .optional(),
     /** Who is acting, recorded in the audit log. */
     actor: z.string().min(1).max(200),
     /** Problems listed per file before the rest are only counted. */
@@ -56,7 +60,6 @@ export interface ConfigSources {
 export function loadConfig(sources: ConfigSources): Config {
   const defaults: Record<string, unknown> = {
     dataDir: './data',
-    partnerId: 'default',
     actor: sources.env.USER ?? sources.env.USERNAME ?? 'cli',
     maxProblemsPerFile: 100,
     memoryLimit: '',

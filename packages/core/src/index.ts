@@ -1,6 +1,13 @@
 /** Public surface of the core: use-cases, the store, configuration and errors. Adapters import only this. */
 export * from './catalog/catalog';
 export * from './config';
+export {
+  type CustomerCandidate,
+  type CustomerMatchRule,
+  type CustomerResolution,
+  describeCustomer,
+  resolveCustomer,
+} from './customers/resolve-customer';
 export * from './dates';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo';
 export { writeDemoDataset } from './demo/generate-demo';
@@ -26,9 +33,12 @@ export * from './reports/rollup';
 export { openStore } from './store/open-store';
 export type { ActiveUserCount, AuditRecord, Store, SubscriptionState, SupportCount } from './store/store';
 export * from './use-cases/compute-metrics';
+export * from './use-cases/find-customer';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
+export * from './use-cases/metrics-freshness';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';
+export * from './use-cases/resolve-partner';

@@ -8,8 +8,9 @@ afterAll(() => tmp.cleanup());
 describe('configuration', () => {
   it('has defaults and is frozen', () => {
     const c = loadConfig({ cwd: tmp.dir, env: {} });
+    // No partner unless named: commands then use the store's only partner (resolve-partner.ts).
+    expect(c.partnerId).toBeUndefined();
     expect(c).toMatchObject({
-      partnerId: 'default',
       actor: 'cli',
       maxProblemsPerFile: 100,
       dataDir: `${tmp.dir}/data`,

@@ -88,10 +88,12 @@ async function importAll(
   t: TempStore,
   reports: { day: number; rows: ReportRow[] }[],
   bad: boolean,
+  customerStored = false,
 ): Promise<void> {
   for (const [i, r] of reports.entries()) {
     const file = t.files.file(`r${i}.csv`, reportCsv(r, bad));
-    const out = await t.import([file], { customer: 'Contoso', partial: bad });
+    const customer = customerStored || i > 0 ? { customer: 'Contoso' } : { createCustomer: 'Contoso' };
+    const out = await t.import([file], { ...customer, partial: bad });
     if (out.outcome === 'rejected') throw new Error(JSON.stringify(out.files[0]?.errors));
     if (bad) expect(out.files[0]?.rejected).toBe(1);
   }
@@ -124,10 +126,11 @@ describe('Graph report import paths', () => {
         try {
           await importAll(a, reports, false);
           await importAll(b, reports, true);
-          const customers = c.files.file('customers.csv', 'customer_id,name\nContoso,Contoso\n');
-          const users = c.files.file('users.csv', 'customer_id,user_id\nContoso,sentinel@contoso.com\n');
+          // The id --create-customer "Contoso" gives in A and B.
+          const customers = c.files.file('customers.csv', 'customer_id,name\ncontoso,Contoso\n');
+          const users = c.files.file('users.csv', 'customer_id,user_id\ncontoso,sentinel@contoso.com\n');
           expect((await c.import([customers, users])).outcome).toBe('committed');
-          await importAll(c, reports, false);
+          await importAll(c, reports, false, true);
           const sa = await stateOf(a);
           expect(await stateOf(b)).toEqual(sa);
           expect(await stateOf(c, 'sentinel@contoso.com')).toEqual(sa);

@@ -28,17 +28,20 @@ describe('Graph Office 365 active user detail report', () => {
     expect(r.files[0]?.errors[0]).toMatchObject({ code: 'ingest.customer_required' });
   });
 
-  it('creates the customer, users, one activity fact per date (OneDrive as SPO) and seeded assignments', async () => {
-    const r = await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
+  it('creates the customer asked for, users, one activity fact per date (OneDrive as SPO) and seeded assignments', async () => {
+    const r = await t.import([fixture('graph/active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('committed');
     expect(r.files[0]?.kind).toBe('graph-active-users');
     expect(r.files[0]?.warnings.map((w) => w.code)).toEqual([
       'ingest.customer_created',
+      // The file name does not name the report's period: taken as D30, and said so.
+      'ingest.report_period_assumed',
       'ingest.unknown_product',
     ]);
+    expect(r.files[0]?.warnings[0]?.message).toContain('created with the id "contoso"');
     const d = await dumpAll(t.store);
     expect(d.customers).toEqual([
-      { customer_id: 'Contoso', name: 'Contoso', domain: '', country: '', segment: '', groups: '' },
+      { customer_id: 'contoso', name: 'Contoso', domain: '', country: '', segment: '', groups: '' },
     ]);
     expect(d.users?.map((u) => [u.user_id, u.upn, u.display_name, u.deleted_on])).toEqual([
       ['adelev@contoso.com', 'AdeleV@contoso.com', 'Adele Vance', ''],
@@ -71,8 +74,8 @@ describe('Graph Office 365 active user detail report', () => {
   });
 
   it('builds history from repeated daily reports and closes the interval of a product no longer listed', async () => {
-    await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
-    const r = await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'contoso' });
+    await t.import([fixture('graph/active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
+    const r = await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'CONTOSO' });
     expect(r.outcome).toBe('committed');
     const d = await dumpAll(t.store);
     expect(d.customers).toHaveLength(1);
@@ -108,7 +111,7 @@ describe('Graph Office 365 active user detail report', () => {
   });
 
   it('imports the same report twice without change, and an older report without moving assignments', async () => {
-    await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
+    await t.import([fixture('graph/active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
     await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'Contoso' });
     const before = await dumpAll(t.store);
     const same = await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'Contoso' });
@@ -119,14 +122,14 @@ describe('Graph Office 365 active user detail report', () => {
   });
 
   it('detects concealed user names: imports with a warning and flags the customer until a clear report', async () => {
-    const r = await t.import([fixture('graph/active-users-concealed.csv')], { customer: 'Contoso' });
+    const r = await t.import([fixture('graph/active-users-concealed.csv')], { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('committed');
     const warning = r.files[0]?.warnings.find((w) => w.code === 'ingest.concealed_names');
     expect(warning?.message).toMatch(/^3 of 3 user names are concealed/);
     let status = await t.store.status('p-test');
     expect(
       status.partners[0]?.warnings.filter((w) => w.code === 'concealed_names').map((w) => w.customerId),
-    ).toEqual(['Contoso']);
+    ).toEqual(['contoso']);
     expect((await dumpAll(t.store)).users).toHaveLength(3);
     // A later report (made after the tenant turned concealment off) clears the flag.
     const clear = t.files.file(
@@ -149,7 +152,7 @@ describe('Graph Office 365 active user detail report', () => {
       'bad-report.csv',
       `${header}\r\n2026-03-31,a@x.com,A,Maybe,,True,True,True,True,True,True,2026-03-32,,,,,,,,,,,,OFFICE 365 E3\r\n`,
     );
-    const r = await t.import([bad], { customer: 'Contoso' });
+    const r = await t.import([bad], { createCustomer: 'Contoso' });
     expect(r.files[0]?.errors.map((p) => [p.line, p.column, p.field, p.value])).toEqual([
       [2, 4, 'is_deleted', 'Maybe'],
       [2, 12, 'last_exo', '2026-03-32'],
@@ -158,7 +161,7 @@ describe('Graph Office 365 active user detail report', () => {
       'short-report.csv',
       'Report Refresh Date,User Principal Name,Display Name\n2026-03-31,a@x.com,A\n',
     );
-    const r2 = await t.import([missing], { customer: 'Contoso' });
+    const r2 = await t.import([missing], { createCustomer: 'Contoso' });
     expect(r2.files[0]?.errors.length).toBe(21);
     expect(r2.files[0]?.errors[0]).toMatchObject({ code: 'ingest.missing_column', field: 'Is Deleted' });
   });
@@ -181,7 +184,7 @@ describe('Graph report keys without indexes (kept unique by the import)', () => 
         row('BOB@x.com', '2026-03-28', 'MICROSOFT 365 BUSINESS', '2025-01-10'),
       ].join('\r\n')}\r\n`,
     );
-    const r = await t.import([report], { customer: 'Contoso' });
+    const r = await t.import([report], { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('committed');
     const d = await dumpAll(t.store);
     expect(d.users?.map((u) => [u.user_id, u.upn])).toEqual([
@@ -200,7 +203,7 @@ describe('Graph report keys without indexes (kept unique by the import)', () => 
     expect((await t.import([report], { customer: 'Contoso' })).outcome).toBe('unchanged');
     const users = t.files.file(
       'users.csv',
-      'customer_id,user_id,upn,display_name\nContoso,ann@x.com,ann@x.com,Ann\n',
+      'customer_id,user_id,upn,display_name\ncontoso,ann@x.com,ann@x.com,Ann\n',
     );
     expect((await t.import([users])).outcome).toBe('committed');
     expect((await dumpAll(t.store)).users?.map((u) => [u.user_id, u.display_name])).toEqual([
@@ -217,12 +220,13 @@ describe('Graph reports in one import', () => {
       fixture('graph/active-users-2026-03-30.csv'),
       fixture('graph/active-users-2026-03-31.csv'),
     ];
-    const r = await t.import(files, { customer: 'Contoso' });
+    const r = await t.import(files, { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('committed');
     const together = await dumpAll(t.store);
     const other = await tempStore();
     try {
-      for (const f of files) await other.import([f], { customer: 'Contoso' });
+      for (const [i, f] of files.entries())
+        await other.import([f], i === 0 ? { createCustomer: 'Contoso' } : { customer: 'Contoso' });
       expect(together).toEqual(await dumpAll(other.store));
       expect(together.license_assignments?.some((a) => a.unassigned_on === '2026-03-31')).toBe(true);
     } finally {
@@ -231,15 +235,15 @@ describe('Graph reports in one import', () => {
     expect(await t.store.verifyIntegrity()).toEqual([]);
   });
 
-  it('a report with a header only creates the customer and stores no users', async () => {
+  it('a report with a header only creates the customer asked for and stores no users', async () => {
     const header =
       (await import('node:fs'))
         .readFileSync(fixture('graph/active-users-2026-03-31.csv'), 'utf8')
         .split('\r\n')[0] ?? '';
-    const r = await t.import([t.files.file('empty.csv', `${header}\r\n`)], { customer: 'Fabrikam' });
+    const r = await t.import([t.files.file('empty.csv', `${header}\r\n`)], { createCustomer: 'Fabrikam' });
     expect(r.files[0]).toMatchObject({ rows: 0, errorCount: 0, inserted: 0 });
     const d = await dumpAll(t.store);
-    expect(d.customers?.map((c) => c.customer_id)).toEqual(['Fabrikam']);
+    expect(d.customers?.map((c) => c.customer_id)).toEqual(['fabrikam']);
     expect(d.users).toEqual([]);
   });
 });
@@ -247,7 +251,7 @@ describe('Graph reports in one import', () => {
 describe('Graph subscribedSkus JSON', () => {
   it('turns prepaid units into snapshots by state, keeps unknown SKUs by id', async () => {
     const r = await t.import([fixture('graph/subscribed-skus.json')], {
-      customer: 'Contoso',
+      createCustomer: 'Contoso',
       asOf: '2026-03-31',
     });
     expect(r.outcome).toBe('committed');
@@ -294,7 +298,7 @@ describe('Graph subscribedSkus JSON', () => {
 
   it('records the channel named on import', async () => {
     await t.import([fixture('graph/subscribed-skus.json')], {
-      customer: 'Contoso',
+      createCustomer: 'Contoso',
       asOf: '2026-03-31',
       channel: 'own',
     });
@@ -306,7 +310,7 @@ describe('Graph subscribedSkus JSON', () => {
 describe('Partner Center subscriptions JSON', () => {
   it('maps offers to catalog products, statuses, trials, suspension reasons and channels', async () => {
     const r = await t.import([fixture('partner-center/subscriptions.json')], {
-      customer: 'Contoso',
+      createCustomer: 'Contoso',
       asOf: '2026-03-31',
       partnerId: '4848484',
     });
@@ -365,7 +369,7 @@ describe('Partner Center subscriptions JSON', () => {
 
   it('reports JSON syntax errors with line and column', async () => {
     const f = t.files.file('pc.json', '{\n  "items": [\n    {"id": "x", "offerId": "a",}\n  ]\n}\n');
-    const r = await t.import([f], { customer: 'Contoso' });
+    const r = await t.import([f], { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('rejected');
     expect(r.files[0]?.errors[0]).toMatchObject({ code: 'ingest.invalid_json', line: 3 });
   });

@@ -250,12 +250,12 @@ describe(';-separated CSV (Excel in Polish and German locales)', () => {
       [scan.header ?? [], ...rows].map((r) => r.map(cell).join(';')).join('\r\n'),
     );
     const semiText = readFileSync(semi);
-    expect((await t.import([original], { customer: 'Contoso' })).outcome).toBe('committed');
+    expect((await t.import([original], { createCustomer: 'Contoso' })).outcome).toBe('committed');
     const viaComma = await dumpAll(t.store);
     await t.close();
     t = await tempStore();
     const copy = t.files.file('graph-semi.csv', semiText);
-    expect((await t.import([copy], { customer: 'Contoso' })).outcome).toBe('committed');
+    expect((await t.import([copy], { createCustomer: 'Contoso' })).outcome).toBe('committed');
     expect(await dumpAll(t.store)).toEqual(viaComma);
   });
 

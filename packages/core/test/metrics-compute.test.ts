@@ -4,6 +4,7 @@
  * recompute.
  */
 
+import { fileURLToPath } from 'node:url';
 import type { Channel, SubscriptionStatus, WorkloadCode } from '@license-insights/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveCatalog, shippedCatalog } from '../src/catalog/catalog';
@@ -12,7 +13,7 @@ import { writeDemoDataset } from '../src/demo/generate-demo';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
 import { type TempStore, tempStore } from '../src/testing';
 import { computeMetrics } from '../src/use-cases/compute-metrics';
-import { getCustomerReport } from '../src/use-cases/report-metrics';
+import { getCustomerReport, getPortfolioReport } from '../src/use-cases/report-metrics';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
@@ -82,8 +83,14 @@ describe('daily metrics', () => {
       usagePercent: 160,
       usageReasons: { ROTATION: 1, TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 2 },
       deploymentReasons: { TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 3 },
+      // The import's activity starts on 2026-03-05: the window of D reaches back one day before it.
+      usageKnown: true,
+      partialWindow: true,
     });
     expect(rows.map((x) => x.workload)).toEqual(['ALL', 'EXO', 'SPO', 'TEAMS', 'YAM', 'SFB', 'OFFICE']);
+    // The import has EXO rows only: the other workloads are not measured (SPEC §2.3).
+    expect(rows.filter((x) => x.usageKnown).map((x) => x.workload)).toEqual(['ALL', 'EXO']);
+    expect(rows.find((x) => x.workload === 'TEAMS')).toMatchObject({ active: null, usagePercent: null });
     expect((await computeMetrics(t.store, { partnerId: 'p-test' })).mode).toBe('up_to_date');
     // The customer report: u16 holds E3 and never used it; everyone else was active 6 days ago.
     const report = await getCustomerReport(t.store, {
@@ -91,25 +98,24 @@ describe('daily metrics', () => {
       customer: 'Contoso',
       day: '2026-03-31',
     });
+    // EXO is measured from 2026-03-05 only: 28 days of inactivity cannot be told yet.
     expect(report.inactive).toEqual([
       {
         productId: E3,
         productName: 'Office 365 E3',
-        days28: 1,
-        days60: 1,
-        days90: 1,
-        users: [
-          {
-            productId: E3,
-            userId: 'u16',
-            upn: null,
-            displayName: null,
-            lastActive: null,
-            daysInactive: null,
-          },
-        ],
+        availability: 'not_enough_data',
+        days28: null,
+        days60: null,
+        days90: null,
+        users: [],
       },
     ]);
+    const later = await getCustomerReport(t.store, {
+      partnerId: 'p-test',
+      customer: 'Contoso',
+      day: '2026-04-01',
+    }).catch((e: Error) => e);
+    expect(later).toBeInstanceOf(Error); // no metrics past the data
     expect(report.unassigned).toEqual([]);
     expect(report.dataTrust).toMatchObject({
       customerId: 'contoso',
@@ -121,25 +127,71 @@ describe('daily metrics', () => {
       sold: 10,
       assigned: 16,
       active: 16,
+      soldMeasured: 10,
+      soldNotMeasured: 0,
+      partialWindow: true,
       usageReasons: { ROTATION: 1, TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 2 },
     });
+  });
+
+  it('Graph reports measure their workloads on their refresh dates only: Office usage unknown, never 0 (SPEC §2.3)', async () => {
+    const graph = (name: string) => fileURLToPath(new URL(`./fixtures/graph/${name}`, import.meta.url));
+    t.files.file(
+      'subs/subscriptions.csv',
+      `as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel\n2026-01-01,S1,contoso,${E3},10,active,false,own\n`,
+    );
+    await t.import([graph('active-users-2026-03-30.csv')], { createCustomer: 'Contoso', graphPeriod: 'D30' });
+    await t.import([graph('active-users-2026-03-31.csv')], { customer: 'contoso', graphPeriod: 'D7' });
+    await t.import([`${t.files.dir}/subs`]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const e3 = async (day: string) =>
+      (await t.store.dailyMetrics('p-test', day)).filter((r) => r.productId === E3);
+    const onReport = await e3('2026-03-30');
+    const known = onReport.filter((r) => r.usageKnown).map((r) => r.workload);
+    expect(known).toEqual(['ALL', 'EXO', 'SPO', 'TEAMS', 'YAM', 'SFB']);
+    expect(onReport.find((r) => r.workload === 'OFFICE')).toMatchObject({
+      sold: 10,
+      active: null,
+      usagePercent: null,
+      usageReasons: null,
+    });
+    expect(onReport.find((r) => r.workload === 'EXO')).toMatchObject({ partialWindow: false });
+    // The D7 report of 2026-03-31 adds facts but measures nothing; no report on 2026-03-29.
+    for (const day of ['2026-03-29', '2026-03-31'])
+      expect((await e3(day)).every((r) => !r.usageKnown && r.active === null && r.sold === 10)).toBe(true);
+    const portfolio = await getPortfolioReport(t.store, { partnerId: 'p-test', day: '2026-03-31' });
+    expect(portfolio.totals).toMatchObject({
+      sold: 10,
+      active: null,
+      usagePercent: null,
+      soldNotMeasured: 10,
+    });
+    expect(portfolio.bands.unmeasured).toBe(1);
   });
 
   it('counts users inactive for 28, 60 and 90 days from the last activity in the product workloads', async () => {
     await t.import([workedExample(t)]);
     await computeMetrics(t.store, { partnerId: 'p-test' });
-    const inactive = await t.store.inactiveLicensedUsers(
-      'p-test',
-      'contoso',
-      '2026-03-31',
-      [{ productId: E3, workloads: ['EXO'] }],
-      6,
-    );
+    const scopes = [{ customerId: 'contoso', productId: E3, workloads: ['EXO' as const] }];
+    const inactive = await t.store.inactiveLicensedUsers('p-test', '2026-03-31', scopes, 6);
     // Active on 03-25 = 6 days before D: inactive for 6 days; u1 was active on D itself; u16 never.
-    expect(inactive[0]).toMatchObject({ userId: 'u16', lastActive: null, daysInactive: null });
+    expect(inactive[0]).toMatchObject({
+      userId: 'u16',
+      lastActive: null,
+      daysInactive: null,
+      lastActiveByWorkload: {},
+    });
+    expect(inactive[1]).toMatchObject({ customerId: 'contoso', lastActiveByWorkload: { EXO: '2026-03-25' } });
     expect(inactive).toHaveLength(15);
     expect(inactive.filter((u) => u.daysInactive === 6)).toHaveLength(14);
     expect(inactive.some((u) => u.userId === 'u1')).toBe(false);
+    // The counts are the lists' lengths (one definition).
+    expect(await t.store.inactiveLicensedCounts('p-test', '2026-03-31', scopes, 6)).toEqual([
+      { customerId: 'contoso', productId: E3, users: 15 },
+    ]);
+    expect(await t.store.inactiveLicensedCounts('p-test', '2026-03-31', scopes, 7)).toEqual([
+      { customerId: 'contoso', productId: E3, users: 1 },
+    ]);
   });
 
   it('incremental updates after new imports equal a full recompute', async () => {
@@ -189,6 +241,9 @@ describe('daily metrics', () => {
     ) as Record<string, Record<string, string>[]>;
     const catalog = effectiveCatalog(shippedCatalog().products, await t.store.partnerProducts('p-test'));
     const of = (e: string, c: string) => (dump[e] ?? []).filter((r) => r.customer_id === c);
+    const importWorkloads = [...new Set((dump.activity ?? []).map((a) => a.workload as WorkloadCode))];
+    const firstFact = (dump.activity ?? []).map((a) => a.date ?? '').sort()[0] ?? '';
+    expect(importWorkloads.length).toBeGreaterThan(3);
     for (const day of ['2026-02-01', '2026-03-03', '2026-03-31']) {
       const stored = await t.store.dailyMetrics('p-test', day);
       const expected = (dump.customers ?? []).flatMap((c) => {
@@ -226,6 +281,15 @@ describe('daily metrics', () => {
             workload: a.workload as WorkloadCode,
             date: a.date ?? '',
           })),
+          // One canonical import: every workload it has rows of, from its first fact date, for
+          // every customer it has rows for.
+          measured: {
+            canonical:
+              of('activity', id).length === 0
+                ? []
+                : importWorkloads.map((workload) => ({ workload, from: firstFact })),
+            graph: [],
+          },
         };
         return referenceCustomerMetrics(input, day);
       });

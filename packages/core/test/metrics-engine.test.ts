@@ -1,15 +1,16 @@
 /**
  * The production engine equals the reference implementation on every metric and day, on random
- * portfolios (fast-check) and on the SPEC §2.2 worked example.
+ * customers (fast-check): random subscriptions, assignments, deletions, activity (Yammer used by
+ * users licensed on some activity days and not on others, SPEC §2.1 item 2) and measured sources
+ * (canonical imports from a day on, Graph reports of 7 to 180 days, SPEC §2.3).
  */
 import type { SubscriptionStatus } from '@license-insights/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayOf, formatDay } from '../src/dates';
 import { computeCustomerBitsets } from '../src/metrics/bitset-engine';
-import { computeCustomerSeries } from '../src/metrics/engine';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
-import { bitsetInputOf, engineInputOf, rowsOfDay } from '../src/metrics/rows';
+import { bitsetInputOf, customerProductIds, rowsOfDay } from '../src/metrics/rows';
 
 const PRODUCTS = [
   { productId: 'a-e3', workloads: ['EXO', 'SPO', 'TEAMS', 'YAM'] as const, openWorkloads: ['YAM'] as const },
@@ -68,10 +69,32 @@ const customerArb: fc.Arbitrary<CustomerInput> = fc
     activity: fc.array(
       fc.record({
         userId: userArb,
-        workload: fc.constantFrom('EXO', 'SPO', 'TEAMS', 'YAM', 'OFFICE') as fc.Arbitrary<'EXO'>,
+        workload: fc.constantFrom('EXO', 'SPO', 'TEAMS', 'YAM', 'YAM', 'OFFICE') as fc.Arbitrary<'EXO'>,
         date: dayArb,
       }),
       { maxLength: 60 },
+    ),
+    canonical: fc.array(
+      fc.record({
+        workload: fc.constantFrom('EXO', 'SPO', 'TEAMS', 'YAM', 'OFFICE', 'D365') as fc.Arbitrary<'EXO'>,
+        from: fc.integer({ min: -10, max: SPAN }).map((i) => formatDay(START + i)),
+      }),
+      { maxLength: 6 },
+    ),
+    graph: fc.array(fc.record({ refreshDate: dayArb, periodDays: fc.constantFrom(7, 30, 30, 90, 180) }), {
+      maxLength: 4,
+    }),
+    // Yammer used while licensed and, within 27 days, while not (before or after the license).
+    mixed: fc.array(
+      fc.record({
+        userId: userArb,
+        productId: fc.constantFrom('a-e3', 'c-bp'),
+        start: fc.integer({ min: 0, max: SPAN - 30 }),
+        length: fc.integer({ min: 1, max: 20 }),
+        gap: fc.integer({ min: 0, max: 20 }),
+        after: fc.boolean(),
+      }),
+      { maxLength: 2 },
     ),
   })
   .map((r) => {
@@ -91,76 +114,129 @@ const customerArb: fc.Arbitrary<CustomerInput> = fc
         snapshots: [...new Map(s.snapshots.map((x) => [x.asOf, x])).values()],
       })),
       users,
-      assignments: r.assignments.map((a) => ({
-        userId: a.userId,
-        productId: a.productId,
-        assignedOn: a.assignedOn,
-        unassignedOn: a.length === null ? null : formatDay(dayOf(a.assignedOn) + a.length),
-      })),
-      activity: r.activity,
+      assignments: [
+        ...r.assignments.map((a) => ({
+          userId: a.userId,
+          productId: a.productId,
+          assignedOn: a.assignedOn,
+          unassignedOn: a.length === null ? null : formatDay(dayOf(a.assignedOn) + a.length),
+        })),
+        ...r.mixed.map((m) => ({
+          userId: m.userId,
+          productId: m.productId,
+          assignedOn: formatDay(START + m.start),
+          unassignedOn: formatDay(START + m.start + m.length),
+        })),
+      ],
+      activity: [
+        ...r.activity,
+        ...r.mixed.flatMap((m) => [
+          { userId: m.userId, workload: 'YAM' as const, date: formatDay(START + m.start + m.length - 1) },
+          {
+            userId: m.userId,
+            workload: 'YAM' as const,
+            date: formatDay(m.after ? START + m.start + m.length + m.gap : START + m.start - 1 - m.gap),
+          },
+        ]),
+      ],
+      measured: { canonical: r.canonical, graph: r.graph },
     };
   });
 
+/**
+ * A user active in Yammer on two days of one window, licensed for it on one and not on the other:
+ * the case SPEC §2.1 item 2 words precisely (counted only where licensed).
+ */
+function hasMixedYammerUser(c: CustomerInput): boolean {
+  const including = new Set(c.products.filter((p) => p.workloads.includes('YAM')).map((p) => p.productId));
+  const licensed = (userId: string, d: number) =>
+    c.assignments.some(
+      (a) =>
+        a.userId === userId &&
+        including.has(a.productId) &&
+        dayOf(a.assignedOn) <= d &&
+        (a.unassignedOn === null || d < dayOf(a.unassignedOn)),
+    );
+  const yam = c.activity.filter((a) => a.workload === 'YAM');
+  return yam.some((a) =>
+    yam.some(
+      (b) =>
+        b.userId === a.userId &&
+        Math.abs(dayOf(a.date) - dayOf(b.date)) < 28 &&
+        licensed(a.userId, dayOf(a.date)) &&
+        !licensed(b.userId, dayOf(b.date)),
+    ),
+  );
+}
+
 describe('metric engine', () => {
+  it('the generator produces users licensed for Yammer on one activity day and not on another', () => {
+    const samples = fc.sample(customerArb, { numRuns: 300, seed: 42 });
+    expect(samples.filter(hasMixedYammerUser).length).toBeGreaterThan(10);
+  });
+
   it('equals the reference on every metric and every day of random customers', () => {
     fc.assert(
       fc.property(customerArb, (c) => {
-        const input = engineInputOf(c);
         const first = START + 20;
         const days = SPAN - 20;
-        const out = computeCustomerSeries(input, first, days);
+        const out = computeCustomerBitsets(bitsetInputOf(c), first, days);
+        const products = customerProductIds(c);
         for (let i = 0; i < days; i++) {
           const day = formatDay(first + i);
-          expect(rowsOfDay('c', input, out, i)).toEqual(referenceCustomerMetrics(c, day));
+          expect(rowsOfDay('c', products, out, i)).toEqual(referenceCustomerMetrics(c, day));
         }
       }),
       { numRuns: 300 },
     );
   });
 
-  it('the bitset engine equals the interval engine on random customers (and so the reference)', () => {
+  it('equals the reference on any range of days (its first days reach back before it)', () => {
     fc.assert(
       fc.property(
         customerArb,
         fc.integer({ min: 0, max: 40 }),
         fc.integer({ min: 1, max: 60 }),
         (c, offset, length) => {
-          const input = engineInputOf(c);
           const first = START + offset;
           const days = Math.min(length, SPAN + 30 - offset);
-          const a = computeCustomerSeries(input, first, days);
-          const b = computeCustomerBitsets(bitsetInputOf(input), first, days);
-          expect(b).toEqual(a);
+          const out = computeCustomerBitsets(bitsetInputOf(c), first, days);
+          const products = customerProductIds(c);
+          for (let i = 0; i < days; i += 5) {
+            expect(rowsOfDay('c', products, out, i)).toEqual(
+              referenceCustomerMetrics(c, formatDay(first + i)),
+            );
+          }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
-  it('the bitset engine equals the reference on every day', () => {
-    fc.assert(
-      fc.property(customerArb, (c) => {
-        const input = engineInputOf(c);
-        const first = START + 20;
-        const days = SPAN - 20;
-        const out = computeCustomerBitsets(bitsetInputOf(input), first, days);
-        for (let i = 0; i < days; i += 7) {
-          expect(rowsOfDay('c', input, out, i)).toEqual(referenceCustomerMetrics(c, formatDay(first + i)));
-        }
-      }),
-      { numRuns: 100 },
-    );
-  });
-
-  it('the one-day fast path (the daily update) equals the interval engine', () => {
+  it('the one-day fast path (the daily update) equals the reference', () => {
     fc.assert(
       fc.property(customerArb, fc.integer({ min: 0, max: SPAN + 20 }), (c, offset) => {
-        const input = engineInputOf(c);
-        expect(computeCustomerBitsets(bitsetInputOf(input), START + offset, 1)).toEqual(
-          computeCustomerSeries(input, START + offset, 1),
+        const out = computeCustomerBitsets(bitsetInputOf(c), START + offset, 1);
+        expect(rowsOfDay('c', customerProductIds(c), out, 0)).toEqual(
+          referenceCustomerMetrics(c, formatDay(START + offset)),
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the one-day fast path equals the same day of a longer range', () => {
+    fc.assert(
+      fc.property(customerArb, fc.integer({ min: 28, max: SPAN + 20 }), (c, offset) => {
+        const input = bitsetInputOf(c);
+        const one = computeCustomerBitsets(input, START + offset, 1);
+        const range = computeCustomerBitsets(input, START + offset - 27, 28);
+        const last = (x: Int32Array) => x.slice(27);
+        expect(one.rows.map((r) => [r.active, r.rotation, r.unlicensed, r.usage])).toEqual(
+          range.rows.map((r) => [last(r.active), last(r.rotation), last(r.unlicensed), last(r.usage)]),
+        );
+      }),
+      { numRuns: 200 },
     );
   });
 });

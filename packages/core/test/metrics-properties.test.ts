@@ -21,6 +21,8 @@ const rowArb: fc.Arbitrary<ProductDayMetrics> = fc
     unlicensed: fc.integer({ min: 0, max: 20 }),
     trial: fc.integer({ min: 0, max: 20 }),
     noncounted: fc.integer({ min: 0, max: 20 }),
+    known: fc.boolean(),
+    partial: fc.boolean(),
   })
   .map((x) => ({
     customerId: x.customer,
@@ -30,11 +32,14 @@ const rowArb: fc.Arbitrary<ProductDayMetrics> = fc
     sold: x.sold,
     soldOwn: Math.floor(x.sold / 2),
     assigned: x.assigned,
-    active: x.active,
+    active: x.known ? x.active : null,
     deploymentPercent: x.sold === 0 ? null : (x.assigned / x.sold) * 100,
-    usagePercent: x.sold === 0 ? null : (x.active / x.sold) * 100,
-    usageReasons:
-      x.active > x.sold
+    usagePercent: x.sold === 0 || !x.known ? null : (x.active / x.sold) * 100,
+    usageKnown: x.known,
+    partialWindow: x.known && x.partial,
+    usageReasons: !x.known
+      ? null
+      : x.active > x.sold
         ? decompose(x.active - x.sold, [
             ['ROTATION', x.rotation],
             ['UNLICENSED_WORKLOAD_USE', x.unlicensed],
@@ -81,25 +86,40 @@ describe('metric invariants', () => {
     fc.assert(
       fc.property(fc.array(rowArb, { maxLength: 30 }), (rows) => {
         const t = totalsOf(rows);
+        const known = rows.filter((r) => r.usageKnown);
+        const knownActive = known.reduce((a, r) => a + (r.active ?? 0), 0);
+        const knownSold = known.reduce((a, r) => a + r.sold, 0);
         expect(t.sold).toBe(rows.reduce((a, r) => a + r.sold, 0));
         expect(t.assigned).toBe(rows.reduce((a, r) => a + r.assigned, 0));
-        expect(t.active).toBe(rows.reduce((a, r) => a + r.active, 0));
-        expect(t.usagePercent).toBe(t.sold === 0 ? null : (t.active / t.sold) * 100);
-        expect(sum(t.usageReasons)).toBe(Math.max(0, t.active - t.sold));
+        // Usage sums the rows whose usage is known (SPEC §2.3); deployment sums every row.
+        expect(t.active).toBe(known.length === 0 ? null : knownActive);
+        expect(t.soldMeasured).toBe(knownSold);
+        expect(t.soldNotMeasured).toBe(t.sold - knownSold);
+        expect(t.partialWindow).toBe(rows.some((r) => r.partialWindow));
+        expect(t.usagePercent).toBe(
+          known.length === 0 || knownSold === 0 ? null : (knownActive / knownSold) * 100,
+        );
+        expect(t.deploymentPercent).toBe(t.sold === 0 ? null : (t.assigned / t.sold) * 100);
+        if (known.length === 0) expect(t.usageReasons).toBeNull();
+        else expect(sum(t.usageReasons ?? {})).toBe(Math.max(0, knownActive - knownSold));
         expect(sum(t.deploymentReasons)).toBe(Math.max(0, t.assigned - t.sold));
         // Groups partition the rows: their totals add up to the whole.
         const groups = groupTotals(rows, (r) => r.customerId);
         expect(groups.reduce((a, g) => a + g.totals.sold, 0)).toBe(t.sold);
-        expect(groups.reduce((a, g) => a + g.totals.active, 0)).toBe(t.active);
+        expect(groups.reduce((a, g) => a + (g.totals.active ?? 0), 0)).toBe(t.active ?? 0);
+        expect(groups.reduce((a, g) => a + g.totals.soldMeasured, 0)).toBe(t.soldMeasured);
         expect(groups.reduce((a, g) => a + g.totals.assigned, 0)).toBe(t.assigned);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('usage bands have fixed edges: 25, 50, 75 open below, 100 closed', () => {
-    expect([null, 0, 24.99, 25, 49.9, 50, 74.9, 75, 100, 100.01].map(bandOf)).toEqual([
-      'none',
+  it('usage bands have fixed edges: 25, 50, 75 open below, 100 closed; unmeasured and nothing sold apart', () => {
+    const band = (usagePercent: number | null, sold = 10) => bandOf({ sold, usagePercent });
+    expect(band(null, 0)).toBe('none');
+    expect(band(50, 0)).toBe('none');
+    expect(band(null)).toBe('unmeasured');
+    expect([0, 24.99, 25, 49.9, 50, 74.9, 75, 100, 100.01].map((p) => band(p))).toEqual([
       '<25',
       '<25',
       '25-50',

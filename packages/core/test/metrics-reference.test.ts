@@ -7,7 +7,8 @@
  * Expected EXO row: sold 10, sold_own 10, assigned 16, active 16, usage 160 %, deployment 160 %;
  *   usage excess 6 = ROTATION 1 + TRIAL 3 + NONCOUNTED_SUBSCRIPTION 2;
  *   deployment excess 6 = TRIAL 3 + NONCOUNTED_SUBSCRIPTION 3.
- * Other workloads: nobody active → active 0, usage 0 %.
+ * Other workloads: nobody active → active 0, usage 0 % (every workload is measured: a canonical
+ * activity import from 2026-01-01, so the window of D lies within the data).
  */
 import { describe, expect, it } from 'vitest';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
@@ -55,6 +56,10 @@ function contoso(): CustomerInput {
       ...holders.map((userId) => ({ userId, workload: 'EXO' as const, date: '2026-03-25' })),
       { userId: 'u17', workload: 'EXO', date: '2026-03-05' },
     ],
+    measured: {
+      canonical: E3.workloads.map((workload) => ({ workload, from: '2026-01-01' })),
+      graph: [],
+    },
   };
 }
 
@@ -76,6 +81,8 @@ describe('reference metrics: SPEC §2.2 worked example', () => {
       usagePercent: 160,
       usageReasons: { ROTATION: 1, TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 2 },
       deploymentReasons: { TRIAL: 3, NONCOUNTED_SUBSCRIPTION: 3 },
+      usageKnown: true,
+      partialWindow: false,
     });
   });
 
@@ -136,6 +143,10 @@ function base(over: Partial<CustomerInput>): CustomerInput {
     users: [],
     assignments: [],
     activity: [],
+    measured: {
+      canonical: (['EXO', 'YAM'] as const).map((workload) => ({ workload, from: '2020-01-01' })),
+      graph: [],
+    },
     ...over,
   };
 }
@@ -305,5 +316,154 @@ describe('reference metrics: blueprints', () => {
     expect(all).toMatchObject({ active: 5, usageReasons: { ROTATION: 1, UNLICENSED_WORKLOAD_USE: 3 } });
     const sum = Object.values(all?.usageReasons ?? {}).reduce((a, b) => a + b, 0);
     expect(sum).toBe((all?.active ?? 0) - (all?.sold ?? 0));
+  });
+});
+
+/**
+ * Blueprint, SPEC §2.1 item 2 (open workloads, worded precisely). D = 2026-03-01, window
+ * 2026-02-02 … 2026-03-01. Products P (EXO, YAM) with 1 license sold and R (EXO, YAM) with 5 (the
+ * product unlicensed Yammer use is attributed to). User a holds P from 2026-02-15; a used Yammer on
+ * 2026-02-10 (no license including Yammer) and on 2026-02-20 (holding P). User x used Yammer on
+ * 2026-02-12 without any license.
+ * Expected: a counts once, in P (licensed there on an activity day): P YAM active 1, R YAM active 1
+ * (x only, UNLICENSED_WORKLOAD_USE 1) — before the rule was worded precisely, a was counted in R too.
+ */
+describe('reference metrics: open workloads', () => {
+  const R = { productId: 'r', workloads: ['EXO', 'YAM'] as const, openWorkloads: ['YAM'] as const };
+  const c = base({
+    products: [
+      { productId: 'p', workloads: [...P.workloads], openWorkloads: [...P.openWorkloads] },
+      { productId: 'r', workloads: [...R.workloads], openWorkloads: [...R.openWorkloads] },
+    ],
+    subscriptions: [
+      { subscriptionId: 's', productId: 'p', snapshots: [snap('2026-01-01', 1)] },
+      { subscriptionId: 't', productId: 'r', snapshots: [snap('2026-01-01', 5)] },
+    ],
+    assignments: [held('a', 'p', '2026-02-15')],
+    activity: [act('a', 'YAM', '2026-02-10'), act('a', 'YAM', '2026-02-20'), act('x', 'YAM', '2026-02-12')],
+  });
+
+  it('a user licensed on one Yammer activity day and not on another counts only where licensed', () => {
+    expect(row(c, 'p', 'YAM')).toMatchObject({ active: 1, usageReasons: {} });
+    expect(row(c, 'r', 'YAM')).toMatchObject({ active: 1, usageReasons: {}, usagePercent: 20 });
+    expect(row(c, 'r', 'ALL')).toMatchObject({ active: 1 });
+  });
+
+  it('once the licensed day leaves the window, the unlicensed use is attributed again', () => {
+    // On 2026-03-19 the window is 2026-02-20 … 2026-03-19: a's licensed day 2026-02-20 is in it.
+    expect(row(c, 'r', 'YAM', '2026-03-19')?.active).toBe(0);
+    // Window 2026-02-10 … 2026-03-09 holds both of a's Yammer days: a counts in P only.
+    expect(row(c, 'r', 'YAM', '2026-03-09')?.active).toBe(1); // x only
+    // Window 2026-01-16 … 2026-02-12: a used Yammer only unlicensed (2026-02-10), so a counts in R.
+    expect(row(c, 'r', 'YAM', '2026-02-12')?.active).toBe(2);
+    expect(row(c, 'p', 'YAM', '2026-02-12')?.active).toBe(0);
+  });
+});
+
+/**
+ * Blueprints, SPEC §2.3 (what the data can tell). Product E (EXO, TEAMS, OFFICE) with 10 licenses
+ * sold, users a, b, c holding it since 2025. a used EXO on 2026-02-20, b OFFICE on 2026-02-21, c
+ * nothing. D = 2026-03-01 unless said.
+ * - Graph report (D30) refreshed on 2026-03-01 only: EXO and TEAMS measured on that day, OFFICE
+ *   never (the report has no Office column). EXO 1 (10 %), TEAMS 0 (0 %), OFFICE null; ALL counts
+ *   users active in EXO or TEAMS: 1 (b's Office use is not measured). On 2026-03-02 nothing is
+ *   measured: every usage null, sold/assigned/deployment as before.
+ * - A D7 report measures nothing; a product without workloads never has known usage.
+ * - A canonical import with facts from 2026-02-10 measures from then on: partial window until
+ *   2026-03-08 (the window reaches back before 2026-02-10), complete from 2026-03-09.
+ */
+describe('reference metrics: what the data can tell', () => {
+  const E = { productId: 'e', workloads: ['EXO', 'TEAMS', 'OFFICE'] as const, openWorkloads: [] as const };
+  const V = { productId: 'v', workloads: [] as const, openWorkloads: [] as const };
+  const data = (measured: CustomerInput['measured']): CustomerInput => ({
+    customerId: 'c',
+    products: [
+      { productId: 'e', workloads: [...E.workloads], openWorkloads: [] },
+      { productId: 'v', workloads: [...V.workloads], openWorkloads: [] },
+    ],
+    subscriptions: [
+      { subscriptionId: 's', productId: 'e', snapshots: [snap('2025-01-01', 10)] },
+      { subscriptionId: 'w', productId: 'v', snapshots: [snap('2025-01-01', 4)] },
+    ],
+    users: [],
+    assignments: [
+      held('a', 'e', '2025-01-01'),
+      held('b', 'e', '2025-01-01'),
+      held('c', 'e', '2025-01-01'),
+      held('a', 'v', '2025-01-01'),
+    ],
+    activity: [
+      { userId: 'a', workload: 'EXO', date: '2026-02-20' },
+      { userId: 'b', workload: 'OFFICE', date: '2026-02-21' },
+    ],
+    measured,
+  });
+  const unknown = {
+    active: null,
+    usagePercent: null,
+    usageReasons: null,
+    usageKnown: false,
+    partialWindow: false,
+  };
+  const graph30 = data({ canonical: [], graph: [{ refreshDate: '2026-03-01', periodDays: 30 }] });
+
+  it('a Graph report of 30 days measures its workloads on its refresh date only; Office is never measured by it', () => {
+    expect(row(graph30, 'e', 'EXO')).toMatchObject({
+      active: 1,
+      usagePercent: 10,
+      usageKnown: true,
+      partialWindow: false,
+    });
+    expect(row(graph30, 'e', 'TEAMS')).toMatchObject({ active: 0, usagePercent: 0, usageKnown: true });
+    expect(row(graph30, 'e', 'OFFICE')).toMatchObject({
+      sold: 10,
+      assigned: 3,
+      deploymentPercent: 30,
+      ...unknown,
+    });
+    expect(row(graph30, 'e', 'ALL')).toMatchObject({ active: 1, usagePercent: 10, usageKnown: true });
+    for (const w of ['ALL', 'EXO', 'TEAMS', 'OFFICE'])
+      expect(row(graph30, 'e', w, '2026-03-02')).toMatchObject({ sold: 10, assigned: 3, ...unknown });
+  });
+
+  it('a D7 report measures nothing; a product without workloads never has known usage', () => {
+    const d7 = data({ canonical: [], graph: [{ refreshDate: '2026-03-01', periodDays: 7 }] });
+    expect(row(d7, 'e', 'ALL')).toMatchObject(unknown);
+    expect(row(d7, 'e', 'EXO')).toMatchObject(unknown);
+    expect(row(graph30, 'v', 'ALL')).toMatchObject({
+      sold: 4,
+      assigned: 1,
+      deploymentPercent: 25,
+      ...unknown,
+    });
+  });
+
+  it('a canonical import measures its workloads from its first fact date on: partial window for 27 days', () => {
+    const c = data({
+      canonical: (['EXO', 'TEAMS', 'OFFICE'] as const).map((workload) => ({ workload, from: '2026-02-10' })),
+      graph: [],
+    });
+    expect(row(c, 'e', 'ALL', '2026-02-09')).toMatchObject(unknown);
+    expect(row(c, 'e', 'ALL', '2026-02-21')).toMatchObject({
+      active: 2,
+      usageKnown: true,
+      partialWindow: true,
+    });
+    expect(row(c, 'e', 'ALL', '2026-03-08')).toMatchObject({ active: 2, partialWindow: true });
+    expect(row(c, 'e', 'ALL', '2026-03-09')).toMatchObject({ active: 2, partialWindow: false });
+    expect(row(c, 'e', 'OFFICE', '2026-03-09')).toMatchObject({
+      active: 1,
+      usagePercent: 10,
+      partialWindow: false,
+    });
+    // A Graph report of 30 days on a partial day gives its workloads a whole window; ALL stays
+    // partial while OFFICE (canonical only) is.
+    const both = data({
+      canonical: c.measured.canonical,
+      graph: [{ refreshDate: '2026-03-01', periodDays: 30 }],
+    });
+    expect(row(both, 'e', 'EXO', '2026-03-01')).toMatchObject({ partialWindow: false });
+    expect(row(both, 'e', 'OFFICE', '2026-03-01')).toMatchObject({ partialWindow: true });
+    expect(row(both, 'e', 'ALL', '2026-03-01')).toMatchObject({ partialWindow: true });
   });
 });

@@ -24,7 +24,7 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('a store at schema 5 opens at the newest schema with every row kept and its keys unique', async () => {
-    await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
+    await t.import([fixture('graph/active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
     await t.import([fixture('graph/active-users-2026-03-31.csv')], { customer: 'Contoso' });
     const expected = await dumpAll(t.store);
     expect(expected.license_assignments?.length).toBeGreaterThan(3);
@@ -42,12 +42,18 @@ describe('migrations', () => {
       await db.exec(`INSERT INTO schema_migrations VALUES (${m.version}, 'm', now()::TIMESTAMP)`);
     }
     await db.exec(`ATTACH '${path.join(t.dataDir, DATABASE_FILE)}' AS src (READ_ONLY)`);
-    const tables = await db.all<{ name: string }>({
-      text: `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = 'src' AND table_name <> 'schema_migrations'`,
+    // Tables and columns that schema 5 has (later migrations add some).
+    const columns = await db.all<{ name: string; cols: string[] }>({
+      text: `SELECT s.table_name AS name, list(s.column_name ORDER BY s.column_index) AS cols
+             FROM duckdb_columns() s JOIN duckdb_columns() o ON o.table_name = s.table_name AND o.column_name = s.column_name
+             WHERE s.database_name = 'src' AND o.database_name = current_database() AND s.table_name <> 'schema_migrations'
+             GROUP BY 1`,
       params: [],
     });
-    for (const { name } of tables)
-      await db.exec(`INSERT INTO main."${name}" BY NAME SELECT * FROM src."${name}"`);
+    for (const { name, cols } of columns) {
+      const list = cols.map((c) => `"${c}"`).join(', ');
+      await db.exec(`INSERT INTO main."${name}" (${list}) SELECT ${list} FROM src."${name}"`);
+    }
     await db.exec('DETACH src');
     db.close();
 
@@ -56,6 +62,12 @@ describe('migrations', () => {
       expect(await migrated.schemaVersion()).toBe(MIGRATIONS.at(-1)?.version);
       expect(await dumpAll(migrated)).toEqual(expected);
       expect(await migrated.verifyIntegrity()).toEqual([]);
+      // Migration 7: the Graph-fed customer's latest report measures the Graph workloads (as D30).
+      const measured = (await migrated.measuredSources('p-test')).get('contoso');
+      expect(measured).toEqual({
+        canonical: [],
+        graph: [{ day: Date.UTC(2026, 2, 31) / 86_400_000, periodDays: 30 }],
+      });
     } finally {
       await migrated.close();
     }

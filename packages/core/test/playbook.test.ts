@@ -23,7 +23,7 @@ import {
 } from '@license-insights/contracts';
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../src/catalog/catalog';
-import { describePriority, type PlaybookInput, runPlaybook } from '../src/recommendations/playbook';
+import { describePriority, key, type PlaybookInput, runPlaybook } from '../src/recommendations/playbook';
 import type { SubscriptionState } from '../src/store/store';
 
 const D = '2026-03-31';
@@ -56,9 +56,13 @@ interface RowSpec {
   active: number;
   usageReasons?: Reasons;
   deploymentReasons?: Reasons;
+  /** Usage known (default) or not (SPEC §2.3); partial window (default no). */
+  known?: boolean;
+  partial?: boolean;
 }
 
 function row(s: RowSpec): ProductDayMetrics {
+  const known = s.known ?? true;
   return {
     customerId: s.customer ?? 'c1',
     productId: s.product ?? E3,
@@ -67,12 +71,26 @@ function row(s: RowSpec): ProductDayMetrics {
     sold: s.sold,
     soldOwn: s.sold,
     assigned: s.assigned,
-    active: s.active,
+    active: known ? s.active : null,
     deploymentPercent: s.sold === 0 ? null : (s.assigned / s.sold) * 100,
-    usagePercent: s.sold === 0 ? null : (s.active / s.sold) * 100,
-    usageReasons: s.usageReasons ?? {},
+    usagePercent: s.sold === 0 || !known ? null : (s.active / s.sold) * 100,
+    usageReasons: known ? (s.usageReasons ?? {}) : null,
     deploymentReasons: s.deploymentReasons ?? {},
+    usageKnown: known,
+    partialWindow: known && (s.partial ?? false),
   };
+}
+
+/**
+ * Licensed users inactive for 28 days, as the store would count them: by default every assigned
+ * user not counted active (a test of the reclaim card gives its own).
+ */
+function inactiveOf(metrics: readonly ProductDayMetrics[]): Map<string, number> {
+  return new Map(
+    metrics
+      .filter((r) => r.workload === 'ALL' && r.usageKnown && !r.partialWindow && r.active !== null)
+      .map((r) => [key(r.customerId, r.productId), Math.max(r.assigned - (r.active ?? 0), 0)]),
+  );
 }
 
 function support(
@@ -125,6 +143,7 @@ function input(p: Partial<PlaybookInput>): PlaybookInput {
     metricsBefore: [],
     support: [],
     subscriptions: [],
+    inactive28: inactiveOf(p.metrics ?? []),
     ...p,
   };
 }
@@ -196,19 +215,41 @@ describe('LOW_ADOPTION', () => {
     ]);
   });
 
-  it('judges a product without workloads by deployment only (its usage is 0 by definition)', () => {
+  it('judges usage that is not known (a product without workloads, nothing measured) by deployment only', () => {
     const d365NoWorkload: CatalogProduct = {
       ...(catalog.get(PRICED) as CatalogProduct),
       productId: 'nw',
       workloads: [],
     };
     const products = new Map(catalog).set('nw', d365NoWorkload);
-    expect(fired({ products, metrics: [row({ product: 'nw', sold: 10, assigned: 10, active: 0 })] })).toEqual(
-      [],
+    const unknown = { product: 'nw', sold: 10, active: 0, known: false };
+    expect(fired({ products, metrics: [row({ ...unknown, assigned: 10 })] })).toEqual([]);
+    const r = runPlaybook(input({ products, metrics: [row({ ...unknown, assigned: 6 })] }));
+    expect(r.cards.map((c) => `${c.rule}:${c.customerId}`)).toEqual(['LOW_ADOPTION:c1']);
+    expect(r.cards[0]?.evidence).toMatchObject({
+      licensesActive: null,
+      usagePercent: null,
+      licensesNotInUse: 4,
+    });
+    expect(r.cards[0]?.text.problem).toBe(
+      'Priced Suite: deployment 60\u00a0% of 10 licenses sold (usage not measured); 4 licenses not in use.',
     );
-    expect(fired({ products, metrics: [row({ product: 'nw', sold: 10, assigned: 6, active: 0 })] })).toEqual([
-      'LOW_ADOPTION:c1',
-    ]);
+  });
+
+  it('does not judge usage over a partial window (SPEC §2.3), nor a workload whose usage is not known', () => {
+    const partial = { sold: 10, assigned: 9, active: 1, partial: true };
+    expect(fired({ metrics: [row(partial)] })).toEqual([]);
+    const r = runPlaybook(
+      input({
+        metrics: [
+          row({ sold: 10, assigned: 9, active: 4 }),
+          row({ workload: 'EXO', sold: 10, assigned: 9, active: 4 }),
+          row({ workload: 'OFFICE', sold: 10, assigned: 9, active: 0, known: false }),
+          row({ workload: 'TEAMS', sold: 10, assigned: 9, active: 1 }),
+        ],
+      }),
+    );
+    expect(r.cards[0]?.evidence.weakestWorkloads).toEqual(['TEAMS', 'EXO']);
   });
 });
 
@@ -388,6 +429,24 @@ describe('DECLINING_USAGE', () => {
   it('does not fire without metrics 28 days earlier', () => {
     expect(fired({ metrics: [row({ sold: 10, assigned: 10, active: 6 })] })).toEqual([]);
   });
+
+  it('does not fire when the usage of either day is not known or only over a partial window', () => {
+    const now = row({ sold: 10, assigned: 10, active: 2 });
+    for (const before of [
+      row({ day: BEFORE, sold: 10, assigned: 10, active: 9, partial: true }),
+      row({ day: BEFORE, sold: 10, assigned: 10, active: 9, known: false }),
+    ])
+      expect(fired({ metrics: [now], metricsBefore: [before] }, 'DECLINING_USAGE')).toEqual([]);
+    expect(
+      fired(
+        {
+          metrics: [row({ sold: 10, assigned: 10, active: 2, known: false })],
+          metricsBefore: [row({ day: BEFORE, sold: 10, assigned: 10, active: 9 })],
+        },
+        'DECLINING_USAGE',
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('RECLAIM_AT_RENEWAL', () => {
@@ -422,6 +481,33 @@ describe('RECLAIM_AT_RENEWAL', () => {
     ['suspended', sub({ termEnd: '2026-04-30', status: 'suspended' }), false],
   ])('%s', (_, s, fires) => {
     expect(fired({ metrics, subscriptions: [s] })).toEqual(fires ? ['RECLAIM_AT_RENEWAL:c1'] : []);
+  });
+
+  it('counts licenses in use as the customer report does: holders active in the 28 days (not rotation)', () => {
+    // 10 sold, 10 assigned, 12 counted active (2 by rotation), but 3 holders inactive for 28 days.
+    const r = runPlaybook(
+      input({
+        metrics: [row({ sold: 10, assigned: 10, active: 12, usageReasons: { ROTATION: 2 } })],
+        inactive28: new Map([[key('c1', E3), 3]]),
+        subscriptions: [sub({ termEnd: '2026-04-30' })],
+      }),
+    );
+    expect(r.cards.filter((c) => c.rule === 'RECLAIM_AT_RENEWAL').map((c) => c.evidence)).toMatchObject([
+      { licensesToReclaim: 3, unassigned: 0, inactive: 3, inactiveLicensedUsers28Days: 3 },
+    ]);
+  });
+
+  it('gives no reclaim advice where the data cannot tell who is inactive', () => {
+    const s = [sub({ termEnd: '2026-04-30' })];
+    const notKnown = [row({ sold: 10, assigned: 4, active: 0, known: false })];
+    expect(fired({ metrics: notKnown, subscriptions: s }, 'RECLAIM_AT_RENEWAL')).toEqual([]);
+    const partial = [row({ sold: 10, assigned: 4, active: 1, partial: true })];
+    expect(fired({ metrics: partial, subscriptions: s }, 'RECLAIM_AT_RENEWAL')).toEqual([]);
+    // Usage known, but the inactive list is not (e.g. not enough data for 28 days): no card.
+    const known = [row({ sold: 10, assigned: 4, active: 1 })];
+    expect(fired({ metrics: known, subscriptions: s, inactive28: new Map() }, 'RECLAIM_AT_RENEWAL')).toEqual(
+      [],
+    );
   });
 
   it('does not fire when every license is in use', () => {

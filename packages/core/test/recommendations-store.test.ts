@@ -154,7 +154,7 @@ describe('recommendations from the store', () => {
     expect(r.cards.map((c) => [c.rank, c.customerId])).toEqual([[1, 'c3']]);
     await expect(
       getRecommendations(t.store, { partnerId: P, locale: 'en', customerId: 'nobody' }),
-    ).rejects.toThrow(/no customer "nobody"/);
+    ).rejects.toThrow(/no customer with the id, domain or name "nobody"/);
   });
 
   it('give the same cards in the same order on the same data, and none for another partner', async () => {
@@ -307,7 +307,7 @@ describe('settings and exclusions', () => {
     const add = (customerId: string, productId: string, reason: string) =>
       addExclusion(t.store, P, 'dave', { customerId, productId, reason });
     await expect(add('c1', E3, '   ')).rejects.toThrow(/give a reason/);
-    await expect(add('nobody', E3, 'x')).rejects.toThrow(/no customer "nobody"/);
+    await expect(add('nobody', E3, 'x')).rejects.toThrow(/no customer with the id, domain or name "nobody"/);
     await expect(add('c1', 'no-such-product', 'x')).rejects.toThrow(/no product "no-such-product"/);
     await expect(removeExclusion(t.store, P, 'dave', 'c1', E3)).rejects.toBeInstanceOf(AppError);
     expect(await t.store.exclusions(P)).toEqual([]);

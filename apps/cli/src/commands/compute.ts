@@ -1,6 +1,6 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
-import { computeMetrics, openStore } from '@license-insights/core';
-import type { Command } from '../command';
+import { computeMetrics } from '@license-insights/core';
+import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, ProgressBar, paint } from '../output';
 
@@ -16,12 +16,11 @@ recomputed, from the first changed day; --full recomputes everything.`,
     full: { type: 'boolean', description: 'recompute every customer and day' },
   },
   async run(ctx, values) {
-    const config = ctx.config();
-    const store = await openStore(config);
+    const { store, partnerId } = await openForPartner(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
     try {
       const r = await computeMetrics(store, {
-        partnerId: config.partnerId,
+        partnerId,
         full: values.full === true,
         onProgress: (done, total) =>
           bar.update(done / total, `customers ${formatCount(done)}/${formatCount(total)}`),

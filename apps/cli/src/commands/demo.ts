@@ -2,6 +2,7 @@
 import path from 'node:path';
 import {
   AppError,
+  DEMO_PARTNER_ID,
   generateDemo,
   type ImportProgress,
   importDemo,
@@ -19,8 +20,10 @@ export const demoCommand: Command = {
   usage: 'insights demo [--customers N] [--seed S] [--days D] [--end DATE] [--out DIR] [--import]',
   description: `Writes customers, products, subscriptions, users, license_assignments, activity and
 support_requests as canonical CSV files. The same options always give the same files.
-With --import the files are imported for the partner "demo" (or --partner), replacing what that
-partner held before, so a demo is reloaded, never mixed with an older one.`,
+With --import the files are imported for the partner "demo" (or --partner on this command line;
+LI_PARTNER and the configuration file do not move it), replacing what that
+partner held before, so a demo is reloaded, never mixed with an older one. With the demo as the
+only partner in the store, the other commands use it without --partner.`,
   options: {
     customers: { type: 'string', value: 'n', description: 'number of customers (default 60)' },
     seed: { type: 'string', value: 's', description: 'random seed (default "demo")' },
@@ -45,9 +48,11 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
         'usage.invalid_argument',
         `--end must be a date YYYY-MM-DD (got ${JSON.stringify(end)})`,
       );
-    const partnerGiven = typeof values.partner === 'string' || ctx.env.LI_PARTNER !== undefined;
-    const base = ctx.config();
-    const config = partnerGiven ? base : { ...base, partnerId: 'demo' };
+    const config = ctx.config();
+    // Only --partner on this command line moves the demo: a partner named in the environment or
+    // the configuration file is the user's own, whose data a demo import would replace.
+    const partnerId =
+      typeof values.partner === 'string' ? (config.partnerId ?? values.partner) : DEMO_PARTNER_ID;
     const outDir = path.resolve(
       ctx.cwd,
       typeof values.out === 'string' ? values.out : path.join(config.dataDir, 'demo-dataset'),
@@ -75,7 +80,7 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
     try {
       const t2 = performance.now();
       const report = await importDemo(store, outDir, {
-        partnerId: config.partnerId,
+        partnerId,
         actor: config.actor,
         asOf: end,
         channel: 'direct',
@@ -84,7 +89,7 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
         ...(ctx.term.stderrIsTty
           ? {
               onProgress: (p: ImportProgress) =>
-                bar.update(p.fraction, `importing for partner ${config.partnerId} · ${p.phase}`),
+                bar.update(p.fraction, `importing for partner ${partnerId} · ${p.phase}`),
             }
           : {}),
       });
@@ -96,7 +101,7 @@ partner held before, so a demo is reloaded, never mixed with an older one.`,
         );
       }
       ctx.term.err(
-        `${paint(ctx.term, 'green', '✔')} imported into ${config.dataDir} for partner "${config.partnerId}" in ${((performance.now() - t2) / 1000).toFixed(1)} s (${report.importId})\n`,
+        `${paint(ctx.term, 'green', '✔')} imported into ${config.dataDir} for partner "${partnerId}" in ${((performance.now() - t2) / 1000).toFixed(1)} s (${report.importId})\n`,
       );
       if (!ctx.term.stdoutIsTty)
         ctx.term.out(`${JSON.stringify({ outDir, ...summary, importId: report.importId })}\n`);

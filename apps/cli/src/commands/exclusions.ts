@@ -1,6 +1,6 @@
 /** `insights exclusions`: customer × product whose recommendation cards are silenced, with a reason. */
-import { AppError, addExclusion, listExclusions, openStore, removeExclusion } from '@license-insights/core';
-import type { Command } from '../command';
+import { AppError, addExclusion, listExclusions, removeExclusion } from '@license-insights/core';
+import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
 import { jsonOutput } from './report';
@@ -14,7 +14,11 @@ export const exclusionsCommand: Command = {
 for a reason the team can read later. Reports still show the product. Adding and removing is
 recorded in the audit log with who and when (see \`insights settings log\`).`,
   options: {
-    customer: { type: 'string', value: 'id', description: 'customer id' },
+    customer: {
+      type: 'string',
+      value: 'id|domain|name',
+      description: 'the customer: its id, domain or name',
+    },
     product: { type: 'string', value: 'id|*', description: 'product id as in the reports, or * for all' },
     reason: { type: 'string', value: 'text', description: 'why (required to add)' },
     format: {
@@ -31,7 +35,6 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
   async run(ctx, values, positionals) {
     const [action = 'list', ...extra] = positionals;
     if (extra.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${extra.join(' ')}`);
-    const config = ctx.config();
     const need = (name: 'customer' | 'product' | 'reason'): string => {
       const v = values[name];
       if (typeof v !== 'string' || v.trim() === '') {
@@ -39,10 +42,19 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
       }
       return v;
     };
-    const store = await openStore(config);
+    if (action !== 'list' && action !== 'add' && action !== 'remove') {
+      throw new AppError(
+        'usage.invalid_argument',
+        `unknown action ${JSON.stringify(action)}; see insights exclusions --help`,
+      );
+    }
+    const customer = action === 'list' ? '' : need('customer');
+    const product = action === 'list' ? '' : need('product');
+    const reason = action === 'add' ? need('reason') : '';
+    const { store, partnerId, config } = await openForPartner(ctx, 'read');
     try {
       if (action === 'list') {
-        const list = await listExclusions(store, config.partnerId);
+        const list = await listExclusions(store, partnerId);
         if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) ctx.term.out('no exclusions\n');
         else
@@ -62,25 +74,19 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
         return EXIT.ok;
       }
       if (action === 'add') {
-        const r = await addExclusion(store, config.partnerId, config.actor, {
-          customerId: need('customer'),
-          productId: need('product'),
-          reason: need('reason'),
+        const r = await addExclusion(store, partnerId, config.actor, {
+          customerId: customer,
+          productId: product,
+          reason,
         });
         ctx.term.err(
           `${paint(ctx.term, 'green', '✔')} cards of ${r.exclusion.customerId} × ${r.exclusion.productId} silenced${r.previousReason === null ? '' : ` (reason was: ${r.previousReason})`}\n`,
         );
         return EXIT.ok;
       }
-      if (action === 'remove') {
-        await removeExclusion(store, config.partnerId, config.actor, need('customer'), need('product'));
-        ctx.term.err(`${paint(ctx.term, 'green', '✔')} exclusion removed\n`);
-        return EXIT.ok;
-      }
-      throw new AppError(
-        'usage.invalid_argument',
-        `unknown action ${JSON.stringify(action)}; see insights exclusions --help`,
-      );
+      await removeExclusion(store, partnerId, config.actor, customer, product);
+      ctx.term.err(`${paint(ctx.term, 'green', '✔')} exclusion removed\n`);
+      return EXIT.ok;
     } finally {
       await store.close();
     }

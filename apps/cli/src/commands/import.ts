@@ -5,7 +5,11 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { CHANNELS as CHANNELS_FOR_CLI } from '@license-insights/contracts';
+import {
+  CHANNELS as CHANNELS_FOR_CLI,
+  GRAPH_REPORT_PERIODS,
+  type GraphReportPeriod,
+} from '@license-insights/contracts';
 import {
   AppError,
   FORMATS,
@@ -14,12 +18,10 @@ import {
   type ImportReport,
   importFiles,
   isAppError,
-  openStore,
   parseIsoDate,
   todayIso,
 } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
-import { intOption } from '../command';
+import { type Command, type CommandContext, intOption, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
 import { formatProblemLine } from './problems';
@@ -31,9 +33,13 @@ export const importCommand: Command = {
   description: `Formats are detected from file names, headers and JSON shape:
   canonical        customers, products, subscriptions, users, license_assignments, activity,
                    support_requests — CSV with header or NDJSON (see docs/data-formats.md)
-  graph-active-users            Graph "Office 365 active user detail" CSV (needs --customer)
-  graph-subscribed-skus         Graph subscribedSkus JSON (needs --customer)
-  partner-center-subscriptions  Partner Center subscriptions JSON (needs --customer)
+  graph-active-users            Graph "Office 365 active user detail" CSV (needs a customer)
+  graph-subscribed-skus         Graph subscribedSkus JSON (needs a customer)
+  partner-center-subscriptions  Partner Center subscriptions JSON (needs a customer)
+These exports do not say which customer they are about: --customer names a stored one by its
+id, its domain (its own, or its users' sign-in domain) or its name (any letter case); an
+ambiguous or unknown customer is an error that lists the candidates. A new customer is created
+only with --create-customer "<name>" (it gets an id made from the name, e.g. "contoso-ltd").
 CSV files may be separated by , or by ; (Excel in Polish, German, … locales); the separator
 is read from the header. By default an import is all or nothing: if any row is invalid,
 nothing is stored and every problem is listed as file:line:column. With --partial the valid
@@ -48,8 +54,13 @@ before its commit with nothing stored (exit 130 or 143).`,
     },
     customer: {
       type: 'string',
-      value: 'id|name',
-      description: 'customer a Graph or Partner Center export is about (created if new)',
+      value: 'id|domain|name',
+      description: 'the stored customer a Graph or Partner Center export is about',
+    },
+    'create-customer': {
+      type: 'string',
+      value: 'name',
+      description: 'create this customer for a Graph or Partner Center export (instead of --customer)',
     },
     'as-of': {
       type: 'string',
@@ -61,6 +72,12 @@ before its commit with nothing stored (exit 130 or 143).`,
       value: 'channel',
       description:
         'who sold the units of a subscribedSkus export: own, other_partner, direct (default direct)',
+    },
+    period: {
+      type: 'string',
+      value: 'D7|D30|D90|D180',
+      description:
+        'period of Graph active-user reports (default: from the file name, else D30); 28 days or more measure usage on the refresh date',
     },
     partial: {
       type: 'boolean',
@@ -85,7 +102,8 @@ before its commit with nothing stored (exit 130 or 143).`,
   examples: [
     'insights import ./exports/',
     'insights import customers.csv users.csv activity.csv',
-    'insights import --customer "Contoso" Office365ActiveUserDetail.csv',
+    'insights import --customer contoso.com Office365ActiveUserDetail_D30.csv',
+    'insights import --create-customer "Contoso Ltd" Office365ActiveUserDetail_D30.csv',
     'insights import --partial --rejects rejects.csv activity.csv',
   ],
   async run(ctx: CommandContext, values, positionals): Promise<number> {
@@ -113,7 +131,16 @@ before its commit with nothing stored (exit 130 or 143).`,
     if (!CHANNELS_FOR_CLI.includes(channel as (typeof CHANNELS_FOR_CLI)[number])) {
       throw new AppError('usage.invalid_argument', `--channel must be one of ${CHANNELS_FOR_CLI.join(', ')}`);
     }
-    const config = ctx.config();
+    const period = values.period;
+    if (
+      period !== undefined &&
+      !(typeof period === 'string' && period.toUpperCase() in GRAPH_REPORT_PERIODS)
+    ) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `--period must be one of ${Object.keys(GRAPH_REPORT_PERIODS).join(', ')} (got ${JSON.stringify(period)})`,
+      );
+    }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const rejectsPath = path.resolve(
       ctx.cwd,
@@ -143,14 +170,18 @@ before its commit with nothing stored (exit 130 or 143).`,
     const started = performance.now();
     let report: ImportReport;
     try {
-      const store = await openStore(config);
+      const { store, partnerId, config } = await openForPartner(ctx, 'write');
       try {
         report = await importFiles(store, {
-          partnerId: config.partnerId,
+          partnerId,
           actor: config.actor,
           paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
           ...(typeof format === 'string' ? { format: format as FormatName } : {}),
           ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
+          ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
+          ...(typeof values['create-customer'] === 'string'
+            ? { createCustomer: values['create-customer'] }
+            : {}),
           asOf,
           channel: channel as (typeof CHANNELS_FOR_CLI)[number],
           partial: values.partial === true,

@@ -10,8 +10,8 @@ import {
   type RuleId,
   translate,
 } from '@license-insights/contracts';
-import { AppError, csvLine, describePriority, getRecommendations, openStore } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
+import { AppError, csvLine, describePriority, getRecommendations } from '@license-insights/core';
+import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
 import { DATE_OPTION, dayOption, formatOf } from './report';
@@ -140,7 +140,7 @@ Rules: ${RULE_IDS.join(', ')}. Each card shows the evidence numbers and the thre
 used; thresholds and exclusions are set with \`insights settings\` and \`insights exclusions\`.
 Run \`insights compute\` first.`,
   options: {
-    customer: { type: 'string', value: 'id|name', description: 'only this customer' },
+    customer: { type: 'string', value: 'id|domain|name', description: 'only this customer' },
     rule: { type: 'string', value: 'rule', description: `only this rule (${RULE_IDS.join(', ')})` },
     date: DATE_OPTION,
     format: {
@@ -167,8 +167,7 @@ Run \`insights compute\` first.`,
   async run(ctx: CommandContext, values) {
     const format = formatOf(ctx, values.format);
     const day = dayOption(values.date);
-    const config = ctx.config();
-    const lang = values.lang ?? config.language;
+    const lang = values.lang ?? ctx.config().language;
     if (!isLocale(lang)) throw new AppError('usage.invalid_argument', '--lang must be en or pl');
     const rule = values.rule;
     if (rule !== undefined && !(RULE_IDS as readonly unknown[]).includes(rule)) {
@@ -178,19 +177,20 @@ Run \`insights compute\` first.`,
     const limit = limitText === undefined ? 25 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1)
       throw new AppError('usage.invalid_argument', '--limit must be a whole number ≥ 1');
-    const store = await openStore(config);
+    const { store, partnerId } = await openForPartner(ctx, 'read');
     try {
       const r = await getRecommendations(store, {
-        partnerId: config.partnerId,
+        partnerId,
         locale: lang,
         ...(day !== undefined ? { day } : {}),
         ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
         ...(rule !== undefined ? { rule: rule as RuleId } : {}),
       });
+      warnIfStale(ctx, values, r.stale);
       if (format === 'csv') ctx.term.out(cardsCsv(r.cards, lang));
       else if (format === 'json')
         ctx.term.out(
-          `${JSON.stringify({ day: r.day, cards: r.cards, silenced: r.silenced.map((c) => c.id) }, null, 2)}\n`,
+          `${JSON.stringify({ day: r.day, stale: r.stale, cards: r.cards, silenced: r.silenced.map((c) => c.id) }, null, 2)}\n`,
         );
       else {
         const t = ctx.term;

@@ -16,11 +16,12 @@ import {
   csvLine,
   getCustomerReport,
   getPortfolioReport,
+  getStaleMetrics,
   getSupportMetrics,
-  openStore,
+  type MonthOverMonth,
   parseIsoDate,
 } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
+import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, paint, renderTable, type Terminal } from '../output';
 
@@ -93,8 +94,8 @@ export function metricsCsv(rows: readonly MetricsRow[]): string {
         csvLine(
           METRICS_ROW_COLUMNS.map((c) => {
             const v = r[c];
-            if (c === 'usageReasons' || c === 'deploymentReasons') return formatReasons(v as Reasons);
-            return v as string | number | null;
+            if (c === 'usageReasons' || c === 'deploymentReasons') return formatReasons(v as Reasons | null);
+            return v as string | number | boolean | null;
           }),
         ),
       )
@@ -103,20 +104,30 @@ export function metricsCsv(rows: readonly MetricsRow[]): string {
 }
 
 const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(1)} %`);
-const reasons = (r: Reasons) =>
-  Object.entries(r)
+/** A count that may be unknown (usage the data cannot tell: "—", never 0). */
+const count = (n: number | null) => (n === null ? '—' : formatCount(n));
+/** Usage %, marked `*` when its window is partial (the 28 days reach back before the data). */
+const usagePct = (p: number | null, partial: boolean) => `${pct(p)}${partial && p !== null ? '*' : ''}`;
+const reasons = (r: Reasons | null) =>
+  Object.entries(r ?? {})
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
-function pctWithReasons(term: Terminal, p: number | null, r: Reasons): string {
-  const text = pct(p);
+function pctWithReasons(term: Terminal, p: number | null, r: Reasons | null, partial = false): string {
+  const text = usagePct(p, partial);
   if (p === null || p <= 100) return text;
   return `${paint(term, 'yellow', text)} (${reasons(r)})`;
 }
 
 function totalsLine(term: Terminal, t: Totals): string {
-  return `sold ${formatCount(t.sold)} (own ${formatCount(t.soldOwn)}) · assigned ${formatCount(t.assigned)} · active ${formatCount(t.active)} · deployment ${pctWithReasons(term, t.deploymentPercent, t.deploymentReasons)} · usage ${pctWithReasons(term, t.usagePercent, t.usageReasons)}`;
+  const line = `sold ${formatCount(t.sold)} (own ${formatCount(t.soldOwn)}) · assigned ${formatCount(t.assigned)} · active ${count(t.active)} · deployment ${pctWithReasons(term, t.deploymentPercent, t.deploymentReasons)} · usage ${pctWithReasons(term, t.usagePercent, t.usageReasons, t.partialWindow)}`;
+  return t.soldNotMeasured > 0
+    ? `${line}\nusage covers the measured workloads of products with workloads: ${formatCount(t.soldMeasured)} licenses; usage of ${formatCount(t.soldNotMeasured)} is not measured`
+    : line;
 }
+
+/** "* partial window" note, when a shown usage is marked. */
+const PARTIAL_NOTE = '* partial window: the 28 days reach back before the usage data\n';
 
 const totalsColumns = [
   { title: 'sold', align: 'right' as const },
@@ -128,12 +139,41 @@ const totalsColumns = [
 const totalsCells = (term: Terminal, t: Totals) => [
   formatCount(t.sold),
   formatCount(t.assigned),
-  formatCount(t.active),
+  count(t.active),
   pct(t.deploymentPercent),
   t.usagePercent !== null && t.usagePercent > 100
-    ? paint(term, 'yellow', pct(t.usagePercent))
-    : pct(t.usagePercent),
+    ? paint(term, 'yellow', usagePct(t.usagePercent, t.partialWindow))
+    : usagePct(t.usagePercent, t.partialWindow),
 ];
+
+const BAND_LABELS: Readonly<Record<(typeof USAGE_BANDS)[number], string>> = {
+  '<25': '<25 %',
+  '25-50': '25-50 %',
+  '50-75': '50-75 %',
+  '75-100': '75-100 %',
+  '>100': '>100 %',
+  unmeasured: 'usage not measured',
+  none: 'nothing sold',
+};
+
+/** The month-over-month line of SPEC §2: every figure, how many customers were compared. */
+function monthOverMonthLine(m: MonthOverMonth): string {
+  if (m.customers === 0 || m.current === null) {
+    return `month over month (vs ${m.comparedDay}): — not enough history (no customer's usage is known on both days)\n`;
+  }
+  const signed = (x: number | null) =>
+    x === null ? '—' : `${x >= 0 ? '+' : '−'}${formatCount(Math.abs(x))}`;
+  const pt = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} pt`);
+  const c = m.change;
+  const who = [
+    `${formatCount(m.customers)} customer${m.customers === 1 ? '' : 's'}`,
+    m.standIns > 0 ? `${formatCount(m.standIns)} on a nearby day` : '',
+    m.leftOut > 0 ? `${formatCount(m.leftOut)} left out: usage not known on both days` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `month over month (vs ${m.comparedDay}; ${who}): sold ${signed(c.sold)}, assigned ${signed(c.assigned)}, active ${signed(c.active)}, deployment ${pt(c.deploymentPoints)}, usage ${pt(c.usagePoints)}\n`;
+}
 
 export const DATE_OPTION = {
   type: 'string',
@@ -159,7 +199,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'report deployment and usage: portfolio, or one customer',
   usage:
-    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
+    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|domain|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
   description: `csv and json print SPEC metrics rows: one per customer × product × workload (ALL for the
 product as a whole), every workload of a product present even when nobody used it. Percentages
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
@@ -170,7 +210,7 @@ and product × workload the requests name, with how-to requests per 100 active u
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
     group: { type: 'string', value: 'name', description: 'portfolio: only customers in this group or tag' },
-    customer: { type: 'string', value: 'id|name', description: 'support: only this customer' },
+    customer: { type: 'string', value: 'id|domain|name', description: 'support: only this customer' },
     from: {
       type: 'string',
       value: 'YYYY-MM-DD',
@@ -188,7 +228,6 @@ and product × workload the requests name, with how-to requests per 100 active u
     const format = formatOf(ctx, values.format);
     const day = dayOption(values.date);
     const channel = channelOption(values.channel);
-    const config = ctx.config();
     if (what === 'portfolio') {
       if (rest.length > 0)
         throw new AppError(
@@ -199,15 +238,16 @@ and product × workload the requests name, with how-to requests per 100 active u
       if (service !== undefined && !SERVICE_CODES.includes(service as ServiceCode)) {
         throw new AppError('usage.invalid_argument', `--service must be one of ${SERVICE_CODES.join(', ')}`);
       }
-      const store = await openStore(config);
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const r = await getPortfolioReport(store, {
-          partnerId: config.partnerId,
+          partnerId,
           ...(day !== undefined ? { day } : {}),
           ...(typeof service === 'string' ? { service: service as ServiceCode } : {}),
           channel,
           ...(typeof values.group === 'string' ? { group: values.group } : {}),
         });
+        warnIfStale(ctx, values, r.stale);
         if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
@@ -220,16 +260,11 @@ and product × workload the requests name, with how-to requests per 100 active u
           ]
             .filter(Boolean)
             .join(', ');
-          out.push(
-            `${paint(t, 'bold', `Portfolio on ${r.day}`)} (${filters}; partner ${config.partnerId})\n`,
-          );
+          out.push(`${paint(t, 'bold', `Portfolio on ${r.day}`)} (${filters}; partner ${partnerId})\n`);
           out.push(`${totalsLine(t, r.totals)}\n`);
-          const ch = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)} pt`);
+          out.push(monthOverMonthLine(r.monthOverMonth));
           out.push(
-            `month over month (vs ${r.previousDay}): usage ${ch(r.change.usagePoints)}, deployment ${ch(r.change.deploymentPoints)}\n`,
-          );
-          out.push(
-            `customers by usage: ${USAGE_BANDS.map((b) => `${b === 'none' ? 'nothing sold' : `${b} %`} ${r.bands[b]}`).join(' · ')}\n\n`,
+            `customers by usage: ${USAGE_BANDS.map((b) => `${BAND_LABELS[b]} ${r.bands[b]}`).join(' · ')}\n\n`,
           );
           out.push(
             renderTable(
@@ -253,8 +288,10 @@ and product × workload the requests name, with how-to requests per 100 active u
           const limit = 40;
           out.push(
             renderTable(
-              [{ title: 'customer' }, { title: 'groups' }, ...totalsColumns],
-              shown.slice(0, limit).map((c) => [c.name, c.groups.join(', '), ...totalsCells(t, c.totals)]),
+              [{ title: 'customer' }, { title: 'groups' }, ...totalsColumns, { title: 'id' }],
+              shown
+                .slice(0, limit)
+                .map((c) => [c.name, c.groups.join(', '), ...totalsCells(t, c.totals), c.customerId]),
               t,
             ),
           );
@@ -262,6 +299,7 @@ and product × workload the requests name, with how-to requests per 100 active u
             out.push(
               `… ${shown.length - limit} more customers (lowest usage first); --format csv lists every row\n`,
             );
+          if (r.totals.partialWindow) out.push(PARTIAL_NOTE);
           t.out(out.join(''));
         }
       } finally {
@@ -272,15 +310,19 @@ and product × workload the requests name, with how-to requests per 100 active u
     if (what === 'customer') {
       const name = rest.join(' ');
       if (name === '')
-        throw new AppError('usage.invalid_argument', 'name the customer: insights report customer <id|name>');
-      const store = await openStore(config);
+        throw new AppError(
+          'usage.invalid_argument',
+          'name the customer: insights report customer <id|domain|name>',
+        );
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const r = await getCustomerReport(store, {
-          partnerId: config.partnerId,
+          partnerId,
           customer: name,
           ...(day !== undefined ? { day } : {}),
           channel,
         });
+        warnIfStale(ctx, values, r.stale);
         if (format === 'csv') ctx.term.out(metricsCsv(r.rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(r.rows, null, 2)}\n`);
         else {
@@ -307,9 +349,9 @@ and product × workload the requests name, with how-to requests per 100 active u
                 formatCount(m.licensesSold),
                 formatCount(m.licensesSoldOwn),
                 formatCount(m.licensesDeployed),
-                formatCount(m.licensesActive),
+                count(m.licensesActive),
                 pct(m.deploymentPercent),
-                pct(m.usagePercent),
+                m.usageKnown ? usagePct(m.usagePercent, m.partialWindow) : 'not measured',
                 [
                   m.usagePercent !== null && m.usagePercent > 100 ? `usage: ${reasons(m.usageReasons)}` : '',
                   m.deploymentPercent !== null && m.deploymentPercent > 100
@@ -327,10 +369,17 @@ and product × workload the requests name, with how-to requests per 100 active u
               `\nunassigned licenses: ${r.unassigned.map((u) => `${u.productName} ${u.licenses}`).join(', ')}\n`,
             );
           }
-          const inactive = r.inactive.filter((i) => i.days28 > 0);
+          if (r.rows.some((m) => m.partialWindow)) out.push(PARTIAL_NOTE);
+          const inactive = r.inactive.filter((i) => i.availability !== 'ok' || (i.days28 ?? 0) > 0);
           if (inactive.length > 0) {
             out.push(
-              `licensed users inactive 28 / 60 / 90+ days: ${inactive.map((i) => `${i.productName} ${i.days28} / ${i.days60} / ${i.days90}`).join(', ')}\n`,
+              `licensed users inactive 28 / 60 / 90+ days: ${inactive
+                .map((i) =>
+                  i.availability === 'ok'
+                    ? `${i.productName} ${[i.days28, i.days60, i.days90].map((n) => (n === null ? 'not enough data' : formatCount(n))).join(' / ')}`
+                    : `${i.productName} ${i.availability === 'not_measured' ? 'not measured' : 'not enough data'}`,
+                )
+                .join(', ')}\n`,
             );
           }
           if (r.support !== null) {
@@ -364,14 +413,19 @@ and product × workload the requests name, with how-to requests per 100 active u
           `unexpected ${rest.join(' ')}; see insights report --help`,
         );
       const from = dayOption(values.from, 'from');
-      const store = await openStore(config);
+      const { store, partnerId } = await openForPartner(ctx, 'read');
       try {
         const rows = await getSupportMetrics(store, {
-          partnerId: config.partnerId,
+          partnerId,
           ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
           ...(day !== undefined ? { to: day } : {}),
           ...(from !== undefined ? { from } : {}),
         });
+        const lastDay = rows.reduce<string | null>((m, r) => (m === null || r.day > m ? r.day : m), null);
+        if (lastDay !== null) {
+          const customers = [...new Set(rows.map((r) => r.customerId))];
+          warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, lastDay, customers));
+        }
         if (format === 'csv') ctx.term.out(supportCsv(rows));
         else if (format === 'json') ctx.term.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
@@ -410,7 +464,7 @@ and product × workload the requests name, with how-to requests per 100 active u
     }
     throw new AppError(
       'usage.invalid_argument',
-      'insights report portfolio | customer <id|name> | support; see insights report --help',
+      'insights report portfolio | customer <id|domain|name> | support; see insights report --help',
     );
   },
 };

@@ -3,13 +3,12 @@ import { RULE_IDS, type RuleId } from '@license-insights/contracts';
 import {
   AppError,
   getRecommendationSettings,
-  openStore,
   resetRecommendationSettings,
   setRecommendationSetting,
   settingPaths,
   settingsHistory,
 } from '@license-insights/core';
-import type { Command } from '../command';
+import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
 import { jsonOutput } from './report';
@@ -40,13 +39,12 @@ Every change is recorded in the audit log with who (config "actor", env LI_ACTOR
   ],
   async run(ctx, values, positionals) {
     const [action = 'show', ...args] = positionals;
-    const config = ctx.config();
     const json = jsonOutput(ctx, values.format);
-    const store = await openStore(config);
+    const { store, partnerId, config } = await openForPartner(ctx, 'read');
     try {
       if (action === 'show') {
         if (args.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${args.join(' ')}`);
-        const s = await getRecommendationSettings(store, config.partnerId);
+        const s = await getRecommendationSettings(store, partnerId);
         if (json) ctx.term.out(`${JSON.stringify(s, null, 2)}\n`);
         else {
           const rows = settingPaths().map((p) => {
@@ -78,7 +76,7 @@ Every change is recorded in the audit log with who (config "actor", env LI_ACTOR
         if (path === undefined || value === undefined || extra.length > 0) {
           throw new AppError('usage.invalid_argument', 'usage: insights settings set <RULE.field> <value>');
         }
-        const r = await setRecommendationSetting(store, config.partnerId, config.actor, path, value);
+        const r = await setRecommendationSetting(store, partnerId, config.actor, path, value);
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${path}: ${r.before} → ${r.after}\n`);
         return EXIT.ok;
       }
@@ -90,12 +88,12 @@ Every change is recorded in the audit log with who (config "actor", env LI_ACTOR
             `usage: insights settings reset [${RULE_IDS.join('|')}]`,
           );
         }
-        await resetRecommendationSettings(store, config.partnerId, config.actor, rule as RuleId | undefined);
+        await resetRecommendationSettings(store, partnerId, config.actor, rule as RuleId | undefined);
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${rule ?? 'all rules'} back to the defaults\n`);
         return EXIT.ok;
       }
       if (action === 'log') {
-        const log = await settingsHistory(store, config.partnerId);
+        const log = await settingsHistory(store, partnerId);
         if (json) ctx.term.out(`${JSON.stringify(log, null, 2)}\n`);
         else
           ctx.term.out(

@@ -1,6 +1,6 @@
 /** `insights status`: what is stored — partners, customers, date coverage per source, warnings. */
 import type { StoreStatus } from '@license-insights/contracts';
-import { AppError, getStatus, openStore } from '@license-insights/core';
+import { AppError, getStatus, openStore, resolvePartner } from '@license-insights/core';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { formatCount, paint, renderTable, type Terminal } from '../output';
@@ -15,7 +15,10 @@ export const statusCommand: Command = {
       value: 'table|json',
       description: 'output format (default: table on a terminal, json when piped)',
     },
-    'all-partners': { type: 'boolean', description: 'every partner in the store, not only --partner' },
+    'all-partners': {
+      type: 'boolean',
+      description: 'every partner in the store, even when one is named (the default when none is)',
+    },
   },
   async run(ctx, values) {
     const format =
@@ -23,14 +26,15 @@ export const statusCommand: Command = {
     if (format !== 'table' && format !== 'json')
       throw new AppError('usage.invalid_argument', '--format must be table or json');
     const config = ctx.config();
-    const partnerGiven = typeof values.partner === 'string' || ctx.env.LI_PARTNER !== undefined;
-    const store = await openStore(config);
+    const store = await openStore(config, { create: false });
     let status: Awaited<ReturnType<typeof getStatus>>;
     try {
-      status = await getStatus(
-        store,
-        values['all-partners'] === true || !partnerGiven ? undefined : config.partnerId,
-      );
+      // Every partner, unless one is named (it must exist).
+      const only =
+        values['all-partners'] === true || config.partnerId === undefined
+          ? undefined
+          : await resolvePartner(store, config.partnerId, 'read');
+      status = await getStatus(store, only);
     } finally {
       await store.close();
     }

@@ -3,16 +3,21 @@
  * oracle), computed with day bitsets in typed arrays. Per customer, every user gets one bitset per
  * workload (activity) and per product (holding, deletion applied), over the days of the range plus
  * the 27 days before it. Then, per user and row:
- *   licensed = activity_w & holding_p            (ALL: OR over the product's workloads)
+ *   licensed = activity_w & holding_p
  *   active   = dilate₂₈(licensed)                (active on D ⇔ a licensed fact in D−27…D)
+ *   ALL      = OR over the product's workloads of active_w & measured_w
  *   rotation = active & ¬holding_p
  * and runs of set bits go into difference arrays, so a user costs a few word operations per row
- * instead of work per day. Open workloads (Yammer) use the same bits for the unlicensed users.
+ * instead of work per day. Open workloads (Yammer) use the same bits for the unlicensed users:
+ *   unlicensed = dilate₂₈(activity_w & ¬held_any) & ¬dilate₂₈(activity_w & held_any)
+ * (a user licensed on one W activity day of the window counts only where licensed, SPEC §2.1).
+ * What the data can tell (SPEC §2.3, measured.ts) is one more series per row: where usage is not
+ * known, its active, rotation and unlicensed series are 0 and its state says so.
  * Pure and IO-free.
  */
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
-import type { EngineOutput, EngineSnapshot, RowSeries } from './engine';
-import { WINDOW_DAYS } from './reference';
+import { type MeasuredSources, PARTIAL, UNKNOWN, WINDOW_DAYS, workloadStatesInto } from './measured';
+import type { EngineOutput, EngineSnapshot, RowSeries } from './series';
 import { subscriptionSeriesInto } from './subscription-series';
 
 /** Activity as day masks per user, workload and month (bit i: active on month + i). */
@@ -42,6 +47,8 @@ export interface BitsetInput {
   readonly deletedOn: ArrayLike<number | null>;
   readonly assignments: AssignmentColumns;
   readonly facts: MaskFacts;
+  /** The customer's activity sources: which workloads are measured on which days. */
+  readonly measured: MeasuredSources;
 }
 
 /** License assignments as columns; `to` is OPEN while the license is held. */
@@ -213,9 +220,10 @@ function prefixInPlace(block: Int32Array, at: number, days: number): void {
 /**
  * A customer's series in one block of integers, each series `stride` long (the first `days`
  * values count): per row r the active users at `activeAt(r)` (licensed plus unlicensed), the
- * rotation share at `rotationAt(r)`, the unlicensed share at `unlicensedAt(r)`; per product p
- * assigned, sold, sold own, trial and non-counted capacity. Rows are, per product, the ALL row then
- * one per workload. The block is reused: it is valid until the next computation.
+ * rotation share at `rotationAt(r)`, the unlicensed share at `unlicensedAt(r)`, the usage state at
+ * `usageAt(r)` (0 not known, 1 known, 2 partial window); per product p assigned, sold, sold own,
+ * trial and non-counted capacity. Rows are, per product, the ALL row then one per workload. The
+ * block is reused: it is valid until the next computation.
  */
 export interface FlatSeries {
   readonly first: number;
@@ -232,17 +240,20 @@ export interface FlatSeries {
 export const activeAt = (f: FlatSeries, r: number): number => r * f.stride;
 export const rotationAt = (f: FlatSeries, r: number): number => (f.rows + r) * f.stride;
 export const unlicensedAt = (f: FlatSeries, r: number): number => (2 * f.rows + r) * f.stride;
-export const assignedAt = (f: FlatSeries, p: number): number => (3 * f.rows + p) * f.stride;
-export const soldAt = (f: FlatSeries, p: number): number => (3 * f.rows + f.products + p) * f.stride;
-export const soldOwnAt = (f: FlatSeries, p: number): number => (3 * f.rows + 2 * f.products + p) * f.stride;
-export const trialAt = (f: FlatSeries, p: number): number => (3 * f.rows + 3 * f.products + p) * f.stride;
+export const usageAt = (f: FlatSeries, r: number): number => (3 * f.rows + r) * f.stride;
+export const assignedAt = (f: FlatSeries, p: number): number => (4 * f.rows + p) * f.stride;
+export const soldAt = (f: FlatSeries, p: number): number => (4 * f.rows + f.products + p) * f.stride;
+export const soldOwnAt = (f: FlatSeries, p: number): number => (4 * f.rows + 2 * f.products + p) * f.stride;
+export const trialAt = (f: FlatSeries, p: number): number => (4 * f.rows + 3 * f.products + p) * f.stride;
 export const noncountedAt = (f: FlatSeries, p: number): number =>
-  (3 * f.rows + 4 * f.products + p) * f.stride;
+  (4 * f.rows + 4 * f.products + p) * f.stride;
 
 const blockScratch = new Scratch((n) => new Int32Array(n));
 const wordScratch = new Scratch((n) => new Uint32Array(n));
 const dilScratch = new Scratch((n) => new Uint32Array(n));
 const extraScratch = new Scratch((n) => new Uint32Array(n));
+const stateScratch = new Scratch((n) => new Uint8Array(n));
+const measScratch = new Scratch((n) => new Uint32Array(n));
 
 /** The series as separate arrays (tests, and the interval engine's shape). */
 export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
@@ -262,6 +273,7 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
     active: part(activeAt(f, r)),
     rotation: part(rotationAt(f, r)),
     unlicensed: part(unlicensedAt(f, r)),
+    usage: part(usageAt(f, r)),
   }));
   return { first, days, products, rows };
 }
@@ -302,7 +314,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   }
   // Difference arrays of every row, then the product series, in one reused block.
   const stride = days + 1;
-  const block = blockScratch.zeroed((3 * K + 5 * nProducts) * stride);
+  const block = blockScratch.zeroed((4 * K + 5 * nProducts) * stride);
   const out: FlatSeries = {
     first,
     days,
@@ -315,6 +327,32 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   };
   subscriptionSeriesInto(block, soldAt(out, 0), stride, nProducts, input.subscriptions, first, days);
   const soldOf = (q: number, i: number) => block[soldAt(out, q) + i] as number;
+
+  // What the data can tell: each workload's state per day, its measured days as bits (bit
+  // lead + i is day i), and each row's state series (ALL: from the product's workloads).
+  const wState = stateScratch.zeroed(NW * days);
+  workloadStatesInto(input.measured, first, days, wState);
+  const meas = measScratch.zeroed(NW * words);
+  for (let c = 0; c < NW; c++) {
+    for (let i = 0; i < days; i++) {
+      if (wState[c * days + i] === UNKNOWN) continue;
+      const pos = i + lead;
+      meas[c * words + (pos >>> 5)] = ((meas[c * words + (pos >>> 5)] as number) | (1 << (pos & 31))) >>> 0;
+    }
+  }
+  for (let p = 0; p < nProducts; p++) {
+    const r0 = firstRow[p] as number;
+    const r1 = p + 1 < nProducts ? (firstRow[p + 1] as number) : K;
+    for (let i = 0; i < days; i++) {
+      let all = UNKNOWN;
+      for (let r = r0 + 1; r < r1; r++) {
+        const st = wState[(rowCode[r] as number) * days + i] as number;
+        block[usageAt(out, r) + i] = st;
+        if (st !== UNKNOWN && all !== PARTIAL) all = st; // combineStates, inline (no array per day)
+      }
+      block[usageAt(out, r0) + i] = all;
+    }
+  }
 
   // Activity and holding bitsets.
   const act = actScratch.zeroed(U * NW * words);
@@ -383,7 +421,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
 
   // Word-sized temporaries and, per row, the dilated licensed activity of the user being processed
   // (the open-workload rule reads it), in reused buffers.
-  const temps = wordScratch.zeroed(7 * words);
+  const temps = wordScratch.zeroed(8 * words);
   const lic = temps.subarray(0, words);
   const licAll = temps.subarray(words, 2 * words);
   const dil = temps.subarray(2 * words, 3 * words);
@@ -391,6 +429,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   const t1 = temps.subarray(4 * words, 5 * words);
   const t2 = temps.subarray(5 * words, 6 * words);
   const t3 = temps.subarray(6 * words, 7 * words);
+  const dilLicensed = temps.subarray(7 * words, 8 * words);
   const dilBlock = dilScratch.zeroed(K * words);
   // Set marks per row and product for the user being processed: the user's number (from 1) marks
   // them, so nothing is cleared between users.
@@ -408,15 +447,22 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
     block[row * stride] = (block[row * stride] as number) + 1;
     if (!heldOnD) block[rotationBase + row * stride] = (block[rotationBase + row * stride] as number) + 1;
   };
-  /** Dilates `bits` into the row's kept buffer and adds its active and rotation runs. */
-  const countRow = (row: number, bits: Uint32Array, hOff: number) => {
+  /** Adds the active and rotation runs of the row's dilated bits (kept in dilBlock). */
+  const countDilated = (row: number, hOff: number) => {
     const d = dilBlock.subarray(row * words, (row + 1) * words);
-    dilate(bits, d, t1, t2, t3, words);
     dilSet[row] = mark;
     addRuns(d, words, nLimit, lead, block, activeAt(out, row));
     for (let i = 0; i < words; i++) tmp[i] = ((d[i] as number) & ~(hold[hOff + i] as number)) >>> 0;
     addRuns(tmp, words, nLimit, lead, block, rotationAt(out, row));
   };
+  /** Dilates `bits` into the row's kept buffer and counts it. */
+  const countRow = (row: number, bits: Uint32Array, hOff: number) => {
+    dilate(bits, dilBlock.subarray(row * words, (row + 1) * words), t1, t2, t3, words);
+    countDilated(row, hOff);
+  };
+  /** Workloads (bit per code) measured on D, for the one-day path. */
+  let measuredOnD = 0;
+  if (oneDay) for (let c = 0; c < NW; c++) if (wState[c] !== UNKNOWN) measuredOnD |= 1 << c;
   for (let u = 0; u < U; u++) {
     mark = u + 1;
     for (let p = 0; p < nProducts; p++) {
@@ -433,9 +479,10 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
         if (heldOnD) block[assignedAt(out, p)] = (block[assignedAt(out, p)] as number) + 1;
         let anyAll = 0;
         for (let r = r0 + 1; r < r1; r++) {
-          const v = (act[u * NW + (rowCode[r] as number)] as number) & h;
+          const code = rowCode[r] as number;
+          const v = (act[u * NW + code] as number) & h;
           if (v === 0) continue;
-          anyAll |= v;
+          if (((measuredOnD >>> code) & 1) === 1) anyAll |= v;
           countOneDay(r, heldOnD);
         }
         if (anyAll !== 0) countOneDay(r0, heldOnD);
@@ -445,10 +492,13 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
       // cost a million allocations.
       for (let i = 0; i < words; i++) tmp[i] = hold[hOff + i] as number;
       addRuns(tmp, words, nLimit, lead, block, assignedAt(out, p));
-      licAll.fill(0);
+      // ALL: active in a workload of the product measured that day.
+      const all = dilBlock.subarray(r0 * words, (r0 + 1) * words);
+      all.fill(0);
       let anyAll = false;
       for (let r = r0 + 1; r < r1; r++) {
-        const aOff = (u * NW + (rowCode[r] as number)) * words;
+        const code = rowCode[r] as number;
+        const aOff = (u * NW + code) * words;
         let any = false;
         for (let i = 0; i < words; i++) {
           const v = ((act[aOff + i] as number) & (hold[hOff + i] as number)) >>> 0;
@@ -456,33 +506,51 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
           if (v !== 0) any = true;
         }
         if (!any) continue;
-        anyAll = true;
-        for (let i = 0; i < words; i++) licAll[i] = ((licAll[i] as number) | (lic[i] as number)) >>> 0;
         countRow(r, lic, hOff);
+        const mOff = code * words;
+        const rOff = r * words;
+        for (let i = 0; i < words; i++) {
+          const v = ((dilBlock[rOff + i] as number) & (meas[mOff + i] as number)) >>> 0;
+          if (v !== 0) {
+            all[i] = ((all[i] as number) | v) >>> 0;
+            anyAll = true;
+          }
+        }
       }
-      if (anyAll) countRow(r0, licAll, hOff);
+      if (anyAll) countDilated(r0, hOff);
     }
     // Unlicensed use of open workloads, counted once per day in the target product's rows.
     if (open.length === 0) continue;
     for (const o of open) {
       const aOff = (u * NW + o.w) * words;
-      let any = false;
+      let anyUnlicensed = false;
+      let anyLicensed = false;
       for (let i = 0; i < words; i++) {
         let covered = 0;
         for (const q of o.including)
           if (holds[u * nProducts + q] === 1) covered |= hold[(u * nProducts + q) * words + i] as number;
-        const v = ((act[aOff + i] as number) & ~covered) >>> 0;
+        const a = act[aOff + i] as number;
+        const v = (a & ~covered) >>> 0;
+        const l = (a & covered) >>> 0;
         lic[i] = v;
-        if (v !== 0) any = true;
+        licAll[i] = l;
+        if (v !== 0) anyUnlicensed = true;
+        if (l !== 0) anyLicensed = true;
       }
-      if (!any) continue;
+      if (!anyUnlicensed) continue;
       dilate(lic, dil, t1, t2, t3, words);
+      if (anyLicensed) {
+        // Days on which a licensed W fact lies in the window: the user counts only where licensed.
+        dilate(licAll, dilLicensed, t1, t2, t3, words);
+        for (let i = 0; i < words; i++) dil[i] = ((dil[i] as number) & ~(dilLicensed[i] as number)) >>> 0;
+      }
+      // The W row of the target cannot hold the user that day (licensed there means licensed).
+      const mOff = o.w * words;
       for (const [q, target] of o.targets) {
         const prod = input.products[q];
         if (prod === undefined) continue;
         const wRow =
           (firstRow[q] as number) + 1 + prod.workloads.indexOf(WORKLOAD_CODES[o.w] as WorkloadCode);
-        const lOff = dilSet[wRow] === mark ? wRow * words : -1;
         let anyExtra = false;
         const eOff = q * words;
         if (extraAllSet[q] !== mark) {
@@ -491,10 +559,11 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
         }
         for (let i = 0; i < words; i++) {
           const inTarget = ((dil[i] as number) & (target[i] as number)) >>> 0;
-          extraAll[eOff + i] = ((extraAll[eOff + i] as number) | inTarget) >>> 0;
-          const v = (inTarget & ~(lOff < 0 ? 0 : (dilBlock[lOff + i] as number))) >>> 0;
-          tmp[i] = v;
-          if (v !== 0) anyExtra = true;
+          // The ALL row counts open-workload use only on days the workload is measured.
+          extraAll[eOff + i] =
+            ((extraAll[eOff + i] as number) | (inTarget & (meas[mOff + i] as number))) >>> 0;
+          tmp[i] = inTarget;
+          if (inTarget !== 0) anyExtra = true;
         }
         if (anyExtra) addRuns(tmp, words, nLimit, lead, block, unlicensedAt(out, wRow));
       }
@@ -518,10 +587,19 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   for (let r = 0; r < K; r++) {
     const a = activeAt(out, r);
     const x = unlicensedAt(out, r);
+    const rot = rotationAt(out, r);
+    const st = usageAt(out, r);
     prefixInPlace(block, a, days);
     prefixInPlace(block, x, days);
-    prefixInPlace(block, rotationAt(out, r), days);
-    for (let i = 0; i < days; i++) block[a + i] = (block[a + i] as number) + (block[x + i] as number);
+    prefixInPlace(block, rot, days);
+    for (let i = 0; i < days; i++) {
+      if (block[st + i] === UNKNOWN) {
+        // Usage not known: nothing counted (the state says why), so runs stay maximal.
+        block[a + i] = 0;
+        block[x + i] = 0;
+        block[rot + i] = 0;
+      } else block[a + i] = (block[a + i] as number) + (block[x + i] as number);
+    }
   }
   return out;
 }

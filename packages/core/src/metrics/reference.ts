@@ -11,11 +11,16 @@
  *   the user is not deleted on d (deleted_on ≤ d). assigned(P, D): users holding P on D.
  * - active(P, W, D): users with activity in W on some d of the window D−27…D while holding P on d.
  *   active(P, ALL, D): users active in any workload of P by that rule.
- * - Open workloads (catalog `openWorkloads`, e.g. YAM): a user with activity in W on a window day on
- *   which they held no product including W is an unlicensed W user. Each is counted once, in the
- *   customer's product that includes W with the most licenses sold on D (ties: lowest product id;
- *   products of the customer are those with a subscription or an assignment), in its W row and ALL
- *   row — unless already counted there.
+ * - Open workloads (catalog `openWorkloads`, e.g. YAM): a user active in W in the window who held no
+ *   product including W on any of their W activity days in the window is an unlicensed W user. Each
+ *   is counted once, in the customer's product that includes W with the most licenses sold on D
+ *   (ties: lowest product id as text; the customer's products are those with a row on D, i.e. with
+ *   a subscription or an assignment), in its W row and ALL row — unless already counted there. A
+ *   user who held such a product on at least one W activity day counts only where licensed.
+ * - What the data can tell (§2.3): a W row's usage is known on D when a source measures W on D
+ *   (measured.ts); the ALL row's when one of the product's workloads is measured, counting users
+ *   active in the measured ones. Unknown usage is null (active, usage %, usage reasons). Known
+ *   usage whose 28-day window reaches back before the data is marked partial.
  * - Reasons for active > sold (and assigned > sold) are taken in SPEC order, each capped at what is
  *   still unexplained: ROTATION (counted active, not holding P on D), UNLICENSED_WORKLOAD_USE
  *   (counted only through the open-workload rule), TRIAL (Σ over trial subscriptions of P active on
@@ -32,8 +37,9 @@ import type {
   WorkloadCode,
 } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
+import { combineStates, type MeasuredSources, PARTIAL, UNKNOWN, usageStateOf, WINDOW_DAYS } from './measured';
 
-export const WINDOW_DAYS = 28;
+export { WINDOW_DAYS };
 
 export interface SnapshotInput {
   readonly asOf: string;
@@ -66,6 +72,21 @@ export interface CustomerInput {
     readonly workload: WorkloadCode;
     readonly date: string;
   }[];
+  /** The customer's activity sources (SPEC §2.3): which workloads are measured on which days. */
+  readonly measured: {
+    /** Canonical activity imports: each measures `workload` from its first fact date `from` on. */
+    readonly canonical: readonly { readonly workload: WorkloadCode; readonly from: string }[];
+    /** Graph active-user reports (period in days; under 28 measures nothing). */
+    readonly graph: readonly { readonly refreshDate: string; readonly periodDays: number }[];
+  };
+}
+
+/** The measured sources in day numbers. */
+export function measuredSourcesOf(m: CustomerInput['measured']): MeasuredSources {
+  return {
+    canonical: m.canonical.map((c) => ({ workload: c.workload, from: dayOf(c.from) })),
+    graph: m.graph.map((g) => ({ day: dayOf(g.refreshDate), periodDays: g.periodDays })),
+  };
 }
 
 function stateOn(s: SubscriptionInput, d: number): SnapshotInput | undefined {
@@ -96,6 +117,8 @@ export function decompose(excess: number, components: readonly [keyof Reasons, n
 export function referenceCustomerMetrics(input: CustomerInput, date: string): ProductDayMetrics[] {
   const D = dayOf(date);
   const from = D - WINDOW_DAYS + 1;
+  const measured = measuredSourcesOf(input.measured);
+  const stateOf = (w: WorkloadCode) => usageStateOf(measured, w, D);
   const deleted = new Map(
     input.users.map((u) => [u.userId, u.deletedOn === null ? null : dayOf(u.deletedOn)]),
   );
@@ -134,7 +157,8 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
     return d >= from && d <= D;
   });
 
-  // Open workloads: who used W on a window day without holding any product including W.
+  // Open workloads: who used W in the window without holding a product including W on any of
+  // their W activity days there (a user licensed on one of those days counts only where licensed).
   const attributedTo = new Map<WorkloadCode, string>();
   const unlicensed = new Map<WorkloadCode, Set<string>>();
   const openWorkloads = new Set(customerProducts.flatMap((p) => [...(products.get(p)?.openWorkloads ?? [])]));
@@ -145,13 +169,15 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
     )[0];
     if (target === undefined) continue;
     attributedTo.set(w, target);
-    const users = new Set<string>();
+    const used = new Set<string>();
+    const licensedSomeDay = new Set<string>();
     for (const a of inWindow) {
       if (a.workload !== w) continue;
+      used.add(a.userId);
       const d = dayOf(a.date);
-      if (!including.some((p) => holds(a.userId, p, d))) users.add(a.userId);
+      if (including.some((p) => holds(a.userId, p, d))) licensedSomeDay.add(a.userId);
     }
-    unlicensed.set(w, users);
+    unlicensed.set(w, new Set([...used].filter((u) => !licensedSomeDay.has(u))));
   }
 
   // Capacities that explain an excess.
@@ -193,7 +219,33 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
             ['NONCOUNTED_SUBSCRIPTION', noncounted],
           ])
         : {};
-    const rowFor = (workload: WorkloadCode | 'ALL', ws: readonly WorkloadCode[]): ProductDayMetrics => {
+    const base = {
+      customerId: input.customerId,
+      productId,
+      day: formatDay(D),
+      sold: s,
+      soldOwn,
+      assigned,
+      deploymentPercent: percent(assigned, s),
+      deploymentReasons,
+    };
+    /** The row of workloads `ws` (one workload, or the product's measured ones for ALL). */
+    const rowFor = (
+      workload: WorkloadCode | 'ALL',
+      ws: readonly WorkloadCode[],
+      state: number,
+    ): ProductDayMetrics => {
+      if (state === UNKNOWN) {
+        return {
+          ...base,
+          workload,
+          active: null,
+          usagePercent: null,
+          usageReasons: null,
+          usageKnown: false,
+          partialWindow: false,
+        };
+      }
       const licensed = new Set<string>();
       for (const a of inWindow) {
         if (ws.includes(a.workload) && holds(a.userId, productId, dayOf(a.date))) licensed.add(a.userId);
@@ -206,15 +258,9 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
       const active = licensed.size + extra.size;
       const rotation = [...licensed].filter((u) => !holds(u, productId, D)).length;
       return {
-        customerId: input.customerId,
-        productId,
+        ...base,
         workload,
-        day: formatDay(D),
-        sold: s,
-        soldOwn,
-        assigned,
         active,
-        deploymentPercent: percent(assigned, s),
         usagePercent: percent(active, s),
         usageReasons:
           active > s
@@ -225,12 +271,14 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
                 ['NONCOUNTED_SUBSCRIPTION', noncounted],
               ])
             : {},
-        deploymentReasons,
+        usageKnown: true,
+        partialWindow: state === PARTIAL,
       };
     };
     const ws = workloadsOf(productId);
-    rows.push(rowFor('ALL', ws));
-    for (const w of ws) rows.push(rowFor(w, [w]));
+    const measuredWs = ws.filter((w) => stateOf(w) !== UNKNOWN);
+    rows.push(rowFor('ALL', measuredWs, combineStates(ws.map((w) => stateOf(w)))));
+    for (const w of ws) rows.push(rowFor(w, [w], stateOf(w)));
   }
   return rows;
 }

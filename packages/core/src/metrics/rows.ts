@@ -1,20 +1,28 @@
 /**
- * Between the engine's arrays and the metrics rows of SPEC §4: the plain customer data turned into
- * engine input, and a day of engine output turned into rows with percentages and reason codes.
+ * Between plain customer data and the engine: a reference input turned into engine input (the
+ * tests run both on the same data), and a day of engine output turned into metrics rows with
+ * percentages, reason codes and what the data can tell (SPEC §2.3).
  */
 import { type ProductDayMetrics, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
 import { type BitsetInput, OPEN } from './bitset-engine';
-import type { EngineInput, EngineOutput } from './engine';
-import { type CustomerInput, decompose } from './reference';
+import { PARTIAL, UNKNOWN } from './measured';
+import { type CustomerInput, decompose, measuredSourcesOf } from './reference';
+import type { EngineOutput } from './series';
 
-export function engineInputOf(input: CustomerInput): EngineInput {
-  const productIds = [
+/** The products of a customer as the engine numbers them: those with a subscription or an assignment, sorted. */
+export function customerProductIds(input: CustomerInput): string[] {
+  return [
     ...new Set([
       ...input.subscriptions.map((s) => s.productId),
       ...input.assignments.map((a) => a.productId),
     ]),
   ].sort();
+}
+
+/** The engine's input for a reference customer (facts as day masks per month, as the store holds them). */
+export function bitsetInputOf(input: CustomerInput): BitsetInput {
+  const productIds = customerProductIds(input);
   const catalog = new Map(input.products.map((p) => [p.productId, p]));
   const productIndex = new Map(productIds.map((p, i) => [p, i]));
   const userIds = [
@@ -26,24 +34,17 @@ export function engineInputOf(input: CustomerInput): EngineInput {
   ];
   const userIndex = new Map(userIds.map((u, i) => [u, i]));
   const deleted = new Map(input.users.map((u) => [u.userId, u.deletedOn]));
-  const facts = new Map<number, Map<WorkloadCode, number[]>>();
+  const masks = new Map<string, number>(); // user|workload|month → day mask
   for (const a of input.activity) {
-    const u = userIndex.get(a.userId) as number;
-    let m = facts.get(u);
-    if (m === undefined) {
-      m = new Map();
-      facts.set(u, m);
-    }
-    const list = m.get(a.workload) ?? [];
-    list.push(dayOf(a.date));
-    m.set(a.workload, list);
+    const d = dayOf(a.date);
+    const month = dayOf(`${a.date.slice(0, 7)}-01`);
+    const key = `${userIndex.get(a.userId)}|${WORKLOAD_CODES.indexOf(a.workload)}|${month}`;
+    masks.set(key, ((masks.get(key) ?? 0) | (1 << (d - month))) >>> 0);
   }
-  for (const m of facts.values())
-    for (const [w, l] of m)
-      m.set(
-        w,
-        [...new Set(l)].sort((x, y) => x - y),
-      );
+  const facts = [...masks].map(([key, days]) => {
+    const [u, w, m] = key.split('|').map(Number) as [number, number, number];
+    return { u, w, m, days };
+  });
   return {
     products: productIds.map((productId) => ({
       productId,
@@ -62,108 +63,108 @@ export function engineInputOf(input: CustomerInput): EngineInput {
         }))
         .sort((a, b) => a.asOf - b.asOf),
     })),
+    users: userIds.length,
     deletedOn: userIds.map((u) => {
       const d = deleted.get(u);
       return d === undefined || d === null ? null : dayOf(d);
     }),
-    assignments: input.assignments.map((a) => ({
-      user: userIndex.get(a.userId) as number,
-      product: productIndex.get(a.productId) as number,
-      from: dayOf(a.assignedOn),
-      to: a.unassignedOn === null ? null : dayOf(a.unassignedOn),
-    })),
-    facts,
-  };
-}
-
-/** Engine input with facts as day masks per month (what the store holds), for the bitset engine. */
-export function bitsetInputOf(input: EngineInput): BitsetInput {
-  const user: number[] = [];
-  const workload: number[] = [];
-  const month: number[] = [];
-  const days: number[] = [];
-  for (const [u, byW] of input.facts) {
-    for (const [w, list] of byW) {
-      const masks = new Map<number, number>();
-      for (const d of list) {
-        const iso = formatDay(d);
-        const m = dayOf(`${iso.slice(0, 7)}-01`);
-        masks.set(m, ((masks.get(m) ?? 0) | (1 << (d - m))) >>> 0);
-      }
-      for (const [m, bits] of masks) {
-        user.push(u);
-        workload.push(WORKLOAD_CODES.indexOf(w));
-        month.push(m);
-        days.push(bits);
-      }
-    }
-  }
-  return {
-    products: input.products,
-    subscriptions: input.subscriptions,
-    users: input.deletedOn.length,
-    deletedOn: input.deletedOn,
     assignments: {
       count: input.assignments.length,
-      user: Int32Array.from(input.assignments.map((a) => a.user)),
-      product: Int32Array.from(input.assignments.map((a) => a.product)),
-      from: Int32Array.from(input.assignments.map((a) => a.from)),
-      to: Int32Array.from(input.assignments.map((a) => (a.to === null ? OPEN : a.to))),
+      user: Int32Array.from(input.assignments.map((a) => userIndex.get(a.userId) as number)),
+      product: Int32Array.from(input.assignments.map((a) => productIndex.get(a.productId) as number)),
+      from: Int32Array.from(input.assignments.map((a) => dayOf(a.assignedOn))),
+      to: Int32Array.from(
+        input.assignments.map((a) => (a.unassignedOn === null ? OPEN : dayOf(a.unassignedOn))),
+      ),
     },
     facts: {
-      count: user.length,
-      user: Int32Array.from(user),
-      workload: Uint8Array.from(workload),
-      month: Int32Array.from(month),
-      days: Uint32Array.from(days),
+      count: facts.length,
+      user: Int32Array.from(facts.map((f) => f.u)),
+      workload: Uint8Array.from(facts.map((f) => f.w)),
+      month: Int32Array.from(facts.map((f) => f.m)),
+      days: Uint32Array.from(facts.map((f) => f.days)),
     },
+    measured: measuredSourcesOf(input.measured),
   };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
 
+/** One metrics row from its counts and reason ingredients; `usage` is the stored state (measured.ts). */
+export function metricsRowOf(x: {
+  readonly customerId: string;
+  readonly productId: string;
+  readonly workload: WorkloadCode | 'ALL';
+  readonly day: string;
+  readonly sold: number;
+  readonly soldOwn: number;
+  readonly assigned: number;
+  readonly active: number;
+  readonly rotation: number;
+  readonly unlicensed: number;
+  readonly trial: number;
+  readonly noncounted: number;
+  readonly usage: number;
+}): ProductDayMetrics {
+  const { sold, assigned, active, trial, noncounted } = x;
+  const known = x.usage !== UNKNOWN;
+  return {
+    customerId: x.customerId,
+    productId: x.productId,
+    workload: x.workload,
+    day: x.day,
+    sold,
+    soldOwn: x.soldOwn,
+    assigned,
+    active: known ? active : null,
+    deploymentPercent: percent(assigned, sold),
+    usagePercent: known ? percent(active, sold) : null,
+    usageReasons: !known
+      ? null
+      : active > sold
+        ? decompose(active - sold, [
+            ['ROTATION', x.rotation],
+            ['UNLICENSED_WORKLOAD_USE', x.unlicensed],
+            ['TRIAL', trial],
+            ['NONCOUNTED_SUBSCRIPTION', noncounted],
+          ])
+        : {},
+    deploymentReasons:
+      assigned > sold
+        ? decompose(assigned - sold, [
+            ['TRIAL', trial],
+            ['NONCOUNTED_SUBSCRIPTION', noncounted],
+          ])
+        : {},
+    usageKnown: known,
+    partialWindow: x.usage === PARTIAL,
+  };
+}
+
 /** The metrics rows of day index `i` of the output (product by product, ALL first). */
 export function rowsOfDay(
   customerId: string,
-  engine: EngineInput,
+  productIds: readonly string[],
   out: EngineOutput,
   i: number,
 ): ProductDayMetrics[] {
   const day = formatDay(out.first + i);
   return out.rows.map((r) => {
     const p = out.products[r.product];
-    const sold = p?.sold[i] ?? 0;
-    const assigned = p?.assigned[i] ?? 0;
-    const active = r.active[i] ?? 0;
-    const trial = p?.trial[i] ?? 0;
-    const noncounted = p?.noncounted[i] ?? 0;
-    return {
+    return metricsRowOf({
       customerId,
-      productId: engine.products[r.product]?.productId ?? '',
+      productId: productIds[r.product] ?? '',
       workload: r.workload,
       day,
-      sold,
+      sold: p?.sold[i] ?? 0,
       soldOwn: p?.soldOwn[i] ?? 0,
-      assigned,
-      active,
-      deploymentPercent: percent(assigned, sold),
-      usagePercent: percent(active, sold),
-      usageReasons:
-        active > sold
-          ? decompose(active - sold, [
-              ['ROTATION', r.rotation[i] ?? 0],
-              ['UNLICENSED_WORKLOAD_USE', r.unlicensed[i] ?? 0],
-              ['TRIAL', trial],
-              ['NONCOUNTED_SUBSCRIPTION', noncounted],
-            ])
-          : {},
-      deploymentReasons:
-        assigned > sold
-          ? decompose(assigned - sold, [
-              ['TRIAL', trial],
-              ['NONCOUNTED_SUBSCRIPTION', noncounted],
-            ])
-          : {},
-    };
+      assigned: p?.assigned[i] ?? 0,
+      active: r.active[i] ?? 0,
+      rotation: r.rotation[i] ?? 0,
+      unlicensed: r.unlicensed[i] ?? 0,
+      trial: p?.trial[i] ?? 0,
+      noncounted: p?.noncounted[i] ?? 0,
+      usage: r.usage[i] ?? UNKNOWN,
+    });
   });
 }

@@ -14,6 +14,7 @@ import {
   soldOwnAt,
   trialAt,
   unlicensedAt,
+  usageAt,
 } from './bitset-engine';
 
 /** The run columns, in the store's order: keys, days, then the values. */
@@ -31,6 +32,7 @@ export const RUN_COLUMNS = [
   'unlicensed',
   'trial_capacity',
   'noncounted_capacity',
+  'usage_state',
 ] as const;
 
 export interface MetricRuns {
@@ -39,7 +41,7 @@ export interface MetricRuns {
   readonly columns: readonly (Int32Array | Uint8Array)[];
 }
 
-const VALUES = 8;
+const VALUES = 9;
 
 export class MetricRunBuilder {
   private cap: number;
@@ -50,7 +52,7 @@ export class MetricRunBuilder {
     this.cap = Math.max(16, capacity);
     this.cols = RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(this.cap) : new Int32Array(this.cap)));
   }
-  /** Offsets of the 8 value series of the row being written. */
+  /** Offsets of the 9 value series of the row being written. */
   private readonly at = new Int32Array(VALUES);
 
   get count(): number {
@@ -74,6 +76,7 @@ export class MetricRunBuilder {
       at[5] = unlicensedAt(f, r);
       at[6] = trialAt(f, p);
       at[7] = noncountedAt(f, p);
+      at[8] = usageAt(f, r);
       let start = 0;
       for (let i = 1; i <= days; i++) {
         if (i < days) {

@@ -4,8 +4,9 @@
  * subscriptions active on some window day, and non-trial ones not counted on D but active, expired
  * or disabled on some window day (largest quantity on such a day each). Shared by both engines.
  */
-import type { EngineSnapshot, ProductSeries } from './engine';
+
 import { WINDOW_DAYS } from './reference';
+import type { EngineSnapshot, ProductSeries } from './series';
 
 type Subscriptions = readonly { readonly product: number; readonly snapshots: readonly EngineSnapshot[] }[];
 

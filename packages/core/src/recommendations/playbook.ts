@@ -5,7 +5,9 @@
  *
  * Comparisons are made on integers (active × 100 < threshold × sold), never on rounded or floating
  * percentages, so a threshold edge is exact: 45 of 90 is 50 % and does not fire "usage < 50 %".
- * docs/metrics.md ("Recommendations") states every rule and choice.
+ * Usage is judged only where the data can tell it (SPEC §2.3): known, and not over a partial
+ * window. Deployment is always known. docs/metrics.md ("Recommendations") states every rule and
+ * choice.
  */
 import {
   ALL_PRODUCTS,
@@ -44,6 +46,11 @@ export interface PlaybookInput {
   readonly support: readonly SupportMetric[];
   /** Subscriptions as of D. */
   readonly subscriptions: readonly SubscriptionState[];
+  /**
+   * Licensed users inactive for 28 days on D per customer and product (`key(customer, product)`),
+   * where the data can tell (SPEC §2.3, the customer report's definition); absent: not known.
+   */
+  readonly inactive28: ReadonlyMap<string, number>;
 }
 
 export interface PlaybookResult {
@@ -73,12 +80,23 @@ interface Draft {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const percentOf = (part: number, whole: number) => (whole === 0 ? null : round1((part / whole) * 100));
 
+/**
+ * The active users of a row where a rule may judge usage (SPEC §2.3): usage known and its window
+ * complete (recommendation rules skip partial windows); null otherwise.
+ */
+export function judgedActive(r: ProductDayMetrics): number | null {
+  return r.usageKnown && !r.partialWindow ? r.active : null;
+}
+
 /** The counts of a metrics row, first in the evidence of every product card. */
 const countsOf = (r: ProductDayMetrics) => ({
   licensesSold: r.sold,
   licensesDeployed: r.assigned,
-  licensesActive: r.active,
-  usagePercent: percentOf(r.active, r.sold),
+  licensesActive: judgedActive(r),
+  usagePercent: (() => {
+    const a = judgedActive(r);
+    return a === null ? null : percentOf(a, r.sold);
+  })(),
   deploymentPercent: percentOf(r.assigned, r.sold),
 });
 const sum = (r: Readonly<Record<string, number | undefined>>, except: string) =>
@@ -87,11 +105,6 @@ const sum = (r: Readonly<Record<string, number | undefined>>, except: string) =>
 function productName(products: ReadonlyMap<string, CatalogProduct>, productId: string): string {
   const p = products.get(productId);
   return p === undefined || p.origin === 'discovered' ? `${p?.name ?? productId} (name unknown)` : p.name;
-}
-
-/** Whether the product's licenses can be used at all (usage of a product without workloads is 0 by definition). */
-function hasWorkloads(products: ReadonlyMap<string, CatalogProduct>, productId: string): boolean {
-  return (products.get(productId)?.workloads.length ?? 0) > 0;
 }
 
 function workloadList(locale: Locale, workloads: readonly WorkloadCode[]): string {
@@ -103,25 +116,31 @@ function workloadList(locale: Locale, workloads: readonly WorkloadCode[]): strin
 /** Code-point order: the same everywhere, whatever the machine's locale. */
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const key = (...parts: readonly (string | null)[]) => parts.map((p) => p ?? '').join('\u0000');
+/** Composite key of ids (customer, product, …), as `inactive28` is keyed. */
+export const key = (...parts: readonly (string | null)[]) => parts.map((p) => p ?? '').join('\u0000');
 
 function lowAdoption(input: PlaybookInput, rows: RowIndex): Draft[] {
   const s = input.settings.LOW_ADOPTION;
   const out: Draft[] = [];
   for (const r of rows.all) {
     if (r.sold < s.minLicensesSold || r.sold === 0) continue;
-    const usable = hasWorkloads(input.products, r.productId);
-    const lowUsage = usable && r.active * 100 < s.usageBelow * r.sold;
+    // Usage is judged only where known (a product without workloads, or with none measured, is
+    // judged on deployment alone).
+    const active = judgedActive(r);
+    const lowUsage = active !== null && active * 100 < s.usageBelow * r.sold;
     const lowDeployment = r.assigned * 100 < s.deploymentBelow * r.sold;
     if (!lowUsage && !lowDeployment) continue;
-    const unused = Math.max(r.sold - (usable ? r.active : r.sold), r.sold - r.assigned, 0);
+    const unused = Math.max(r.sold - (active ?? r.sold), r.sold - r.assigned, 0);
     const weakest = rows
       .workloadsOf(r.customerId, r.productId)
-      .filter((w) => w.workload !== 'ALL')
+      .flatMap((w) => {
+        const a = judgedActive(w);
+        return w.workload === 'ALL' || a === null ? [] : [{ workload: w.workload, active: a, sold: w.sold }];
+      })
       .sort((a, b) => a.active - b.active || cmp(a.workload, b.workload))
       .filter((w) => w.active * 100 < s.usageBelow * w.sold)
       .slice(0, s.weakestWorkloads)
-      .map((w) => w.workload as WorkloadCode);
+      .map((w) => w.workload);
     const name = productName(input.products, r.productId);
     out.push({
       rule: 'LOW_ADOPTION',
@@ -144,13 +163,13 @@ function lowAdoption(input: PlaybookInput, rows: RowIndex): Draft[] {
       },
       params: {
         product: name,
-        usage: percentOf(r.active, r.sold) ?? 0,
+        usage: active === null ? '' : (percentOf(active, r.sold) ?? 0),
         deployment: percentOf(r.assigned, r.sold) ?? 0,
         sold: r.sold,
         unused,
         weakest: workloadList(input.locale, weakest),
       },
-      problemKey: 'rec.LOW_ADOPTION.problem',
+      problemKey: active === null ? 'rec.LOW_ADOPTION.problem_deployment' : 'rec.LOW_ADOPTION.problem',
     });
   }
   return out;
@@ -220,10 +239,11 @@ function upsell(input: PlaybookInput, rows: RowIndex): Draft[] {
   const s = input.settings.UPSELL;
   const out: Draft[] = [];
   for (const r of rows.all) {
-    if (r.sold < s.minLicensesSold || r.sold === 0 || !hasWorkloads(input.products, r.productId)) continue;
+    const active = judgedActive(r);
+    if (r.sold < s.minLicensesSold || r.sold === 0 || active === null) continue;
     // Real demand: the excess explained by a reason code (rotation, open workloads, trials,
     // non-counted subscriptions) is not demand for more licenses; the unexplained rest is.
-    const realActive = r.active - sum(r.usageReasons, 'UNEXPLAINED');
+    const realActive = active - sum(r.usageReasons ?? {}, 'UNEXPLAINED');
     const realAssigned = r.assigned - sum(r.deploymentReasons, 'UNEXPLAINED');
     if (realActive * 100 < s.usageAtLeast * r.sold || realAssigned * 100 < s.deploymentAtLeast * r.sold)
       continue;
@@ -245,7 +265,7 @@ function upsell(input: PlaybookInput, rows: RowIndex): Draft[] {
       pricedBy: r.productId,
       evidence: {
         ...countsOf(r),
-        explainedUsageExcess: r.active - realActive,
+        explainedUsageExcess: active - realActive,
         explainedDeploymentExcess: r.assigned - realAssigned,
         realUsagePercent: percentOf(realActive, r.sold),
         realDeploymentPercent: percentOf(realAssigned, r.sold),
@@ -276,9 +296,12 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
   for (const r of rows.all) {
     const b = before.get(r.customerId, r.productId, 'ALL');
     if (b === undefined || r.sold < s.minLicensesSold || r.sold === 0 || b.sold === 0) continue;
-    if (!hasWorkloads(input.products, r.productId)) continue;
-    // (b.active / b.sold − r.active / r.sold) × 100 ≥ X, on integers.
-    const dropScaled = (b.active * r.sold - r.active * b.sold) * 100;
+    // Both days' usage must be known over a whole window.
+    const now = judgedActive(r);
+    const then = judgedActive(b);
+    if (now === null || then === null) continue;
+    // (then / b.sold − now / r.sold) × 100 ≥ X, on integers.
+    const dropScaled = (then * r.sold - now * b.sold) * 100;
     if (dropScaled < s.dropPointsAtLeast * b.sold * r.sold) continue;
     const drop = round1(dropScaled / (b.sold * r.sold));
     const fell = rows
@@ -286,15 +309,19 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
       .filter((w) => w.workload !== 'ALL' && w.sold > 0)
       .map((w) => {
         const wb = before.get(r.customerId, r.productId, w.workload);
+        const a = judgedActive(w);
+        const ab = wb === undefined ? null : judgedActive(wb);
         const points =
-          wb === undefined || wb.sold === 0 ? 0 : (wb.active / wb.sold - w.active / w.sold) * 100;
+          wb === undefined || wb.sold === 0 || a === null || ab === null
+            ? 0
+            : (ab / wb.sold - a / w.sold) * 100;
         return { workload: w.workload as WorkloadCode, points };
       })
       .filter((w) => w.points > 0)
       .sort((a, b) => b.points - a.points || cmp(a.workload, b.workload))
       .slice(0, 3)
       .map((w) => w.workload);
-    const lost = Math.max(b.active - r.active, 0);
+    const lost = Math.max(then - now, 0);
     const name = productName(input.products, r.productId);
     out.push({
       rule: 'DECLINING_USAGE',
@@ -307,11 +334,11 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
       unit: 'licenses',
       pricedBy: r.productId,
       evidence: {
-        usagePercent28DaysAgo: percentOf(b.active, b.sold),
-        usagePercent: percentOf(r.active, r.sold),
+        usagePercent28DaysAgo: percentOf(then, b.sold),
+        usagePercent: percentOf(now, r.sold),
         dropPoints: drop,
-        licensesActive28DaysAgo: b.active,
-        licensesActive: r.active,
+        licensesActive28DaysAgo: then,
+        licensesActive: now,
         licensesSold28DaysAgo: b.sold,
         licensesSold: r.sold,
         workloadsThatFell: fell,
@@ -319,8 +346,8 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
       thresholds: { dropPointsAtLeast: s.dropPointsAtLeast, minLicensesSold: s.minLicensesSold },
       params: {
         product: name,
-        before: percentOf(b.active, b.sold) ?? 0,
-        usage: percentOf(r.active, r.sold) ?? 0,
+        before: percentOf(then, b.sold) ?? 0,
+        usage: percentOf(now, r.sold) ?? 0,
         drop,
         lost,
         workloads: workloadList(input.locale, fell),
@@ -332,9 +359,11 @@ function decliningUsage(input: PlaybookInput, rows: RowIndex, before: RowIndex):
 }
 
 /**
- * Licenses not in use (sold − active: unassigned first, then assigned but inactive) are offered
- * back on the partner's own subscriptions that can be reduced soon: a monthly term now, a longer
- * term when its commitment ends within the window. The soonest renewal takes them first.
+ * Licenses not in use — unassigned ones first, then those of licensed users inactive for 28 days
+ * (the customer report's definition, SPEC §2.3) — are offered back on the partner's own
+ * subscriptions that can be reduced soon: a monthly term now, a longer term when its commitment
+ * ends within the window. The soonest renewal takes them first. Only where the data can tell who
+ * is inactive: a product without a measured workload gets no reclaim advice.
  */
 function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
   const s = input.settings.RECLAIM_AT_RENEWAL;
@@ -354,10 +383,10 @@ function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
   for (const [k, subs] of eligible) {
     const [customerId = '', productId = ''] = k.split('\u0000');
     const r = rows.get(customerId, productId, 'ALL');
-    if (r === undefined || r.sold === 0) continue;
-    const usable = hasWorkloads(input.products, productId);
-    const active = usable ? r.active : r.assigned;
-    let reclaim = Math.max(r.sold - active, 0);
+    const inactive = input.inactive28.get(k);
+    if (r === undefined || r.sold === 0 || judgedActive(r) === null || inactive === undefined) continue;
+    // Licenses in use: those of licensed users active in the 28 days.
+    let reclaim = Math.max(r.sold - (r.assigned - inactive), 0);
     let unassigned = Math.min(reclaim, Math.max(r.sold - r.assigned, 0));
     subs.sort(
       (a, b) =>
@@ -390,6 +419,7 @@ function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
           licensesSold: r.sold,
           licensesDeployed: r.assigned,
           licensesActive: r.active,
+          inactiveLicensedUsers28Days: inactive,
           licensesToReclaim: here,
           unassigned: hereUnassigned,
           inactive: here - hereUnassigned,

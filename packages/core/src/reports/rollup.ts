@@ -1,63 +1,85 @@
 /**
- * Roll-ups: ratios of sums (Σ assigned / Σ sold), never averages of percentages; the excess of a
- * roll-up is decomposed with the summed components of its rows, in SPEC order, so the codes still
- * add up exactly. Pure.
+ * Roll-ups: ratios of sums (Σ assigned / Σ sold), never averages of percentages; usage over the
+ * rows whose usage is known (SPEC §2.3); the excess of a roll-up is decomposed with the summed
+ * components of its rows, in SPEC order, so the codes still add up exactly. Pure.
  */
-import type { ProductDayMetrics, Reasons, Totals, UsageBand } from '@license-insights/contracts';
+import type { ProductDayMetrics, Totals, UsageBand } from '@license-insights/contracts';
 import { decompose } from '../metrics/reference';
 
-const sumReason = (
-  rows: readonly ProductDayMetrics[],
-  pick: (r: ProductDayMetrics) => Reasons,
-  code: keyof Reasons,
-) => rows.reduce((s, r) => s + (pick(r)[code] ?? 0), 0);
-
+/**
+ * The roll-up of some rows. Deployment sums every row; usage sums active and sold over the rows
+ * whose usage is known (SPEC §2.3) and says how many licenses' usage is not measured.
+ */
 export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
   let sold = 0;
   let soldOwn = 0;
   let assigned = 0;
   let active = 0;
+  let soldMeasured = 0;
+  let known = 0;
+  let partial = false;
+  const u = { ROTATION: 0, UNLICENSED_WORKLOAD_USE: 0, TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
+  const d = { TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
   for (const r of rows) {
     sold += r.sold;
     soldOwn += r.soldOwn;
     assigned += r.assigned;
+    d.TRIAL += r.deploymentReasons.TRIAL ?? 0;
+    d.NONCOUNTED_SUBSCRIPTION += r.deploymentReasons.NONCOUNTED_SUBSCRIPTION ?? 0;
+    if (!r.usageKnown || r.active === null) continue;
+    known++;
     active += r.active;
+    soldMeasured += r.sold;
+    if (r.partialWindow) partial = true;
+    const x = r.usageReasons ?? {};
+    u.ROTATION += x.ROTATION ?? 0;
+    u.UNLICENSED_WORKLOAD_USE += x.UNLICENSED_WORKLOAD_USE ?? 0;
+    u.TRIAL += x.TRIAL ?? 0;
+    u.NONCOUNTED_SUBSCRIPTION += x.NONCOUNTED_SUBSCRIPTION ?? 0;
   }
-  const u = (c: keyof Reasons) => sumReason(rows, (r) => r.usageReasons, c);
-  const d = (c: keyof Reasons) => sumReason(rows, (r) => r.deploymentReasons, c);
+  const anyKnown = known > 0;
   return {
     sold,
     soldOwn,
     assigned,
-    active,
+    active: anyKnown ? active : null,
+    soldMeasured,
+    soldNotMeasured: sold - soldMeasured,
+    partialWindow: partial,
     deploymentPercent: sold === 0 ? null : (assigned / sold) * 100,
-    usagePercent: sold === 0 ? null : (active / sold) * 100,
-    usageReasons:
-      active > sold
-        ? decompose(active - sold, [
-            ['ROTATION', u('ROTATION')],
-            ['UNLICENSED_WORKLOAD_USE', u('UNLICENSED_WORKLOAD_USE')],
-            ['TRIAL', u('TRIAL')],
-            ['NONCOUNTED_SUBSCRIPTION', u('NONCOUNTED_SUBSCRIPTION')],
+    usagePercent: !anyKnown || soldMeasured === 0 ? null : (active / soldMeasured) * 100,
+    usageReasons: !anyKnown
+      ? null
+      : active > soldMeasured
+        ? decompose(active - soldMeasured, [
+            ['ROTATION', u.ROTATION],
+            ['UNLICENSED_WORKLOAD_USE', u.UNLICENSED_WORKLOAD_USE],
+            ['TRIAL', u.TRIAL],
+            ['NONCOUNTED_SUBSCRIPTION', u.NONCOUNTED_SUBSCRIPTION],
           ])
         : {},
     deploymentReasons:
       assigned > sold
         ? decompose(assigned - sold, [
-            ['TRIAL', d('TRIAL')],
-            ['NONCOUNTED_SUBSCRIPTION', d('NONCOUNTED_SUBSCRIPTION')],
+            ['TRIAL', d.TRIAL],
+            ['NONCOUNTED_SUBSCRIPTION', d.NONCOUNTED_SUBSCRIPTION],
           ])
         : {},
   };
 }
 
-/** Usage band of a percentage: <25, 25–50, 50–75, 75–100 (100 included), >100; none when nothing is sold. */
-export function bandOf(usagePercent: number | null): UsageBand {
-  if (usagePercent === null) return 'none';
-  if (usagePercent < 25) return '<25';
-  if (usagePercent < 50) return '25-50';
-  if (usagePercent < 75) return '50-75';
-  if (usagePercent <= 100) return '75-100';
+/**
+ * Usage band of a roll-up (a customer's): `none` when nothing is sold, `unmeasured` when no
+ * licenses sold have known usage, else by usage %: <25, 25–50, 50–75, 75–100 (100 included), >100.
+ */
+export function bandOf(t: Pick<Totals, 'sold' | 'usagePercent'>): UsageBand {
+  if (t.sold === 0) return 'none';
+  const p = t.usagePercent;
+  if (p === null) return 'unmeasured';
+  if (p < 25) return '<25';
+  if (p < 50) return '25-50';
+  if (p < 75) return '50-75';
+  if (p <= 100) return '75-100';
   return '>100';
 }
 

@@ -19,8 +19,10 @@ import type {
   SupportMetric,
   WorkloadCode,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '../customers/resolve-customer';
 import type { CsvDelimiter } from '../ingest/csv-scan';
 import type { BitsetInput } from '../metrics/bitset-engine';
+import type { MeasuredSources } from '../metrics/measured';
 import type { MetricRuns } from '../metrics/runs';
 
 /** A file or record set loaded into a temporary staging table of the current import. */
@@ -161,10 +163,19 @@ export interface ImportSession {
    * (stageCsv + validate) then says what and where.
    */
   readGraphCsv(path: string, columns: readonly string[], format: CsvFormat): Promise<Staged | null>;
-  /** Applies a Graph report, validated stage or fast-path read, to a customer. */
-  mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome>;
-  /** Finds a customer by id or by name (case-insensitive), or creates it with that id and name. */
-  ensureCustomer(idOrName: string): Promise<{ readonly customerId: string; readonly created: boolean }>;
+  /**
+   * Applies a Graph report, validated stage or fast-path read, to a customer. A report period of
+   * 28 days or more measures the Graph workloads on its refresh date (SPEC §2.3).
+   */
+  mergeGraphActiveUsers(stage: Staged, customerId: string, periodDays: number): Promise<GraphReportOutcome>;
+  /** The partner's customers as this transaction sees them (see Store.customerCandidates). */
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]>;
+  /** Adds a customer (the caller resolved the name first and chose a free id). */
+  createCustomer(customer: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly domain: string | null;
+  }): Promise<void>;
   /** The partner's own products (custom and discovered), as the transaction sees them now. */
   partnerProducts(): Promise<CatalogProduct[]>;
   /** Tells the session the effective catalog (after products were merged) for product lookups. */
@@ -182,14 +193,25 @@ export interface CustomerRecord {
   readonly groups: readonly string[];
 }
 
+/** Which workloads count for a customer's product when telling who is inactive (SPEC §2.3). */
+export interface InactiveScope {
+  readonly customerId: string;
+  readonly productId: string;
+  /** The product's workloads measured on D (data reaching back over the N days). */
+  readonly workloads: readonly WorkloadCode[];
+}
+
 export interface InactiveUser {
+  readonly customerId: string;
   readonly productId: string;
   readonly userId: string;
   readonly upn: string | null;
   readonly displayName: string | null;
-  /** Last day of activity in one of the product's workloads, on or before D (null: never). */
+  /** Last day of activity in one of the counted workloads, on or before D (null: never). */
   readonly lastActive: string | null;
   readonly daysInactive: number | null;
+  /** Last day of activity per counted workload (absent: never). */
+  readonly lastActiveByWorkload: Readonly<Partial<Record<WorkloadCode, string>>>;
 }
 
 export interface DataTrust {
@@ -293,6 +315,8 @@ export interface Store {
   readonly engine: 'duckdb' | 'postgres';
   readonly location: string;
   schemaVersion(): Promise<number>;
+  /** Partners that hold data (or held it: a partner stays after its data is replaced), sorted. */
+  partnerIds(): Promise<string[]>;
   /** Opens an import for a partner (one at a time per store). */
   openImport(partnerId: string): Promise<ImportSession>;
   status(partnerId?: string): Promise<StoreStatus>;
@@ -304,16 +328,30 @@ export interface Store {
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
   /**
-   * Users of a customer holding a product on D with no activity in any of the product's workloads
-   * for at least `minDays` days (last activity before D − minDays + 1, or never).
+   * The partner's customers for the customer resolver. Users' sign-in domains are looked up for one
+   * domain only, `userDomain` (what a person typed, when it looks like a domain): a candidate's
+   * `userDomains` is `[userDomain]` when some of its users sign in there, else empty.
+   */
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]>;
+  /**
+   * Users holding a scope's product on D with no activity in any of the scope's workloads for at
+   * least `minDays` days (last activity before D − minDays + 1, or never), with their last activity.
    */
   inactiveLicensedUsers(
     partnerId: string,
-    customerId: string,
     day: string,
-    productWorkloads: readonly { readonly productId: string; readonly workloads: readonly string[] }[],
+    scopes: readonly InactiveScope[],
     minDays: number,
   ): Promise<InactiveUser[]>;
+  /** The same users counted per customer and product (scopes without any are left out). */
+  inactiveLicensedCounts(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<{ readonly customerId: string; readonly productId: string; readonly users: number }[]>;
+  /** The activity sources of customers (all, or the listed ones): what the data can tell (SPEC §2.3). */
+  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>>;
   dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]>;
   /** Stored daily metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
   dailyMetrics(partnerId: string, day: string, customerIds?: readonly string[]): Promise<ProductDayMetrics[]>;

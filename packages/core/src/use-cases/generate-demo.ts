@@ -3,6 +3,9 @@ import { type DemoOptions, type DemoSummary, writeDemoDataset } from '../demo/ge
 import type { Store } from '../store/store';
 import { type ImportReport, type ImportRequest, importFiles } from './import-files';
 
+/** The partner a demo is imported for unless another is named. */
+export const DEMO_PARTNER_ID = 'demo';
+
 export interface DemoRequest extends DemoOptions {
   readonly outDir: string;
   readonly onGenerate?: (done: number, total: number) => void;

@@ -12,17 +12,20 @@ import type {
 } from '@license-insights/contracts';
 import { addDays, dayOf } from '../dates';
 import { AppError } from '../errors';
-import { runPlaybook } from '../recommendations/playbook';
+import { key, runPlaybook } from '../recommendations/playbook';
 import { composeSupportMetrics } from '../recommendations/support-metric';
-import type { CustomerRecord, Store } from '../store/store';
+import type { Store } from '../store/store';
+import { findCustomer } from './find-customer';
+import { planInactive } from './inactive-users';
+import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
 import { getRecommendationSettings } from './recommendation-settings';
-import { findCustomer, reportContext, reportDay } from './report-metrics';
+import { reportContext, reportDay } from './report-metrics';
 
 export interface RecommendationsRequest {
   readonly partnerId: string;
   /** Default: the last day with metrics. */
   readonly day?: string;
-  /** A customer id or name (case-insensitive, unique). */
+  /** A customer's id, domain or name (see customers/resolve-customer.ts). */
   readonly customerId?: string;
   readonly rule?: RuleId;
   readonly locale: Locale;
@@ -35,6 +38,8 @@ export interface RecommendationsResult {
   readonly cards: readonly RecommendationCard[];
   /** Cards exclusions silenced (the products stay in every report). */
   readonly silenced: readonly RecommendationCard[];
+  /** Metrics the data has moved past since they were computed (null: up to date). */
+  readonly stale: StaleMetrics | null;
 }
 
 /** Days with computed metrics (for reading a day that may lie outside them). */
@@ -43,12 +48,13 @@ async function computedRange(store: Store, partnerId: string): Promise<(day: str
   return (day) => computed !== null && computed.firstDay <= day && day <= computed.lastDay;
 }
 
-/** The customer asked for, by id or name (see findCustomer), as a one-element filter. */
-function onlyCustomer(
-  customers: Iterable<CustomerRecord>,
+/** The customer asked for, by id, domain or name (see findCustomer), as a one-element filter. */
+async function onlyCustomer(
+  store: Store,
+  partnerId: string,
   customer: string | undefined,
-): string[] | undefined {
-  return customer === undefined ? undefined : [findCustomer([...customers], customer).customerId];
+): Promise<string[] | undefined> {
+  return customer === undefined ? undefined : [(await findCustomer(store, partnerId, customer)).customerId];
 }
 
 export async function getRecommendations(
@@ -57,7 +63,7 @@ export async function getRecommendations(
 ): Promise<RecommendationsResult> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
-  const only = onlyCustomer(ctx.customers.values(), req.customerId);
+  const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const computed = await computedRange(store, req.partnerId);
   const before = addDays(day, -28);
   const { settings } = await getRecommendationSettings(store, req.partnerId);
@@ -67,6 +73,13 @@ export async function getRecommendations(
     await store.activeUserCounts(req.partnerId, day, day, only),
     metrics,
   );
+  // Licensed users inactive for 28 days, where the data can tell (the reclaim card's "in use").
+  const productRows = metrics.filter((r) => r.workload === 'ALL');
+  const plan = await planInactive(store, req.partnerId, day, productRows, ctx.catalog, 28);
+  const inactive28 = new Map<string, number>();
+  for (const sc of plan.scopes) inactive28.set(key(sc.customerId, sc.productId), 0);
+  for (const c of await store.inactiveLicensedCounts(req.partnerId, day, plan.scopes, 28))
+    inactive28.set(key(c.customerId, c.productId), c.users);
   const result = runPlaybook({
     day,
     locale: req.locale,
@@ -78,6 +91,7 @@ export async function getRecommendations(
     metricsBefore: computed(before) ? await store.dailyMetrics(req.partnerId, before, only) : [],
     support,
     subscriptions: await store.subscriptionsOn(req.partnerId, day, only),
+    inactive28,
   });
   const keep = (c: RecommendationCard) => req.rule === undefined || c.rule === req.rule;
   return {
@@ -85,6 +99,7 @@ export async function getRecommendations(
     settings,
     cards: result.cards.filter(keep).map((c, i) => ({ ...c, rank: i + 1 })),
     silenced: result.silenced.filter(keep),
+    stale: await getStaleMetrics(store, req.partnerId, day, only),
   };
 }
 
@@ -108,7 +123,7 @@ export async function getSupportMetrics(store: Store, req: SupportMetricsRequest
   if (dayOf(to) - dayOf(from) + 1 > MAX_SUPPORT_DAYS) {
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
-  const only = onlyCustomer(await store.customers(req.partnerId), req.customerId);
+  const only = await onlyCustomer(store, req.partnerId, req.customerId);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
   const computed = await computedRange(store, req.partnerId);

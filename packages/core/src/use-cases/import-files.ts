@@ -18,9 +18,19 @@ import {
   ENTITY_SPECS,
   type EntitySpec,
   GRAPH_ACTIVE_USERS_SPEC,
+  GRAPH_REPORT_PERIODS,
+  type GraphReportPeriod,
   type Problem,
 } from '@license-insights/contracts';
 import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/catalog';
+import {
+  describeCustomer,
+  expectCustomer,
+  looksLikeDomain,
+  newCustomerId,
+  resolveCustomer,
+  userDomainOf,
+} from '../customers/resolve-customer';
 import { AppError } from '../errors';
 import { csvLine } from '../export/csv-writer';
 import { type CsvDelimiter, hasLongLine, scanCsv } from '../ingest/csv-scan';
@@ -45,12 +55,22 @@ export interface ImportRequest {
   /** Files or directories (a directory's data files are imported, sorted by name). */
   readonly paths: readonly string[];
   readonly format?: FormatName;
-  /** Customer id or name for reports without a tenant id (Graph, Partner Center); created if new. */
+  /**
+   * The customer of exports without a tenant id (Graph, Partner Center): its id, domain (its own
+   * or its users' sign-in domain) or name; it must exist (see customers/resolve-customer.ts).
+   */
   readonly customer?: string;
+  /** Instead of `customer`: the name of a new customer to create for those exports (id from the name). */
+  readonly createCustomer?: string;
   /** Day the state in JSON exports is as of (default: today). */
   readonly asOf: string;
   /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
   readonly channel: Channel;
+  /**
+   * Period of Graph active-user reports (the report does not say): D7, D30, D90 or D180. Default:
+   * from the file name (`…_D7.csv`, `…D90…`), else D30 with a warning.
+   */
+  readonly graphPeriod?: GraphReportPeriod;
   readonly partial: boolean;
   /** Replace everything stored for the partner by what these files hold (a full reload). */
   readonly replace?: boolean;
@@ -298,6 +318,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
     else outcomes.push(emptyOutcome(files[i] ?? '', [d.problem]));
   });
   planned.sort((a, b) => order(a) - order(b));
+  checkCustomerOptions(req, planned, detections.length === planned.length);
   const work: PlannedWork[] = await Promise.all(
     planned.map(async (d) => ({
       file: d.path,
@@ -334,6 +355,18 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
         for (const o of outcomes)
           rejects.write({ problems: o.errors, records: new Map(), recOfLine: new Map(), columns: [] });
       }
+      const customer = importCustomer(session, req);
+      // A wrong --customer fails before anything is read, unless this import's own customer or
+      // user files may add the customer it names.
+      const addsCustomers =
+        req.replace === true ||
+        planned.some(
+          (d) =>
+            (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') &&
+            (d.entity === 'customers' || d.entity === 'users'),
+        );
+      const named = (req.customer ?? req.createCustomer) !== undefined;
+      if (named && planned.some(needsCustomer) && !addsCustomers) await customer.check();
       // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
       const prepared = new Map<string, Prepared>();
       for (const [i, d] of planned.entries()) {
@@ -362,6 +395,7 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
         if (!readsFirst(d, req)) progress('reading');
         const ctx: FileContext = {
           session,
+          customer,
           req,
           progress,
           rejects,
@@ -451,7 +485,10 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
 
 /** Files the store reads in phase 1, before the transaction (CSV files it can bulk-read). */
 function readsFirst(d: DetectedFile, req: ImportRequest): boolean {
-  return d.kind === 'canonical-csv' || (d.kind === 'graph-active-users' && req.customer !== undefined);
+  return (
+    d.kind === 'canonical-csv' ||
+    (d.kind === 'graph-active-users' && (req.customer ?? req.createCustomer) !== undefined)
+  );
 }
 
 /**
@@ -478,7 +515,7 @@ async function prepare(session: ImportSession, d: DetectedFile, req: ImportReque
     }
     return { stage: await session.stageCsv(d.path, mapping.columns, format), longLine };
   }
-  if (d.kind === 'graph-active-users' && req.customer !== undefined) {
+  if (d.kind === 'graph-active-users' && (req.customer ?? req.createCustomer) !== undefined) {
     const mapping = mapGraphHeader(d.header, d.path);
     if (mapping.problems.some((p) => p.severity === 'error')) return {};
     const format = { delimiter: d.delimiter };
@@ -490,8 +527,108 @@ async function prepare(session: ImportSession, d: DetectedFile, req: ImportReque
   return {};
 }
 
+/** Files that do not say which customer they are about (the customer is named on import). */
+function needsCustomer(d: DetectedFile): boolean {
+  return (
+    d.kind === 'graph-active-users' ||
+    d.kind === 'graph-subscribed-skus' ||
+    d.kind === 'partner-center-subscriptions'
+  );
+}
+
+/** --customer and --create-customer: one of them, and only for files that need a customer. */
+function checkCustomerOptions(
+  req: ImportRequest,
+  planned: readonly DetectedFile[],
+  allDetected: boolean,
+): void {
+  if (req.customer !== undefined && req.createCustomer !== undefined) {
+    throw new AppError(
+      'usage.invalid_argument',
+      '--customer names a stored customer and --create-customer a new one: give one of them',
+    );
+  }
+  const option = req.createCustomer !== undefined ? '--create-customer' : '--customer';
+  if ((req.customer ?? req.createCustomer) !== undefined && allDetected && !planned.some(needsCustomer)) {
+    throw new AppError(
+      'usage.invalid_argument',
+      `${option} names the customer of a Graph or Partner Center export, and none of these files is one (canonical files say their customer in customer_id); leave it out`,
+    );
+  }
+  if (req.createCustomer !== undefined) {
+    const name = req.createCustomer.trim();
+    if (name === '' || name.length > 1000 || /\p{Cc}/u.test(name)) {
+      throw new AppError(
+        'usage.invalid_argument',
+        `--create-customer needs the new customer's name, 1 to 1000 characters without control characters (got ${JSON.stringify(req.createCustomer)})`,
+      );
+    }
+  }
+}
+
+/** The customer an import's exports are about: resolved once, created (if asked) at first need. */
+interface ImportCustomer {
+  /** Resolves now (before the transaction): a wrong name fails before any file is read. */
+  check(): Promise<void>;
+  /** The customer's id; `created` is true for the one call that created it. */
+  get(): Promise<{ readonly customerId: string; readonly created: boolean }>;
+}
+
+function importCustomer(session: ImportSession, req: ImportRequest): ImportCustomer {
+  let planned: Promise<{
+    customerId: string;
+    create: { name: string; domain: string | null } | null;
+  }> | null = null;
+  let created = false;
+  const plan = async () => {
+    const query = req.createCustomer ?? req.customer ?? '';
+    const candidates = await session.customerCandidates(userDomainOf(query));
+    if (req.createCustomer !== undefined) {
+      const name = req.createCustomer.trim();
+      const r = resolveCustomer(candidates, name);
+      if (r.kind === 'found') {
+        throw new AppError(
+          'usage.invalid_argument',
+          `--create-customer ${JSON.stringify(name)}: that customer exists already, ${describeCustomer(r.customer)} (same ${r.by}); import with --customer ${r.customer.customerId}`,
+        );
+      }
+      if (r.kind === 'ambiguous') {
+        throw new AppError(
+          'usage.invalid_argument',
+          `--create-customer ${JSON.stringify(name)}: ${r.candidates.length} customers have that ${r.by} already (${r.candidates.map(describeCustomer).join('; ')}); import with --customer <id> of the one you mean`,
+        );
+      }
+      const customerId = newCustomerId(name, new Set(candidates.map((c) => c.customerId)));
+      return { customerId, create: { name, domain: looksLikeDomain(name) ? name.toLowerCase() : null } };
+    }
+    if (req.customer === undefined) throw new AppError('internal', 'no customer named on import');
+    const example = looksLikeDomain(req.customer) ? '<its name>' : req.customer;
+    const { customer } = expectCustomer(
+      candidates,
+      req.customer,
+      `If it is a new customer, import with --create-customer ${JSON.stringify(example)} (it gets an id made from the name).`,
+    );
+    return { customerId: customer.customerId, create: null };
+  };
+  return {
+    check: async () => {
+      planned ??= plan();
+      await planned;
+    },
+    get: async () => {
+      planned ??= plan();
+      const p = await planned;
+      if (p.create === null || created) return { customerId: p.customerId, created: false };
+      await session.createCustomer({ customerId: p.customerId, ...p.create });
+      created = true;
+      return { customerId: p.customerId, created: true };
+    },
+  };
+}
+
 interface FileContext {
   readonly prepared: Prepared;
+  readonly customer: ImportCustomer;
   readonly session: ImportSession;
   readonly req: ImportRequest;
   readonly progress: (phase: Exclude<ImportPhase, 'committing' | 'done'>) => void;
@@ -849,14 +986,32 @@ function fileRefused(ctx: FileContext, outcome: FileOutcome): FileOutcome {
   return outcome;
 }
 
+/** The period of a Graph report: as asked, else named in the file name, else D30 (assumed). */
+export function graphReportPeriod(
+  file: string,
+  asked: GraphReportPeriod | undefined,
+): { readonly period: GraphReportPeriod; readonly assumed: boolean } {
+  if (asked !== undefined) return { period: asked, assumed: false };
+  const m = /(?:^|[^A-Za-z0-9]|Detail)(D(?:7|30|90|180))(?![0-9])/i.exec(path.basename(file));
+  const named = m?.[1]?.toUpperCase();
+  if (named !== undefined && named in GRAPH_REPORT_PERIODS)
+    return { period: named as GraphReportPeriod, assumed: false };
+  return { period: 'D30', assumed: true };
+}
+
 function needCustomer(file: string, what: string): Problem {
   return {
     severity: 'error',
     code: 'ingest.customer_required',
     file,
     message: `${what} does not say which customer it is about`,
-    expected: 'the customer named on import: insights import --customer <id|name> <file>',
+    expected:
+      'the customer named on import: insights import --customer <id|domain|name> <file>, or --create-customer "<name>" for a new one',
   };
+}
+
+function createdMessage(req: ImportRequest, customerId: string): string {
+  return `customer ${JSON.stringify(req.createCustomer?.trim())} created with the id ${JSON.stringify(customerId)} (--create-customer); name it by that id or its name from now on`;
 }
 
 async function importGraphActiveUsers(
@@ -866,8 +1021,7 @@ async function importGraphActiveUsers(
 ): Promise<FileOutcome> {
   const mapping = mapGraphHeader(header, file);
   const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
-  const customer = ctx.req.customer;
-  if (customer === undefined)
+  if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
     return fileRefused(
       ctx,
       emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users'),
@@ -877,7 +1031,8 @@ async function importGraphActiveUsers(
       ctx.rejects.write({ problems: headerErrors, records: new Map(), recOfLine: new Map(), columns: [] });
     return refusedCsvOutcome(ctx, file, mapping.problems, 'graph-active-users', null);
   }
-  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  const { customerId, created } = await ctx.customer.get();
+  const period = graphReportPeriod(file, ctx.req.graphPeriod);
   // A report the fast path read is valid throughout; otherwise the precise path validates the stage.
   const stage =
     ctx.prepared.graph ??
@@ -893,12 +1048,23 @@ async function importGraphActiveUsers(
         );
   if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, v);
   ctx.progress('merging');
-  const g = await ctx.session.mergeGraphActiveUsers(stage, customerId);
+  const g = await ctx.session.mergeGraphActiveUsers(stage, customerId, GRAPH_REPORT_PERIODS[period.period]);
   const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
   const warn = (code: string, message: string, extra: Partial<Problem> = {}) =>
     warnings.push({ severity: 'warning', code, file, message, ...extra });
-  if (created)
-    warn('ingest.customer_created', `customer ${JSON.stringify(customerId)} did not exist and was created`);
+  if (created) warn('ingest.customer_created', createdMessage(ctx.req, customerId));
+  if (period.assumed)
+    warn(
+      'ingest.report_period_assumed',
+      'the report does not say its period and the file name names none: taken as D30 (it measures usage on its refresh date). Name the period with --period D7|D30|D90|D180',
+      { value: path.basename(file), expected: 'a file name with _D7, _D30, _D90 or _D180, or --period' },
+    );
+  else if (GRAPH_REPORT_PERIODS[period.period] < 28)
+    warn(
+      'ingest.report_period_short',
+      `a ${period.period} report adds its activity but measures no usage by itself: usage is known only on days a report of 28 days or more, or canonical activity, covers (docs/metrics.md, "What the data can tell")`,
+      { value: period.period },
+    );
   if (g.concealedNames > 0) {
     warn(
       'ingest.concealed_names',
@@ -940,13 +1106,13 @@ async function importJsonSubscriptions(
   catalog: Parameters<typeof productResolver>[0],
 ): Promise<FileOutcome> {
   const file = d.path;
-  const customer = ctx.req.customer;
   const what =
     d.kind === 'graph-subscribed-skus'
       ? 'a Graph subscribedSkus export'
       : 'a Partner Center subscriptions export';
-  if (customer === undefined) return fileRefused(ctx, emptyOutcome(file, [needCustomer(file, what)], d.kind));
-  const { customerId, created } = await ctx.session.ensureCustomer(customer);
+  if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
+    return fileRefused(ctx, emptyOutcome(file, [needCustomer(file, what)], d.kind));
+  const { customerId, created } = await ctx.customer.get();
   const result: JsonSourceResult =
     d.kind === 'graph-subscribed-skus'
       ? await readSubscribedSkus(file, file, { customerId, asOf: ctx.req.asOf, channel: ctx.req.channel })
@@ -978,7 +1144,7 @@ async function importJsonSubscriptions(
       severity: 'warning',
       code: 'ingest.customer_created',
       file,
-      message: `customer ${JSON.stringify(customerId)} did not exist and was created`,
+      message: createdMessage(ctx.req, customerId),
     });
   }
   return {

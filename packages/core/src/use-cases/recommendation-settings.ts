@@ -15,6 +15,7 @@ import {
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError, formatIssues } from '../errors';
 import type { AuditRecord, Store } from '../store/store';
+import { findCustomer } from './find-customer';
 
 export interface EffectiveSettings {
   readonly settings: RecommendationSettings;
@@ -126,7 +127,10 @@ export async function resetRecommendationSettings(
   });
 }
 
-/** Silences a customer × product (or `*`: the whole customer); the customer and product must exist. */
+/**
+ * Silences a customer × product (or `*`: the whole customer); the customer (named by id, domain
+ * or name) and the product must exist. The exclusion is stored under the customer's id.
+ */
 export async function addExclusion(
   store: Store,
   partnerId: string,
@@ -136,14 +140,10 @@ export async function addExclusion(
   const parsed = exclusionSchema.safeParse(input);
   if (!parsed.success)
     throw new AppError('usage.invalid_argument', `invalid exclusion: ${formatIssues(parsed.error.issues)}`);
-  const e = parsed.data;
-  const customers = await store.customerIds(partnerId);
-  if (!customers.includes(e.customerId)) {
-    throw new AppError(
-      'not_found',
-      `no customer ${JSON.stringify(e.customerId)} (see \`insights report portfolio\`)`,
-    );
-  }
+  const e = {
+    ...parsed.data,
+    customerId: (await findCustomer(store, partnerId, parsed.data.customerId)).customerId,
+  };
   if (e.productId !== ALL_PRODUCTS) {
     const catalog = effectiveCatalog(shippedCatalog().products, await store.partnerProducts(partnerId));
     if (!catalog.some((p) => p.productId === e.productId)) {
@@ -161,13 +161,21 @@ export async function addExclusion(
   return { exclusion: saved, previousReason };
 }
 
+/**
+ * Removes an exclusion; the customer is named by id, domain or name (an exclusion of a customer
+ * no longer stored is removed by its exact id).
+ */
 export async function removeExclusion(
   store: Store,
   partnerId: string,
   actor: string,
-  customerId: string,
+  customer: string,
   productId: string,
 ): Promise<void> {
+  const stored = (await store.exclusions(partnerId)).some(
+    (x) => x.customerId === customer && x.productId === productId,
+  );
+  const customerId = stored ? customer : (await findCustomer(store, partnerId, customer)).customerId;
   if (!(await store.removeExclusion(partnerId, customerId, productId, actor))) {
     throw new AppError(
       'not_found',

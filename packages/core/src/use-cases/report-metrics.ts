@@ -16,10 +16,14 @@ import {
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
+import { addDays } from '../dates';
 import { AppError } from '../errors';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
 import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
+import { findCustomer } from './find-customer';
+import { INACTIVE_DAYS, type InactiveAvailability, planInactive } from './inactive-users';
+import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
 
 export type ChannelView = 'all' | 'own';
 
@@ -40,17 +44,40 @@ export interface CustomerSummary {
   readonly band: UsageBand;
 }
 
+/**
+ * Month over month (SPEC §2): D against the same day one month earlier, over the customers whose
+ * usage is known on both days (a known day at most 3 days from the compared day stands in, for all
+ * that customer's figures); the others are left out of both sides. Null changes when no customer
+ * remains ("not enough history").
+ */
+export interface MonthOverMonth {
+  /** The same day one month earlier (the month's last day when shorter). */
+  readonly comparedDay: string;
+  /** Customers compared, and how many of them on a stand-in day. */
+  readonly customers: number;
+  readonly standIns: number;
+  /** Customers of the view on D left out (usage not known on D, or within 3 days of the compared day). */
+  readonly leftOut: number;
+  /** The roll-ups of the compared customers on D and on their compared days. */
+  readonly current: Totals | null;
+  readonly previous: Totals | null;
+  /** Signed differences of the counts, percentage points of the percentages; null: not enough history. */
+  readonly change: {
+    readonly sold: number | null;
+    readonly assigned: number | null;
+    readonly active: number | null;
+    readonly deploymentPoints: number | null;
+    readonly usagePoints: number | null;
+  };
+}
+
 export interface PortfolioReport {
   readonly day: string;
-  readonly previousDay: string;
   readonly channel: ChannelView;
   readonly service: ServiceCode | null;
   readonly group: string | null;
   readonly totals: Totals;
-  /** The same roll-up one month earlier (null when no metrics exist for that day). */
-  readonly previous: Totals | null;
-  /** Month-over-month change in percentage points. */
-  readonly change: { readonly usagePoints: number | null; readonly deploymentPoints: number | null };
+  readonly monthOverMonth: MonthOverMonth;
   readonly bands: Readonly<Record<UsageBand, number>>;
   readonly byService: readonly { key: string; totals: Totals }[];
   readonly byProduct: readonly { key: string; name: string; totals: Totals }[];
@@ -58,6 +85,8 @@ export interface PortfolioReport {
   readonly byGroup: readonly { key: string; totals: Totals }[];
   readonly customers: readonly CustomerSummary[];
   readonly rows: readonly MetricsRow[];
+  /** Metrics the data has moved past since they were computed (null: up to date). */
+  readonly stale: StaleMetrics | null;
 }
 
 export interface ReportContext {
@@ -79,6 +108,12 @@ export async function reportDay(store: Store, partnerId: string, day: string | u
     throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
   }
   const d = day ?? plan.computed.lastDay;
+  if (d > plan.computed.lastDay && plan.activity !== null && d <= plan.activity.lastDay) {
+    throw new AppError(
+      'not_found',
+      `no metrics for ${d} yet: they cover ${plan.computed.firstDay} … ${plan.computed.lastDay} and the data goes to ${plan.activity.lastDay}; run \`insights compute\` to bring them up to date`,
+    );
+  }
   if (d < plan.computed.firstDay || d > plan.computed.lastDay) {
     throw new AppError(
       'not_found',
@@ -112,6 +147,8 @@ export function toMetricsRow(r: ProductDayMetrics, ctx: ReportContext, channel: 
     usagePercent: r.usagePercent,
     usageReasons: r.usageReasons,
     deploymentReasons: r.deploymentReasons,
+    usageKnown: r.usageKnown,
+    partialWindow: r.partialWindow,
   };
 }
 
@@ -137,20 +174,106 @@ function filterRows(
   });
 }
 
+/**
+ * Whether a customer's usage can be compared on a day: some product row of the view has known
+ * usage, and none only over a partial window (SPEC §2.3: month over month skips such days).
+ */
+function comparable(rows: readonly ProductDayMetrics[]): boolean {
+  return rows.some((r) => r.usageKnown) && !rows.some((r) => r.partialWindow);
+}
+
+function byCustomer(rows: readonly ProductDayMetrics[]): Map<string, ProductDayMetrics[]> {
+  const out = new Map<string, ProductDayMetrics[]>();
+  for (const r of rows) {
+    const list = out.get(r.customerId);
+    if (list === undefined) out.set(r.customerId, [r]);
+    else list.push(r);
+  }
+  return out;
+}
+
+/** Days tried for a customer whose compared day is not comparable: nearest first, earlier first on ties. */
+const STAND_IN_OFFSETS = [-1, 1, -2, 2, -3, 3] as const;
+
+/**
+ * Month over month of a view's product rows (SPEC §2). `rowsOf(day, customers)` reads the view's
+ * product rows of a day (of some customers only: a stand-in day is read for the customers that
+ * still need one).
+ */
+export async function monthOverMonth(
+  day: string,
+  current: readonly ProductDayMetrics[],
+  rowsOf: (day: string, customerIds: readonly string[] | undefined) => Promise<ProductDayMetrics[]>,
+): Promise<MonthOverMonth> {
+  const comparedDay = monthBefore(day);
+  const now = byCustomer(current);
+  const candidates = [...now].filter(([, rows]) => comparable(rows)).map(([id]) => id);
+  const then = new Map<string, ProductDayMetrics[]>();
+  let standIns = 0;
+  if (candidates.length > 0) {
+    const onDay = byCustomer(await rowsOf(comparedDay, candidates));
+    let missing: string[] = [];
+    for (const id of candidates) {
+      const rows = onDay.get(id);
+      if (rows !== undefined && comparable(rows)) then.set(id, rows);
+      else missing.push(id);
+    }
+    for (const offset of STAND_IN_OFFSETS) {
+      if (missing.length === 0) break;
+      const found = byCustomer(await rowsOf(addDays(comparedDay, offset), missing));
+      missing = missing.filter((id) => {
+        const rows = found.get(id);
+        if (rows === undefined || !comparable(rows)) return true;
+        then.set(id, rows);
+        standIns++;
+        return false;
+      });
+    }
+  }
+  const compared = [...then.keys()];
+  if (compared.length === 0) {
+    return {
+      comparedDay,
+      customers: 0,
+      standIns: 0,
+      leftOut: now.size,
+      current: null,
+      previous: null,
+      change: { sold: null, assigned: null, active: null, deploymentPoints: null, usagePoints: null },
+    };
+  }
+  const a = totalsOf(compared.flatMap((id) => now.get(id) ?? []));
+  const b = totalsOf(compared.flatMap((id) => then.get(id) ?? []));
+  const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : x - y);
+  return {
+    comparedDay,
+    customers: compared.length,
+    standIns,
+    leftOut: now.size - compared.length,
+    current: a,
+    previous: b,
+    change: {
+      sold: a.sold - b.sold,
+      assigned: a.assigned - b.assigned,
+      active: diff(a.active, b.active),
+      deploymentPoints: diff(a.deploymentPercent, b.deploymentPercent),
+      usagePoints: diff(a.usagePercent, b.usagePercent),
+    },
+  };
+}
+
 export async function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
+  const inGroup = req.group === undefined ? undefined : customersInGroup(ctx, req.group);
+  const stale = await getStaleMetrics(store, req.partnerId, day, inGroup);
   const channel = req.channel ?? 'all';
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day), ctx, req);
   const productRows = rows.filter((r) => r.workload === 'ALL');
-  const previousDay = monthBefore(day);
-  const previousRows = filterRows(await store.dailyMetrics(req.partnerId, previousDay), ctx, req).filter(
-    (r) => r.workload === 'ALL',
-  );
   const totals = totalsOf(productRows);
-  const previous = previousRows.length > 0 ? totalsOf(previousRows) : null;
-  const points = (a: number | null, b: number | null | undefined) =>
-    a === null || b === null || b === undefined ? null : a - b;
+  const mom = await monthOverMonth(day, productRows, async (d, ids) =>
+    filterRows(await store.dailyMetrics(req.partnerId, d, ids), ctx, req).filter((r) => r.workload === 'ALL'),
+  );
   const customers: CustomerSummary[] = groupTotals(productRows, (r) => r.customerId).map(
     ({ key, totals: t }) => {
       const c = ctx.customers.get(key);
@@ -159,7 +282,7 @@ export async function getPortfolioReport(store: Store, req: PortfolioRequest): P
         name: c?.name ?? key,
         groups: c?.groups ?? [],
         totals: t,
-        band: bandOf(t.usagePercent),
+        band: bandOf(t),
       };
     },
   );
@@ -167,16 +290,11 @@ export async function getPortfolioReport(store: Store, req: PortfolioRequest): P
   for (const c of customers) bands[c.band]++;
   return {
     day,
-    previousDay,
     channel,
     service: req.service ?? null,
     group: req.group ?? null,
     totals,
-    previous,
-    change: {
-      usagePoints: points(totals.usagePercent, previous?.usagePercent),
-      deploymentPoints: points(totals.deploymentPercent, previous?.deploymentPercent),
-    },
+    monthOverMonth: mom,
     bands,
     byService: groupTotals(productRows, (r) => ctx.catalog.get(r.productId)?.service ?? 'OTHER'),
     byProduct: groupTotals(productRows, (r) => r.productId).map((g) => ({
@@ -190,7 +308,25 @@ export async function getPortfolioReport(store: Store, req: PortfolioRequest): P
     byGroup: groupTotals(productRows, (r) => ctx.customers.get(r.customerId)?.groups ?? []),
     customers,
     rows: rows.map((r) => toMetricsRow(r, ctx, channel)),
+    stale,
   };
+}
+
+/** Ids of a group's customers; an unknown group is an error listing the groups that exist. */
+function customersInGroup(ctx: ReportContext, group: string): string[] {
+  const customers = [...ctx.customers.values()];
+  const ids = customers.filter((c) => c.groups.includes(group)).map((c) => c.customerId);
+  if (ids.length > 0) return ids;
+  const groups = [...new Set(customers.flatMap((c) => c.groups))].sort();
+  const sameLetters = groups.filter((g) => g.toLowerCase() === group.toLowerCase());
+  throw new AppError(
+    'not_found',
+    `no customer is in the group ${JSON.stringify(group)}${
+      groups.length === 0
+        ? ': no customer has a group (the groups column of customers.csv)'
+        : `${sameLetters.length > 0 ? ` (did you mean ${sameLetters.map((g) => JSON.stringify(g)).join(', ')}?)` : ''}; groups: ${groups.join(', ')}`
+    }`,
+  );
 }
 
 export interface CustomerReport {
@@ -200,33 +336,60 @@ export interface CustomerReport {
   readonly rows: readonly MetricsRow[];
   /** Licenses sold but not assigned, per product (sold − assigned when positive). */
   readonly unassigned: readonly { productId: string; productName: string; licenses: number }[];
-  /** Licensed users without activity in the product's workloads for 28, 60, 90 days or more. */
+  /**
+   * Licensed users without activity in the product's measured workloads for 28, 60, 90 days or more
+   * (SPEC §2.3); a count is null where the data does not reach back that far.
+   */
   readonly inactive: readonly {
     productId: string;
     productName: string;
-    days28: number;
-    days60: number;
-    days90: number;
+    /** Whether the data can tell who is inactive for 28 days. */
+    availability: InactiveAvailability;
+    days28: number | null;
+    days60: number | null;
+    days90: number | null;
+    /** Users inactive for 28 days or more (empty unless available). */
     users: readonly InactiveUser[];
   }[];
   readonly dataTrust: DataTrust | null;
   /** Support requests of the 28 days to D and how-to requests per 100 active users (whole customer). */
   readonly support: SupportMetric | null;
+  /** The customer's metrics the data has moved past since they were computed (null: up to date). */
+  readonly stale: StaleMetrics | null;
 }
 
-/** Finds a customer by id, else by name (case-insensitive, unique). */
-export function findCustomer(customers: readonly CustomerRecord[], idOrName: string): CustomerRecord {
-  const byId = customers.find((c) => c.customerId === idOrName);
-  if (byId !== undefined) return byId;
-  const byName = customers.filter((c) => c.name.toLowerCase() === idOrName.toLowerCase());
-  if (byName.length === 1 && byName[0] !== undefined) return byName[0];
-  const partial = customers.filter((c) => c.name.toLowerCase().includes(idOrName.toLowerCase()));
-  if (byName.length === 0 && partial.length === 1 && partial[0] !== undefined) return partial[0];
-  const hint = (byName.length > 1 ? byName : partial).slice(0, 5).map((c) => `${c.name} (${c.customerId})`);
-  throw new AppError(
-    'not_found',
-    `no customer ${JSON.stringify(idOrName)}${hint.length > 0 ? `; did you mean: ${hint.join(', ')}` : ''}`,
+/** The customer report's inactive-user lists per product, with their 28/60/90-day counts. */
+async function inactiveByProduct(
+  store: Store,
+  partnerId: string,
+  day: string,
+  customerId: string,
+  productRows: readonly ProductDayMetrics[],
+  ctx: ReportContext,
+): Promise<CustomerReport['inactive']> {
+  const pairs = productRows.map((r) => ({ customerId, productId: r.productId }));
+  const plans = await Promise.all(
+    INACTIVE_DAYS.map((n) => planInactive(store, partnerId, day, pairs, ctx.catalog, n)),
   );
+  const [plan28] = plans;
+  if (plan28 === undefined) return [];
+  const users = await store.inactiveLicensedUsers(partnerId, day, plan28.scopes, 28);
+  return productRows.map((r) => {
+    const mine = users.filter((u) => u.productId === r.productId);
+    const count = (i: number, n: number) =>
+      plans[i]?.availability(customerId, r.productId) === 'ok'
+        ? mine.filter((u) => u.daysInactive === null || u.daysInactive >= n).length
+        : null;
+    return {
+      productId: r.productId,
+      productName: ctx.catalog.get(r.productId)?.name ?? r.productId,
+      availability: plan28.availability(customerId, r.productId),
+      days28: count(0, 28),
+      days60: count(1, 60),
+      days90: count(2, 90),
+      users: mine,
+    };
+  });
 }
 
 export async function getCustomerReport(
@@ -240,35 +403,15 @@ export async function getCustomerReport(
 ): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
-  const customer = findCustomer([...ctx.customers.values()], req.customer);
+  const found = await findCustomer(store, req.partnerId, req.customer);
+  const customer = ctx.customers.get(found.customerId);
+  if (customer === undefined) throw new AppError('internal', `customer ${found.customerId} vanished`);
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
     partnerId: req.partnerId,
     channel: req.channel ?? 'all',
   });
   const productRows = rows.filter((r) => r.workload === 'ALL');
-  const measurable = productRows
-    .map((r) => ({ productId: r.productId, workloads: ctx.catalog.get(r.productId)?.workloads ?? [] }))
-    .filter((p) => p.workloads.length > 0);
-  const inactiveUsers = await store.inactiveLicensedUsers(
-    req.partnerId,
-    customer.customerId,
-    day,
-    measurable,
-    28,
-  );
-  const atLeast = (list: readonly InactiveUser[], n: number) =>
-    list.filter((u) => u.daysInactive === null || u.daysInactive >= n).length;
-  const inactive = measurable.map((p) => {
-    const users = inactiveUsers.filter((u) => u.productId === p.productId);
-    return {
-      productId: p.productId,
-      productName: ctx.catalog.get(p.productId)?.name ?? p.productId,
-      days28: atLeast(users, 28),
-      days60: atLeast(users, 60),
-      days90: atLeast(users, 90),
-      users,
-    };
-  });
+  const inactive = await inactiveByProduct(store, req.partnerId, day, customer.customerId, productRows, ctx);
   const [dataTrust] = await store.dataTrust(req.partnerId, [customer.customerId]);
   const only = [customer.customerId];
   const support = composeSupportMetrics(
@@ -279,6 +422,7 @@ export async function getCustomerReport(
   return {
     day,
     customer,
+    stale: await getStaleMetrics(store, req.partnerId, day, [customer.customerId]),
     inactive,
     dataTrust: dataTrust ?? null,
     support: support ?? null,

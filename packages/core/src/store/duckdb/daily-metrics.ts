@@ -14,7 +14,8 @@ import {
 } from '@license-insights/contracts';
 import { dayOf } from '../../dates';
 import { OPEN } from '../../metrics/bitset-engine';
-import { decompose } from '../../metrics/reference';
+import type { MeasuredSources } from '../../metrics/measured';
+import { metricsRowOf } from '../../metrics/rows';
 import { RUN_COLUMNS } from '../../metrics/runs';
 import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
@@ -323,6 +324,7 @@ export async function loadMetricData(
     sMonth[at] = month[r] as number;
     sDays[at] = mask[r] as number;
   }
+  const measured = await loadMeasuredSources(db, partnerId, C);
   return customers.map((c, ci) => {
     const a = start[ci] as number;
     const b = start[ci + 1] as number;
@@ -361,8 +363,49 @@ export async function loadMetricData(
         month: sMonth.subarray(a, b),
         days: sDays.subarray(a, b),
       },
+      measured: measured[ci] ?? { canonical: [], graph: [] },
     };
   });
+}
+
+/**
+ * The activity sources of the batch's customers (m_customers): which workloads are measured on
+ * which days (SPEC §2.3). One row per customer × workload × source × day, read as typed columns.
+ */
+async function loadMeasuredSources(
+  db: DuckDbClient,
+  partnerId: string,
+  C: number,
+): Promise<MeasuredSources[]> {
+  const { rows, columns } = await db.readColumns(
+    sql`SELECT m.idx::INTEGER, (list_position(${[...WORKLOAD_CODES]}, s.workload) - 1)::INTEGER AS w,
+               (s.source = 'graph')::INTEGER AS graph, (s.from_day - DATE '1970-01-01')::INTEGER AS d,
+               coalesce(s.period_days, 0)::INTEGER AS period
+        FROM measured_sources s JOIN m_customers m ON m.customer_id = s.customer_id
+        WHERE s.partner_id = ${partnerId} AND s.workload IN (SELECT unnest(${[...WORKLOAD_CODES]}))
+        ORDER BY 1, 3, 4`,
+    ['i32', 'i32', 'i32', 'i32', 'i32'],
+  );
+  const [idx, w, graph, d, period] = columns as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  const out = Array.from({ length: C }, () => ({
+    canonical: [] as { workload: WorkloadCode; from: number }[],
+    graph: [] as { day: number; periodDays: number }[],
+    graphDays: new Set<number>(),
+  }));
+  for (let r = 0; r < rows; r++) {
+    const m = out[idx[r] as number];
+    if (m === undefined) continue;
+    if (graph[r] === 1) {
+      // A report measures all its workloads on its day: one entry per day is enough.
+      const day = d[r] as number;
+      if (!m.graphDays.has(day)) {
+        m.graphDays.add(day);
+        m.graph.push({ day, periodDays: period[r] as number });
+      }
+    } else
+      m.canonical.push({ workload: WORKLOAD_CODES[w[r] as number] as WorkloadCode, from: d[r] as number });
+  }
+  return out.map((m) => ({ canonical: m.canonical, graph: m.graph }));
 }
 
 /** Day number of 9999-12-31, the stand-in for "never" in typed reads. */
@@ -418,7 +461,7 @@ export async function writeDailyMetrics(
     sql`CREATE OR REPLACE TEMP TABLE m_workloads AS SELECT * FROM ${indexed(workloads, 'workload', 'w')}`,
   );
   const named = sql`SELECT ${partnerId}, cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own,
-           r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity
+           r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity, r.usage_state
     FROM m_runs r JOIN ${written} cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
   await db.exec('BEGIN TRANSACTION');
   try {
@@ -432,7 +475,7 @@ export async function writeDailyMetrics(
       // Stored runs of the written customers that reach fromDay − 1 or later, keys as indexes.
       await db.run(sql`CREATE OR REPLACE TEMP TABLE m_prev AS
         SELECT o.rowid AS rid, cl.c, pl.p, wl.w::UTINYINT AS w, o.first_day, o.last_day, o.sold, o.sold_own, o.assigned, o.active,
-               o.rotation, o.unlicensed, o.trial_capacity, o.noncounted_capacity
+               o.rotation, o.unlicensed, o.trial_capacity, o.noncounted_capacity, o.usage_state
         FROM (SELECT rowid, * FROM metric_runs o WHERE o.partner_id = ${partnerId} AND o.last_day >= ${from} - 1) o
         JOIN ${written} cl ON cl.customer_id = o.customer_id
         LEFT JOIN m_products pl ON pl.product_id = o.product_id
@@ -447,7 +490,7 @@ export async function writeDailyMetrics(
           ON n.c = p.c AND n.p = p.p AND n.w = p.w AND n.sold = p.sold AND n.sold_own = p.sold_own
           AND n.assigned = p.assigned AND n.active = p.active AND n.rotation = p.rotation
           AND n.unlicensed = p.unlicensed AND n.trial_capacity = p.trial_capacity
-          AND n.noncounted_capacity = p.noncounted_capacity`);
+          AND n.noncounted_capacity = p.noncounted_capacity AND n.usage_state = p.usage_state`);
       await db.run(sql`UPDATE metric_runs SET last_day = u.last_day
         FROM (SELECT rid, last_day FROM m_cut WHERE last_day <> stored_last) u WHERE metric_runs.rowid = u.rid`);
       await db.run(
@@ -506,61 +549,33 @@ export async function queryDailyMetrics(
   const { rows, columns } = await db.readColumns(
     sql`WITH cl AS ${indexed(customers, 'customer_id', 'ci')}, pl AS ${indexed(products, 'product_id', 'pi')}
         SELECT cl.ci, pl.pi, (list_position(${[...workloads]}, m.workload) - 1)::INTEGER AS wi,
-               m.sold, m.sold_own, m.assigned, m.active, m.rotation, m.unlicensed, m.trial_capacity, m.noncounted_capacity
+               m.sold, m.sold_own, m.assigned, m.active, m.rotation, m.unlicensed, m.trial_capacity, m.noncounted_capacity,
+               m.usage_state::INTEGER
         FROM (SELECT * FROM metric_runs WHERE ${ofDay}) m
         JOIN cl ON cl.customer_id = m.customer_id JOIN pl ON pl.product_id = m.product_id
         ORDER BY cl.ci, pl.pi, wi`,
-    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   );
-  const [ci, pi, wi, sold, soldOwn, assigned, active, rotation, unlicensed, trial, noncounted] =
-    columns as Int32Array[] as [
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-      Int32Array,
-    ];
+  const [ci, pi, wi, sold, soldOwn, assigned, active, rotation, unlicensed, trial, noncounted, usage] =
+    columns as Int32Array[];
+  const at = (col: Int32Array | undefined, r: number) => (col?.[r] ?? 0) as number;
   const out: ProductDayMetrics[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
-    const so = sold[r] as number;
-    const as = assigned[r] as number;
-    const ac = active[r] as number;
-    const tr = trial[r] as number;
-    const nc = noncounted[r] as number;
-    out[r] = {
-      customerId: customers[ci[r] as number] as string,
-      productId: products[pi[r] as number] as string,
-      workload: workloads[wi[r] as number] as WorkloadCode | 'ALL',
+    out[r] = metricsRowOf({
+      customerId: customers[at(ci, r)] as string,
+      productId: products[at(pi, r)] as string,
+      workload: workloads[at(wi, r)] as WorkloadCode | 'ALL',
       day,
-      sold: so,
-      soldOwn: soldOwn[r] as number,
-      assigned: as,
-      active: ac,
-      deploymentPercent: so === 0 ? null : (as / so) * 100,
-      usagePercent: so === 0 ? null : (ac / so) * 100,
-      usageReasons:
-        ac > so
-          ? decompose(ac - so, [
-              ['ROTATION', rotation[r] as number],
-              ['UNLICENSED_WORKLOAD_USE', unlicensed[r] as number],
-              ['TRIAL', tr],
-              ['NONCOUNTED_SUBSCRIPTION', nc],
-            ])
-          : {},
-      deploymentReasons:
-        as > so
-          ? decompose(as - so, [
-              ['TRIAL', tr],
-              ['NONCOUNTED_SUBSCRIPTION', nc],
-            ])
-          : {},
-    };
+      sold: at(sold, r),
+      soldOwn: at(soldOwn, r),
+      assigned: at(assigned, r),
+      active: at(active, r),
+      rotation: at(rotation, r),
+      unlicensed: at(unlicensed, r),
+      trial: at(trial, r),
+      noncounted: at(noncounted, r),
+      usage: at(usage, r),
+    });
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * The embedded store: one DuckDB database file in one directory (default ./data), opened by one
  * process at a time. Schema migrations are applied on open.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
   CanonicalEntity,
@@ -13,7 +13,9 @@ import type {
   RecommendationSettings,
   StoreStatus,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { AppError, messageOf } from '../../errors';
+import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
 import type {
   ActiveUserCount,
@@ -24,6 +26,7 @@ import type {
   DailyMetricsWrite,
   DataTrust,
   ImportSession,
+  InactiveScope,
   InactiveUser,
   MetricsPlan,
   Store,
@@ -32,11 +35,14 @@ import type {
   SupportCount,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
-import { queryDataTrust, queryInactiveLicensedUsers } from './customer-health';
+import { queryCustomerCandidates } from './customer-candidates';
+import { queryDataTrust } from './customer-health';
 import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
 import { DuckDbImportSession } from './import-session';
+import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
+import { queryMeasuredSources } from './measured-sources';
 import { markDirty } from './merge-canonical';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import {
@@ -58,6 +64,11 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /**
+   * Create the directory and the database when they do not exist (writing commands: import, demo).
+   * False for reading commands: a missing store is an error, and nothing is created.
+   */
+  readonly create?: boolean;
 }
 
 export class DuckDbStore implements Store {
@@ -70,6 +81,13 @@ export class DuckDbStore implements Store {
   ) {}
 
   static async open(options: OpenStoreOptions): Promise<DuckDbStore> {
+    const file = path.join(options.dataDir, DATABASE_FILE);
+    if (options.create === false && !existsSync(file)) {
+      throw new AppError(
+        'store.unavailable',
+        `no store in ${options.dataDir} (no ${DATABASE_FILE} there): import data first (insights import <files>, or insights demo --import for a demo), or point --data (env LI_DATA_DIR) at the directory that holds it`,
+      );
+    }
     try {
       mkdirSync(options.dataDir, { recursive: true });
       mkdirSync(path.join(options.dataDir, 'tmp'), { recursive: true });
@@ -79,7 +97,6 @@ export class DuckDbStore implements Store {
         `cannot create the store directory ${options.dataDir}: ${messageOf(e)}`,
       );
     }
-    const file = path.join(options.dataDir, DATABASE_FILE);
     const db = await DuckDbClient.open({
       path: file,
       tempDirectory: path.join(options.dataDir, 'tmp'),
@@ -136,6 +153,10 @@ export class DuckDbStore implements Store {
     return v ?? 0;
   }
 
+  partnerIds(): Promise<string[]> {
+    return queryPartnerIds(this.db);
+  }
+
   async openImport(partnerId: string): Promise<ImportSession> {
     if (this.session !== null) throw new Error('an import is already running on this store');
     const session = await DuckDbImportSession.open(this.db, partnerId, () => {
@@ -179,12 +200,24 @@ export class DuckDbStore implements Store {
 
   inactiveLicensedUsers(
     partnerId: string,
-    customerId: string,
     day: string,
-    productWorkloads: readonly { readonly productId: string; readonly workloads: readonly string[] }[],
+    scopes: readonly InactiveScope[],
     minDays: number,
   ): Promise<InactiveUser[]> {
-    return queryInactiveLicensedUsers(this.db, partnerId, customerId, day, productWorkloads, minDays);
+    return queryInactiveLicensedUsers(this.db, partnerId, day, scopes, minDays);
+  }
+
+  inactiveLicensedCounts(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<{ customerId: string; productId: string; users: number }[]> {
+    return queryInactiveLicensedCounts(this.db, partnerId, day, scopes, minDays);
+  }
+
+  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
+    return queryMeasuredSources(this.db, partnerId, customerIds);
   }
 
   dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
@@ -210,6 +243,10 @@ export class DuckDbStore implements Store {
       segment: r.segment,
       groups: r.groups,
     }));
+  }
+
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, partnerId, userDomain);
   }
 
   dailyMetrics(
@@ -323,7 +360,7 @@ export class DuckDbStore implements Store {
              AND a.workload = b.workload AND b.first_day = a.last_day + 1
              AND a.sold = b.sold AND a.sold_own = b.sold_own AND a.assigned = b.assigned AND a.active = b.active
              AND a.rotation = b.rotation AND a.unlicensed = b.unlicensed AND a.trial_capacity = b.trial_capacity
-             AND a.noncounted_capacity = b.noncounted_capacity`,
+             AND a.noncounted_capacity = b.noncounted_capacity AND a.usage_state = b.usage_state`,
       ],
       [
         'users natural key (partner, customer, user id) is unique',

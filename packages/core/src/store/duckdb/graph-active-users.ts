@@ -27,6 +27,7 @@ import {
 import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { GraphReportOutcome, MergeCounts } from '../store';
 import type { DuckDbClient } from './duckdb-client';
+import { recordGraphMeasured } from './measured-sources';
 import {
   markDirty,
   mergeActivityAgg,
@@ -191,9 +192,10 @@ export async function mergeGraphActiveUsersStage(
   partnerId: string,
   stage: StageRef,
   customerId: string,
+  periodDays: number,
 ): Promise<GraphReportOutcome> {
   const summary = await buildGraphOkFromStage(db, stage);
-  return mergeGraphOk(db, partnerId, raw('g_ok'), summary, customerId);
+  return mergeGraphOk(db, partnerId, raw('g_ok'), summary, customerId, periodDays);
 }
 
 /** Activity rows (key, workload, month, days, first, last, n) of an ok table, without aggregation. */
@@ -272,13 +274,17 @@ function productPairs(from: SqlFragment, key: SqlFragment): SqlFragment {
     JOIN g_sets s ON s.set_text = g.assigned_products JOIN g_names n ON n.name = s.name`;
 }
 
-/** Merges a report's typed ok table (one row per user, all valid) into the customer's data. */
+/**
+ * Merges a report's typed ok table (one row per user, all valid) into the customer's data. A
+ * report of `periodDays` ≥ 28 measures the Graph workloads on its refresh date (SPEC §2.3).
+ */
 export async function mergeGraphOk(
   db: DuckDbClient,
   partnerId: string,
   ok: SqlFragment,
   summary: GraphSummary,
   customerId: string,
+  periodDays: number,
 ): Promise<GraphReportOutcome> {
   const latestStored = await db.all<{ last: string }>(
     sql`SELECT last_date::VARCHAR AS last FROM source_coverage
@@ -314,6 +320,7 @@ export async function mergeGraphOk(
     }
   }
   await recordCoverage(db, partnerId, SOURCE, 'users', dayRows(customerId, summary.refreshDates));
+  await recordGraphMeasured(db, partnerId, customerId, summary.refreshDates, periodDays);
   await db.exec('DROP TABLE IF EXISTS g_names');
   await db.exec('DROP TABLE IF EXISTS g_sets');
   return {

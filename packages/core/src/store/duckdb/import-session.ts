@@ -7,6 +7,7 @@ import { DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@license-insights/contracts';
 import { WORKLOAD_CODES } from '@license-insights/contracts';
 import { productIdKeys } from '../../catalog/catalog';
+import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { MAX_RECORD_BYTES } from '../../ingest/csv-scan';
 import { ident, join, raw, sql } from '../sql';
 import type {
@@ -19,6 +20,7 @@ import type {
   ValidationResult,
 } from '../store';
 import { typed } from './column-sql';
+import { queryCustomerCandidates } from './customer-candidates';
 import type { DuckDbClient } from './duckdb-client';
 import {
   type GraphSummary,
@@ -26,6 +28,7 @@ import {
   mergeGraphOk,
   readGraphCsvTyped,
 } from './graph-active-users';
+import { IMPORT_ACTIVITY_DDL, noteCanonicalActivity, recordCanonicalMeasured } from './measured-sources';
 import {
   markDirty,
   mergeActivityAgg,
@@ -70,6 +73,7 @@ const PARTNER_TABLES = [
   'products',
   'source_coverage',
   'customer_flags',
+  'measured_sources',
   'metric_runs',
   'metrics_dirty',
   'metrics_state',
@@ -111,6 +115,7 @@ export class DuckDbImportSession implements ImportSession {
     await db.exec(
       'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
     );
+    await db.exec(IMPORT_ACTIVITY_DDL);
     return new DuckDbImportSession(db, partnerId, onFinish);
   }
 
@@ -306,6 +311,11 @@ export class DuckDbImportSession implements ImportSession {
         SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`),
     );
     await markDirty(this.db, this.partnerId, sql`SELECT customer_id, ${firstDay('a')} AS d FROM ${agg} a`);
+    if (source === 'canonical')
+      await noteCanonicalActivity(
+        this.db,
+        sql`SELECT customer_id, workload, ${firstDay('a')} AS first FROM ${agg} a`,
+      );
     await recordCoverage(
       this.db,
       this.partnerId,
@@ -356,31 +366,39 @@ export class DuckDbImportSession implements ImportSession {
     return { stageId, rows: summary.rows, refused: 0 };
   }
 
-  async mergeGraphActiveUsers(stage: Staged, customerId: string): Promise<GraphReportOutcome> {
+  async mergeGraphActiveUsers(
+    stage: Staged,
+    customerId: string,
+    periodDays: number,
+  ): Promise<GraphReportOutcome> {
     const summary = this.graphStages.get(stage.stageId);
     if (summary === undefined)
-      return mergeGraphActiveUsersStage(this.db, this.partnerId, this.stage(stage).ref, customerId);
+      return mergeGraphActiveUsersStage(
+        this.db,
+        this.partnerId,
+        this.stage(stage).ref,
+        customerId,
+        periodDays,
+      );
     this.graphStages.delete(stage.stageId);
     const ok = ident(`stg_${stage.stageId}_g`);
-    const outcome = await mergeGraphOk(this.db, this.partnerId, ok, summary, customerId);
+    const outcome = await mergeGraphOk(this.db, this.partnerId, ok, summary, customerId, periodDays);
     await this.db.run(sql`DROP TABLE IF EXISTS ${ok}`);
     return outcome;
   }
 
-  async ensureCustomer(idOrName: string): Promise<{ customerId: string; created: boolean }> {
-    const byId = await this.db.all<{ customer_id: string }>(
-      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND customer_id = ${idOrName}`,
-    );
-    if (byId[0] !== undefined) return { customerId: byId[0].customer_id, created: false };
-    const byName = await this.db.all<{ customer_id: string }>(
-      sql`SELECT customer_id FROM customers WHERE partner_id = ${this.partnerId} AND lower(name) = lower(${idOrName}) ORDER BY customer_id`,
-    );
-    if (byName.length === 1 && byName[0] !== undefined)
-      return { customerId: byName[0].customer_id, created: false };
+  customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, this.partnerId, userDomain);
+  }
+
+  async createCustomer(customer: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly domain: string | null;
+  }): Promise<void> {
     await this.db.run(
-      sql`INSERT INTO customers (partner_id, customer_id, name) VALUES (${this.partnerId}, ${idOrName}, ${idOrName})`,
+      sql`INSERT INTO customers (partner_id, customer_id, name, domain) VALUES (${this.partnerId}, ${customer.customerId}, ${customer.name}, ${customer.domain})`,
     );
-    return { customerId: idOrName, created: true };
   }
 
   partnerProducts(): Promise<CatalogProduct[]> {
@@ -429,7 +447,16 @@ export class DuckDbImportSession implements ImportSession {
 
   async commit(): Promise<void> {
     this.finish();
-    if (this.begun) await this.db.exec('COMMIT');
+    if (this.begun) {
+      try {
+        await recordCanonicalMeasured(this.db, this.partnerId);
+      } catch (e) {
+        await this.db.exec('ROLLBACK');
+        await this.dropTemp();
+        throw e;
+      }
+      await this.db.exec('COMMIT');
+    }
     await this.dropTemp();
   }
 

@@ -4,6 +4,7 @@
  * changes nothing. Columns absent from the file keep their stored values. Activity is merged as
  * day masks with a bitwise OR (see migrations.ts).
  */
+
 import {
   type CanonicalEntity,
   type ColumnSpec,
@@ -14,6 +15,7 @@ import { ident, join, raw, type SqlFragment, type SqlValue, sql } from '../sql';
 import type { MergeCounts } from '../store';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
+import { noteCanonicalActivity } from './measured-sources';
 import { recOf, type StageRef, stageTable, validRecords } from './validation';
 
 interface TableMapping {
@@ -399,6 +401,8 @@ export async function mergeActivityAgg(
     'activity',
     sql`SELECT customer_id, first AS d FROM activity_agg UNION ALL SELECT customer_id, last AS d FROM activity_agg`,
   );
+  if (source === 'canonical')
+    await noteCanonicalActivity(db, sql`SELECT customer_id, workload, first FROM activity_agg`);
   await db.exec('DROP TABLE IF EXISTS activity_cmp');
   await db.exec('DROP TABLE IF EXISTS activity_agg');
   const fresh = counts.fresh ?? 0;

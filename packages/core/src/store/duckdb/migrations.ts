@@ -327,6 +327,60 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE subscription_snapshots_v6 RENAME TO subscription_snapshots',
     ],
   },
+  {
+    version: 7,
+    name: 'measured workloads and the usage state of metric runs',
+    statements: [
+      // What the data can tell (SPEC §2.3): per customer and workload, the activity sources that
+      // measure it. A canonical activity import measures from its first fact date on (from_day);
+      // a Graph active-user report of 28+ days measures on its refresh date only (from_day), with
+      // data back over period_days. Written by imports in the transaction of their data.
+      `CREATE TABLE measured_sources (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        workload VARCHAR NOT NULL,
+        source VARCHAR NOT NULL CHECK (source IN ('canonical', 'graph')),
+        from_day DATE NOT NULL,
+        period_days INTEGER CHECK (period_days IS NULL OR period_days >= 28),
+        PRIMARY KEY (partner_id, customer_id, workload, source, from_day)
+      )`,
+      // Stores older than this migration did not record their imports: what they hold is taken
+      // as one canonical import per customer from its first canonical activity day (for the
+      // workloads it has facts of), and each Graph-fed customer's latest report as a D30 one.
+      `INSERT INTO measured_sources
+        SELECT DISTINCT c.partner_id, c.customer_id, a.workload, 'canonical', c.first_date, NULL::INTEGER
+        FROM source_coverage c JOIN (SELECT DISTINCT partner_id, customer_id, workload FROM activity) a
+          ON a.partner_id = c.partner_id AND a.customer_id = c.customer_id
+        WHERE c.source = 'canonical' AND c.entity = 'activity'`,
+      `INSERT INTO measured_sources
+        SELECT c.partner_id, c.customer_id, w.workload, 'graph', c.last_date, 30
+        FROM source_coverage c, (SELECT unnest(['EXO', 'SPO', 'SFB', 'YAM', 'TEAMS']) AS workload) w
+        WHERE c.source = 'graph_active_users' AND c.entity = 'users'`,
+      // Metric runs gain the usage state (0 not known, 1 known, 2 partial window); every metric is
+      // computed anew (the next compute is a full one).
+      'DROP TABLE metric_runs',
+      `CREATE TABLE metric_runs (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        product_id VARCHAR NOT NULL,
+        workload VARCHAR NOT NULL,
+        first_day DATE NOT NULL,
+        last_day DATE NOT NULL,
+        sold INTEGER NOT NULL,
+        sold_own INTEGER NOT NULL,
+        assigned INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        rotation INTEGER NOT NULL,
+        unlicensed INTEGER NOT NULL,
+        trial_capacity INTEGER NOT NULL,
+        noncounted_capacity INTEGER NOT NULL,
+        usage_state UTINYINT NOT NULL CHECK (usage_state IN (0, 1, 2)),
+        CHECK (first_day <= last_day)
+      )`,
+      'DELETE FROM metrics_state',
+      'DELETE FROM metrics_dirty',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);
