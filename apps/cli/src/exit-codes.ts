@@ -12,6 +12,9 @@ export const EXIT = {
   partial: 4,
   store: 5,
   config: 6,
+  /** 128 + the signal's number, as shells report a process a signal ended. */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 
 export const EXIT_CODE_HELP = `Exit codes:
@@ -21,7 +24,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   3  invalid input: the import was rejected and nothing was stored
   4  partial import: valid rows stored, rejected rows written to the rejects file
   5  store unavailable (locked by another process, unreadable, newer schema)
-  6  invalid configuration`;
+  6  invalid configuration
+  130, 143  interrupted (SIGINT — Ctrl-C — or SIGTERM): nothing of the import was stored`;
 
 export function exitCodeOf(code: ErrorCode): number {
   switch (code) {
@@ -37,6 +41,8 @@ export function exitCodeOf(code: ErrorCode): number {
     case 'store.locked':
     case 'store.migration_failed':
       return EXIT.store;
+    case 'interrupted':
+      return EXIT.sigint;
     case 'internal':
       return EXIT.internal;
   }

@@ -110,11 +110,15 @@ export class ProgressBar {
     const width = 24;
     const f = Math.max(0, Math.min(1, fraction));
     const full = Math.round(f * width);
-    const text = `${paint(this.term, 'cyan', '█'.repeat(full))}${paint(this.term, 'dim', '░'.repeat(width - full))} ${String(Math.round(f * 100)).padStart(3)}% ${label}`;
+    // The label is cut to the terminal's width (80 when it does not say): a wrapped line would not
+    // be redrawn in place. Colour codes take no columns.
+    const columns = process.stderr.columns || 80;
+    const room = Math.max(10, columns - width - 6);
+    const shown = [...label].length > room ? `${[...label].slice(0, room - 1).join('')}…` : label;
+    const text = `${paint(this.term, 'cyan', '█'.repeat(full))}${paint(this.term, 'dim', '░'.repeat(width - full))} ${String(Math.round(f * 100)).padStart(3)}% ${shown}`;
     if (text === this.last) return;
     this.last = text;
-    const cols = process.stderr.columns ?? 100;
-    this.term.err(`\r\u001b[2K${text.length > cols + 40 ? text.slice(0, cols + 40) : text}`);
+    this.term.err(`\r\u001b[2K${text}`);
   }
 
   /** Redraws `render()` every `ms` until `done()`. */

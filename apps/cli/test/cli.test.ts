@@ -12,21 +12,33 @@ import { countOf, type Terminal } from '../src/output';
 const tmp = tempDir('li-cli-');
 afterAll(() => tmp.cleanup());
 
-function fakeTerminal(tty = false) {
+function fakeTerminal(tty = false, stderrTty = false, onErr?: (text: string) => void) {
   const out: string[] = [];
   const err: string[] = [];
   const term: Terminal = {
     stdoutIsTty: tty,
-    stderrIsTty: false,
+    stderrIsTty: stderrTty,
     color: false,
     out: (t) => out.push(t),
-    err: (t) => err.push(t),
+    err: (t) => {
+      err.push(t);
+      onErr?.(t);
+    },
   };
   return { term, stdout: () => out.join(''), stderr: () => err.join('') };
 }
 
-async function cli(args: string[], opts: { tty?: boolean; env?: Record<string, string>; cwd?: string } = {}) {
-  const t = fakeTerminal(opts.tty);
+async function cli(
+  args: string[],
+  opts: {
+    tty?: boolean;
+    env?: Record<string, string>;
+    cwd?: string;
+    /** stderr is a terminal (progress bars), and every write to it is seen here. */
+    onErr?: (text: string) => void;
+  } = {},
+) {
+  const t = fakeTerminal(opts.tty, opts.onErr !== undefined, opts.onErr);
   const code = await runCli(args, t.term, { ...opts.env }, opts.cwd ?? tmp.dir);
   return { code, stdout: t.stdout(), stderr: t.stderr() };
 }
@@ -155,6 +167,112 @@ describe('insights CLI', () => {
     expect(readFileSync(rejects, 'utf8')).toContain('name is required');
     expect(r.stdout).toContain('rejected rows and their reasons: rejects.csv');
   });
+
+  it('refuses a folder with no data file with exit 3, naming what was skipped (bug: "unchanged", exit 0)', async () => {
+    const dir = path.join(tmp.dir, 'no-data');
+    tempWrite(dir, 'readme.txt', 'hello');
+    const r = await cli(['import', '--data', data, '--partner', 'p1', dir], { tty: true });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'no-data: error: no data file in this folder: skipped readme.txt (not a .csv, .ndjson, .jsonl, .json file)',
+    );
+    expect(r.stdout).toContain(
+      '✖ rejected: nothing was stored — 0 rows read, 0 rejected, 1 file refused as a whole; 1 problem, listed above.',
+    );
+  });
+
+  it('in --partial mode the summary adds up the table and never says "unchanged" of rejected rows', async () => {
+    const dir = path.join(tmp.dir, 'partial-header');
+    tempWrite(dir, 'customers.csv', 'customer_id,nam\nc8,Contoso\nc9,Fabrikam\n');
+    const rejects = path.join(tmp.dir, 'rejects-header.csv');
+    const r = await cli(
+      ['import', '--data', data, '--partner', 'p9', '--partial', '--rejects', rejects, dir],
+      {
+        tty: true,
+      },
+    );
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/customers\.csv\s+customers \(refused\)\s+2\s+0\s+0\s+0\s+2\n/);
+    expect(r.stdout).toContain(
+      '⚠ partial: the valid rows were stored — 2 rows read, 2 rejected, 1 file refused as a whole; 2 problems, listed above;',
+    );
+    expect(r.stdout).not.toContain('unchanged:');
+    expect(readFileSync(rejects, 'utf8')).toContain('required column name is missing');
+  });
+
+  it('refuses --rejects into a missing folder before anything runs, with exit 2 (bug: a crash)', async () => {
+    const dir = path.join(tmp.dir, 'partial');
+    const fresh = path.join(tmp.dir, 'never-created');
+    const r = await cli([
+      'import',
+      '--data',
+      fresh,
+      '--partial',
+      '--rejects',
+      path.join(tmp.dir, 'nope', 'r.csv'),
+      dir,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the folder ${path.join(tmp.dir, 'nope')} does not exist`);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('lists a record over the size limit at its line, and only what it counts (bug: "and 1 more problems", none listed)', async () => {
+    const dir = path.join(tmp.dir, 'big-record');
+    tempWrite(
+      dir,
+      'customers.csv',
+      `customer_id,name\nc1,Contoso\nc2,${'x'.repeat(3_000_000)}\nc3,Fabrikam\n`,
+    );
+    const r = await cli(['import', '--data', data, '--partner', 'p1', dir], { tty: true });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'customers.csv:3:2: error: record too long to be a row of this file (often a stray " that swallowed the lines after it) (value "3,000,003 bytes"; expected records shorter than 2,000,000 bytes)',
+    );
+    expect(r.stderr).not.toContain('more problems');
+    expect(r.stdout).toContain('3 rows read, 1 rejected; 1 problem, listed above.');
+  });
+
+  it('imports a ;-separated file (Excel in Polish or German)', async () => {
+    const dir = path.join(tmp.dir, 'semicolon');
+    tempWrite(
+      dir,
+      'customers.csv',
+      '\uFEFFcustomer_id;name;groups\r\nc5;"Zakład; Sp. z o.o.";"west;priority"\r\n',
+    );
+    const r = await cli(['import', '--data', data, '--partner', 'p5', dir]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { outcome: string }).outcome).toBe('committed');
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'on %s during an import says "interrupted, nothing stored" and exits %i',
+    async (signal, code) => {
+      const dir = path.join(tmp.dir, `signal-${signal}`);
+      tempWrite(dir, 'customers.csv', 'customer_id,name\nc1,Contoso\n');
+      tempWrite(dir, 'users.csv', 'customer_id,user_id\nc1,u1\n');
+      let sent = false;
+      const r = await cli(['import', '--data', data, '--partner', `sig-${code}`, dir], {
+        onErr: (text) => {
+          // The first progress draw of users.csv in the transaction: the signal lands mid-import.
+          if (!sent && text.includes('users.csv · validating')) {
+            sent = true;
+            process.emit(signal, signal);
+          }
+        },
+      });
+      expect(sent).toBe(true);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toContain(`interrupted, nothing stored (${signal})`);
+      expect(process.listenerCount(signal)).toBe(0);
+      // Nothing of it was stored: not even the partner.
+      const status = await cli(['status', '--data', data, '--partner', `sig-${code}`]);
+      expect(status.stderr).toContain(`no partner "sig-${code}" in the store`);
+    },
+  );
 
   it('shows status as a table on a terminal', async () => {
     const r = await cli(['status', '--data', data, '--partner', 'p1'], { tty: true });

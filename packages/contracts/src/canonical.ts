@@ -185,8 +185,14 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
   },
 };
 
-/** What a column expects, in words, for error messages and docs. */
-export function describeColumnType(type: ColumnType): string {
+/**
+ * What a column expects, in words, for error messages and docs. `decimalComma`: the value is from
+ * a `;`-separated CSV file, where decimals are written with a comma.
+ */
+export function describeColumnType(
+  type: ColumnType,
+  options: { readonly decimalComma?: boolean } = {},
+): string {
   switch (type.kind) {
     case 'id':
       return 'a non-empty id without surrounding spaces (at most 256 characters)';
@@ -197,9 +203,11 @@ export function describeColumnType(type: ColumnType): string {
     case 'bool':
       return 'true or false';
     case 'int':
-      return `a whole number from ${type.min} to ${type.max}`;
+      return `a whole number from ${type.min} to ${type.max}, digits only`;
     case 'decimal':
-      return 'a decimal number ≥ 0 with . as separator, e.g. 12.50';
+      return options.decimalComma === true
+        ? 'a decimal number ≥ 0 with , as decimal separator in a ;-separated file, e.g. 12,50'
+        : 'a decimal number ≥ 0 with . as separator, e.g. 12.50';
     case 'enum':
       return `one of ${type.values.join(', ')}`;
     case 'list':

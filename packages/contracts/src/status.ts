@@ -24,7 +24,7 @@ export interface ImportLogEntry {
   readonly files: readonly string[];
   readonly rowsRead: number;
   readonly rowsRejected: number;
-  readonly outcome: 'committed' | 'rejected' | 'unchanged';
+  readonly outcome: 'committed' | 'rejected' | 'unchanged' | 'partial';
 }
 
 export interface PartnerStatus {

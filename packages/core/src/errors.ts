@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'store.locked',
   'store.migration_failed',
   'not_found',
+  'interrupted',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,14 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanCsv } from '../src/ingest/csv-scan';
+import { type CsvDelimiter, hasLongLine, MAX_RECORD_BYTES, scanCsv } from '../src/ingest/csv-scan';
 import { tempDir } from '../src/testing';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-async function scan(content: string | Buffer, wanted: number[] = []) {
+async function scan(
+  content: string | Buffer,
+  wanted: number[] = [],
+  options: { readonly delimiter?: CsvDelimiter; readonly maxRecordBytes?: number } = {},
+) {
   const file = tmp.file(`f${Math.random().toString(36).slice(2)}.csv`, content);
   const records: [number, number, readonly string[]][] = [];
   const result = await scanCsv(file, {
+    ...options,
     displayName: 'x.csv',
     maxProblems: 50,
     wanted: new Set(wanted),
@@ -97,6 +102,122 @@ describe('scanCsv', () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ code: 'ingest.encoding', line: 3, column: 2 });
     expect(r.badRecords).toBe(1);
+  });
+
+  it('reports a non-UTF-8 byte as itself at its own line and column (bug: the byte after it was reported)', async () => {
+    // "café" in Latin-1: 0xe9 starts a 3-byte sequence in UTF-8, but "," follows.
+    const r = await scan(
+      Buffer.concat([Buffer.from('a,b,c\n1,ok,x\n2,caf'), Buffer.from([0xe9]), Buffer.from(',z\n3,ok,y\n')]),
+    );
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ code: 'ingest.encoding', line: 3, column: 2 });
+    expect(r.problems[0]?.value).toMatch(/^byte 0xe9 \("é" in Windows-1250/);
+    expect(r.badRecords).toBe(1);
+    expect(r.records).toBe(2);
+  });
+
+  it('reports a broken sequence at the byte that starts it, even at a line end or the end of the file', async () => {
+    const atLineEnd = await scan(
+      Buffer.concat([Buffer.from('a,b\n1,x'), Buffer.from([0xc5]), Buffer.from('\n2,y\n')]),
+    );
+    expect(atLineEnd.problems.map((p) => [p.line, p.column, p.value?.slice(0, 9)])).toEqual([
+      [2, 2, 'byte 0xc5'],
+    ]);
+    expect(atLineEnd.records).toBe(1);
+    const atEnd = await scan(Buffer.concat([Buffer.from('a,b\n1,x\n2,y'), Buffer.from([0xe2, 0x82])]));
+    expect(atEnd.problems).toMatchObject([
+      { code: 'ingest.encoding', line: 3, column: 2, value: 'byte 0xe2' },
+    ]);
+    expect([atEnd.records, atEnd.badRecords]).toEqual([1, 1]);
+  });
+
+  it.each([
+    ['overlong', [0xc0, 0x80]],
+    ['overlong 3-byte', [0xe0, 0x80, 0x80]],
+    ['surrogate', [0xed, 0xa0, 0x80]],
+    ['above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('refuses %s UTF-8 forms', async (_name, bytes) => {
+    const r = await scan(
+      Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from(bytes), Buffer.from('\n2,ok\n')]),
+    );
+    expect(r.problems).toMatchObject([{ code: 'ingest.encoding', line: 2, column: 2 }]);
+    expect([r.records, r.badRecords]).toEqual([1, 1]);
+  });
+
+  it('reads ;-separated files, quoted values holding ; included', async () => {
+    const r = await scan('a;b;c\n1;"west;priority";12,50\n2;x;\n', [0, 1], { delimiter: ';' });
+    expect(r.header).toEqual(['a', 'b', 'c']);
+    expect(r.problems).toEqual([]);
+    expect(r.records_).toEqual([
+      [0, 2, ['1', 'west;priority', '12,50']],
+      [1, 3, ['2', 'x', '']],
+    ]);
+  });
+
+  it('says to quote list values when a ;-separated record has too many fields', async () => {
+    const r = await scan('a;b\n1;west;priority\n', [], { delimiter: ';' });
+    expect(r.problems[0]).toMatchObject({ code: 'ingest.field_count', line: 2, value: '3' });
+    expect(r.problems[0]?.message).toContain('must be quoted');
+  });
+
+  it('refuses records of the size limit or more, at their line and the field that crossed it', async () => {
+    // Limit 20 (exclusive): 19 bytes pass; the \r of a closing \r\n counts, a lone \r does not;
+    // line breaks inside quotes count.
+    const r = await scan(
+      [
+        'a,b\n',
+        '1,xxxxxxxxxxxxxxxxx\n', // 19 bytes: fine
+        '2,xxxxxxxxxxxxxxxxxx\n', // 20: too long
+        '3,xxxxxxxxxxxxxxxxx\r\n', // 19 + \r: too long
+        '4,xxxxxxxxxxxxxxxxx\r', // 19, lone \r: fine
+        '5,"xxxxxxx\nxxxxxxxx"\n', // 20 with the inner line break: too long (at line 6)
+        '6,x\n',
+        '7,xxxxxxxxxxxxxxxxxx', // 20 at the end of the file: too long
+      ].join(''),
+      [0, 1, 2],
+      { maxRecordBytes: 20 },
+    );
+    expect(r.problems.map((p) => [p.code, p.line, p.column, p.value])).toEqual([
+      ['ingest.record_too_long', 3, 2, '20 bytes'],
+      ['ingest.record_too_long', 4, 2, '20 bytes'],
+      ['ingest.record_too_long', 6, 2, '20 bytes'],
+      ['ingest.record_too_long', 9, 2, '20 bytes'],
+    ]);
+    expect(r.problems[0]?.expected).toBe('records shorter than 20 bytes');
+    expect([r.records, r.badRecords]).toEqual([3, 4]);
+    expect(r.records_).toEqual([
+      [0, 2, ['1', 'xxxxxxxxxxxxxxxxx']],
+      [1, 5, ['4', 'xxxxxxxxxxxxxxxxx']],
+      [2, 8, ['6', 'x']],
+    ]);
+  });
+
+  it('counts the \\r of a \\r\\n that falls on a read-chunk boundary (real limit)', async () => {
+    // The record's \r is the last byte of the second 1 MiB chunk: the scanner must look ahead.
+    const head = 'a,b\r\n';
+    const pad = `x,${'y'.repeat(2 * 1024 * 1024 - 1 - (MAX_RECORD_BYTES - 1) - head.length - 4)}\r\n`;
+    const rec = `z,${'w'.repeat(MAX_RECORD_BYTES - 1 - 2)}`;
+    expect(head.length + pad.length + rec.length).toBe(2 * 1024 * 1024 - 1);
+    const r = await scan(`${head}${pad}${rec}\r\nq,1\r\n`);
+    expect(r.problems.map((p) => [p.code, p.line, p.value])).toEqual([
+      ['ingest.record_too_long', 3, `${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes`],
+    ]);
+    expect([r.records, r.badRecords]).toEqual([2, 1]);
+  });
+
+  it('refuses a header over the limit without holding it in memory', async () => {
+    const r = await scan(`${'h'.repeat(50)},b\n1,2\n`, [], { maxRecordBytes: 20 });
+    expect(r.header).toBeNull();
+    expect(r.problems).toMatchObject([{ code: 'ingest.record_too_long', line: 1, column: 1 }]);
+  });
+
+  it('finds long lines cheaply (hasLongLine)', async () => {
+    const short = tmp.file('short.csv', `a,b\n${'1,2\n'.repeat(200)}`);
+    const long = tmp.file('long.csv', `a,b\n1,${'x'.repeat(250)}\n2,3\n`);
+    const crOnly = tmp.file('cr.csv', `a,b\r${'1,2\r'.repeat(200)}`);
+    expect(await hasLongLine(short, 100)).toBe(false);
+    expect(await hasLongLine(crOnly, 100)).toBe(false);
+    expect(await hasLongLine(long, 100)).toBe(true);
   });
 
   it('refuses UTF-16 files with a hint', async () => {

@@ -4,6 +4,7 @@ import {
   AppError,
   DEMO_PARTNER_ID,
   generateDemo,
+  type ImportProgress,
   importDemo,
   openStore,
   parseIsoDate,
@@ -77,10 +78,6 @@ only partner in the store, the other commands use it without --partner.`,
     }
     const store = await openStore(config);
     try {
-      bar.poll(120, () => {
-        const pct = store.progress();
-        bar.update(pct >= 0 ? pct / 100 : 0, `importing for partner ${partnerId}`);
-      });
       const t2 = performance.now();
       const report = await importDemo(store, outDir, {
         partnerId,
@@ -89,6 +86,12 @@ only partner in the store, the other commands use it without --partner.`,
         channel: 'direct',
         rejectsPath: path.join(outDir, 'insights-rejects.csv'),
         maxProblemsPerFile: config.maxProblemsPerFile,
+        ...(ctx.term.stderrIsTty
+          ? {
+              onProgress: (p: ImportProgress) =>
+                bar.update(p.fraction, `importing for partner ${partnerId} · ${p.phase}`),
+            }
+          : {}),
       });
       bar.done();
       if (report.outcome === 'rejected') {

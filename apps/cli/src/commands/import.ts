@@ -1,4 +1,9 @@
-/** `insights import`: thin adapter over the importFiles use-case. */
+/**
+ * `insights import`: thin adapter over the importFiles use-case. SIGINT and SIGTERM cancel the
+ * import (it rolls back: "interrupted, nothing stored", exit 130 or 143); a second one ends the
+ * process at once, which leaves the store as before all the same.
+ */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   CHANNELS as CHANNELS_FOR_CLI,
@@ -12,6 +17,7 @@ import {
   type ImportProgress,
   type ImportReport,
   importFiles,
+  isAppError,
   parseIsoDate,
   todayIso,
 } from '@license-insights/core';
@@ -34,10 +40,12 @@ These exports do not say which customer they are about: --customer names a store
 id, its domain (its own, or its users' sign-in domain) or its name (any letter case); an
 ambiguous or unknown customer is an error that lists the candidates. A new customer is created
 only with --create-customer "<name>" (it gets an id made from the name, e.g. "contoso-ltd").
-By default an import is all or nothing: if any row is invalid, nothing is stored and every
-problem is listed as file:line:column. With --partial the valid rows are stored and the
-rejected ones written, with their reasons, to a rejects file. Importing the same files again
-changes nothing.`,
+CSV files may be separated by , or by ; (Excel in Polish, German, … locales); the separator
+is read from the header. By default an import is all or nothing: if any row is invalid,
+nothing is stored and every problem is listed as file:line:column. With --partial the valid
+rows are stored and the rejected ones written, with their reasons, to a rejects file.
+Importing the same files again changes nothing. Ctrl-C (SIGINT) or SIGTERM stops an import
+before its commit with nothing stored (exit 130 or 143).`,
   options: {
     format: {
       type: 'string',
@@ -78,7 +86,8 @@ changes nothing.`,
     rejects: {
       type: 'string',
       value: 'file',
-      description: 'rejects file for --partial (default ./insights-rejects-<time>.csv)',
+      description:
+        'rejects file for --partial, in an existing folder (default ./insights-rejects-<time>.csv)',
     },
     replace: {
       type: 'boolean',
@@ -137,62 +146,100 @@ changes nothing.`,
       ctx.cwd,
       typeof values.rejects === 'string' ? values.rejects : `insights-rejects-${stamp}.csv`,
     );
+    if (values.partial === true) checkRejectsFolder(rejectsPath, values.rejects);
     const json = values.json === true || !ctx.term.stdoutIsTty;
-    const { store, partnerId, config } = await openForPartner(ctx, 'write');
-    const bar = new ProgressBar(ctx.term);
-    let current: ImportProgress | null = null;
-    const draw = () => {
-      if (current === null) return;
-      const pct = store.progress();
-      const within = current.phase === 'committing' ? 1 : pct >= 0 ? pct / 100 : 0;
-      const label =
-        current.phase === 'committing'
-          ? 'committing'
-          : `${current.fileIndex + 1}/${current.fileCount} ${path.basename(current.file)} · ${current.phase}`;
-      bar.update((current.fileIndex + within) / Math.max(1, current.fileCount), label);
+    // A signal cancels the import; our handlers go after the first, so a second one ends the process.
+    const abort = new AbortController();
+    let received: NodeJS.Signals | null = null;
+    const onSignal = (signal: NodeJS.Signals) => {
+      received = signal;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      abort.abort();
     };
-    bar.poll(120, draw);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const bar = new ProgressBar(ctx.term);
+    const draw = (p: ImportProgress) => {
+      const label =
+        p.phase === 'committing' || p.phase === 'done'
+          ? p.phase
+          : `${p.fileIndex + 1}/${p.fileCount} ${path.basename(p.file)} · ${p.phase}`;
+      bar.update(p.fraction, label);
+    };
     const started = performance.now();
     let report: ImportReport;
     try {
-      report = await importFiles(store, {
-        partnerId,
-        actor: config.actor,
-        paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
-        ...(typeof format === 'string' ? { format: format as FormatName } : {}),
-        ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
-        ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
-        ...(typeof values['create-customer'] === 'string'
-          ? { createCustomer: values['create-customer'] }
-          : {}),
-        asOf,
-        channel: channel as (typeof CHANNELS_FOR_CLI)[number],
-        partial: values.partial === true,
-        replace: values.replace === true,
-        rejectsPath,
-        maxProblemsPerFile: intOption(
-          values['max-problems'],
-          'max-problems',
-          config.maxProblemsPerFile,
-          1,
-          100_000,
-        ),
-        onProgress: (p) => {
-          current = p;
-          draw();
-        },
-      });
+      const { store, partnerId, config } = await openForPartner(ctx, 'write');
+      try {
+        report = await importFiles(store, {
+          partnerId,
+          actor: config.actor,
+          paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
+          ...(typeof format === 'string' ? { format: format as FormatName } : {}),
+          ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
+          ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
+          ...(typeof values['create-customer'] === 'string'
+            ? { createCustomer: values['create-customer'] }
+            : {}),
+          asOf,
+          channel: channel as (typeof CHANNELS_FOR_CLI)[number],
+          partial: values.partial === true,
+          replace: values.replace === true,
+          rejectsPath,
+          maxProblemsPerFile: intOption(
+            values['max-problems'],
+            'max-problems',
+            config.maxProblemsPerFile,
+            1,
+            100_000,
+          ),
+          ...(ctx.term.stderrIsTty ? { onProgress: draw } : {}),
+          signal: abort.signal,
+        });
+      } finally {
+        bar.done();
+        await store.close();
+      }
+    } catch (e) {
+      if (received !== null && isAppError(e) && e.code === 'interrupted') {
+        ctx.term.err(`${paint(ctx.term, 'red', 'interrupted')}, nothing stored (${received})\n`);
+        return received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+      }
+      throw e;
     } finally {
-      bar.done();
-      await store.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     const seconds = (performance.now() - started) / 1000;
     printReport(ctx.term, report, json, seconds, ctx.cwd);
+    if (received !== null) {
+      ctx.term.err(
+        `${received} came after the import's commit had begun: it completed as reported (${report.outcome})\n`,
+      );
+    }
     if (report.outcome === 'rejected') return EXIT.invalidInput;
-    if (report.rejectsFile !== null) return EXIT.partial;
+    if (report.outcome === 'partial') return EXIT.partial;
     return EXIT.ok;
   },
 };
+
+/** `--rejects` must name a file in an existing folder: checked before anything runs. */
+function checkRejectsFolder(file: string, given: unknown): void {
+  const dir = path.dirname(file);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) {
+    throw new AppError(
+      'usage.invalid_argument',
+      `--rejects ${typeof given === 'string' ? given : file}: the folder ${dir} does not exist; create it first or name a file in an existing folder`,
+    );
+  }
+}
 
 function printReport(
   term: Terminal,
@@ -219,45 +266,59 @@ function printReport(
     term.out(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  const rows = report.files.map((f) => [
-    rel(f.file),
-    f.entity ?? f.kind,
-    formatCount(f.rows),
-    formatCount(f.inserted),
-    formatCount(f.updated),
-    formatCount(f.unchanged),
-    f.rejected > 0 || f.errorCount > 0
-      ? paint(term, 'red', formatCount(Math.max(f.rejected, f.errorCount > 0 && f.rejected === 0 ? 1 : 0)))
-      : '0',
-  ]);
+  const rejected = report.outcome === 'rejected';
+  const rows = report.files.map((f) => {
+    const counts = rejected
+      ? []
+      : [formatCount(f.inserted), formatCount(f.updated), formatCount(f.unchanged)];
+    return [
+      rel(f.file),
+      `${f.entity ?? f.kind}${f.fileRejected ? ' (refused)' : ''}`,
+      formatCount(f.rows),
+      ...counts,
+      f.rejected > 0 || f.errorCount > 0 ? paint(term, 'red', formatCount(f.rejected)) : '0',
+    ];
+  });
   term.out(
     renderTable(
       [
         { title: 'file' },
         { title: 'holds' },
         { title: 'rows', align: 'right' },
-        { title: 'new', align: 'right' },
-        { title: 'changed', align: 'right' },
-        { title: 'unchanged', align: 'right' },
+        ...(rejected
+          ? []
+          : [
+              { title: 'new', align: 'right' } as const,
+              { title: 'changed', align: 'right' } as const,
+              { title: 'unchanged', align: 'right' } as const,
+            ]),
         { title: 'rejected', align: 'right' },
       ],
       rows,
       term,
     ),
   );
+  // The summary adds up the table's own columns, so the two always agree.
   const read = report.files.reduce((n, f) => n + f.rows, 0);
-  const rejected = report.files.reduce((n, f) => n + f.rejected, 0);
+  const rejectedRows = report.files.reduce((n, f) => n + f.rejected, 0);
+  const refusedFiles = report.files.filter((f) => f.fileRejected).length;
+  const listed = report.files.reduce((n, f) => n + f.errors.length, 0);
+  const counts = `${formatCount(read)} rows read, ${formatCount(rejectedRows)} rejected${refusedFiles > 0 ? `, ${refusedFiles} file${refusedFiles === 1 ? '' : 's'} refused as a whole` : ''}`;
+  const problems = `${formatCount(report.errorCount)} problem${report.errorCount === 1 ? '' : 's'}, ${listed < report.errorCount ? `the first ${formatCount(listed)} listed above (--max-problems lists more)` : 'listed above'}`;
   const time = `${seconds.toFixed(1)} s`;
   if (report.outcome === 'rejected') {
     term.out(
-      `${paint(term, 'red', '✖ rejected')}: nothing was stored (${countOf(report.errorCount, 'problem')}, listed above). Fix the files and import again, or store the valid rows with --partial.\n`,
+      `${paint(term, 'red', '✖ rejected')}: nothing was stored — ${counts}; ${problems}. Fix the files and import again, or store the valid rows with --partial.\n`,
+    );
+    return;
+  }
+  if (report.outcome === 'partial') {
+    term.out(
+      `${paint(term, 'yellow', '⚠ partial')}: the valid rows were stored — ${counts}; ${problems}; ${time} (${report.importId})\n`,
     );
   } else {
     const verb = report.outcome === 'unchanged' ? 'unchanged: the store already held all of it' : 'committed';
-    term.out(
-      `${paint(term, 'green', '✔')} ${verb} — ${countOf(read, 'row')} read, ${formatCount(rejected)} rejected, ${time} (${report.importId})\n`,
-    );
-    if (report.rejectsFile !== null)
-      term.out(`rejected rows and their reasons: ${rel(report.rejectsFile)}\n`);
+    term.out(`${paint(term, 'green', '✔')} ${verb} — ${counts}, ${time} (${report.importId})\n`);
   }
+  if (report.rejectsFile !== null) term.out(`rejected rows and their reasons: ${rel(report.rejectsFile)}\n`);
 }

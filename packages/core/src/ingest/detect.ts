@@ -1,7 +1,8 @@
 /**
  * Which format and entity a file holds: from `--format`, the file name (`customers.csv`,
- * `activity-2026-03.ndjson`), the CSV header or the JSON shape. Detection reads at most the header
- * line or, for JSON, the file itself (Graph and Partner Center JSON exports are small).
+ * `activity-2026-03.ndjson`), the CSV header or the JSON shape; and a CSV file's separator, from
+ * its header. Detection reads at most the header line or, for JSON, the file itself (Graph and
+ * Partner Center JSON exports are small).
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import {
   GRAPH_ACTIVE_USER_COLUMNS,
   type Problem,
 } from '@license-insights/contracts';
-import { scanCsv } from './csv-scan';
+import { type CsvDelimiter, scanCsv } from './csv-scan';
 
 export const FORMATS = [
   'canonical',
@@ -28,9 +29,15 @@ export type DetectedFile =
       readonly path: string;
       readonly entity: CanonicalEntity;
       readonly header: readonly string[];
+      readonly delimiter: CsvDelimiter;
     }
   | { readonly kind: 'canonical-ndjson'; readonly path: string; readonly entity: CanonicalEntity }
-  | { readonly kind: 'graph-active-users'; readonly path: string; readonly header: readonly string[] }
+  | {
+      readonly kind: 'graph-active-users';
+      readonly path: string;
+      readonly header: readonly string[];
+      readonly delimiter: CsvDelimiter;
+    }
   | { readonly kind: 'graph-subscribed-skus'; readonly path: string }
   | { readonly kind: 'partner-center-subscriptions'; readonly path: string };
 
@@ -64,6 +71,12 @@ export function entityFromHeader(header: readonly string[]): CanonicalEntity | u
 }
 
 const GRAPH_HEADERS = new Set(GRAPH_ACTIVE_USER_COLUMNS.map((c) => c.header.toLowerCase()));
+const KNOWN_COLUMNS = new Set([
+  ...GRAPH_HEADERS,
+  ...CANONICAL_ENTITIES.flatMap((e) => ENTITY_SPECS[e].columns.map((c) => c.name)),
+]);
+const knownColumns = (header: readonly string[]) =>
+  header.filter((h) => KNOWN_COLUMNS.has(h.trim().toLowerCase())).length;
 
 function looksLikeGraphReport(header: readonly string[]): boolean {
   const lower = header.map((h) => h.trim().toLowerCase());
@@ -119,7 +132,7 @@ export async function detectFile(file: string, displayName: string, format?: For
     }
     return { ok: true, file: { kind: 'canonical-ndjson', path: file, entity } };
   }
-  const scan = await scanCsv(file, { displayName, maxProblems: 5, headerOnly: true });
+  let scan = await scanCsv(file, { displayName, maxProblems: 5, headerOnly: true });
   const first = scan.problems[0];
   if (first !== undefined && scan.header === null) return { ok: false, problem: first };
   if (scan.header === null || scan.header.length === 0 || scan.header.every((h) => h === '')) {
@@ -130,9 +143,19 @@ export async function detectFile(file: string, displayName: string, format?: For
       'a header row naming the columns',
     );
   }
-  const header = scan.header;
+  // The separator: `;` (Excel's CSV in Polish, German, … locales) when the header splits into
+  // known columns with `;` but not with `,`.
+  let delimiter: CsvDelimiter = ',';
+  if (knownColumns(scan.header) === 0 && scan.header.some((h) => h.includes(';'))) {
+    const semi = await scanCsv(file, { displayName, maxProblems: 5, headerOnly: true, delimiter: ';' });
+    if (semi.header !== null && knownColumns(semi.header) > 0) {
+      scan = semi;
+      delimiter = ';';
+    }
+  }
+  const header = scan.header ?? [];
   if (format === 'graph-active-users' || (format === undefined && looksLikeGraphReport(header))) {
-    return { ok: true, file: { kind: 'graph-active-users', path: file, header } };
+    return { ok: true, file: { kind: 'graph-active-users', path: file, header, delimiter } };
   }
   const entity = entityFromFileName(file) ?? entityFromHeader(header);
   if (entity === undefined) {
@@ -140,8 +163,8 @@ export async function detectFile(file: string, displayName: string, format?: For
       displayName,
       'ingest.unknown_entity',
       `cannot tell which entity this file holds (header: ${header.join(', ')})`,
-      `a file name starting with one of ${CANONICAL_ENTITIES.join(', ')}, or a header of one of them`,
+      `a file name starting with one of ${CANONICAL_ENTITIES.join(', ')}, or a header of one of them, separated by , or ;`,
     );
   }
-  return { ok: true, file: { kind: 'canonical-csv', path: file, entity, header } };
+  return { ok: true, file: { kind: 'canonical-csv', path: file, entity, header, delimiter } };
 }

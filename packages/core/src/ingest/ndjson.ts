@@ -45,6 +45,8 @@ export async function* readNdjson(
   spec: EntitySpec,
   maxProblems: number,
   state: NdjsonReadState,
+  /** Stops the reading (it throws) when aborted. */
+  signal?: AbortSignal,
 ): AsyncGenerator<NdjsonRecord> {
   const names = spec.columns.map((c) => c.name);
   const index = new Map(names.map((n, i) => [n, i]));
@@ -59,6 +61,7 @@ export async function* readNdjson(
   });
   let lineNo = 0;
   for await (const raw of lines) {
+    signal?.throwIfAborted();
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;

@@ -12,6 +12,8 @@ export function describeRowProblem(
   file: string,
   columnOf: (field: string) => number | undefined,
   lines: LineLookup,
+  /** `decimalComma`: the value is from a `;`-separated CSV file. */
+  format: { readonly decimalComma?: boolean } = {},
 ): Problem {
   const column = spec.columns.find((c) => c.name === p.field);
   const line = p.line ?? lines.lineOf(p.rec);
@@ -25,7 +27,7 @@ export function describeRowProblem(
     field: p.field,
     ...(p.value !== null ? { value: p.value } : {}),
   };
-  const expectedType = column ? describeColumnType(column.type) : 'a valid value';
+  const expectedType = column ? describeColumnType(column.type, format) : 'a valid value';
   switch (p.check) {
     case 'missing':
       return {

@@ -20,6 +20,7 @@ import type {
   WorkloadCode,
 } from '@license-insights/contracts';
 import type { CustomerCandidate } from '../customers/resolve-customer';
+import type { CsvDelimiter } from '../ingest/csv-scan';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { MeasuredSources } from '../metrics/measured';
 import type { MetricRuns } from '../metrics/runs';
@@ -91,6 +92,14 @@ export interface GraphReportOutcome {
   readonly unknownProducts: readonly string[];
 }
 
+/**
+ * How a CSV file is written, as detected from its header: the separator (`;` files also write
+ * decimals with a comma). Everything else is the one dialect of `ingest/csv-scan.ts`.
+ */
+export interface CsvFormat {
+  readonly delimiter: CsvDelimiter;
+}
+
 /** A value of a staged column (CSV values are text; JSON values are turned into text first). */
 export type StagedValue = string | null;
 
@@ -107,8 +116,12 @@ export interface ImportSession {
   begin(): Promise<void>;
   /** Deletes everything stored for the partner (in this transaction), for full reloads. */
   purgePartner(): Promise<void>;
-  /** Bulk-loads a CSV file; `columns[i]` names the i-th column of the file. Throws on structural faults. */
-  stageCsv(path: string, columns: readonly string[]): Promise<Staged>;
+  /**
+   * Bulk-loads a CSV file; `columns[i]` names the i-th column of the file. Records with structural
+   * faults (field count, quotes, encoding, `MAX_RECORD_BYTES` or longer) are set aside and counted
+   * in `refused`.
+   */
+  stageCsv(path: string, columns: readonly string[], format: CsvFormat): Promise<Staged>;
   /** Loads records produced in JavaScript (NDJSON and JSON formats) with their lines. */
   stageRecords(
     columns: readonly string[],
@@ -135,7 +148,11 @@ export interface ImportSession {
    * `begin`, so at full speed). Returns null when anything is wrong with the file: the precise path
    * (stageCsv + validate) then says what and where.
    */
-  preaggregateActivityCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
+  preaggregateActivityCsv(
+    path: string,
+    columns: readonly string[],
+    format: CsvFormat,
+  ): Promise<Staged | null>;
   /** Merges a pre-aggregated activity file; null when it names unknown users or workloads (precise path). */
   mergeActivityAggregate(staged: Staged, source: DataSource): Promise<MergeCounts | null>;
   /** Values of some staged records, in column order (for the rejects file). */
@@ -145,7 +162,7 @@ export interface ImportSession {
    * in one pass (before `begin`). Returns null when any record has a problem: the precise path
    * (stageCsv + validate) then says what and where.
    */
-  readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null>;
+  readGraphCsv(path: string, columns: readonly string[], format: CsvFormat): Promise<Staged | null>;
   /**
    * Applies a Graph report, validated stage or fast-path read, to a customer. A report period of
    * 28 days or more measures the Graph workloads on its refresh date (SPEC §2.3).
@@ -385,5 +402,10 @@ export interface Store {
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
   /** Percentage done of the statement running now, or -1 (for progress bars). */
   progress(): number;
+  /**
+   * Cancels the statement running now, if any: it fails with an error (to stop a long import on
+   * request; the import then rolls back). Does nothing to the statements after it.
+   */
+  interrupt(): void;
   close(): Promise<void>;
 }

@@ -3,12 +3,13 @@
  * valid rows and writing the rejected ones with their reasons to a rejects file.
  *
  * Pipeline per file: detect → check header → stage (bulk) → validate (SQL) → locate problems
- * (scanner) → merge. All files of one import share one store transaction, so a failure, a crash
- * or SIGKILL at any moment leaves the store exactly as it was before the import.
+ * (scanner) → merge. All files of one import share one store transaction, so a failure, a crash,
+ * SIGKILL or a cancellation (`signal`) at any moment leaves the store exactly as it was before the
+ * import. Every problem counted is one the report can show: a file refused as a whole says why.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { access, constants, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CANONICAL_ENTITIES,
@@ -32,7 +33,7 @@ import {
 } from '../customers/resolve-customer';
 import { AppError } from '../errors';
 import { csvLine } from '../export/csv-writer';
-import { scanCsv } from '../ingest/csv-scan';
+import { type CsvDelimiter, hasLongLine, scanCsv } from '../ingest/csv-scan';
 import { type DetectedFile, detectFile, type FormatName } from '../ingest/detect';
 import { type HeaderMapping, mapCanonicalHeader, mapGraphHeader } from '../ingest/headers';
 import {
@@ -44,6 +45,9 @@ import {
 import { type NdjsonReadState, readNdjson } from '../ingest/ndjson';
 import { describeRowProblem } from '../ingest/row-problems';
 import type { ImportSession, MergeCounts, RowProblem, Staged, StagedValue, Store } from '../store/store';
+import { type ImportPhase, type ImportProgress, type PlannedWork, ProgressTracker } from './import-progress';
+
+export type { ImportPhase, ImportProgress } from './import-progress';
 
 export interface ImportRequest {
   readonly partnerId: string;
@@ -73,22 +77,28 @@ export interface ImportRequest {
   /** Where rejected rows go in partial mode. */
   readonly rejectsPath: string;
   readonly maxProblemsPerFile: number;
+  /** Progress events: the fraction done only grows, and reaches 1 when the import ends. */
   readonly onProgress?: (p: ImportProgress) => void;
-}
-
-export interface ImportProgress {
-  readonly fileIndex: number;
-  readonly fileCount: number;
-  readonly file: string;
-  readonly phase: 'reading' | 'validating' | 'merging' | 'committing';
+  /** How often the store's progress of a running statement is read for `onProgress` (default 100 ms). */
+  readonly progressIntervalMs?: number;
+  /**
+   * Cancels the import: the running statement is interrupted, everything rolls back and the import
+   * throws `AppError('interrupted')`. A signal that comes once the commit has begun is too late:
+   * the import completes.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface FileOutcome {
   readonly file: string;
   readonly kind: DetectedFile['kind'] | 'unknown';
   readonly entity: string | null;
+  /** Records the file holds (0 when it could not be read as records at all). */
   readonly rows: number;
+  /** Records not stored because of a problem (all of them when the file is refused as a whole). */
   readonly rejected: number;
+  /** Nothing of the file can be stored (unknown format, header errors, unreadable records…). */
+  readonly fileRejected: boolean;
   readonly inserted: number;
   readonly updated: number;
   readonly unchanged: number;
@@ -99,7 +109,12 @@ export interface FileOutcome {
 
 export interface ImportReport {
   readonly importId: string;
-  readonly outcome: 'committed' | 'rejected' | 'unchanged';
+  /**
+   * committed: everything stored; unchanged: everything was stored already; rejected: nothing
+   * stored (all or nothing, and some problem); partial (`partial` mode with problems): the valid
+   * rows stored, the rejected ones in the rejects file.
+   */
+  readonly outcome: 'committed' | 'rejected' | 'unchanged' | 'partial';
   readonly mode: 'all_or_nothing' | 'partial';
   readonly files: readonly FileOutcome[];
   readonly errorCount: number;
@@ -110,9 +125,33 @@ export interface ImportReport {
 const DATA_EXTENSIONS = new Set(['.csv', '.ndjson', '.jsonl', '.json']);
 const ALL_PROBLEMS = 10_000_000;
 
-/** Files named by the user, directories expanded to their data files (sorted). */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+/** Why a directory entry is not imported, or null when it is a data file. */
+async function skipReason(dir: string, name: string): Promise<string | null> {
+  if (name.startsWith('.')) return 'hidden';
+  if (name.startsWith('insights-rejects')) return 'a rejects file of an earlier import';
+  try {
+    if ((await stat(path.join(dir, name))).isDirectory()) return 'a folder: folders inside are not searched';
+  } catch {
+    return 'not readable';
+  }
+  if (!DATA_EXTENSIONS.has(path.extname(name).toLowerCase()))
+    return `not a ${[...DATA_EXTENSIONS].join(', ')} file`;
+  return null;
+}
+
+/**
+ * Files named by the user, directories expanded to their data files (sorted). A directory with no
+ * data file is a problem that says what was skipped and why. `order`: files and such directories
+ * in the order given, for the report.
+ */
+export async function expandPaths(paths: readonly string[]): Promise<{
+  readonly files: string[];
+  readonly problems: Problem[];
+  readonly order: string[];
+}> {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  const order: string[] = [];
   for (const p of paths) {
     let isDir = false;
     try {
@@ -121,19 +160,38 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       // reported as unreadable by detection
     }
     if (!isDir) {
-      out.push(p);
+      files.push(p);
+      order.push(p);
       continue;
     }
-    const names = (await readdir(p)).filter(
-      (n) =>
-        !n.startsWith('.') &&
-        !n.startsWith('insights-rejects') &&
-        DATA_EXTENSIONS.has(path.extname(n).toLowerCase()),
-    );
-    names.sort();
-    for (const n of names) out.push(path.join(p, n));
+    const names = (await readdir(p)).sort();
+    const skipped: string[] = [];
+    let found = 0;
+    for (const n of names) {
+      const why = await skipReason(p, n);
+      if (why === null) {
+        files.push(path.join(p, n));
+        order.push(path.join(p, n));
+        found++;
+      } else skipped.push(`${n} (${why})`);
+    }
+    if (found === 0) {
+      const shown = skipped.slice(0, 10).join(', ');
+      const more = skipped.length > 10 ? ` and ${skipped.length - 10} more` : '';
+      problems.push({
+        severity: 'error',
+        code: 'ingest.no_data_files',
+        file: p,
+        message:
+          skipped.length === 0
+            ? 'the folder is empty: nothing to import'
+            : `no data file in this folder: skipped ${shown}${more}`,
+        expected: `files named *${[...DATA_EXTENSIONS].join(', *')} (canonical files, Graph and Partner Center exports)`,
+      });
+      order.push(p);
+    }
   }
-  return out;
+  return { files, problems, order };
 }
 
 const ENTITY_ORDER = new Map<CanonicalEntity, number>(CANONICAL_ENTITIES.map((e, i) => [e, i]));
@@ -150,13 +208,22 @@ interface Rejected {
   readonly columns: readonly string[];
 }
 
+/**
+ * The rejects file, created with the first rejected row. A write error fails the import before the
+ * commit (valid rows are never stored without their rejects written); `discard` removes the file of
+ * an import that stored nothing.
+ */
 class RejectsWriter {
   private stream: ReturnType<typeof createWriteStream> | null = null;
+  private error: Error | null = null;
   count = 0;
   constructor(readonly file: string) {}
   write(rows: Rejected): void {
     if (this.stream === null) {
       this.stream = createWriteStream(this.file);
+      this.stream.on('error', (e) => {
+        this.error ??= e;
+      });
       this.stream.write(
         csvLine(['file', 'line', 'column', 'field', 'value', 'code', 'message', 'expected', 'record']),
       );
@@ -176,17 +243,75 @@ class RejectsWriter {
   async close(): Promise<void> {
     const s = this.stream;
     if (s === null) return;
-    await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    if (!s.writableFinished && !s.destroyed) await new Promise<void>((resolve) => s.end(() => resolve()));
+    if (this.error !== null) {
+      throw new AppError(
+        'ingest.unreadable',
+        `cannot write the rejects file ${this.file}: ${this.error.message}; nothing was stored`,
+        [],
+        { cause: this.error },
+      );
+    }
   }
+  async discard(): Promise<void> {
+    if (this.stream === null) return;
+    await this.close().catch(() => undefined);
+    await rm(this.file, { force: true });
+    this.count = 0;
+  }
+}
+
+/** The rejects file's folder must exist and be writable before anything runs. */
+async function checkRejectsPath(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) {
+    throw new AppError(
+      'usage.invalid_argument',
+      `the rejects file ${file} cannot be written: its folder ${dir} does not exist; create it or name a file in an existing folder`,
+    );
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new AppError(
+      'usage.invalid_argument',
+      `the rejects file ${file} cannot be written: no permission to write in ${dir}`,
+    );
+  }
+  try {
+    if ((await stat(file)).isDirectory())
+      throw new AppError('usage.invalid_argument', `the rejects file ${file} is a folder; name a file`);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+  }
+}
+
+/** Whether the import was cancelled (read afresh: the signal changes while the import awaits). */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** What an interrupted import throws (nothing of it is stored). */
+function interrupted(): AppError {
+  return new AppError('interrupted', 'the import was interrupted; nothing was stored');
 }
 
 const byLine = (a: Problem, b: Problem) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 
 export async function importFiles(store: Store, req: ImportRequest): Promise<ImportReport> {
   const importId = `imp-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-  const files = await expandPaths(req.paths);
+  const signal = req.signal;
+  if (req.partial) await checkRejectsPath(req.rejectsPath);
+  if (aborted(signal)) throw interrupted();
+  const { files, problems: pathProblems, order: given } = await expandPaths(req.paths);
   const detections = await Promise.all(files.map((f) => detectFile(f, f, req.format)));
-  const outcomes: FileOutcome[] = [];
+  const outcomes: FileOutcome[] = pathProblems.map((p) => emptyOutcome(p.file, [p]));
   const planned: DetectedFile[] = [];
   detections.forEach((d, i) => {
     if (d.ok) planned.push(d.file);
@@ -194,81 +319,143 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   });
   planned.sort((a, b) => order(a) - order(b));
   checkCustomerOptions(req, planned, detections.length === planned.length);
+  const work: PlannedWork[] = await Promise.all(
+    planned.map(async (d) => ({
+      file: d.path,
+      bytes: await stat(d.path).then(
+        (s) => s.size,
+        () => 0,
+      ),
+      readFirst: readsFirst(d, req),
+    })),
+  );
   const rejects = new RejectsWriter(req.rejectsPath);
   const session = await store.openImport(req.partnerId);
-  let changed = false;
-  try {
-    const customer = importCustomer(session, req);
-    // A wrong --customer fails before anything is read, unless this import's own customer or
-    // user files may add the customer it names.
-    const addsCustomers =
-      req.replace === true ||
-      planned.some(
-        (d) =>
-          (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') &&
-          (d.entity === 'customers' || d.entity === 'users'),
-      );
-    const named = (req.customer ?? req.createCustomer) !== undefined;
-    if (named && planned.some(needsCustomer) && !addsCustomers) await customer.check();
-    // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
-    const prepared = new Map<string, Prepared>();
-    for (const [i, d] of planned.entries()) {
-      req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase: 'reading' });
-      prepared.set(d.path, await prepare(session, d, req));
-    }
-    // Phase 2: one transaction for everything that is validated and written.
-    await session.begin();
-    if (req.replace === true) await session.purgePartner();
-    const refreshCatalog = async () => {
-      const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
-      await session.useCatalog(catalog);
-      return catalog;
-    };
-    let catalog = await refreshCatalog();
-    for (const [i, d] of planned.entries()) {
-      const progress = (phase: ImportProgress['phase']) =>
-        req.onProgress?.({ fileIndex: i, fileCount: planned.length, file: d.path, phase });
-      progress('reading');
-      const ctx = { session, req, progress, rejects, customer, prepared: prepared.get(d.path) ?? {} };
-      let outcome: FileOutcome;
-      switch (d.kind) {
-        case 'canonical-csv':
-          outcome = await importCanonicalCsv(ctx, d.path, d.entity, d.header);
-          if (d.entity === 'products') catalog = await refreshCatalog();
-          break;
-        case 'canonical-ndjson':
-          outcome = await importCanonicalNdjson(ctx, d.path, d.entity);
-          if (d.entity === 'products') catalog = await refreshCatalog();
-          break;
-        case 'graph-active-users':
-          outcome = await importGraphActiveUsers(ctx, d.path, d.header);
-          break;
-        case 'graph-subscribed-skus':
-        case 'partner-center-subscriptions':
-          outcome = await importJsonSubscriptions(ctx, d, catalog);
-          break;
-      }
-      if (outcome.inserted + outcome.updated > 0) changed = true;
-      outcomes.push(outcome);
-    }
-  } catch (e) {
-    await session.rollback();
-    await rejects.close();
-    throw e;
-  }
-  const errorCount = outcomes.reduce((n, o) => n + o.errorCount, 0);
-  const warningCount = outcomes.reduce((n, o) => n + o.warnings.length, 0);
+  const emit = req.onProgress;
+  const tracker = new ProgressTracker(
+    () => store.progress(),
+    (p) => emit?.(p),
+    work,
+    emit === undefined ? 0 : (req.progressIntervalMs ?? 100),
+  );
+  // Cancellation: the running statement is interrupted (the import then fails and rolls back),
+  // until the commit begins.
+  let committing = false;
+  const onAbort = () => {
+    if (!committing) store.interrupt();
+  };
+  signal?.addEventListener('abort', onAbort);
+  let ended = false;
   let outcome: ImportReport['outcome'];
-  req.onProgress?.({ fileIndex: planned.length, fileCount: planned.length, file: '', phase: 'committing' });
-  if (errorCount > 0 && !req.partial) {
-    await session.rollback();
-    outcome = 'rejected';
-  } else {
-    await session.commit();
-    outcome = changed ? 'committed' : 'unchanged';
+  let errorCount = 0;
+  let warningCount = 0;
+  try {
+    try {
+      if (req.partial) {
+        for (const o of outcomes)
+          rejects.write({ problems: o.errors, records: new Map(), recOfLine: new Map(), columns: [] });
+      }
+      const customer = importCustomer(session, req);
+      // A wrong --customer fails before anything is read, unless this import's own customer or
+      // user files may add the customer it names.
+      const addsCustomers =
+        req.replace === true ||
+        planned.some(
+          (d) =>
+            (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') &&
+            (d.entity === 'customers' || d.entity === 'users'),
+        );
+      const named = (req.customer ?? req.createCustomer) !== undefined;
+      if (named && planned.some(needsCustomer) && !addsCustomers) await customer.check();
+      // Phase 1, before the transaction (temporary tables only, at full speed): bulk-read the CSV files.
+      const prepared = new Map<string, Prepared>();
+      for (const [i, d] of planned.entries()) {
+        signal?.throwIfAborted();
+        if (!readsFirst(d, req)) continue;
+        tracker.enter(1, i, d.path, 'reading');
+        prepared.set(d.path, await prepare(session, d, req));
+      }
+      // Phase 2: one transaction for everything that is validated and written.
+      signal?.throwIfAborted();
+      await session.begin();
+      if (req.replace === true) await session.purgePartner();
+      const refreshCatalog = async () => {
+        const catalog = effectiveCatalog(shippedCatalog().products, await session.partnerProducts());
+        await session.useCatalog(catalog);
+        return catalog;
+      };
+      let catalog = await refreshCatalog();
+      let changed = false;
+      for (const [i, d] of planned.entries()) {
+        signal?.throwIfAborted();
+        const progress = (phase: Exclude<ImportPhase, 'committing' | 'done'>) => {
+          signal?.throwIfAborted();
+          tracker.enter(2, i, d.path, phase);
+        };
+        if (!readsFirst(d, req)) progress('reading');
+        const ctx: FileContext = {
+          session,
+          customer,
+          req,
+          progress,
+          rejects,
+          prepared: prepared.get(d.path) ?? {},
+          delimiter: 'delimiter' in d ? d.delimiter : ',',
+        };
+        let outcome: FileOutcome;
+        switch (d.kind) {
+          case 'canonical-csv':
+            outcome = await importCanonicalCsv(ctx, d.path, d.entity, d.header);
+            if (d.entity === 'products') catalog = await refreshCatalog();
+            break;
+          case 'canonical-ndjson':
+            outcome = await importCanonicalNdjson(ctx, d.path, d.entity);
+            if (d.entity === 'products') catalog = await refreshCatalog();
+            break;
+          case 'graph-active-users':
+            outcome = await importGraphActiveUsers(ctx, d.path, d.header);
+            break;
+          case 'graph-subscribed-skus':
+          case 'partner-center-subscriptions':
+            outcome = await importJsonSubscriptions(ctx, d, catalog);
+            break;
+        }
+        if (outcome.inserted + outcome.updated > 0) changed = true;
+        outcomes.push(outcome);
+      }
+      signal?.throwIfAborted();
+      errorCount = outcomes.reduce((n, o) => n + o.errorCount, 0);
+      warningCount = outcomes.reduce((n, o) => n + o.warnings.length, 0);
+      if (errorCount > 0 && !req.partial) {
+        ended = true;
+        await session.rollback();
+        await rejects.discard();
+        outcome = 'rejected';
+      } else {
+        // The rejects are complete on disk before the valid rows are stored; the last moment to
+        // cancel is before the commit begins.
+        await rejects.close();
+        signal?.throwIfAborted();
+        committing = true;
+        tracker.committing();
+        ended = true;
+        await session.commit();
+        outcome = errorCount > 0 ? 'partial' : changed ? 'committed' : 'unchanged';
+      }
+    } catch (e) {
+      if (!ended) await session.rollback();
+      await rejects.discard();
+      if (aborted(signal) && !committing) throw interrupted();
+      throw e;
+    }
+  } finally {
+    tracker.stop();
+    signal?.removeEventListener('abort', onAbort);
   }
-  await rejects.close();
-  const sorted = outcomes.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
+  tracker.finish();
+  const sorted = outcomes
+    .map((o) => (outcome === 'rejected' ? { ...o, inserted: 0, updated: 0, unchanged: 0 } : o))
+    .sort((a, b) => given.indexOf(a.file) - given.indexOf(b.file));
   const report: ImportReport = {
     importId,
     outcome,
@@ -296,32 +483,46 @@ export async function importFiles(store: Store, req: ImportRequest): Promise<Imp
   return report;
 }
 
+/** Files the store reads in phase 1, before the transaction (CSV files it can bulk-read). */
+function readsFirst(d: DetectedFile, req: ImportRequest): boolean {
+  return (
+    d.kind === 'canonical-csv' ||
+    (d.kind === 'graph-active-users' && (req.customer ?? req.createCustomer) !== undefined)
+  );
+}
+
 /**
  * What phase 1 read of a file: a staging table, the pre-aggregated facts of an activity file, or
- * a Graph report read typed and found valid.
+ * a Graph report read typed and found valid. `longLine`: the file has a line the bulk reader may
+ * drop without a word (longer than its buffer): it is read by the precise path and scanned.
  */
 interface Prepared {
   readonly stage?: Staged;
   readonly activity?: Staged;
   readonly graph?: Staged;
+  readonly longLine?: boolean;
 }
 
 async function prepare(session: ImportSession, d: DetectedFile, req: ImportRequest): Promise<Prepared> {
   if (d.kind === 'canonical-csv') {
     const mapping = mapCanonicalHeader(d.header, ENTITY_SPECS[d.entity], d.path);
     if (mapping.problems.some((p) => p.severity === 'error')) return {};
-    if (d.entity === 'activity') {
-      const activity = await session.preaggregateActivityCsv(d.path, mapping.columns);
+    const format = { delimiter: d.delimiter };
+    const longLine = await hasLongLine(d.path);
+    if (d.entity === 'activity' && !longLine) {
+      const activity = await session.preaggregateActivityCsv(d.path, mapping.columns, format);
       if (activity !== null) return { activity };
     }
-    return { stage: await session.stageCsv(d.path, mapping.columns) };
+    return { stage: await session.stageCsv(d.path, mapping.columns, format), longLine };
   }
   if (d.kind === 'graph-active-users' && (req.customer ?? req.createCustomer) !== undefined) {
     const mapping = mapGraphHeader(d.header, d.path);
     if (mapping.problems.some((p) => p.severity === 'error')) return {};
-    const graph = await session.readGraphCsv(d.path, mapping.columns);
+    const format = { delimiter: d.delimiter };
+    const longLine = await hasLongLine(d.path);
+    const graph = longLine ? null : await session.readGraphCsv(d.path, mapping.columns, format);
     if (graph !== null) return { graph };
-    return { stage: await session.stageCsv(d.path, mapping.columns) };
+    return { stage: await session.stageCsv(d.path, mapping.columns, format), longLine };
   }
   return {};
 }
@@ -430,29 +631,47 @@ interface FileContext {
   readonly customer: ImportCustomer;
   readonly session: ImportSession;
   readonly req: ImportRequest;
-  readonly progress: (phase: ImportProgress['phase']) => void;
+  readonly progress: (phase: Exclude<ImportPhase, 'committing' | 'done'>) => void;
   readonly rejects: RejectsWriter;
+  /** The CSV file's separator (`,` for other formats). */
+  readonly delimiter: CsvDelimiter;
 }
 
+/** A file of which nothing is stored, or nothing could be read: its problems say why. */
 function emptyOutcome(
   file: string,
   errors: Problem[],
   kind: FileOutcome['kind'] = 'unknown',
   entity: string | null = null,
 ): FileOutcome {
+  const errorList = errors.filter((p) => p.severity === 'error');
   return {
     file,
     kind,
     entity,
     rows: 0,
     rejected: 0,
+    fileRejected: errorList.length > 0,
     inserted: 0,
     updated: 0,
     unchanged: 0,
-    errors: errors.filter((p) => p.severity === 'error'),
-    errorCount: errors.filter((p) => p.severity === 'error').length,
+    errors: errorList,
+    errorCount: errorList.length,
     warnings: errors.filter((p) => p.severity === 'warning'),
   };
+}
+
+/** A CSV file refused as a whole before staging (header errors): all its records are rejected. */
+async function refusedCsvOutcome(
+  ctx: FileContext,
+  file: string,
+  problems: readonly Problem[],
+  kind: FileOutcome['kind'],
+  entity: string | null,
+): Promise<FileOutcome> {
+  const scan = await scanCsv(file, { displayName: file, maxProblems: 0, delimiter: ctx.delimiter });
+  const rows = scan.records + scan.badRecords;
+  return { ...emptyOutcome(file, [...problems], kind, entity), rows, rejected: rows };
 }
 
 interface StagedFile {
@@ -466,11 +685,15 @@ interface StagedFile {
   readonly early: readonly Problem[];
   readonly earlyCount: number;
   readonly earlyRejected: number;
+  /** The CSV file has a line the bulk reader may have dropped: scan it whatever validation finds. */
+  readonly longLine?: boolean;
 }
 
 interface Validated {
   readonly problems: Problem[];
   readonly count: number;
+  /** Records of the file (the scanner's count when it read the file, else the stage's). */
+  readonly rows: number;
   readonly rejected: number;
   /** The bulk reader and the scanner disagree on the file's records: nothing of it can be trusted. */
   readonly unusable: boolean;
@@ -479,7 +702,7 @@ interface Validated {
 }
 
 /** A CSV file's stage: its columns are the file's, as the header mapped them. */
-function csvStaged(stage: Staged, spec: EntitySpec, mapping: HeaderMapping): StagedFile {
+function csvStaged(stage: Staged, spec: EntitySpec, mapping: HeaderMapping, longLine = false): StagedFile {
   return {
     stage,
     spec,
@@ -489,22 +712,26 @@ function csvStaged(stage: Staged, spec: EntitySpec, mapping: HeaderMapping): Sta
     early: [],
     earlyCount: 0,
     earlyRejected: 0,
+    longLine,
   };
 }
 
 /** The validation of a file the fast path found valid throughout. */
-const NOTHING_WRONG: Validated = {
-  problems: [],
-  count: 0,
-  rejected: 0,
-  unusable: false,
-  lineOf: () => undefined,
-  locate: async () => {},
-};
+function nothingWrong(rows: number): Validated {
+  return {
+    problems: [],
+    count: 0,
+    rows,
+    rejected: 0,
+    unusable: false,
+    lineOf: () => undefined,
+    locate: async () => {},
+  };
+}
 
 /**
  * Validates a stage, locates its problems (CSV lines come from the scanner, which also reports the
- * records the bulk reader refused), and writes rejects in partial mode.
+ * records the bulk reader refused or dropped), and writes rejects in partial mode.
  */
 async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Promise<Validated> {
   ctx.progress('validating');
@@ -514,19 +741,40 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
   const isCsv = s.fileColumns !== null;
   const recsOf = (ps: readonly RowProblem[]) =>
     ps.flatMap((p) => (p.refRec === null ? [p.rec] : [p.rec, p.refRec]));
-  let structural: readonly Problem[] = [];
+  let structural: Problem[] = [];
   let structuralCount = 0;
   let unusable = false;
-  if (isCsv && (v.problems.length > 0 || s.stage.refused > 0)) {
+  let rows = s.stage.rows + s.stage.refused + s.earlyRejected;
+  let refused = s.stage.refused;
+  if (isCsv && (v.problems.length > 0 || s.stage.refused > 0 || s.longLine === true)) {
     const scan = await scanCsv(file, {
       displayName: file,
       maxProblems: limit,
+      delimiter: ctx.delimiter,
       wanted: new Set(recsOf(v.problems)),
       onWanted: (rec, line) => lineMap.set(rec, line),
+      ...(ctx.req.signal !== undefined ? { signal: ctx.req.signal } : {}),
     });
-    structural = scan.problems;
+    structural = [...scan.problems];
     structuralCount = scan.problemCount;
-    unusable = s.stage.refused > 0 && scan.records !== s.stage.rows;
+    rows = scan.records + scan.badRecords;
+    refused = scan.badRecords;
+    unusable = scan.records !== s.stage.rows;
+    if (unusable && structuralCount === 0) {
+      // Never a count without a problem to show: say what is wrong, at the file.
+      structural = [
+        {
+          severity: 'error',
+          code: 'ingest.record_count',
+          file,
+          value: `${s.stage.rows} and ${scan.records} records`,
+          message:
+            'the bulk reader and the line scanner read a different number of records, so no line number can be trusted: the file is refused as a whole (please report this, with the file if you can)',
+          expected: 'the same records read by both',
+        },
+      ];
+      structuralCount = 1;
+    }
   }
   const locate = async (recs: number[]) => {
     if (!isCsv) return;
@@ -535,6 +783,7 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
     await scanCsv(file, {
       displayName: file,
       maxProblems: 0,
+      delimiter: ctx.delimiter,
       wanted: new Set(wanted),
       onWanted: (rec, line) => lineMap.set(rec, line),
     });
@@ -547,7 +796,8 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
     return {
       problems: problems.slice(0, ctx.req.maxProblemsPerFile),
       count: structuralCount,
-      rejected: s.stage.rows + s.stage.refused,
+      rows,
+      rejected: rows,
       unusable,
       lineOf,
       locate,
@@ -557,7 +807,10 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
     const i = s.fileColumns?.indexOf(field) ?? -1;
     return i >= 0 ? i + 1 : undefined;
   };
-  const rows = v.problems.map((p) => describeRowProblem(p, s.spec, file, columnOf, { lineOf }));
+  const decimalComma = ctx.delimiter === ';';
+  const described = v.problems.map((p) =>
+    describeRowProblem(p, s.spec, file, columnOf, { lineOf }, { decimalComma }),
+  );
   if (ctx.req.partial) {
     const records =
       v.problems.length > 0
@@ -568,7 +821,7 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
       const line = p.line ?? lineOf(p.rec);
       if (line !== undefined) recOfLine.set(line, p.rec);
     }
-    const all = [...s.early, ...structural, ...rows].sort(byLine);
+    const all = [...s.early, ...structural, ...described].sort(byLine);
     if (all.length > 0)
       ctx.rejects.write({
         problems: all,
@@ -577,11 +830,14 @@ async function validateStaged(ctx: FileContext, file: string, s: StagedFile): Pr
         columns: s.stageColumns.filter((c) => !c.startsWith('_')),
       });
   }
-  const problems = [...s.early, ...structural, ...rows].sort(byLine).slice(0, ctx.req.maxProblemsPerFile);
+  const problems = [...s.early, ...structural, ...described]
+    .sort(byLine)
+    .slice(0, ctx.req.maxProblemsPerFile);
   return {
     problems,
     count: v.problemCount + s.earlyCount + structuralCount,
-    rejected: v.badRecords + s.earlyRejected + s.stage.refused,
+    rows,
+    rejected: v.badRecords + s.earlyRejected + refused,
     unusable,
     lineOf,
     locate,
@@ -624,7 +880,7 @@ async function importCanonicalCsv(
         recOfLine: new Map(),
         columns: [],
       });
-    return emptyOutcome(file, [...mapping.problems], 'canonical-csv', entity);
+    return refusedCsvOutcome(ctx, file, mapping.problems, 'canonical-csv', entity);
   }
   if (ctx.prepared.activity !== undefined) {
     ctx.progress('merging');
@@ -640,9 +896,10 @@ async function importCanonicalCsv(
     }
   }
   // The precise path (also when the fast one found a problem it cannot place).
-  const stage = ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
-  const v = await validateStaged(ctx, file, csvStaged(stage, spec, mapping));
-  if (v.unusable) return unusableOutcome(file, 'canonical-csv', entity, stage, v);
+  const stage =
+    ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns, { delimiter: ctx.delimiter }));
+  const v = await validateStaged(ctx, file, csvStaged(stage, spec, mapping, ctx.prepared.longLine));
+  if (v.unusable) return unusableOutcome(file, 'canonical-csv', entity, v);
   ctx.progress('merging');
   const counts = await ctx.session.merge(stage, entity, mapping.present, 'canonical');
   await v.locate(counts.unknownProducts.map((u) => u.rec));
@@ -650,8 +907,9 @@ async function importCanonicalCsv(
     file,
     kind: 'canonical-csv',
     entity,
-    rows: stage.rows + stage.refused,
+    rows: v.rows,
     rejected: v.rejected,
+    fileRejected: false,
     inserted: counts.inserted,
     updated: counts.updated,
     unchanged: counts.unchanged,
@@ -665,15 +923,15 @@ function unusableOutcome(
   file: string,
   kind: FileOutcome['kind'],
   entity: string | null,
-  stage: Staged,
   v: Validated,
 ): FileOutcome {
   return {
     ...emptyOutcome(file, [], kind, entity),
-    rows: stage.rows + stage.refused,
-    rejected: v.rejected,
+    rows: v.rows,
+    rejected: v.rows,
+    fileRejected: true,
     errors: v.problems,
-    errorCount: Math.max(1, v.count),
+    errorCount: v.count,
   };
 }
 
@@ -687,7 +945,7 @@ async function importCanonicalNdjson(
   const columns = spec.columns.map((c) => c.name);
   const stage = await ctx.session.stageRecords(
     columns,
-    readNdjson(file, file, spec, ctx.req.maxProblemsPerFile, state),
+    readNdjson(file, file, spec, ctx.req.maxProblemsPerFile, state, ctx.req.signal),
   );
   // Required keys are checked on every record, even when no record has them.
   const present = columns.filter(
@@ -709,8 +967,9 @@ async function importCanonicalNdjson(
     file,
     kind: 'canonical-ndjson',
     entity,
-    rows: stage.rows + state.rejectedLines,
+    rows: v.rows,
     rejected: v.rejected,
+    fileRejected: false,
     inserted: counts.inserted,
     updated: counts.updated,
     unchanged: counts.unchanged,
@@ -718,6 +977,13 @@ async function importCanonicalNdjson(
     errorCount: v.count,
     warnings: unknownProductWarnings(file, counts, v.lineOf),
   };
+}
+
+/** A file refused before reading: its problems go to the rejects file too (partial mode). */
+function fileRefused(ctx: FileContext, outcome: FileOutcome): FileOutcome {
+  if (ctx.req.partial)
+    ctx.rejects.write({ problems: outcome.errors, records: new Map(), recOfLine: new Map(), columns: [] });
+  return outcome;
 }
 
 /** The period of a Graph report: as asked, else named in the file name, else D30 (assumed). */
@@ -756,18 +1022,31 @@ async function importGraphActiveUsers(
   const mapping = mapGraphHeader(header, file);
   const headerErrors = mapping.problems.filter((p) => p.severity === 'error');
   if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
-    return emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users');
-  if (headerErrors.length > 0) return emptyOutcome(file, [...mapping.problems], 'graph-active-users');
+    return fileRefused(
+      ctx,
+      emptyOutcome(file, [needCustomer(file, 'a Graph usage report')], 'graph-active-users'),
+    );
+  if (headerErrors.length > 0) {
+    if (ctx.req.partial)
+      ctx.rejects.write({ problems: headerErrors, records: new Map(), recOfLine: new Map(), columns: [] });
+    return refusedCsvOutcome(ctx, file, mapping.problems, 'graph-active-users', null);
+  }
   const { customerId, created } = await ctx.customer.get();
   const period = graphReportPeriod(file, ctx.req.graphPeriod);
   // A report the fast path read is valid throughout; otherwise the precise path validates the stage.
   const stage =
-    ctx.prepared.graph ?? ctx.prepared.stage ?? (await ctx.session.stageCsv(file, mapping.columns));
+    ctx.prepared.graph ??
+    ctx.prepared.stage ??
+    (await ctx.session.stageCsv(file, mapping.columns, { delimiter: ctx.delimiter }));
   const v: Validated =
     ctx.prepared.graph !== undefined
-      ? NOTHING_WRONG
-      : await validateStaged(ctx, file, csvStaged(stage, GRAPH_ACTIVE_USERS_SPEC, mapping));
-  if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, stage, v);
+      ? nothingWrong(stage.rows)
+      : await validateStaged(
+          ctx,
+          file,
+          csvStaged(stage, GRAPH_ACTIVE_USERS_SPEC, mapping, ctx.prepared.longLine),
+        );
+  if (v.unusable) return unusableOutcome(file, 'graph-active-users', null, v);
   ctx.progress('merging');
   const g = await ctx.session.mergeGraphActiveUsers(stage, customerId, GRAPH_REPORT_PERIODS[period.period]);
   const warnings: Problem[] = mapping.problems.filter((p) => p.severity === 'warning');
@@ -809,8 +1088,9 @@ async function importGraphActiveUsers(
     file,
     kind: 'graph-active-users',
     entity: null,
-    rows: stage.rows + stage.refused,
+    rows: v.rows,
     rejected: v.rejected,
+    fileRejected: false,
     inserted: g.users.inserted + g.activity.inserted + g.assignments.opened,
     updated: g.users.updated + g.assignments.closed,
     unchanged: g.users.unchanged,
@@ -831,7 +1111,7 @@ async function importJsonSubscriptions(
       ? 'a Graph subscribedSkus export'
       : 'a Partner Center subscriptions export';
   if ((ctx.req.customer ?? ctx.req.createCustomer) === undefined)
-    return emptyOutcome(file, [needCustomer(file, what)], d.kind);
+    return fileRefused(ctx, emptyOutcome(file, [needCustomer(file, what)], d.kind));
   const { customerId, created } = await ctx.customer.get();
   const result: JsonSourceResult =
     d.kind === 'graph-subscribed-skus'
@@ -871,8 +1151,9 @@ async function importJsonSubscriptions(
     file,
     kind: d.kind,
     entity: 'subscriptions',
-    rows: stage.rows,
+    rows: v.rows,
     rejected: v.rejected,
+    fileRejected: false,
     inserted: counts.inserted,
     updated: counts.updated,
     unchanged: counts.unchanged,

@@ -18,8 +18,13 @@ function stableDistinct(list: SqlFragment): SqlFragment {
   return sql`list_filter(${list}, (x, i) -> list_position(${list}, x) = i)`;
 }
 
+/** How values of a stage are written: `decimalComma` for `;`-separated CSV files (12,50). */
+export interface ValueFormat {
+  readonly decimalComma?: boolean;
+}
+
 /** True when the (present, non-empty) value `v` is malformed for its type. */
-export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
+export function malformed(type: ColumnType, v: SqlFragment, format: ValueFormat = {}): SqlFragment {
   switch (type.kind) {
     case 'id':
       return sql`(length(${v}) > 256 OR regexp_matches(${v}, '[[:cntrl:]]'))`;
@@ -33,7 +38,11 @@ export function malformed(type: ColumnType, v: SqlFragment): SqlFragment {
     case 'int':
       return sql`NOT coalesce(regexp_full_match(${v}, '-?[0-9]{1,12}') AND try_cast(${v} AS BIGINT) BETWEEN ${type.min} AND ${type.max}, false)`;
     case 'decimal':
-      return sql`NOT regexp_full_match(${v}, '[0-9]{1,10}(\\.[0-9]{1,4})?')`;
+      // One decimal separator, the file's: `.`, or `,` in a `;`-separated file (never both, never
+      // thousands separators: 1.234 would mean a thousand in Germany and one in Poland).
+      return format.decimalComma === true
+        ? sql`NOT regexp_full_match(${v}, '[0-9]{1,10}(,[0-9]{1,4})?')`
+        : sql`NOT regexp_full_match(${v}, '[0-9]{1,10}(\\.[0-9]{1,4})?')`;
     case 'enum':
       return sql`NOT list_contains(${type.values.map((x) => x.toLowerCase())}, lower(${v}))`;
     case 'list':
@@ -54,7 +63,10 @@ export function malformedDate(v: SqlFragment, d: SqlFragment): SqlFragment {
   return sql`coalesce(${d}::VARCHAR <> ${v} OR ${d} NOT BETWEEN DATE '1900-01-01' AND DATE '2999-12-31', true)`;
 }
 
-/** Typed, normalised value of a valid text cell (enum words in their canonical spelling). */
+/**
+ * Typed, normalised value of a valid text cell (enum words in their canonical spelling). A valid
+ * decimal holds at most one separator, `.` or (from a `;`-separated file) `,`.
+ */
 export function typed(type: ColumnType, v: SqlFragment): SqlFragment {
   switch (type.kind) {
     case 'id':
@@ -68,7 +80,7 @@ export function typed(type: ColumnType, v: SqlFragment): SqlFragment {
     case 'int':
       return sql`CAST(nullif(${v}, '') AS INTEGER)`;
     case 'decimal':
-      return sql`CAST(nullif(${v}, '') AS DECIMAL(14, 4))`;
+      return sql`CAST(replace(nullif(${v}, ''), ',', '.') AS DECIMAL(14, 4))`;
     case 'enum':
       return sql`list_extract(${[...type.values]}, list_position(${type.values.map((x) => x.toLowerCase())}, lower(nullif(${v}, ''))))`;
     case 'list':

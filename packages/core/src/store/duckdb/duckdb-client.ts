@@ -286,7 +286,15 @@ export class DuckDbClient {
     if (TRACE) trace(started, text);
   }
 
-  /** Percentage of the running query, or -1 when unknown (for progress bars). */
+  /** Cancels the running query (it fails with an "Interrupted" error); no effect when idle. */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  /**
+   * Percentage of the running query, or -1 when unknown (for progress bars). DuckDB tracks it only
+   * while `enable_progress_bar` is on (the import session turns it on for its lifetime).
+   */
   progress(): number {
     try {
       return this.connection.progress.percentage;

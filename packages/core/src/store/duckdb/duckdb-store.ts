@@ -393,6 +393,10 @@ export class DuckDbStore implements Store {
     return this.db.progress();
   }
 
+  interrupt(): void {
+    this.db.interrupt();
+  }
+
   async close(): Promise<void> {
     if (this.session !== null) await this.session.rollback();
     this.db.close();

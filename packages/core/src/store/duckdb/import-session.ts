@@ -8,8 +8,10 @@ import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@l
 import { WORKLOAD_CODES } from '@license-insights/contracts';
 import { productIdKeys } from '../../catalog/catalog';
 import type { CustomerCandidate } from '../../customers/resolve-customer';
+import { MAX_RECORD_BYTES } from '../../ingest/csv-scan';
 import { ident, join, raw, sql } from '../sql';
 import type {
+  CsvFormat,
   GraphReportOutcome,
   ImportSession,
   MergeCounts,
@@ -37,10 +39,16 @@ import {
 import { queryPartnerProducts } from './products-query';
 import { recOf, type StageRef, stageBase, stageTable, validateStage } from './validation';
 
-/** Options DuckDB's CSV reader is always given: the dialect csv-scan.ts implements. */
-const CSV_DIALECT = raw(
-  "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, encoding = 'utf-8', null_padding = false",
-);
+/**
+ * Options DuckDB's CSV reader is always given: the dialect csv-scan.ts implements, with the file's
+ * separator. `max_line_size` is the scanner's record limit, so both refuse the same records.
+ */
+function csvDialect(format: CsvFormat) {
+  const delim = format.delimiter === ';' ? ';' : ',';
+  return raw(
+    `header = true, auto_detect = false, delim = '${delim}', quote = '"', escape = '"', strict_mode = true, encoding = 'utf-8', null_padding = false, max_line_size = ${MAX_RECORD_BYTES}`,
+  );
+}
 
 /** Structurally bad records are set aside in per-stage reject tables instead of failing the statement (which would abort the import's transaction). */
 function csvRejects(stageId: number) {
@@ -85,7 +93,7 @@ export class DuckDbImportSession implements ImportSession {
   private nextStage = 1;
   private readonly stages = new Map<
     number,
-    { readonly ref: StageRef; readonly columns: readonly string[] }
+    { readonly ref: StageRef; readonly columns: readonly string[]; readonly decimalComma: boolean }
   >();
   /** Graph reports read by the fast path: their typed tables' summaries, by stage. */
   private readonly graphStages = new Map<number, GraphSummary>();
@@ -100,6 +108,9 @@ export class DuckDbImportSession implements ImportSession {
 
   /** Opens a session; reading files may start now, writes only after `begin`. */
   static async open(db: DuckDbClient, partnerId: string, onFinish: () => void): Promise<DuckDbImportSession> {
+    // Query progress for the import's progress bar (computed by DuckDB, never printed by it).
+    await db.exec('SET enable_progress_bar = true');
+    await db.exec('SET enable_progress_bar_print = false');
     await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
     await db.exec(
       'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
@@ -123,12 +134,12 @@ export class DuckDbImportSession implements ImportSession {
     }
   }
 
-  async stageCsv(path: string, columns: readonly string[]): Promise<Staged> {
+  async stageCsv(path: string, columns: readonly string[], format: CsvFormat): Promise<Staged> {
     const stageId = this.nextStage++;
     const select = join(columns.map((name, i) => sql`${raw(`f${i}`)} AS ${ident(name)}`));
     await this.db.run(sql`CREATE OR REPLACE TEMP TABLE ${stageTable(stageId)} AS
-      SELECT ${select}, NULL::INTEGER AS _line FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`);
-    return this.register(stageId, columns, await this.refused(stageId));
+      SELECT ${select}, NULL::INTEGER AS _line FROM read_csv(${path}, ${csvDialect(format)}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`);
+    return this.register(stageId, columns, await this.refused(stageId), format.delimiter === ';');
   }
 
   private async refused(stageId: number): Promise<number> {
@@ -169,17 +180,26 @@ export class DuckDbImportSession implements ImportSession {
     }
     flush();
     appender.closeSync();
-    return this.register(stageId, columns, 0);
+    return this.register(stageId, columns, 0, false);
   }
 
-  private async register(stageId: number, columns: readonly string[], refused: number): Promise<Staged> {
+  private async register(
+    stageId: number,
+    columns: readonly string[],
+    refused: number,
+    decimalComma: boolean,
+  ): Promise<Staged> {
     const ref = { id: stageId, base: await stageBase(this.db, stageId) };
-    this.stages.set(stageId, { ref, columns });
+    this.stages.set(stageId, { ref, columns, decimalComma });
     const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${stageTable(stageId)}`);
     return { stageId, rows: n, refused };
   }
 
-  private stage(staged: Staged): { readonly ref: StageRef; readonly columns: readonly string[] } {
+  private stage(staged: Staged): {
+    readonly ref: StageRef;
+    readonly columns: readonly string[];
+    readonly decimalComma: boolean;
+  } {
     const s = this.stages.get(staged.stageId);
     if (s === undefined) throw new Error(`unknown stage ${staged.stageId}`);
     return s;
@@ -191,7 +211,10 @@ export class DuckDbImportSession implements ImportSession {
     presentColumns: readonly string[],
     limit: number,
   ): Promise<ValidationResult> {
-    return validateStage(this.db, this.stage(stage).ref, spec, presentColumns, this.partnerId, limit);
+    const s = this.stage(stage);
+    return validateStage(this.db, s.ref, spec, presentColumns, this.partnerId, limit, {
+      decimalComma: s.decimalComma,
+    });
   }
 
   merge(
@@ -205,7 +228,11 @@ export class DuckDbImportSession implements ImportSession {
     return mergeCanonicalStage(this.db, this.partnerId, s.ref, entity, presentColumns, extras, source);
   }
 
-  async preaggregateActivityCsv(path: string, columns: readonly string[]): Promise<Staged | null> {
+  async preaggregateActivityCsv(
+    path: string,
+    columns: readonly string[],
+    format: CsvFormat,
+  ): Promise<Staged | null> {
     const at = (name: string) => {
       const i = columns.indexOf(name);
       if (i < 0) throw new Error(`activity file lacks ${name}`);
@@ -225,7 +252,7 @@ export class DuckDbImportSession implements ImportSession {
         FROM (
           SELECT ${at('customer_id')} AS customer_id, ${at('user_id')} AS user_id, ${at('workload')} AS workload,
                  ${at('date')} AS date, try_cast(${at('date')} AS DATE) AS d
-          FROM read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})
+          FROM read_csv(${path}, ${csvDialect(format)}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})
         )
         GROUP BY ALL`),
     );
@@ -323,10 +350,10 @@ export class DuckDbImportSession implements ImportSession {
     return out;
   }
 
-  async readGraphCsv(path: string, columns: readonly string[]): Promise<Staged | null> {
+  async readGraphCsv(path: string, columns: readonly string[], format: CsvFormat): Promise<Staged | null> {
     const stageId = this.nextStage++;
     const ok = ident(`stg_${stageId}_g`);
-    const read = sql`read_csv(${path}, ${CSV_DIALECT}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`;
+    const read = sql`read_csv(${path}, ${csvDialect(format)}, ${csvColumns(columns.length)}, ${csvRejects(stageId)})`;
     const summary = await readGraphCsvTyped(this.db, ok, read, columns);
     const refused = await this.refused(stageId);
     // Anything to report (a bad value, a refused record, a UPN twice): the precise path says what
@@ -446,6 +473,8 @@ export class DuckDbImportSession implements ImportSession {
   }
 
   private async dropTemp(): Promise<void> {
+    await this.db.exec('RESET enable_progress_bar');
+    await this.db.exec('RESET enable_progress_bar_print');
     const temps = await this.db.all<{ table_name: string }>(
       sql`SELECT table_name FROM duckdb_tables() WHERE temporary AND database_name = 'temp'`,
     );

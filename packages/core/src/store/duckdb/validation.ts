@@ -7,7 +7,7 @@
 import type { ColumnSpec, EntitySpec } from '@license-insights/contracts';
 import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { CheckKind, RowProblem, ValidationResult } from '../store';
-import { listItems, malformed, malformedDate } from './column-sql';
+import { listItems, malformed, malformedDate, type ValueFormat } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 
 interface Check {
@@ -70,6 +70,7 @@ export function valueChecks(
   x: SqlFragment,
   /** The date column's value cast leniently (`try_cast(x AS DATE)`), when computed already. */
   castDate?: SqlFragment,
+  format: ValueFormat = {},
 ): { readonly kind: 'missing' | 'whitespace' | 'format'; readonly cond: SqlFragment }[] {
   const checks: { kind: 'missing' | 'whitespace' | 'format'; cond: SqlFragment }[] = [];
   // A required list column must be in the header but may be empty (a product with no workloads).
@@ -78,7 +79,9 @@ export function valueChecks(
   if (c.type.kind === 'id')
     checks.push({ kind: 'whitespace', cond: sql`${present(x)} AND ${x} <> trim(${x})` });
   const bad =
-    c.type.kind === 'date' && castDate !== undefined ? malformedDate(x, castDate) : malformed(c.type, x);
+    c.type.kind === 'date' && castDate !== undefined
+      ? malformedDate(x, castDate)
+      : malformed(c.type, x, format);
   checks.push({ kind: 'format', cond: sql`${present(x)} AND ${bad}` });
   return checks;
 }
@@ -88,6 +91,7 @@ function checksFor(
   spec: EntitySpec,
   presentColumns: readonly string[],
   partnerId: string,
+  format: ValueFormat,
 ): Check[] {
   const s = stageTable(stage.id);
   const rec = recOf(stage);
@@ -103,7 +107,7 @@ function checksFor(
     });
   };
   for (const c of columns) {
-    for (const check of valueChecks(c, v(c.name))) failing(c.name, check.kind, check.cond);
+    for (const check of valueChecks(c, v(c.name), undefined, format)) failing(c.name, check.kind, check.cond);
   }
   const customerOk = sql`${present(v('customer_id'))} AND NOT ${malformed({ kind: 'id' }, v('customer_id'))}`;
   if (has.has('customer_id') && spec.entity !== 'customers') {
@@ -163,8 +167,9 @@ export async function validateStage(
   presentColumns: readonly string[],
   partnerId: string,
   limit: number,
+  format: ValueFormat = {},
 ): Promise<ValidationResult> {
-  const checks = checksFor(stage, spec, presentColumns, partnerId);
+  const checks = checksFor(stage, spec, presentColumns, partnerId, format);
   const stageId = stage.id;
   const bad = badTable(stageId);
   const parts = checks.map((c, i) => sql`SELECT rec, ${i} AS check_id, value, ref_rec FROM (${c.select})`);
