@@ -31,13 +31,21 @@ export {
 export { composeSupportMetrics } from './recommendations/support-metric';
 export * from './reports/rollup';
 export { openStore } from './store/open-store';
-export type { ActiveUserCount, AuditRecord, Store, SubscriptionState, SupportCount } from './store/store';
+export type {
+  ActiveUserCount,
+  AuditRecord,
+  InactiveUser,
+  Store,
+  SubscriptionState,
+  SupportCount,
+} from './store/store';
 export * from './use-cases/compute-metrics';
 export * from './use-cases/find-customer';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
+export * from './use-cases/inactive-users';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';

@@ -16,9 +16,12 @@ import {
   csvDocument,
   csvLine,
   getCustomerReport,
+  getInactiveUsers,
   getPortfolioReport,
   getStaleMetrics,
   getSupportMetrics,
+  type InactiveDays,
+  type InactiveUsersReport,
   type MonthOverMonth,
   parseIsoDate,
 } from '@license-insights/core';
@@ -190,6 +193,104 @@ function monthOverMonthLine(m: MonthOverMonth): string {
   return `month over month (vs ${m.comparedDay}; ${who}): sold ${signed(c.sold)}, assigned ${signed(c.assigned)}, active ${signed(c.active)}, deployment ${pt(c.deploymentPoints)}, usage ${pt(c.usagePoints)}\n`;
 }
 
+/** One row per inactive licensed user (csv and json: the same columns). */
+export const INACTIVE_COLUMNS = [
+  'processedDateTime',
+  'customerTenantId',
+  'customerName',
+  'productId',
+  'productName',
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'lastActivityDate',
+  'daysInactive',
+  'lastActivityByWorkload',
+  'inactiveDays',
+] as const;
+
+type InactiveRow = Record<(typeof INACTIVE_COLUMNS)[number], string | number | null | Record<string, string>>;
+
+function inactiveRows(r: InactiveUsersReport): InactiveRow[] {
+  return r.products.flatMap((p) =>
+    p.users.map((u) => ({
+      processedDateTime: r.day,
+      customerTenantId: r.customerId,
+      customerName: r.customerName,
+      productId: p.productId,
+      productName: p.productName,
+      userId: u.userId,
+      userPrincipalName: u.upn,
+      displayName: u.displayName,
+      lastActivityDate: u.lastActive,
+      daysInactive: u.daysInactive,
+      lastActivityByWorkload: { ...u.lastActiveByWorkload },
+      inactiveDays: r.days,
+    })),
+  );
+}
+
+function inactiveCsv(r: InactiveUsersReport): string {
+  return (
+    csvLine([...INACTIVE_COLUMNS]) +
+    inactiveRows(r)
+      .map((row) =>
+        csvLine(
+          INACTIVE_COLUMNS.map((c) => {
+            const v = row[c];
+            if (v !== null && typeof v === 'object')
+              return Object.entries(v)
+                .map(([w, d]) => `${w}:${d}`)
+                .join(';');
+            return v;
+          }),
+        ),
+      )
+      .join('')
+  );
+}
+
+const AVAILABILITY_TEXT = {
+  ok: '',
+  not_enough_data: 'not enough data: the usage data does not reach back that many days',
+  not_measured: 'not measured: no workload of this product is measured (usage not known)',
+} as const;
+
+function inactiveTable(t: Terminal, r: InactiveUsersReport): string {
+  const out: string[] = [
+    `${paint(t, 'bold', `${r.customerName}`)} (${r.customerId}): licensed users inactive for ${r.days} days or more on ${r.day}\n`,
+  ];
+  for (const p of r.products) {
+    out.push(`\n${paint(t, 'bold', p.productName)} (${p.productId})`);
+    if (p.availability !== 'ok') {
+      out.push(` — ${AVAILABILITY_TEXT[p.availability]}\n`);
+      continue;
+    }
+    out.push(` — ${countOf(p.users.length, 'user')}; activity counted in ${p.workloads.join(', ')}\n`);
+    if (p.users.length === 0) continue;
+    out.push(
+      renderTable(
+        [
+          { title: 'user' },
+          { title: 'display name' },
+          { title: 'last activity' },
+          { title: 'days', align: 'right' },
+          ...p.workloads.map((w) => ({ title: w })),
+        ],
+        p.users.map((u) => [
+          u.upn ?? u.userId,
+          u.displayName ?? '',
+          u.lastActive ?? 'never',
+          u.daysInactive === null ? '—' : formatCount(u.daysInactive),
+          ...p.workloads.map((w) => u.lastActiveByWorkload[w] ?? '—'),
+        ]),
+        t,
+      ),
+    );
+  }
+  return out.join('');
+}
+
 export const DATE_OPTION = {
   type: 'string',
   value: 'YYYY-MM-DD',
@@ -213,21 +314,30 @@ const options = {
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'report deployment and usage: portfolio, or one customer',
+  summary: 'report deployment and usage: portfolio, one customer, its inactive users, support',
   usage:
-    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|domain|name> [--date D] [--channel all|own] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
+    'insights report portfolio [--date D] [--service O365|D365|OTHER] [--channel all|own] [--group G] [--format F]\n       insights report customer <id|domain|name> [--date D] [--channel all|own] [--format F]\n       insights report inactive <id|domain|name> [--product P] [--days 28|60|90] [--date D] [--format F]\n       insights report support [--customer C] [--from D] [--date D] [--format F]',
   description: `csv and json print SPEC metrics rows: one per customer × product × workload (ALL for the
 product as a whole), every workload of a product present even when nobody used it. Percentages
 above 100 carry their reason codes (ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL,
 NONCOUNTED_SUBSCRIPTION, UNEXPLAINED). Roll-ups are ratios of sums. Run \`insights compute\` first.
 support: support requests over the 28 days to each day, per customer and per product, workload
 and product × workload the requests name, with how-to requests per 100 active users; every row
-names its customer (and product) beside the id.`,
+names its customer (and product) beside the id.
+inactive: the customer's licensed users with no activity in any of the product's measured
+workloads for the last N days (28, 60 or 90), with their last activity per workload; a product
+whose usage the data cannot tell (no workload measured, or data shorter than N days) says so.`,
   options: {
     ...options,
     service: { type: 'string', value: 'code', description: 'portfolio: only O365, D365 or OTHER products' },
     group: { type: 'string', value: 'name', description: 'portfolio: only customers in this group or tag' },
     customer: { type: 'string', value: 'id|domain|name', description: 'support: only this customer' },
+    product: {
+      type: 'string',
+      value: 'id|part number|name',
+      description: 'inactive: only this product of the customer',
+    },
+    days: { type: 'string', value: '28|60|90', description: 'inactive: days without activity (default 28)' },
     from: {
       type: 'string',
       value: 'YYYY-MM-DD',
@@ -238,6 +348,7 @@ names its customer (and product) beside the id.`,
     'insights report portfolio',
     'insights report portfolio --service D365 --format csv > d365.csv',
     'insights report customer "Contoso" --date 2026-03-31',
+    'insights report inactive contoso.com --product ENTERPRISEPACK --days 90',
     'insights report support --customer C0007 --from 2026-01-01 --format csv > support.csv',
   ],
   async run(ctx, values, positionals) {
@@ -481,9 +592,40 @@ names its customer (and product) beside the id.`,
       }
       return EXIT.ok;
     }
+    if (what === 'inactive') {
+      const name = rest.join(' ');
+      if (name === '')
+        throw new AppError(
+          'usage.invalid_argument',
+          'name the customer: insights report inactive <id|domain|name> [--product P] [--days 28|60|90]',
+        );
+      const days = values.days === undefined ? '28' : values.days;
+      if (days !== '28' && days !== '60' && days !== '90')
+        throw new AppError(
+          'usage.invalid_argument',
+          `--days must be 28, 60 or 90 (got ${JSON.stringify(days)})`,
+        );
+      const { store, partnerId } = await openForPartner(ctx, 'read');
+      try {
+        const r = await getInactiveUsers(store, {
+          partnerId,
+          customer: name,
+          ...(day !== undefined ? { day } : {}),
+          ...(typeof values.product === 'string' ? { product: values.product } : {}),
+          days: Number(days) as InactiveDays,
+        });
+        warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, r.day, [r.customerId]));
+        if (format === 'csv') ctx.term.out(csvOutput(values, inactiveCsv(r)));
+        else if (format === 'json') ctx.term.out(`${JSON.stringify(inactiveRows(r), null, 2)}\n`);
+        else ctx.term.out(inactiveTable(ctx.term, r));
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }
     throw new AppError(
       'usage.invalid_argument',
-      'insights report portfolio | customer <id|domain|name> | support; see insights report --help',
+      'insights report portfolio | customer <id|domain|name> | inactive <id|domain|name> | support; see insights report --help',
     );
   },
 };

@@ -8,8 +8,11 @@
  */
 import type { CatalogProduct, WorkloadCode } from '@license-insights/contracts';
 import { dayOf } from '../dates';
+import { AppError } from '../errors';
 import { dataSince, type MeasuredSources, NOTHING_MEASURED } from '../metrics/measured';
-import type { InactiveScope, Store } from '../store/store';
+import type { InactiveScope, InactiveUser, Store } from '../store/store';
+import { findCustomer } from './find-customer';
+import { reportContext, reportDay } from './report-metrics';
 
 export const INACTIVE_DAYS = [28, 60, 90] as const;
 export type InactiveDays = (typeof INACTIVE_DAYS)[number];
@@ -72,5 +75,82 @@ export async function planInactive(
   return {
     scopes,
     availability: (c, p) => availability.get(pairKey(c, p)) ?? 'not_measured',
+  };
+}
+
+export interface InactiveUsersRequest {
+  readonly partnerId: string;
+  /** Customer id, domain or name (see find-customer.ts). */
+  readonly customer: string;
+  /** Default: the last day with metrics. */
+  readonly day?: string;
+  /** Only this product: id, part number or name (case-insensitive). */
+  readonly product?: string;
+  readonly days: InactiveDays;
+}
+
+export interface InactiveUsersReport {
+  readonly day: string;
+  readonly days: InactiveDays;
+  readonly customerId: string;
+  readonly customerName: string;
+  /** Per product of the customer on D: whether the data can tell, and the users inactive N days. */
+  readonly products: readonly {
+    readonly productId: string;
+    readonly productName: string;
+    readonly availability: InactiveAvailability;
+    /** The workloads whose activity counts (measured on D, data reaching back N days). */
+    readonly workloads: readonly WorkloadCode[];
+    readonly users: readonly InactiveUser[];
+  }[];
+}
+
+/**
+ * The per-user drill-down (SPEC §4, admin agents only in the server): the customer's licensed users
+ * inactive for N days, per product, with their last activity per counted workload.
+ */
+export async function getInactiveUsers(store: Store, req: InactiveUsersRequest): Promise<InactiveUsersReport> {
+  const day = await reportDay(store, req.partnerId, req.day);
+  const ctx = await reportContext(store, req.partnerId);
+  const customer = await findCustomer(store, req.partnerId, req.customer);
+  const rows = (await store.dailyMetrics(req.partnerId, day, [customer.customerId])).filter(
+    (r) => r.workload === 'ALL',
+  );
+  let productIds = rows.map((r) => r.productId);
+  if (req.product !== undefined) {
+    const wanted = req.product.trim().toLowerCase();
+    const matches = productIds.filter((id) => {
+      const p = ctx.catalog.get(id);
+      return (
+        id.toLowerCase() === wanted ||
+        p?.partNumber?.toLowerCase() === wanted ||
+        p?.name.toLowerCase() === wanted
+      );
+    });
+    if (matches.length === 0) {
+      throw new AppError(
+        'not_found',
+        `${customer.name} (${customer.customerId}) has no product ${JSON.stringify(req.product)} on ${day}; its products: ${
+          productIds.map((id) => `${ctx.catalog.get(id)?.name ?? id} (${id})`).join(', ') || 'none'
+        }`,
+      );
+    }
+    productIds = matches;
+  }
+  const pairs = productIds.map((productId) => ({ customerId: customer.customerId, productId }));
+  const plan = await planInactive(store, req.partnerId, day, pairs, ctx.catalog, req.days);
+  const users = await store.inactiveLicensedUsers(req.partnerId, day, plan.scopes, req.days);
+  return {
+    day,
+    days: req.days,
+    customerId: customer.customerId,
+    customerName: customer.name,
+    products: productIds.map((productId) => ({
+      productId,
+      productName: ctx.catalog.get(productId)?.name ?? productId,
+      availability: plan.availability(customer.customerId, productId),
+      workloads: plan.scopes.find((s) => s.productId === productId)?.workloads ?? [],
+      users: users.filter((u) => u.productId === productId),
+    })),
   };
 }
