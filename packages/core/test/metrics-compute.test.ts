@@ -5,7 +5,12 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import type { Channel, SubscriptionStatus, WorkloadCode } from '@license-insights/contracts';
+import {
+  type Channel,
+  GRAPH_ACTIVE_USER_COLUMNS,
+  type SubscriptionStatus,
+  type WorkloadCode,
+} from '@license-insights/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveCatalog, shippedCatalog } from '../src/catalog/catalog';
 import { addDays } from '../src/dates';
@@ -167,6 +172,42 @@ describe('daily metrics', () => {
       soldNotMeasured: 10,
     });
     expect(portfolio.bands.unmeasured).toBe(1);
+  });
+
+  it('month over month leaves out customers whose usage is not known on both days (bug: "usage +89.0 pt")', async () => {
+    // 30 days of demo history (activity from 2026-03-02) beside an older Graph report (2026-02-28)
+    // for another customer: no customer is known on D and within 3 days of the compared day with a
+    // whole window, so the change is "not enough history", not a comparison with the Graph customer.
+    const dir = `${t.files.dir}/demo30`;
+    await writeDemoDataset(dir, { customers: 4, seed: 'mom', days: 30, end: '2026-03-31' });
+    await t.import([dir]);
+    const header = GRAPH_ACTIVE_USER_COLUMNS.map((c) => c.header).join(',');
+    const values = (upn: string) =>
+      GRAPH_ACTIVE_USER_COLUMNS.map((c) =>
+        c.name === 'refresh_date'
+          ? '2026-02-28'
+          : c.name === 'upn'
+            ? upn
+            : c.name === 'is_deleted'
+              ? 'False'
+              : c.name === 'last_exo'
+                ? '2026-02-20'
+                : c.name === 'assigned_products'
+                  ? 'OFFICE 365 E3'
+                  : '',
+      ).join(',');
+    const report = t.files.file(
+      'old/Office365ActiveUserDetail_D30.csv',
+      `${header}\n${values('a@older.example')}\n`,
+    );
+    await t.import([report], { createCustomer: 'Older Co' });
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const p = await getPortfolioReport(t.store, { partnerId: 'p-test', day: '2026-03-31' });
+    expect(p.monthOverMonth).toMatchObject({ comparedDay: '2026-02-28', customers: 0, leftOut: 5 });
+    expect(p.monthOverMonth.change.usagePoints).toBeNull();
+    // The compared day has known usage for the Graph customer only: what the old code compared with.
+    const compared = await t.store.dailyMetrics('p-test', '2026-02-28');
+    expect(new Set(compared.filter((r) => r.usageKnown).map((r) => r.customerId))).toEqual(new Set(['older-co']));
   });
 
   it('counts users inactive for 28, 60 and 90 days from the last activity in the product workloads', async () => {
