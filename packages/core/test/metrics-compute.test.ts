@@ -207,7 +207,9 @@ describe('daily metrics', () => {
     expect(p.monthOverMonth.change.usagePoints).toBeNull();
     // The compared day has known usage for the Graph customer only: what the old code compared with.
     const compared = await t.store.dailyMetrics('p-test', '2026-02-28');
-    expect(new Set(compared.filter((r) => r.usageKnown).map((r) => r.customerId))).toEqual(new Set(['older-co']));
+    expect(new Set(compared.filter((r) => r.usageKnown).map((r) => r.customerId))).toEqual(
+      new Set(['older-co']),
+    );
   });
 
   it('counts users inactive for 28, 60 and 90 days from the last activity in the product workloads', async () => {

@@ -101,6 +101,40 @@ function percent(part: number, whole: number): number | null {
   return whole === 0 ? null : (part / whole) * 100;
 }
 
+/** The ingredients of the reason codes (SPEC §2.1), in decomposition order. */
+export interface ReasonParts {
+  readonly rotation: number;
+  readonly unlicensed: number;
+  readonly trial: number;
+  readonly noncounted: number;
+}
+
+/** Why active exceeds sold: ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL, NONCOUNTED_SUBSCRIPTION, UNEXPLAINED. */
+export function usageReasonsOf(active: number, sold: number, p: ReasonParts): Reasons {
+  return active > sold
+    ? decompose(active - sold, [
+        ['ROTATION', p.rotation],
+        ['UNLICENSED_WORKLOAD_USE', p.unlicensed],
+        ['TRIAL', p.trial],
+        ['NONCOUNTED_SUBSCRIPTION', p.noncounted],
+      ])
+    : {};
+}
+
+/** Why assigned exceeds sold: TRIAL, NONCOUNTED_SUBSCRIPTION, UNEXPLAINED. */
+export function deploymentReasonsOf(
+  assigned: number,
+  sold: number,
+  p: Pick<ReasonParts, 'trial' | 'noncounted'>,
+): Reasons {
+  return assigned > sold
+    ? decompose(assigned - sold, [
+        ['TRIAL', p.trial],
+        ['NONCOUNTED_SUBSCRIPTION', p.noncounted],
+      ])
+    : {};
+}
+
 /** Decomposes `excess` into the components, in order, each capped at what is left. */
 export function decompose(excess: number, components: readonly [keyof Reasons, number][]): Reasons {
   const out: Reasons = {};
@@ -212,13 +246,7 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
     const assigned = holders.size;
     const trial = capacity(productId, true);
     const noncounted = capacity(productId, false);
-    const deploymentReasons =
-      assigned > s
-        ? decompose(assigned - s, [
-            ['TRIAL', trial],
-            ['NONCOUNTED_SUBSCRIPTION', noncounted],
-          ])
-        : {};
+    const deploymentReasons = deploymentReasonsOf(assigned, s, { trial, noncounted });
     const base = {
       customerId: input.customerId,
       productId,
@@ -262,15 +290,7 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
         workload,
         active,
         usagePercent: percent(active, s),
-        usageReasons:
-          active > s
-            ? decompose(active - s, [
-                ['ROTATION', rotation],
-                ['UNLICENSED_WORKLOAD_USE', extra.size],
-                ['TRIAL', trial],
-                ['NONCOUNTED_SUBSCRIPTION', noncounted],
-              ])
-            : {},
+        usageReasons: usageReasonsOf(active, s, { rotation, unlicensed: extra.size, trial, noncounted }),
         usageKnown: true,
         partialWindow: state === PARTIAL,
       };

@@ -7,7 +7,7 @@ import { type ProductDayMetrics, WORKLOAD_CODES, type WorkloadCode } from '@lice
 import { dayOf, formatDay } from '../dates';
 import { type BitsetInput, OPEN } from './bitset-engine';
 import { PARTIAL, UNKNOWN } from './measured';
-import { type CustomerInput, decompose, measuredSourcesOf } from './reference';
+import { type CustomerInput, deploymentReasonsOf, measuredSourcesOf, usageReasonsOf } from './reference';
 import type { EngineOutput } from './series';
 
 /** The products of a customer as the engine numbers them: those with a subscription or an assignment, sorted. */
@@ -106,7 +106,7 @@ export function metricsRowOf(x: {
   readonly noncounted: number;
   readonly usage: number;
 }): ProductDayMetrics {
-  const { sold, assigned, active, trial, noncounted } = x;
+  const { sold, assigned, active } = x;
   const known = x.usage !== UNKNOWN;
   return {
     customerId: x.customerId,
@@ -119,23 +119,8 @@ export function metricsRowOf(x: {
     active: known ? active : null,
     deploymentPercent: percent(assigned, sold),
     usagePercent: known ? percent(active, sold) : null,
-    usageReasons: !known
-      ? null
-      : active > sold
-        ? decompose(active - sold, [
-            ['ROTATION', x.rotation],
-            ['UNLICENSED_WORKLOAD_USE', x.unlicensed],
-            ['TRIAL', trial],
-            ['NONCOUNTED_SUBSCRIPTION', noncounted],
-          ])
-        : {},
-    deploymentReasons:
-      assigned > sold
-        ? decompose(assigned - sold, [
-            ['TRIAL', trial],
-            ['NONCOUNTED_SUBSCRIPTION', noncounted],
-          ])
-        : {},
+    usageReasons: known ? usageReasonsOf(active, sold, x) : null,
+    deploymentReasons: deploymentReasonsOf(assigned, sold, x),
     usageKnown: known,
     partialWindow: x.usage === PARTIAL,
   };

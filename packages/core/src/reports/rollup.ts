@@ -4,7 +4,7 @@
  * components of its rows, in SPEC order, so the codes still add up exactly. Pure.
  */
 import type { ProductDayMetrics, Totals, UsageBand } from '@license-insights/contracts';
-import { decompose } from '../metrics/reference';
+import { deploymentReasonsOf, usageReasonsOf } from '../metrics/reference';
 
 /**
  * The roll-up of some rows. Deployment sums every row; usage sums active and sold over the rows
@@ -48,23 +48,18 @@ export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
     partialWindow: partial,
     deploymentPercent: sold === 0 ? null : (assigned / sold) * 100,
     usagePercent: !anyKnown || soldMeasured === 0 ? null : (active / soldMeasured) * 100,
-    usageReasons: !anyKnown
-      ? null
-      : active > soldMeasured
-        ? decompose(active - soldMeasured, [
-            ['ROTATION', u.ROTATION],
-            ['UNLICENSED_WORKLOAD_USE', u.UNLICENSED_WORKLOAD_USE],
-            ['TRIAL', u.TRIAL],
-            ['NONCOUNTED_SUBSCRIPTION', u.NONCOUNTED_SUBSCRIPTION],
-          ])
-        : {},
-    deploymentReasons:
-      assigned > sold
-        ? decompose(assigned - sold, [
-            ['TRIAL', d.TRIAL],
-            ['NONCOUNTED_SUBSCRIPTION', d.NONCOUNTED_SUBSCRIPTION],
-          ])
-        : {},
+    usageReasons: anyKnown
+      ? usageReasonsOf(active, soldMeasured, {
+          rotation: u.ROTATION,
+          unlicensed: u.UNLICENSED_WORKLOAD_USE,
+          trial: u.TRIAL,
+          noncounted: u.NONCOUNTED_SUBSCRIPTION,
+        })
+      : null,
+    deploymentReasons: deploymentReasonsOf(assigned, sold, {
+      trial: d.TRIAL,
+      noncounted: d.NONCOUNTED_SUBSCRIPTION,
+    }),
   };
 }
 

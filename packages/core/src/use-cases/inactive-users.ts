@@ -109,7 +109,10 @@ export interface InactiveUsersReport {
  * The per-user drill-down (SPEC §4, admin agents only in the server): the customer's licensed users
  * inactive for N days, per product, with their last activity per counted workload.
  */
-export async function getInactiveUsers(store: Store, req: InactiveUsersRequest): Promise<InactiveUsersReport> {
+export async function getInactiveUsers(
+  store: Store,
+  req: InactiveUsersRequest,
+): Promise<InactiveUsersReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
   const customer = await findCustomer(store, req.partnerId, req.customer);
