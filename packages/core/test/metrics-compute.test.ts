@@ -172,6 +172,49 @@ describe('daily metrics', () => {
       soldNotMeasured: 10,
     });
     expect(portfolio.bands.unmeasured).toBe(1);
+    // The customer report says what was measured: the Graph workloads, with data back over 30 days.
+    const report = await getCustomerReport(t.store, {
+      partnerId: 'p-test',
+      customer: 'contoso',
+      day: '2026-03-30',
+    });
+    expect(report.usageData.workloads.filter((w) => w.state !== 'unknown')).toEqual(
+      ['EXO', 'SPO', 'TEAMS', 'YAM', 'SFB'].map((workload) => ({
+        workload,
+        state: 'known',
+        dataSince: '2026-03-01',
+      })),
+    );
+  });
+
+  it('counts open-workload use of a customer with no product including the workload for the data-trust view only', async () => {
+    const EXO_ONLY = '4b9405b0-7788-4568-add1-99614e613b69'; // Exchange Online (Plan 1): no Yammer
+    t.files.file('oy/customers.csv', 'customer_id,name\nc1,Fabrikam\n');
+    t.files.file('oy/users.csv', 'customer_id,user_id\nc1,u1\nc1,u2\n');
+    t.files.file(
+      'oy/subscriptions.csv',
+      `as_of,subscription_id,customer_id,product_id,quantity,status,is_trial,channel\n2026-01-01,S1,c1,${EXO_ONLY},2,active,false,own\n`,
+    );
+    t.files.file(
+      'oy/license_assignments.csv',
+      `customer_id,user_id,product_id,assigned_on\nc1,u1,${EXO_ONLY},2026-01-01\n`,
+    );
+    t.files.file(
+      'oy/activity.csv',
+      'customer_id,user_id,workload,date\nc1,u1,EXO,2026-01-05\nc1,u1,YAM,2026-03-20\nc1,u2,YAM,2026-03-21\n',
+    );
+    await t.import([`${t.files.dir}/oy`]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const report = await getCustomerReport(t.store, {
+      partnerId: 'p-test',
+      customer: 'c1',
+      day: '2026-03-21',
+    });
+    expect(report.rows.map((r) => [r.workloadCode, r.licensesActive])).toEqual([
+      ['ALL', 0],
+      ['EXO', 0],
+    ]);
+    expect(report.usageData.unattributedOpenUse).toEqual([{ workload: 'YAM', users: 2 }]);
   });
 
   it('month over month leaves out customers whose usage is not known on both days (bug: "usage +89.0 pt")', async () => {

@@ -516,6 +516,26 @@ whose usage the data cannot tell (no workload measured, or data shorter than N d
               `support, last 28 days: ${s.howTo} how-to, ${s.problem} problem, ${s.other} other; ${s.howToPer100 === null ? '—' : s.howToPer100.toFixed(1)} how-to per 100 active users (${formatCount(s.activeUsers)})\n`,
             );
           }
+          const measured = r.usageData.workloads.filter((w) => w.state !== 'unknown');
+          out.push(
+            `usage measured on ${r.day}: ${
+              measured.length === 0
+                ? 'none (no activity source reports this customer on this day)'
+                : [...new Set(measured.map((w) => w.dataSince))]
+                    .map(
+                      (since) =>
+                        `${measured
+                          .filter((w) => w.dataSince === since)
+                          .map((w) => `${w.workload}${w.state === 'partial' ? '*' : ''}`)
+                          .join(', ')} (data since ${since})`,
+                    )
+                    .join('; ')
+            }\n`,
+          );
+          for (const u of r.usageData.unattributedOpenUse)
+            out.push(
+              `${paint(t, 'yellow', `${countOf(u.users, 'user')} active in ${u.workload}`)} in the last 28 days, counted in no row: the customer has no product that includes it\n`,
+            );
           if (r.dataTrust !== null) {
             const dt = r.dataTrust;
             out.push(

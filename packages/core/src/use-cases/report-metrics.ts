@@ -11,13 +11,17 @@ import {
   type SupportMetric,
   type Totals,
   USAGE_BANDS,
+  USAGE_STATES,
   type UsageBand,
+  type UsageState,
+  WORKLOAD_CODES,
   WORKLOAD_NAMES,
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
-import { addDays } from '../dates';
+import { addDays, dayOf, formatDay } from '../dates';
 import { AppError } from '../errors';
+import { dataSince, NOTHING_MEASURED, usageStateOf } from '../metrics/measured';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
 import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
@@ -356,6 +360,19 @@ export interface CustomerReport {
   readonly support: SupportMetric | null;
   /** The customer's metrics the data has moved past since they were computed (null: up to date). */
   readonly stale: StaleMetrics | null;
+  /**
+   * What the data can tell on D (SPEC §2.3): per workload, whether its usage is measured (and from
+   * which day its data reaches back), and open-workload use counted in no row because the customer
+   * has no product including the workload.
+   */
+  readonly usageData: {
+    readonly workloads: readonly {
+      readonly workload: WorkloadCode;
+      readonly state: UsageState;
+      readonly dataSince: string | null;
+    }[];
+    readonly unattributedOpenUse: readonly { readonly workload: WorkloadCode; readonly users: number }[];
+  };
 }
 
 /** The customer report's inactive-user lists per product, with their 28/60/90-day counts. */
@@ -414,15 +431,39 @@ export async function getCustomerReport(
   const inactive = await inactiveByProduct(store, req.partnerId, day, customer.customerId, productRows, ctx);
   const [dataTrust] = await store.dataTrust(req.partnerId, [customer.customerId]);
   const only = [customer.customerId];
+  const activeUsers = await store.activeUserCounts(req.partnerId, day, day, only);
   const support = composeSupportMetrics(
     await store.supportCounts(req.partnerId, day, day, only),
-    await store.activeUserCounts(req.partnerId, day, day, only),
+    activeUsers,
     [],
   ).find((m) => m.productId === null && m.workload === null);
+  const sources =
+    (await store.measuredSources(req.partnerId, only)).get(customer.customerId) ?? NOTHING_MEASURED;
+  const d = dayOf(day);
+  const openWorkloads = new Set([...ctx.catalog.values()].flatMap((p) => p.openWorkloads));
+  const held = new Set(
+    productRows.flatMap((r) => ctx.catalog.get(r.productId)?.workloads ?? ([] as readonly WorkloadCode[])),
+  );
   return {
     day,
     customer,
     stale: await getStaleMetrics(store, req.partnerId, day, [customer.customerId]),
+    usageData: {
+      workloads: WORKLOAD_CODES.map((workload) => {
+        const since = dataSince(sources, workload, d);
+        return {
+          workload,
+          state: USAGE_STATES[usageStateOf(sources, workload, d)] ?? 'unknown',
+          dataSince: since === null ? null : formatDay(since),
+        };
+      }),
+      unattributedOpenUse: [...openWorkloads]
+        .filter((w) => !held.has(w))
+        .flatMap((workload) => {
+          const users = activeUsers.find((a) => a.workload === workload)?.users ?? 0;
+          return users > 0 ? [{ workload, users }] : [];
+        }),
+    },
     inactive,
     dataTrust: dataTrust ?? null,
     support: support ?? null,
