@@ -67,6 +67,8 @@ const EN = {
     'Annual terms can only be reduced at renewal, monthly terms at any time. Licenses nobody uses cost the customer money and trust.',
   'rec.RECLAIM_AT_RENEWAL.try':
     'Offer a right-sizing: reduce by up to {reclaim, plural, one {# license} other {# licenses}} at renewal, or first drive adoption of the unused licenses.',
+  'rec.RECLAIM_AT_RENEWAL.try_monthly':
+    'Offer a right-sizing: reduce by up to {reclaim, plural, one {# license} other {# licenses}} now (a monthly term can be reduced at any time), or first drive adoption of the unused licenses.',
 
   // Priority of a card: {price} and {score} are amounts of money per month (see `money.perMonth`).
   'priority.licenses.price': '{quantity, plural, one {# license} other {# licenses}} × {price} = {score}',
@@ -208,6 +210,8 @@ const PL: Readonly<Record<MessageKey, string>> = {
     'Okres roczny można zmniejszyć tylko przy odnowieniu, miesięczny w dowolnej chwili. Licencje, z których nikt nie korzysta, kosztują klienta pieniądze i zaufanie.',
   'rec.RECLAIM_AT_RENEWAL.try':
     'Zaproponuj dopasowanie: zmniejszenie maksymalnie o {reclaim, plural, one {# licencję} few {# licencje} many {# licencji} other {# licencji}} przy odnowieniu albo najpierw zwiększenie wykorzystania nieużywanych licencji.',
+  'rec.RECLAIM_AT_RENEWAL.try_monthly':
+    'Zaproponuj dopasowanie: zmniejszenie maksymalnie o {reclaim, plural, one {# licencję} few {# licencje} many {# licencji} other {# licencji}} od razu (okres miesięczny można zmniejszyć w dowolnej chwili) albo najpierw zwiększenie wykorzystania nieużywanych licencji.',
 
   'priority.licenses.price':
     '{quantity, plural, one {# licencja} few {# licencje} many {# licencji} other {# licencji}} × {price} = {score}',

@@ -467,6 +467,12 @@ describe('RECLAIM_AT_RENEWAL', () => {
       },
     });
     expect(r.cards[0]?.text.problem).toContain('ends its commitment on 2026-05-30, in 60 days: 4 licenses');
+    expect(r.cards[0]?.text.try).toContain('reduce by up to 4 licenses at renewal');
+    // A monthly term is reduced now, not "at renewal".
+    const monthly = runPlaybook(
+      input({ metrics, subscriptions: [sub({ termEnd: '2026-12-31', billingCycle: 'monthly' })] }),
+    );
+    expect(monthly.cards[0]?.text.try).toContain('reduce by up to 4 licenses now (a monthly term');
   });
 
   it.each([

@@ -76,6 +76,8 @@ interface Draft {
   readonly thresholds: Record<string, number>;
   readonly params: Record<string, number | string>;
   readonly problemKey: MessageKey;
+  /** The "what to try" text, when the rule's usual one does not fit (a monthly term: now, not at renewal). */
+  readonly tryKey?: MessageKey;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -445,6 +447,7 @@ function reclaimAtRenewal(input: PlaybookInput, rows: RowIndex): Draft[] {
         problemKey: monthly
           ? 'rec.RECLAIM_AT_RENEWAL.problem_monthly'
           : 'rec.RECLAIM_AT_RENEWAL.problem_term',
+        ...(monthly ? { tryKey: 'rec.RECLAIM_AT_RENEWAL.try_monthly' as const } : {}),
       });
     }
   }
@@ -533,7 +536,7 @@ export function runPlaybook(input: PlaybookInput): PlaybookResult {
       text: {
         problem: translate(input.locale, d.problemKey, d.params),
         consider: translate(input.locale, `rec.${d.rule}.consider` as MessageKey, d.params),
-        try: translate(input.locale, `rec.${d.rule}.try` as MessageKey, d.params),
+        try: translate(input.locale, d.tryKey ?? (`rec.${d.rule}.try` as MessageKey), d.params),
       },
     };
     return { card, excluded: isExcluded(input.exclusions, d) };
