@@ -412,7 +412,7 @@ async function loadMeasuredSources(
 const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
 
 /**
- * Replaces the metrics of the written customers from `fromDay` on, in one transaction: runs that
+ * Replaces the metrics of the written customers from `fromDay` on (in the caller's unit of work): runs that
  * reach into the recomputed days are cut at `fromDay − 1`, later ones deleted, new runs appended.
  * A new run that starts at `fromDay` with the same values as the run ending the day before
  * extends that run instead: a daily update adds a row only where a value changed, so the table
@@ -463,7 +463,7 @@ export async function writeDailyMetrics(
   const named = sql`SELECT ${partnerId}, cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own,
            r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity, r.usage_state
     FROM m_runs r JOIN ${written} cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
-  await db.exec('BEGIN TRANSACTION');
+  // In the caller's unit of work (the compute's write transaction).
   try {
     if (write.replaceAll) {
       // Nothing stored to cut or extend: straight in.
@@ -512,10 +512,6 @@ export async function writeDailyMetrics(
     await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
       VALUES (${partnerId}, DATE '1970-01-01' + ${write.firstDay}::INTEGER, DATE '1970-01-01' + ${write.lastDay}::INTEGER, now()::TIMESTAMP)
       ON CONFLICT (partner_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day, computed_at = excluded.computed_at`);
-    await db.exec('COMMIT');
-  } catch (e) {
-    await db.exec('ROLLBACK');
-    throw e;
   } finally {
     for (const t of ['m_runs', 'm_written', 'm_products', 'm_workloads', 'm_prev', 'm_cut'])
       await db.exec(`DROP TABLE IF EXISTS ${t}`);

@@ -94,10 +94,16 @@ function trace(started: number, text: string): void {
   );
 }
 
+/**
+ * One connection to a DuckDB database. The client made by `open` owns the database instance;
+ * `connect` makes more connections to the same database (readers of the store), each with its own
+ * transactions and temporary tables.
+ */
 export class DuckDbClient {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly ownsInstance: boolean,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbClient> {
@@ -105,8 +111,8 @@ export class DuckDbClient {
     // then the one database header write) instead of through the WAL. DuckDB 1.5 can replay part
     // of a transaction whose WAL write a crash tore (duckdb/duckdb#25931: after a SIGKILL during
     // COMMIT an import's activity was back without its customers); the header write is atomic.
-    // A commit while another transaction is open cannot checkpoint and still goes through the WAL
-    // (one connection per process today; a server with several connections must revisit this).
+    // A commit while another transaction is open cannot checkpoint and would go through the WAL:
+    // the store's commit gate (unit-of-work.ts) lets a commit run only when no read is open.
     const settings: Record<string, string> = { access_mode: 'READ_WRITE', checkpoint_threshold: '0b' };
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
@@ -114,7 +120,7 @@ export class DuckDbClient {
     try {
       const instance = await DuckDBInstance.create(options.path, settings);
       const connection = await instance.connect();
-      return new DuckDbClient(instance, connection);
+      return new DuckDbClient(instance, connection, true);
     } catch (e) {
       const msg = messageOf(e);
       if (/lock/i.test(msg)) {
@@ -129,6 +135,11 @@ export class DuckDbClient {
         cause: e,
       });
     }
+  }
+
+  /** Another connection to the same database (closed on its own; the instance stays with its owner). */
+  async connect(): Promise<DuckDbClient> {
+    return new DuckDbClient(this.instance, await this.instance.connect(), false);
   }
 
   private compiled(q: SqlFragment | CompiledSql): CompiledSql {
@@ -305,6 +316,6 @@ export class DuckDbClient {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
