@@ -18,7 +18,7 @@
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { type MeasuredSources, PARTIAL, UNKNOWN, WINDOW_DAYS, workloadStatesInto } from './measured';
 import type { EngineOutput, EngineSnapshot, RowSeries } from './series';
-import { subscriptionSeriesInto } from './subscription-series';
+import { SubscriptionScratch, subscriptionSeriesInto } from './subscription-series';
 
 /** Activity as day masks per user, workload and month (bit i: active on month + i). */
 export interface MaskFacts {
@@ -66,7 +66,7 @@ export const OPEN = 0x7fffffff;
 const NW = WORKLOAD_CODES.length;
 
 /**
- * Reusable zeroed buffers for the per-customer bitsets: a portfolio has 10⁴ customers, and a
+ * A reusable zeroed buffer for the per-customer bitsets: a portfolio has 10⁴ customers, and a
  * fresh allocation each would keep the garbage collector busier than the engine.
  */
 class Scratch<T extends Uint32Array | Int32Array | Uint8Array> {
@@ -81,9 +81,22 @@ class Scratch<T extends Uint32Array | Int32Array | Uint8Array> {
     return view;
   }
 }
-const actScratch = new Scratch((n) => new Uint32Array(n));
-const holdScratch = new Scratch((n) => new Uint32Array(n));
-const holdsScratch = new Scratch((n) => new Uint8Array(n));
+/**
+ * The engine's working memory for one compute: reused from customer to customer, owned by the
+ * compute (never shared between two at once; nothing in this module is mutable state).
+ */
+export class EngineScratch {
+  readonly act = new Scratch((n) => new Uint32Array(n));
+  readonly hold = new Scratch((n) => new Uint32Array(n));
+  readonly holds = new Scratch((n) => new Uint8Array(n));
+  readonly block = new Scratch((n) => new Int32Array(n));
+  readonly word = new Scratch((n) => new Uint32Array(n));
+  readonly dil = new Scratch((n) => new Uint32Array(n));
+  readonly extra = new Scratch((n) => new Uint32Array(n));
+  readonly state = new Scratch((n) => new Uint8Array(n));
+  readonly meas = new Scratch((n) => new Uint32Array(n));
+  readonly subscriptions = new SubscriptionScratch();
+}
 
 /** Sets bits [s, e) of a bitset (clipped to it). */
 function setRange(bits: Uint32Array, off: number, words: number, s: number, e: number): void {
@@ -110,8 +123,7 @@ function shiftLater(x: Uint32Array, out: Uint32Array, words: number, k: number):
   }
 }
 
-/** Set while one day is computed (the range is then the 28 window bits: 27 before, D last). */
-let oneDay = false;
+/** Bit of D when one day is computed (the range is then the 28 window bits: 27 before, D last). */
 const ONE_DAY_BIT = (1 << (WINDOW_DAYS - 1)) >>> 0;
 
 /** y = OR of x shifted by 0 … 27 days: active on D when a fact lies in D − 27 … D. */
@@ -122,6 +134,7 @@ function dilate(
   t2: Uint32Array,
   t3: Uint32Array,
   words: number,
+  oneDay: boolean,
 ): void {
   if (words === 1 && oneDay) {
     // One day computed (the daily update): active on D ⇔ any fact in the 28 bits of the window.
@@ -248,16 +261,14 @@ export const trialAt = (f: FlatSeries, p: number): number => (4 * f.rows + 3 * f
 export const noncountedAt = (f: FlatSeries, p: number): number =>
   (4 * f.rows + 4 * f.products + p) * f.stride;
 
-const blockScratch = new Scratch((n) => new Int32Array(n));
-const wordScratch = new Scratch((n) => new Uint32Array(n));
-const dilScratch = new Scratch((n) => new Uint32Array(n));
-const extraScratch = new Scratch((n) => new Uint32Array(n));
-const stateScratch = new Scratch((n) => new Uint8Array(n));
-const measScratch = new Scratch((n) => new Uint32Array(n));
-
 /** The series as separate arrays (tests, and the interval engine's shape). */
-export function computeCustomerBitsets(input: BitsetInput, first: number, days: number): EngineOutput {
-  const f = computeCustomerFlat(input, first, days);
+export function computeCustomerBitsets(
+  input: BitsetInput,
+  first: number,
+  days: number,
+  scratch = new EngineScratch(),
+): EngineOutput {
+  const f = computeCustomerFlat(input, first, days, scratch);
   const part = (at: number) => f.block.slice(at, at + days);
   const products = Array.from({ length: f.products }, (_, p) => ({
     sold: part(soldAt(f, p)),
@@ -278,9 +289,14 @@ export function computeCustomerBitsets(input: BitsetInput, first: number, days: 
   return { first, days, products, rows };
 }
 
-export function computeCustomerFlat(input: BitsetInput, first: number, days: number): FlatSeries {
+export function computeCustomerFlat(
+  input: BitsetInput,
+  first: number,
+  days: number,
+  scratch: EngineScratch,
+): FlatSeries {
   const lead = WINDOW_DAYS - 1; // bits before `first`
-  oneDay = days === 1;
+  const oneDay = days === 1;
   const t0 = first - lead; // day of bit 0
   const nBits = days + lead;
   const words = (nBits + 31) >>> 5;
@@ -314,7 +330,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   }
   // Difference arrays of every row, then the product series, in one reused block.
   const stride = days + 1;
-  const block = blockScratch.zeroed((4 * K + 5 * nProducts) * stride);
+  const block = scratch.block.zeroed((4 * K + 5 * nProducts) * stride);
   const out: FlatSeries = {
     first,
     days,
@@ -325,14 +341,23 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
     rowWorkload,
     block,
   };
-  subscriptionSeriesInto(block, soldAt(out, 0), stride, nProducts, input.subscriptions, first, days);
+  subscriptionSeriesInto(
+    block,
+    soldAt(out, 0),
+    stride,
+    nProducts,
+    input.subscriptions,
+    first,
+    days,
+    scratch.subscriptions,
+  );
   const soldOf = (q: number, i: number) => block[soldAt(out, q) + i] as number;
 
   // What the data can tell: each workload's state per day, its measured days as bits (bit
   // lead + i is day i), and each row's state series (ALL: from the product's workloads).
-  const wState = stateScratch.zeroed(NW * days);
+  const wState = scratch.state.zeroed(NW * days);
   workloadStatesInto(input.measured, first, days, wState);
-  const meas = measScratch.zeroed(NW * words);
+  const meas = scratch.meas.zeroed(NW * words);
   for (let c = 0; c < NW; c++) {
     for (let i = 0; i < days; i++) {
       if (wState[c * days + i] === UNKNOWN) continue;
@@ -355,7 +380,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   }
 
   // Activity and holding bitsets.
-  const act = actScratch.zeroed(U * NW * words);
+  const act = scratch.act.zeroed(U * NW * words);
   const f = input.facts;
   for (let r = 0; r < f.count; r++) {
     const u = f.user[r] as number;
@@ -379,8 +404,8 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
     const keep = (1 << tail) - 1;
     for (let i = words - 1; i < act.length; i += words) act[i] = ((act[i] as number) & keep) >>> 0;
   }
-  const hold = holdScratch.zeroed(U * nProducts * words);
-  const holds = holdsScratch.zeroed(U * nProducts);
+  const hold = scratch.hold.zeroed(U * nProducts * words);
+  const holds = scratch.holds.zeroed(U * nProducts);
   const as = input.assignments;
   for (let i = 0; i < as.count; i++) {
     const user = as.user[i] as number;
@@ -421,7 +446,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
 
   // Word-sized temporaries and, per row, the dilated licensed activity of the user being processed
   // (the open-workload rule reads it), in reused buffers.
-  const temps = wordScratch.zeroed(8 * words);
+  const temps = scratch.word.zeroed(8 * words);
   const lic = temps.subarray(0, words);
   const licAll = temps.subarray(words, 2 * words);
   const dil = temps.subarray(2 * words, 3 * words);
@@ -430,12 +455,12 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   const t2 = temps.subarray(5 * words, 6 * words);
   const t3 = temps.subarray(6 * words, 7 * words);
   const dilLicensed = temps.subarray(7 * words, 8 * words);
-  const dilBlock = dilScratch.zeroed(K * words);
+  const dilBlock = scratch.dil.zeroed(K * words);
   // Set marks per row and product for the user being processed: the user's number (from 1) marks
   // them, so nothing is cleared between users.
   const dilSet = new Int32Array(K);
   let mark = 0;
-  const extraAll = extraScratch.zeroed(nProducts * words);
+  const extraAll = scratch.extra.zeroed(nProducts * words);
   const extraAllSet = new Int32Array(nProducts);
   const nLimit = nBits;
   const rotationBase = K * stride;
@@ -457,7 +482,7 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
   };
   /** Dilates `bits` into the row's kept buffer and counts it. */
   const countRow = (row: number, bits: Uint32Array, hOff: number) => {
-    dilate(bits, dilBlock.subarray(row * words, (row + 1) * words), t1, t2, t3, words);
+    dilate(bits, dilBlock.subarray(row * words, (row + 1) * words), t1, t2, t3, words, oneDay);
     countDilated(row, hOff);
   };
   /** Workloads (bit per code) measured on D, for the one-day path. */
@@ -538,10 +563,10 @@ export function computeCustomerFlat(input: BitsetInput, first: number, days: num
         if (l !== 0) anyLicensed = true;
       }
       if (!anyUnlicensed) continue;
-      dilate(lic, dil, t1, t2, t3, words);
+      dilate(lic, dil, t1, t2, t3, words, oneDay);
       if (anyLicensed) {
         // Days on which a licensed W fact lies in the window: the user counts only where licensed.
-        dilate(licAll, dilLicensed, t1, t2, t3, words);
+        dilate(licAll, dilLicensed, t1, t2, t3, words, oneDay);
         for (let i = 0; i < words; i++) dil[i] = ((dil[i] as number) & ~(dilLicensed[i] as number)) >>> 0;
       }
       // The W row of the target cannot hold the user that day (licensed there means licensed).

@@ -358,6 +358,7 @@ export interface StoreReader {
     partnerId: string,
     customerIds: readonly string[] | null,
     factsFrom: string,
+    y?: Yield,
   ): Promise<CustomerMetricData[]>;
   /** Support requests per customer and scope over rolling 28 days, for each day of a range. */
   supportCounts(
@@ -389,7 +390,7 @@ export interface StoreReader {
 /** What can be written in one unit of work (with reads that see its own writes). */
 export interface StoreWriter extends StoreReader {
   audit(entry: AuditEntry): Promise<void>;
-  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void>;
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void>;
   /** Marks every customer of the partner out of date from a day on (before a full recompute). */
   markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
   /** Saves the settings (null: back to defaults) and audits the change. */
@@ -403,6 +404,11 @@ export interface StoreWriter extends StoreReader {
   addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null>;
   /** Removes an exclusion (audited); false when there was none. */
   removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean>;
+}
+
+/** Lets other work run on the event loop between slices of a long job (jobs/yielder.ts). */
+export interface Yield {
+  slice(): Promise<void>;
 }
 
 /** Options of a write unit. */

@@ -18,6 +18,7 @@ import {
 import bindings, { type DataChunk } from '@duckdb/node-bindings';
 import { AppError, messageOf } from '../../errors';
 import { type CompiledSql, compile, type SqlFragment, type SqlValue } from '../sql';
+import type { Yield } from '../store';
 
 export type Row = Record<string, unknown>;
 
@@ -198,7 +199,7 @@ export class DuckDbClient {
   async readColumns(
     q: SqlFragment | CompiledSql,
     kinds: readonly ColumnKind[],
-    options: { readonly transient?: boolean } = {},
+    options: { readonly transient?: boolean; readonly yielder?: Yield } = {},
   ): Promise<TypedColumns> {
     return this.copyColumns(await this.query(q), kinds, options);
   }
@@ -216,11 +217,11 @@ export class DuckDbClient {
   }
 
   /** Copies a held result of numeric, non-null columns into typed arrays (see readColumns). */
-  copyColumns(
+  async copyColumns(
     held: HeldResult,
     kinds: readonly ColumnKind[],
-    options: { readonly transient?: boolean } = {},
-  ): TypedColumns {
+    options: { readonly transient?: boolean; readonly yielder?: Yield } = {},
+  ): Promise<TypedColumns> {
     const { result } = held;
     const copied = TRACE ? performance.now() : 0;
     const rows = Number(result.rowCount);
@@ -240,6 +241,7 @@ export class DuckDbClient {
     const count = result.chunkCount;
     let at = 0;
     for (let i = 0; i < count; i++) {
+      if (options.yielder !== undefined && (i & 15) === 0) await options.yielder.slice();
       const chunk: DataChunk = result.getChunk(i).chunk;
       const n = bindings.data_chunk_get_size(chunk);
       for (let j = 0; j < kinds.length; j++) {
@@ -271,10 +273,12 @@ export class DuckDbClient {
     types: readonly DuckDBType[],
     columns: readonly (Int32Array | Uint32Array | Uint8Array | Int16Array)[],
     rows: number,
+    yielder?: Yield,
   ): Promise<void> {
     const appender = await this.connection.createAppender(table, schema, catalog);
     const size = 2048;
     for (let off = 0; off < rows; off += size) {
+      if (yielder !== undefined && (off & (16 * size - 1)) === 0) await yielder.slice();
       const n = Math.min(size, rows - off);
       const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((col, i) => {

@@ -32,6 +32,7 @@ import type {
   StoreWriter,
   SubscriptionState,
   SupportCount,
+  Yield,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
 import { queryCustomerCandidates } from './customer-candidates';
@@ -167,8 +168,9 @@ export class DuckDbReader implements StoreReader {
     partnerId: string,
     customerIds: readonly string[] | null,
     factsFrom: string,
+    y?: Yield,
   ): Promise<CustomerMetricData[]> {
-    return loadMetricData(this.db, partnerId, customerIds, factsFrom);
+    return loadMetricData(this.db, partnerId, customerIds, factsFrom, y);
   }
 
   supportCounts(
@@ -268,8 +270,8 @@ export class DuckDbWriter extends DuckDbReader implements StoreWriter {
     await insertAudit(this.db, entry);
   }
 
-  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
-    return writeDailyMetrics(this.db, partnerId, write);
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void> {
+    return writeDailyMetrics(this.db, partnerId, write, y);
   }
 
   async markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
