@@ -16,7 +16,8 @@
  * Pure and IO-free.
  */
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
-import { type MeasuredSources, PARTIAL, UNKNOWN, WINDOW_DAYS, workloadStatesInto } from './measured';
+import { WINDOW_DAYS } from './definitions';
+import { type MeasuredSources, PARTIAL, UNKNOWN, workloadStatesInto } from './measured';
 import type { EngineOutput, EngineSnapshot, RowSeries } from './series';
 import { SubscriptionScratch, subscriptionSeriesInto } from './subscription-series';
 

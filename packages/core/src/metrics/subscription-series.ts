@@ -5,7 +5,7 @@
  * or disabled on some window day (largest quantity on such a day each). Shared by both engines.
  */
 
-import { WINDOW_DAYS } from './measured';
+import { WINDOW_DAYS } from './definitions';
 import type { EngineSnapshot, ProductSeries } from './series';
 
 type Subscriptions = readonly { readonly product: number; readonly snapshots: readonly EngineSnapshot[] }[];

@@ -14,7 +14,7 @@ import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
 import { Yielder } from '../jobs/yielder';
 import { computeCustomerFlat, EngineScratch } from '../metrics/bitset-engine';
-import { WINDOW_DAYS } from '../metrics/measured';
+import { WINDOW_DAYS } from '../metrics/definitions';
 import { MetricRunBuilder } from '../metrics/runs';
 import type { MetricsPlan, Store, StoreWriter } from '../store/store';
 
