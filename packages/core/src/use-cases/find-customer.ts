@@ -3,10 +3,10 @@
  * for every reading command. Unknown or ambiguous names are errors that list what exists.
  */
 import { type CustomerCandidate, expectCustomer, userDomainOf } from '../customers/resolve-customer';
-import type { Store } from '../store/store';
+import type { StoreReader } from '../store/store';
 
 export async function findCustomer(
-  store: Store,
+  store: StoreReader,
   partnerId: string,
   query: string,
 ): Promise<CustomerCandidate> {

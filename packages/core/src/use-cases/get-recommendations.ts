@@ -14,7 +14,7 @@ import { addDays, dayOf } from '../dates';
 import { AppError } from '../errors';
 import { key, runPlaybook } from '../recommendations/playbook';
 import { composeSupportMetrics } from '../recommendations/support-metric';
-import type { Store } from '../store/store';
+import type { Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { planInactive } from './inactive-users';
 import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
@@ -43,22 +43,22 @@ export interface RecommendationsResult {
 }
 
 /** Days with computed metrics (for reading a day that may lie outside them). */
-async function computedRange(store: Store, partnerId: string): Promise<(day: string) => boolean> {
+async function computedRange(store: StoreReader, partnerId: string): Promise<(day: string) => boolean> {
   const { computed } = await store.metricsPlan(partnerId);
   return (day) => computed !== null && computed.firstDay <= day && day <= computed.lastDay;
 }
 
 /** The customer asked for, by id, domain or name (see findCustomer), as a one-element filter. */
 async function onlyCustomer(
-  store: Store,
+  store: StoreReader,
   partnerId: string,
   customer: string | undefined,
 ): Promise<string[] | undefined> {
   return customer === undefined ? undefined : [(await findCustomer(store, partnerId, customer)).customerId];
 }
 
-export async function getRecommendations(
-  store: Store,
+async function recommendations(
+  store: StoreReader,
   req: RecommendationsRequest,
 ): Promise<RecommendationsResult> {
   const day = await reportDay(store, req.partnerId, req.day);
@@ -103,6 +103,14 @@ export async function getRecommendations(
   };
 }
 
+/** getRecommendations in one read unit of work (one snapshot). */
+export function getRecommendations(
+  store: Store,
+  req: RecommendationsRequest,
+): Promise<RecommendationsResult> {
+  return store.read((q) => recommendations(q, req));
+}
+
 export interface SupportMetricsRequest {
   readonly partnerId: string;
   readonly customerId?: string;
@@ -116,10 +124,7 @@ export interface SupportMetricsRequest {
 export const MAX_SUPPORT_DAYS = 400;
 
 /** The support metric of every day asked for, each row with the customer's and the product's names. */
-export async function getSupportMetrics(
-  store: Store,
-  req: SupportMetricsRequest,
-): Promise<SupportReportRow[]> {
+async function supportMetrics(store: StoreReader, req: SupportMetricsRequest): Promise<SupportReportRow[]> {
   const to = await reportDay(store, req.partnerId, req.to);
   const from = req.from ?? addDays(to, -27);
   if (from > to)
@@ -153,4 +158,9 @@ export async function getSupportMetrics(
     customerName: ctx.customers.get(m.customerId)?.name ?? m.customerId,
     productName: m.productId === null ? null : (ctx.catalog.get(m.productId)?.name ?? m.productId),
   }));
+}
+
+/** getSupportMetrics in one read unit of work (one snapshot). */
+export function getSupportMetrics(store: Store, req: SupportMetricsRequest): Promise<SupportReportRow[]> {
+  return store.read((q) => supportMetrics(q, req));
 }

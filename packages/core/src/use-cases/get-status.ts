@@ -1,10 +1,10 @@
 /** Use-case: what is stored — partners, customers, coverage per source, data-trust warnings. */
 import type { StoreStatus } from '@license-insights/contracts';
 import { shippedCatalog } from '../catalog/catalog';
-import type { Store } from '../store/store';
+import type { Store, StoreReader } from '../store/store';
 
 export async function getStatus(
-  store: Store,
+  store: Store | StoreReader,
   partnerId?: string,
 ): Promise<StoreStatus & { catalogVersion: string }> {
   const status = await store.status(partnerId);

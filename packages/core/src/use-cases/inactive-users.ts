@@ -10,7 +10,7 @@ import type { CatalogProduct, WorkloadCode } from '@license-insights/contracts';
 import { dayOf } from '../dates';
 import { AppError } from '../errors';
 import { dataSince, type MeasuredSources, NOTHING_MEASURED } from '../metrics/measured';
-import type { InactiveScope, InactiveUser, Store } from '../store/store';
+import type { InactiveScope, InactiveUser, Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { reportContext, reportDay } from './report-metrics';
 
@@ -47,7 +47,7 @@ export interface InactivePlan {
 
 /** Plans the inactive-user question for customer × product pairs over N days as of `day`. */
 export async function planInactive(
-  store: Store,
+  store: StoreReader,
   partnerId: string,
   day: string,
   pairs: readonly { readonly customerId: string; readonly productId: string }[],
@@ -109,10 +109,7 @@ export interface InactiveUsersReport {
  * The per-user drill-down (SPEC §4, admin agents only in the server): the customer's licensed users
  * inactive for N days, per product, with their last activity per counted workload.
  */
-export async function getInactiveUsers(
-  store: Store,
-  req: InactiveUsersRequest,
-): Promise<InactiveUsersReport> {
+async function inactiveUsers(store: StoreReader, req: InactiveUsersRequest): Promise<InactiveUsersReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
   const customer = await findCustomer(store, req.partnerId, req.customer);
@@ -156,4 +153,9 @@ export async function getInactiveUsers(
       users: users.filter((u) => u.productId === productId),
     })),
   };
+}
+
+/** The inactive users report in one read unit of work (one snapshot). */
+export function getInactiveUsers(store: Store, req: InactiveUsersRequest): Promise<InactiveUsersReport> {
+  return store.read((q) => inactiveUsers(q, req));
 }

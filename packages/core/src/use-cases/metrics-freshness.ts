@@ -5,7 +5,7 @@
  * adapter prints old numbers silently.
  */
 import { addDays } from '../dates';
-import type { MetricsPlan, Store } from '../store/store';
+import type { MetricsPlan, StoreReader } from '../store/store';
 
 export interface StaleMetrics {
   /** Customers (ids, sorted) whose data changed, on or before the day reported, since the metrics were computed. */
@@ -38,7 +38,7 @@ export function staleMetricsOf(
 }
 
 export async function getStaleMetrics(
-  store: Store,
+  store: StoreReader,
   partnerId: string,
   day: string,
   scope?: readonly string[],

@@ -19,7 +19,7 @@ import {
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError, formatIssues } from '../errors';
-import type { AuditRecord, Store } from '../store/store';
+import type { AuditRecord, Store, StoreReader, StoreWriter } from '../store/store';
 import { findCustomer } from './find-customer';
 
 export interface EffectiveSettings {
@@ -35,7 +35,7 @@ interface StoredSettings {
 }
 
 /** Stored settings over the defaults, rule by rule (settings saved before a new field existed still load). */
-async function loadSettings(store: Store, partnerId: string): Promise<StoredSettings> {
+async function loadSettings(store: StoreReader, partnerId: string): Promise<StoredSettings> {
   const stored = await store.recommendationSettings(partnerId);
   if (stored === null) return { merged: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
   const saved = (
@@ -58,7 +58,10 @@ async function loadSettings(store: Store, partnerId: string): Promise<StoredSett
   return { merged: parsed.data, changed: { at: stored.updatedAt, by: stored.updatedBy } };
 }
 
-export async function getRecommendationSettings(store: Store, partnerId: string): Promise<EffectiveSettings> {
+export async function getRecommendationSettings(
+  store: StoreReader,
+  partnerId: string,
+): Promise<EffectiveSettings> {
   const { merged, changed } = await loadSettings(store, partnerId);
   if (changed === null) return { settings: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
   const parsed = recommendationSettingsSchema.safeParse(merged);
@@ -103,8 +106,8 @@ export function settingPaths(): {
 }
 
 /** Sets one threshold from its text (`LOW_ADOPTION.usageBelow` = `45`); returns before and after. */
-export async function setRecommendationSetting(
-  store: Store,
+async function setRecommendationSettingIn(
+  store: StoreWriter,
   partnerId: string,
   actor: string,
   path: string,
@@ -162,9 +165,20 @@ export async function setRecommendationSetting(
   return { before, after: value };
 }
 
-/** Back to the defaults: one rule, or all of them. */
-export async function resetRecommendationSettings(
+/** setRecommendationSetting in one write unit of work (read, check and write together). */
+export function setRecommendationSetting(
   store: Store,
+  partnerId: string,
+  actor: string,
+  path: string,
+  text: string,
+): Promise<{ before: boolean | number; after: boolean | number }> {
+  return store.write(partnerId, (tx) => setRecommendationSettingIn(tx, partnerId, actor, path, text));
+}
+
+/** Back to the defaults: one rule, or all of them. */
+async function resetRecommendationSettingsIn(
+  store: StoreWriter,
   partnerId: string,
   actor: string,
   rule?: RuleId,
@@ -179,12 +193,22 @@ export async function resetRecommendationSettings(
   await store.saveRecommendationSettings(partnerId, next, actor, { reset: rule, before: merged[rule] });
 }
 
+/** resetRecommendationSettings in one write unit of work (read, check and write together). */
+export function resetRecommendationSettings(
+  store: Store,
+  partnerId: string,
+  actor: string,
+  rule?: RuleId,
+): Promise<void> {
+  return store.write(partnerId, (tx) => resetRecommendationSettingsIn(tx, partnerId, actor, rule));
+}
+
 /**
  * Silences a customer × product (or `*`: the whole customer); the customer (named by id, domain
  * or name) and the product must exist. The exclusion is stored under the customer's id.
  */
-export async function addExclusion(
-  store: Store,
+async function addExclusionIn(
+  store: StoreWriter,
   partnerId: string,
   actor: string,
   input: { customerId: string; productId: string; reason: string },
@@ -213,12 +237,22 @@ export async function addExclusion(
   return { exclusion: saved, previousReason };
 }
 
+/** addExclusion in one write unit of work (read, check and write together). */
+export function addExclusion(
+  store: Store,
+  partnerId: string,
+  actor: string,
+  input: { customerId: string; productId: string; reason: string },
+): Promise<{ exclusion: Exclusion; previousReason: string | null }> {
+  return store.write(partnerId, (tx) => addExclusionIn(tx, partnerId, actor, input));
+}
+
 /**
  * Removes an exclusion; the customer is named by id, domain or name (an exclusion of a customer
  * no longer stored is removed by its exact id).
  */
-export async function removeExclusion(
-  store: Store,
+async function removeExclusionIn(
+  store: StoreWriter,
   partnerId: string,
   actor: string,
   customer: string,
@@ -236,11 +270,22 @@ export async function removeExclusion(
   }
 }
 
-export function listExclusions(store: Store, partnerId: string): Promise<Exclusion[]> {
+/** removeExclusion in one write unit of work (read, check and write together). */
+export function removeExclusion(
+  store: Store,
+  partnerId: string,
+  actor: string,
+  customer: string,
+  productId: string,
+): Promise<void> {
+  return store.write(partnerId, (tx) => removeExclusionIn(tx, partnerId, actor, customer, productId));
+}
+
+export function listExclusions(store: StoreReader, partnerId: string): Promise<Exclusion[]> {
   return store.exclusions(partnerId);
 }
 
 /** Changes of settings and exclusions, newest first. */
-export function settingsHistory(store: Store, partnerId: string, limit = 100): Promise<AuditRecord[]> {
+export function settingsHistory(store: StoreReader, partnerId: string, limit = 100): Promise<AuditRecord[]> {
   return store.auditLog(partnerId, ['settings.change', 'exclusion.add', 'exclusion.remove'], limit);
 }

@@ -24,7 +24,7 @@ import { AppError } from '../errors';
 import { dataSince, NOTHING_MEASURED, usageStateOf } from '../metrics/measured';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
-import type { CustomerRecord, DataTrust, InactiveUser, Store } from '../store/store';
+import type { CustomerRecord, DataTrust, InactiveUser, Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { INACTIVE_DAYS, type InactiveAvailability, planInactive } from './inactive-users';
 import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
@@ -98,7 +98,7 @@ export interface ReportContext {
   readonly customers: Map<string, CustomerRecord>;
 }
 
-export async function reportContext(store: Store, partnerId: string): Promise<ReportContext> {
+export async function reportContext(store: StoreReader, partnerId: string): Promise<ReportContext> {
   const catalog = effectiveCatalog(shippedCatalog().products, await store.partnerProducts(partnerId));
   return {
     catalog: new Map(catalog.map((p) => [p.productId, p])),
@@ -106,7 +106,11 @@ export async function reportContext(store: Store, partnerId: string): Promise<Re
   };
 }
 
-export async function reportDay(store: Store, partnerId: string, day: string | undefined): Promise<string> {
+export async function reportDay(
+  store: StoreReader,
+  partnerId: string,
+  day: string | undefined,
+): Promise<string> {
   const plan = await store.metricsPlan(partnerId);
   if (plan.computed === null) {
     throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
@@ -266,7 +270,7 @@ export async function monthOverMonth(
   };
 }
 
-export async function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
+async function portfolioReport(store: StoreReader, req: PortfolioRequest): Promise<PortfolioReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
   const inGroup = req.group === undefined ? undefined : customersInGroup(ctx, req.group);
@@ -314,6 +318,11 @@ export async function getPortfolioReport(store: Store, req: PortfolioRequest): P
     rows: rows.map((r) => toMetricsRow(r, ctx, channel)),
     stale,
   };
+}
+
+/** The portfolio report of a day, read in one unit of work (one snapshot). */
+export function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
+  return store.read((q) => portfolioReport(q, req));
 }
 
 /** Ids of a group's customers; an unknown group is an error listing the groups that exist. */
@@ -377,7 +386,7 @@ export interface CustomerReport {
 
 /** The customer report's inactive-user lists per product, with their 28/60/90-day counts. */
 async function inactiveByProduct(
-  store: Store,
+  store: StoreReader,
   partnerId: string,
   day: string,
   customerId: string,
@@ -409,15 +418,15 @@ async function inactiveByProduct(
   });
 }
 
-export async function getCustomerReport(
-  store: Store,
-  req: {
-    readonly partnerId: string;
-    readonly customer: string;
-    readonly day?: string;
-    readonly channel?: ChannelView;
-  },
-): Promise<CustomerReport> {
+export interface CustomerReportRequest {
+  readonly partnerId: string;
+  /** Customer id, domain or name. */
+  readonly customer: string;
+  readonly day?: string;
+  readonly channel?: ChannelView;
+}
+
+async function customerReport(store: StoreReader, req: CustomerReportRequest): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
   const found = await findCustomer(store, req.partnerId, req.customer);
@@ -477,4 +486,9 @@ export async function getCustomerReport(
         licenses: r.sold - r.assigned,
       })),
   };
+}
+
+/** The customer report of a day, read in one unit of work (one snapshot). */
+export function getCustomerReport(store: Store, req: CustomerReportRequest): Promise<CustomerReport> {
+  return store.read((q) => customerReport(q, req));
 }
