@@ -79,3 +79,4 @@ export async function dumpAll(
   return out;
 }
 export * from './canonical-writer';
+export { describeStore, type OpenSuiteStore, type SuiteStore } from './store-suite';
