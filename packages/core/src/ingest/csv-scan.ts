@@ -150,7 +150,7 @@ class CsvScan {
     this.limit = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   }
 
-  /** Feeds the file to `scanChunk` chunk by chunk until its end or `done`; the signal is checked before each read. */
+  /** Feeds the file to `scanChunk` a chunk at a time until its end or `done`; checks the signal per read. */
   async readChunks(): Promise<void> {
     while (!this.done) {
       this.options.signal?.throwIfAborted();
@@ -184,7 +184,7 @@ class CsvScan {
     return 0;
   }
 
-  /** Each byte of `buf[from, bytesRead)` in order: UTF-8, record size, structure; stops once `done` is set. */
+  /** Each byte of `buf[from, bytesRead)` in turn: UTF-8, record size, structure; stops once `done` is set. */
   private async scanChunk(from: number, bytesRead: number): Promise<void> {
     const buf = this.buf;
     for (let i = from; i < bytesRead && !this.done; i++) {
@@ -205,7 +205,7 @@ class CsvScan {
     }
   }
 
-  /** UTF-8 check of a byte ≥ 0x80 or inside a sequence: a broken sequence is a bad byte where it started. */
+  /** UTF-8 check of a byte ≥ 0x80 or inside a sequence: a broken sequence is bad at its first byte. */
   private checkUtf8(b: number): void {
     let continuation = false;
     if (this.utf8Need > 0) {
@@ -263,7 +263,7 @@ class CsvScan {
     }
   }
 
-  /** Counts a byte of the record into its size; from the limit on, the field is no longer collected (bounded memory). */
+  /** Counts a byte of the record into its size; from the limit on, the field is no longer collected. */
   private countRecordByte(): void {
     this.recBytes++;
     if (this.recBytes >= this.limit && this.overField < 0) {
@@ -283,7 +283,7 @@ class CsvScan {
     this.recLine = this.line;
   }
 
-  /** Whether `b` is a \r ending a record one byte short of the limit: only then does a following \n matter. */
+  /** Whether `b` is a \r ending a record one byte short of the limit: only then does a \n after it count. */
   private atLimitEdge(b: number): boolean {
     return b === CR && this.recBytes === this.limit - 1 && (this.recordHasContent || this.fieldIndex > 0);
   }
@@ -365,7 +365,7 @@ class CsvScan {
     this.startRecord();
   }
 
-  /** Whether a record of `size` bytes is at or over the limit; reported at its line and the field that crossed it. */
+  /** Whether a record of `size` bytes reaches the limit; reported at its line and the field crossing it. */
   private checkRecordSize(size: number): boolean {
     if (size < this.limit) return false;
     this.recordBad = true;
@@ -425,7 +425,7 @@ class CsvScan {
     this.overField = -1;
   }
 
-  /** At the end of the file: an unfinished UTF-8 character, an unclosed quote, or a last record without a break. */
+  /** At the end of the file: an unfinished UTF-8 character, an unclosed quote, or a last unbroken record. */
   endOfFile(): void {
     if (this.utf8Need > 0) {
       this.recordBad = true;
