@@ -235,6 +235,32 @@ describe('scanCsv', () => {
     expect(r.records_).toEqual([[79_999, 80_001, ['79999', name]]]);
   });
 
+  it('keeps the first maxProblems problems and counts them all', async () => {
+    const file = tmp.file('many.csv', `a,b\n${'1\n2,3\n'.repeat(5)}`);
+    const r = await scanCsv(file, { displayName: 'many.csv', maxProblems: 2 });
+    expect(r.problems.map((p) => [p.code, p.line])).toEqual([
+      ['ingest.field_count', 2],
+      ['ingest.field_count', 4],
+    ]);
+    expect([r.problemCount, r.badRecords, r.records]).toEqual([5, 5, 5]);
+  });
+
+  it('refuses big-endian UTF-16 files too', async () => {
+    const le = Buffer.from('\uFEFFa,b\n1,2\n', 'utf16le');
+    const r = await scan(le.swap16());
+    expect(r.problems).toMatchObject([{ code: 'ingest.encoding', line: 1, value: 'UTF-16' }]);
+    expect([r.header, r.records]).toEqual([null, 0]);
+  });
+
+  it('stops with the reason of an aborted signal', async () => {
+    const file = tmp.file('abort.csv', 'a,b\n1,2\n');
+    const abort = new AbortController();
+    abort.abort(new Error('stop here'));
+    await expect(
+      scanCsv(file, { displayName: 'abort.csv', maxProblems: 5, signal: abort.signal }),
+    ).rejects.toThrow('stop here');
+  });
+
   it('stops after the header when asked', async () => {
     const file = tmp.file('h.csv', 'x,y\n1,2,3\n');
     const r = await scanCsv(file, { displayName: 'h.csv', maxProblems: 5, headerOnly: true });

@@ -236,31 +236,168 @@ function drawSeats(rng: Random, index: number): number {
   return Math.max(1, Math.min(5000, Math.round(Math.exp(rng.normal(Math.log(28), 1.35)))));
 }
 
+type Segment = 'SMB' | 'Mid-market' | 'Enterprise';
+
+/** The files of a demo dataset, one per canonical entity. */
+type DemoFiles = Record<CanonicalEntity, CsvFile>;
+
+/** What one `writeDemoDataset` call shares across its customers: the window, the files, the counters. */
+class DemoRun {
+  readonly end: number;
+  /** First day of the window (`days` days up to and including `end`). */
+  readonly start: number;
+  readonly factor: number;
+  /** How many customers took each company name so far (the next one gets a region and a number). */
+  readonly usedNames = new Map<string, number>();
+  users = 0;
+  subscriptions = 0;
+  readonly files: DemoFiles;
+  private readonly dayTexts = new Map<number, string>();
+
+  constructor(
+    readonly options: DemoOptions,
+    outDir: string,
+  ) {
+    this.end = dayOf(options.end);
+    this.start = this.end - options.days + 1;
+    this.factor = options.activityFactor ?? 1;
+    this.files = openDemoFiles(outDir);
+  }
+
+  /** `formatDay`, cached: activity writes the same few hundred days millions of times. */
+  dayText(d: number): string {
+    let t = this.dayTexts.get(d);
+    if (t === undefined) {
+      t = formatDay(d);
+      this.dayTexts.set(d, t);
+    }
+    return t;
+  }
+}
+
+/** A customer as drawn: who it is and what drives its licenses; its random stream is `rng`. */
+interface Customer {
+  readonly rng: Random;
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly country: string;
+  readonly seats: number;
+  readonly segment: Segment;
+  readonly profile: Profile;
+  readonly groups: readonly string[];
+  /** Life events the script forces on this customer (others are drawn). */
+  readonly forced: ReadonlySet<LifeEvent>;
+}
+
+/** A product the customer buys on top of its plans, for a share of its office seats. */
+interface AddOn {
+  readonly product: ProductRef;
+  readonly share: number;
+  channel: Subscription['channel'];
+}
+
+/** The SKU mix of a customer: office and frontline seats, their plans, and the add-ons. */
+interface SkuMix {
+  readonly frontline: number;
+  readonly office: number;
+  readonly primary: ProductRef;
+  readonly frontlineProduct: ProductRef;
+  readonly addOns: AddOn[];
+}
+
+/** A customer's subscriptions and seats while they are planned; draws from the customer's stream. */
+class Licenses {
+  readonly subs: Subscription[] = [];
+  readonly seats: Seat[] = [];
+
+  constructor(
+    private readonly c: Customer,
+    private readonly start: number,
+  ) {}
+
+  /** A new subscription with one `active` snapshot at `from` (monthly for some SMB customers). */
+  newSub(product: ProductRef, qty: number, from: number, extra: Partial<Subscription> = {}): Subscription {
+    const rng = this.c.rng;
+    const s: Subscription = {
+      id: rng.guid(),
+      product,
+      channel: 'own',
+      trial: false,
+      billing: this.c.segment === 'SMB' && rng.chance(0.4) ? 'monthly' : 'annual',
+      start: from,
+      snapshots: [{ asOf: from, quantity: qty, status: 'active', reason: '' }],
+      ...extra,
+    };
+    this.subs.push(s);
+    return s;
+  }
+
+  /** `count` seats of `product` from `from`; new customers and buys in the window fill them over weeks. */
+  addSeats(product: ProductRef, count: number, from: number): void {
+    for (let i = 0; i < count; i++) {
+      // New customers deploy over their first weeks; others had their seats long ago.
+      const ramp = this.c.profile === 'new' || from > this.start ? Math.floor(this.c.rng.exponential(12)) : 0;
+      this.seats.push({ primary: product, start: from + ramp, extras: [] });
+    }
+  }
+}
+
+/** What a customer bought and when, before life events change it. */
+interface LicensePlan {
+  /** The day the customer bought its plans. */
+  readonly since: number;
+  readonly office: number;
+  readonly primary: ProductRef;
+  readonly addOns: readonly AddOn[];
+  readonly licenses: Licenses;
+  readonly primarySub: Subscription;
+  /** The seats of the primary plan bought at `since` (the ones add-ons and trials go to). */
+  readonly officeSeats: readonly Seat[];
+}
+
+/** What decides a customer's people: staff turnover, dormant users, and the running user number. */
+interface People {
+  readonly turnover: number;
+  readonly weak: boolean;
+  readonly dormantShare: number;
+  /** Users numbered so far (part of each sign-in name). */
+  n: number;
+  /** [activeFrom, activeTo] of every user with a day in the window, flat, for the support volume. */
+  readonly supportUsers: number[];
+}
+
+/** Writes the demo to `outDir`: products, then customer by customer; the same options give the same bytes. */
 export async function writeDemoDataset(
   outDir: string,
   options: DemoOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<DemoSummary> {
   mkdirSync(outDir, { recursive: true });
-  const end = dayOf(options.end);
-  const start = end - options.days + 1;
-  const factor = options.activityFactor ?? 1;
-  const dayTexts = new Map<number, string>();
-  const dayText = (d: number): string => {
-    let t = dayTexts.get(d);
-    if (t === undefined) {
-      t = formatDay(d);
-      dayTexts.set(d, t);
-    }
-    return t;
-  };
-  const files = {} as Record<CanonicalEntity, CsvFile>;
+  const run = new DemoRun(options, outDir);
+  await writeProducts(run.files);
+  for (let ci = 0; ci < options.customers; ci++) {
+    await writeCustomer(run, ci);
+    onProgress?.(ci + 1, options.customers);
+  }
+  for (const f of Object.values(run.files)) await f.close();
+  return summaryOf(run);
+}
+
+/** One CSV file per canonical entity in `outDir`, each with its header. */
+function openDemoFiles(outDir: string): DemoFiles {
+  const files = {} as DemoFiles;
   for (const entity of Object.keys(ENTITY_SPECS) as CanonicalEntity[]) {
     files[entity] = new CsvFile(
       path.join(outDir, `${entity}.csv`),
       ENTITY_SPECS[entity].columns.map((c) => c.name),
     );
   }
+  return files;
+}
+
+/** The partner's catalog: demo prices of shipped products, and one product of the partner's own. */
+async function writeProducts(files: DemoFiles): Promise<void> {
   const catalog = shippedCatalog().products;
   for (const [part, price] of Object.entries(DEMO_PRICES)) {
     const p = catalog.find((x) => x.partNumber === part);
@@ -291,481 +428,613 @@ export async function writeDemoDataset(
     '3.00',
     'USD',
   ]);
+}
 
-  let users = 0;
-  let subscriptions = 0;
-  const usedNames = new Map<string, number>();
-  for (let ci = 0; ci < options.customers; ci++) {
-    const rng = new Random(`${options.seed}/customer/${ci}`);
-    const seats = Math.max(1, Math.min(5000, Math.round(drawSeats(rng, ci) * (options.seatFactor ?? 1))));
-    const country = rng.weighted<string>([
-      ['PL', 55],
-      ['DE', 12],
-      ['CZ', 8],
-      ['GB', 10],
-      ['US', 8],
-      ['NL', 7],
-    ]);
-    const baseName = COMPANY_NAMES[ci % COMPANY_NAMES.length] ?? 'Customer';
-    const seen = usedNames.get(baseName) ?? 0;
-    usedNames.set(baseName, seen + 1);
-    const name = `${baseName}${seen > 0 ? ` ${REGIONS[seen % REGIONS.length] ?? ''}`.replace(/ (\w)/, (m) => m.toUpperCase()) : ''} ${rng.pick(COMPANY_SUFFIXES[country] ?? ['Ltd'])}`;
-    const domain = `${slug(baseName)}${seen > 0 ? seen : ''}.${country === 'US' || country === 'GB' ? 'com' : country.toLowerCase()}`;
-    const customerId = rng.guid();
-    const segment = seats <= 300 ? 'SMB' : seats <= 2000 ? 'Mid-market' : 'Enterprise';
-    const script = SCRIPT[ci] ?? {};
-    const forced = new Set<LifeEvent>(script.events ?? []);
-    const randomProfile: Profile = rng.weighted<Profile>([
-      ['healthy', 40],
-      ['low_adoption', 15],
-      ['declining', 11],
-      ['growing', 12],
-      ['new', 10],
-      ['howto_heavy', 12],
-    ]);
-    const profile: Profile = script.profile ?? randomProfile;
-    const groups = [rng.pick(REGIONS)];
-    if (seats > 500 || rng.chance(0.1)) groups.push('priority');
-    if (profile === 'new') groups.push('new-logo');
-    await files.customers.write([customerId, name, domain, country, segment, groups.join(';')]);
+/**
+ * One customer, from its own random stream (`seed/customer/index`), so customers do not depend on
+ * each other: who it is, what it bought, what happened to it, its people and their support requests.
+ */
+async function writeCustomer(run: DemoRun, ci: number): Promise<void> {
+  const c = drawCustomer(run, ci);
+  await run.files.customers.write([c.id, c.name, c.domain, c.country, c.segment, c.groups.join(';')]);
+  const plan = planLicenses(run, c);
+  applyLifeEvents(run, c, plan);
+  await writeSubscriptions(run, c, plan.licenses.subs);
+  const supportUsers = await writePeople(run, c, plan);
+  await writeSupportRequests(run, c, plan.primary, supportUsers);
+}
 
-    // When the customer bought: most long before the window, some during it, "new" ones lately.
-    const since =
-      profile === 'new'
-        ? end - rng.int(25, 85)
-        : rng.chance(0.82)
-          ? start - rng.int(30, 1200)
-          : start + rng.int(0, Math.max(1, options.days - 120));
+/** Who the customer is: size, country, a unique name and domain, segment, profile and groups. */
+function drawCustomer(run: DemoRun, ci: number): Customer {
+  const rng = new Random(`${run.options.seed}/customer/${ci}`);
+  const seats = Math.max(1, Math.min(5000, Math.round(drawSeats(rng, ci) * (run.options.seatFactor ?? 1))));
+  const country = rng.weighted<string>([
+    ['PL', 55],
+    ['DE', 12],
+    ['CZ', 8],
+    ['GB', 10],
+    ['US', 8],
+    ['NL', 7],
+  ]);
+  const baseName = COMPANY_NAMES[ci % COMPANY_NAMES.length] ?? 'Customer';
+  const seen = run.usedNames.get(baseName) ?? 0;
+  run.usedNames.set(baseName, seen + 1);
+  const name = `${baseName}${seen > 0 ? ` ${REGIONS[seen % REGIONS.length] ?? ''}`.replace(/ (\w)/, (m) => m.toUpperCase()) : ''} ${rng.pick(COMPANY_SUFFIXES[country] ?? ['Ltd'])}`;
+  const domain = `${slug(baseName)}${seen > 0 ? seen : ''}.${country === 'US' || country === 'GB' ? 'com' : country.toLowerCase()}`;
+  const id = rng.guid();
+  const segment: Segment = seats <= 300 ? 'SMB' : seats <= 2000 ? 'Mid-market' : 'Enterprise';
+  const script = SCRIPT[ci] ?? {};
+  const forced = new Set<LifeEvent>(script.events ?? []);
+  // Drawn even when the script sets the profile: the stream after it stays the same.
+  const randomProfile: Profile = rng.weighted<Profile>([
+    ['healthy', 40],
+    ['low_adoption', 15],
+    ['declining', 11],
+    ['growing', 12],
+    ['new', 10],
+    ['howto_heavy', 12],
+  ]);
+  const profile: Profile = script.profile ?? randomProfile;
+  const groups = [rng.pick(REGIONS)];
+  if (seats > 500 || rng.chance(0.1)) groups.push('priority');
+  if (profile === 'new') groups.push('new-logo');
+  return { rng, id, name, domain, country, seats, segment, profile, groups, forced };
+}
 
-    // The SKU mix of the segment.
-    const frontlineShare =
-      segment === 'SMB'
-        ? rng.chance(0.25)
-          ? rng.next() * 0.3
-          : 0
-        : rng.chance(0.5)
-          ? 0.15 + rng.next() * 0.25
-          : 0;
-    const frontline = Math.round(seats * frontlineShare);
-    const office = Math.max(1, seats - frontline);
-    let primary: ProductRef;
-    if (forced.has('upgrade')) primary = P.standard;
-    else if (segment === 'SMB')
-      primary = rng.weighted([
-        [P.basic, 30],
-        [P.standard, 40],
-        [P.premium, 30],
-      ]);
-    else if (segment === 'Mid-market')
-      primary = rng.weighted([
-        [P.e3, 30],
-        [P.m365e3, 45],
-        [P.premium, 15],
-        [P.e1, 10],
-      ]);
-    else
-      primary = rng.weighted([
-        [P.m365e3, 50],
-        [P.m365e5, 30],
-        [P.e3, 20],
-      ]);
-    const frontlineProduct =
-      segment === 'SMB'
-        ? P.kiosk
-        : rng.weighted([
-            [P.f3, 70],
-            [P.kiosk, 30],
-          ]);
-    const addOns: { product: ProductRef; share: number; channel: Subscription['channel'] }[] = [];
-    const addOn = (product: ProductRef, chance: number, lo: number, hi: number) => {
-      if (rng.chance(chance)) addOns.push({ product, share: lo + rng.next() * (hi - lo), channel: 'own' });
-    };
-    if (segment === 'SMB') {
-      addOn(rng.chance(0.5) ? P.businessCentral : P.d365SalesPro, 0.14, 0.1, 0.35);
-      addOn(P.powerBi, 0.2, 0.05, 0.2);
-      addOn(P.copilot, 0.1, 0.1, 0.3);
-    } else {
-      addOn(rng.chance(0.6) ? P.d365Sales : P.d365Service, segment === 'Enterprise' ? 0.6 : 0.35, 0.04, 0.14);
-      addOn(P.powerBi, 0.45, 0.05, 0.2);
-      addOn(P.visio, 0.25, 0.02, 0.06);
-      addOn(P.teamsPhone, 0.2, 0.1, 0.4);
-      addOn(P.copilot, 0.3, 0.03, 0.1);
-    }
-    // Licenses bought elsewhere: another partner or Microsoft directly.
-    const firstAddOn = addOns[0];
-    if (forced.has('cancel') && addOns.length === 0)
-      addOns.push({ product: P.visio, share: 0.05, channel: 'own' });
-    if (forced.has('other_partner') || forced.has('direct')) {
-      if (firstAddOn === undefined) addOns.push({ product: P.powerBi, share: 0.1, channel: 'own' });
-    }
-    const channelled = addOns[0];
-    if (channelled !== undefined) {
-      if (forced.has('other_partner')) channelled.channel = 'other_partner';
-      else if (forced.has('direct')) channelled.channel = 'direct';
-      else if (rng.chance(0.25)) channelled.channel = rng.chance(0.5) ? 'other_partner' : 'direct';
-    }
-
-    const deployment =
-      profile === 'low_adoption'
-        ? 0.55 + rng.next() * 0.25
-        : profile === 'growing'
-          ? 1
-          : 0.88 + rng.next() * 0.12;
-    const subs: Subscription[] = [];
-    const newSub = (
-      product: ProductRef,
-      qty: number,
-      from: number,
-      extra: Partial<Subscription> = {},
-    ): Subscription => {
-      const s: Subscription = {
-        id: rng.guid(),
-        product,
-        channel: 'own',
-        trial: false,
-        billing: segment === 'SMB' && rng.chance(0.4) ? 'monthly' : 'annual',
-        start: from,
-        snapshots: [{ asOf: from, quantity: qty, status: 'active', reason: '' }],
-        ...extra,
-      };
-      subs.push(s);
-      return s;
-    };
-    const seatsOf: Seat[] = [];
-    const addSeats = (product: ProductRef, count: number, from: number) => {
-      for (let i = 0; i < count; i++) {
-        // New customers deploy over their first weeks; others had their seats long ago.
-        const ramp = profile === 'new' || from > start ? Math.floor(rng.exponential(12)) : 0;
-        seatsOf.push({ primary: product, start: from + ramp, extras: [] });
-      }
-    };
-    const primarySub = newSub(primary, office, since);
-    addSeats(primary, Math.round(office * deployment), since);
-    if (frontline > 0) {
-      newSub(frontlineProduct, frontline, since + rng.int(0, 60));
-      addSeats(frontlineProduct, Math.round(frontline * Math.min(1, deployment + 0.05)), since);
-    }
-    const officeSeats = seatsOf.filter((s) => s.primary === primary);
-    for (const a of addOns) {
-      const qty = Math.max(1, Math.round(office * a.share));
-      const from = Math.min(Math.max(since, end - 10), since + rng.int(0, 400));
-      newSub(a.product, qty, from, { channel: a.channel });
-      const holders = Math.min(
-        officeSeats.length,
-        Math.round(qty * (profile === 'low_adoption' ? 0.7 : 0.95)),
-      );
-      for (let i = 0; i < holders; i++)
-        officeSeats[i]?.extras.push({ product: a.product, from: from + rng.int(0, 20), to: null });
-    }
-    // Growing customers buy more seats now and then.
-    if (profile === 'growing') {
-      let qty = office;
-      for (let k = 0; k < 3; k++) {
-        const day = start + rng.int(30, options.days - 10);
-        if (day <= since) continue;
-        const more = Math.max(1, Math.round(qty * (0.05 + rng.next() * 0.1)));
-        qty += more;
-        primarySub.snapshots.push({ asOf: day, quantity: qty, status: 'active', reason: '' });
-        addSeats(primary, more, day);
-      }
-      primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
-    }
-    // Life events.
-    if ((forced.has('trial') || rng.chance(profile === 'growing' ? 0.5 : 0.15)) && officeSeats.length > 0) {
-      const product = primary === P.m365e5 ? P.copilot : rng.chance(0.5) ? P.copilot : P.m365e5;
-      const t0 =
-        forced.has('trial') || rng.chance(0.4) ? end - rng.int(3, 25) : start + rng.int(0, options.days - 60);
-      const qty = Math.min(25, Math.max(1, officeSeats.length));
-      const trial = newSub(product, qty, t0, { trial: true, billing: 'monthly' });
-      const converts = rng.chance(0.4);
-      const trialEnd = t0 + 30;
-      if (trialEnd <= end) {
-        trial.snapshots.push({ asOf: trialEnd, quantity: qty, status: 'expired', reason: '' });
-        if (trialEnd + 30 <= end)
-          trial.snapshots.push({
-            asOf: trialEnd + 30,
-            quantity: qty,
-            status: 'deleted',
-            reason: 'customer_cancellation',
-          });
-        if (converts) newSub(product, qty, trialEnd);
-      }
-      const linger = converts ? null : trialEnd + rng.int(0, 20);
-      for (let i = 0; i < qty; i++)
-        officeSeats[i]?.extras.push({ product, from: t0 + rng.int(0, 4), to: linger });
-    }
-    if ((forced.has('cancel') || rng.chance(0.12)) && addOns.length > 0) {
-      // A secondary product is cancelled: grace period, disabled, deprovisioned; licenses removed late.
-      const sub = subs.find((s) => s.product === addOns[addOns.length - 1]?.product);
-      if (sub !== undefined) {
-        const c = forced.has('cancel')
-          ? end - rng.int(95, 140)
-          : Math.max(sub.start + 40, end - rng.int(10, 150));
-        if (c < end) {
-          const q = sub.snapshots[sub.snapshots.length - 1]?.quantity ?? 1;
-          sub.snapshots.push({ asOf: c, quantity: q, status: 'expired', reason: '' });
-          if (c + 30 <= end)
-            sub.snapshots.push({ asOf: c + 30, quantity: q, status: 'disabled', reason: '' });
-          if (c + 90 <= end)
-            sub.snapshots.push({
-              asOf: c + 90,
-              quantity: q,
-              status: 'deleted',
-              reason: 'customer_cancellation',
-            });
-          for (const s of officeSeats)
-            for (const x of s.extras)
-              if (x.product === sub.product && x.to === null) x.to = c + 30 + rng.int(0, 15);
-        }
-      }
-    }
-    if (forced.has('nonpayment') || rng.chance(0.06)) {
-      const s0 = Math.max(since + 30, start + rng.int(0, options.days - 40));
-      const back = s0 + rng.int(7, 21);
-      primarySub.snapshots.push({
-        asOf: s0,
-        quantity: primarySub.snapshots[0]?.quantity ?? office,
-        status: 'suspended',
-        reason: 'nonpayment',
-      });
-      if (back <= end)
-        primarySub.snapshots.push({
-          asOf: back,
-          quantity: primarySub.snapshots[0]?.quantity ?? office,
-          status: 'active',
-          reason: '',
-        });
-      primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
-    }
-    if (primary === P.standard && (forced.has('upgrade') || rng.chance(0.3))) {
-      // Upgrade Business Standard → Business Premium: the old subscription is suspended as upgraded.
-      const u = Math.max(since + 60, start + rng.int(20, options.days - 20));
-      if (u < end) {
-        const q = primarySub.snapshots.filter((s) => s.asOf <= u).pop()?.quantity ?? office;
-        primarySub.snapshots.push({ asOf: u, quantity: q, status: 'suspended', reason: 'upgraded' });
-        primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
-        newSub(P.premium, q, u);
-        for (const s of officeSeats) s.switchTo = { day: u, product: P.premium };
-      }
-    }
-    if (rng.chance(0.05) && segment !== 'SMB') {
-      // A second, small subscription of the primary product through another partner lapses into grace.
-      const s = newSub(primary, 5, start + rng.int(0, 100), { channel: 'other_partner' });
-      const g = end - rng.int(5, 20);
-      s.snapshots.push({ asOf: g, quantity: 5, status: 'expired', reason: '' });
-      addSeats(primary, 5, s.start);
-    }
-
-    // Subscriptions: snapshots at each change and at each renewal (term end moves on). One that
-    // starts after the last day has no snapshot yet: it is not written, and not counted.
-    for (const s of subs) {
-      let written = false;
-      const term = s.billing === 'annual' ? 365 : 30;
-      const renewals: number[] = [];
-      for (let t = s.start + term; t <= end; t += term) if (t >= start) renewals.push(t);
-      const changeDays = new Set([...s.snapshots.map((x) => x.asOf), ...renewals]);
-      const days = [...changeDays].filter((d) => d <= end).sort((a, b) => a - b);
-      for (const d of days) {
-        const snap = s.snapshots.filter((x) => x.asOf <= d).pop();
-        if (snap === undefined) continue;
-        const termEnd = s.start + term * (Math.floor((d - s.start) / term) + 1);
-        await files.subscriptions.write([
-          formatDay(d),
-          s.id,
-          customerId,
-          s.product.id,
-          String(snap.quantity),
-          snap.status,
-          s.trial ? 'true' : 'false',
-          s.channel,
-          snap.reason,
-          s.billing,
-          formatDay(termEnd),
-          snap.status === 'active' && !s.trial ? 'true' : 'false',
-        ]);
-        written = true;
-      }
-      if (written) subscriptions++;
-    }
-
-    // People in seats, their licenses and their activity.
-    const turnover = rng.chance(0.3) ? 0.25 : 0.12;
-    const weak = profile === 'low_adoption';
-    const dormantShare = weak ? 0.22 : profile === 'howto_heavy' ? 0.08 : 0.03;
-    let n = 0;
-    const supportUsers: number[] = [];
-    for (const seat of seatsOf) {
-      let from = seat.start;
-      while (from <= end) {
-        const tenure = Math.floor(rng.exponential(365 / turnover));
-        const leave = from + Math.max(20, tenure);
-        const to = leave <= end ? leave : null;
-        const next = to === null ? end + 1 : to + rng.int(3, 25);
-        if (to !== null && to < start - 28) {
-          from = next;
-          continue;
-        }
-        n++;
-        users++;
-        const first = rng.pick(FIRST_NAMES);
-        const last = rng.pick(LAST_NAMES);
-        const upn = `${slug(first)}.${slug(last)}${n}@${domain}`;
-        await files.users.write([
-          customerId,
-          upn,
-          upn,
-          `${first} ${last}`,
-          to === null ? null : formatDay(to),
-        ]);
-        // Licenses held by this person.
-        const holds: Hold[] = [];
-        const until = (d: number | null) => (to === null ? d : d === null ? to : Math.min(d, to));
-        if (
-          seat.switchTo !== undefined &&
-          seat.switchTo.day > from &&
-          (to === null || seat.switchTo.day < to)
-        ) {
-          holds.push({ product: seat.primary, from, to: seat.switchTo.day });
-          holds.push({ product: seat.switchTo.product, from: seat.switchTo.day, to });
-        } else {
-          const p =
-            seat.switchTo !== undefined && seat.switchTo.day <= from ? seat.switchTo.product : seat.primary;
-          holds.push({ product: p, from, to });
-        }
-        for (const x of seat.extras) {
-          const f = Math.max(x.from, from);
-          const t = until(x.to);
-          if (t === null || t > f) holds.push({ product: x.product, from: f, to: t });
-        }
-        // Two sources of the same license (an add-on and a trial of it) are one assignment.
-        const merged: Hold[] = [];
-        for (const h of [...holds].sort((a, b) =>
-          a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : a.from - b.from,
-        )) {
-          const last = merged[merged.length - 1];
-          if (last !== undefined && last.product === h.product && (last.to === null || h.from <= last.to)) {
-            merged[merged.length - 1] = {
-              product: h.product,
-              from: last.from,
-              to: last.to === null || h.to === null ? null : Math.max(last.to, h.to),
-            };
-          } else merged.push(h);
-        }
-        holds.length = 0;
-        holds.push(...merged);
-        for (const h of holds) {
-          if (h.from > end) continue;
-          // A removal planned after the last day is not known yet: the license is still held.
-          const removed = h.to === null || h.to > end ? null : formatDay(h.to);
-          await files.license_assignments.write([customerId, upn, h.product.id, formatDay(h.from), removed]);
-        }
-        const activeFrom = Math.max(start, from);
-        const activeTo = Math.min(end, to === null ? end : to - 1);
-        if (activeFrom > activeTo) {
-          from = next;
-          continue;
-        }
-        supportUsers.push(activeFrom, activeTo);
-        if (rng.chance(dormantShare)) {
-          from = next;
-          continue;
-        }
-        const engagement = rng.weighted<number>([
-          [0.35, 15],
-          [0.85, 60],
-          [1.1, 25],
-        ]);
-        // Declining customers: a good share of people stop using the service in the last weeks.
-        const quit = profile === 'declining' && rng.chance(0.45) ? end - rng.int(20, 75) : null;
-        const workloads = new Set<WorkloadCode>();
-        for (const h of holds) for (const w of h.product.workloads) workloads.add(w);
-        // Unlicensed Yammer/Viva Engage: frontline people on Exchange-only plans use it anyway.
-        const unlicensedYam = !workloads.has('YAM') && rng.chance(0.12);
-        if (unlicensedYam) workloads.add('YAM');
-        for (const w of workloads) {
-          const adopt = ADOPTION[weak ? 'weak' : 'normal'][w];
-          if (!(w === 'YAM' && unlicensedYam) && !rng.chance(adopt)) continue;
-          const p = Math.min(0.97, FREQUENCY[w] * engagement * factor);
-          const rampDays = profile === 'new' || from > start ? rng.exponential(14) : 0;
-          const ranges =
-            w === 'YAM' && unlicensedYam
-              ? [{ from, to }]
-              : holds.filter((h) => h.product.workloads.includes(w)).map((h) => ({ from: h.from, to: h.to }));
-          let line = '';
-          let lines = 0;
-          // Two licenses with the same workload (an add-on and a trial of it, a plan and its
-          // upgrade) overlap: a day is one activity fact however many ranges cover it. The draw is
-          // made for every range all the same, so the random stream (and the rest of the demo)
-          // does not depend on the overlaps.
-          const seen = ranges.length > 1 ? new Set<number>() : null;
-          for (const r of ranges) {
-            const lo = Math.max(activeFrom, r.from);
-            const hi = Math.min(activeTo, r.to === null ? end : r.to - 1, quit ?? end);
-            for (let d = lo; d <= hi; d++) {
-              const wd = weekdayOf(d);
-              const weekend = wd >= 5;
-              if (w === 'D365' && weekend) continue;
-              const since = d - from;
-              const ramp = rampDays > 0 ? 1 - Math.exp(-since / rampDays) : 1;
-              if (rng.next() < p * ramp * (weekend ? 0.1 : 1)) {
-                if (seen !== null) {
-                  if (seen.has(d)) continue;
-                  seen.add(d);
-                }
-                line += `${customerId},${upn},${w},${dayText(d)}\n`;
-                lines++;
-              }
-            }
-          }
-          if (lines > 0) await files.activity.writeRaw(line, lines);
-        }
-        from = next;
-      }
-    }
-
-    // Support requests: how-to heavy where adoption is new or weak.
-    const howtoRate = profile === 'howto_heavy' ? 0.0065 : profile === 'new' || weak ? 0.0022 : 0.0006;
-    const problemRate = 0.0007;
-    let req = 0;
-    const workloadsOfPrimary = primary.workloads;
-    const active = (d: number) => {
-      let k = 0;
-      for (let i = 0; i < supportUsers.length; i += 2)
-        if ((supportUsers[i] ?? 0) <= d && d <= (supportUsers[i + 1] ?? 0)) k++;
-      return k;
-    };
-    for (let d = start; d <= end; d += 7) {
-      const population = active(d);
-      if (population === 0) continue;
-      for (const [category, rate] of [
-        ['how_to', howtoRate],
-        ['problem', problemRate],
-        ['other', 0.0002],
-      ] as const) {
-        const count = poisson(rng, population * rate * 7);
-        for (let k = 0; k < count; k++) {
-          const day = Math.min(end, d + rng.int(0, 6));
-          if (weekdayOf(day) >= 5 && rng.chance(0.7)) continue;
-          req++;
-          const specific = rng.chance(0.7);
-          await files.support_requests.write([
-            customerId,
-            `SR-${customerId.slice(0, 4).toUpperCase()}-${String(req).padStart(5, '0')}`,
-            formatDay(day),
-            category,
-            specific ? primary.id : null,
-            specific ? rng.pick(workloadsOfPrimary) : null,
-          ]);
-        }
-      }
-    }
-    onProgress?.(ci + 1, options.customers);
+/** What the customer bought at `since`: plans, deployed seats, add-ons; growing ones buy more later. */
+function planLicenses(run: DemoRun, c: Customer): LicensePlan {
+  const since = drawSince(run, c);
+  const { frontline, office, primary, frontlineProduct, addOns } = drawSkuMix(c);
+  const deployment = drawDeployment(c);
+  const licenses = new Licenses(c, run.start);
+  const primarySub = licenses.newSub(primary, office, since);
+  licenses.addSeats(primary, Math.round(office * deployment), since);
+  if (frontline > 0) {
+    licenses.newSub(frontlineProduct, frontline, since + c.rng.int(0, 60));
+    licenses.addSeats(frontlineProduct, Math.round(frontline * Math.min(1, deployment + 0.05)), since);
   }
-  for (const f of Object.values(files)) await f.close();
+  const officeSeats = licenses.seats.filter((s) => s.primary === primary);
+  const plan = { since, office, primary, addOns, licenses, primarySub, officeSeats };
+  buyAddOns(run, c, plan);
+  if (c.profile === 'growing') growPrimary(run, c, plan);
+  return plan;
+}
+
+/** When the customer bought: most long before the window, some during it, "new" ones lately. */
+function drawSince(run: DemoRun, c: Customer): number {
+  const rng = c.rng;
+  return c.profile === 'new'
+    ? run.end - rng.int(25, 85)
+    : rng.chance(0.82)
+      ? run.start - rng.int(30, 1200)
+      : run.start + rng.int(0, Math.max(1, run.options.days - 120));
+}
+
+/** The SKU mix of the segment: frontline share, primary and frontline plans, add-ons and their channel. */
+function drawSkuMix(c: Customer): SkuMix {
+  const rng = c.rng;
+  const frontlineShare =
+    c.segment === 'SMB'
+      ? rng.chance(0.25)
+        ? rng.next() * 0.3
+        : 0
+      : rng.chance(0.5)
+        ? 0.15 + rng.next() * 0.25
+        : 0;
+  const frontline = Math.round(c.seats * frontlineShare);
+  const office = Math.max(1, c.seats - frontline);
+  const primary = drawPrimary(c);
+  const frontlineProduct =
+    c.segment === 'SMB'
+      ? P.kiosk
+      : rng.weighted([
+          [P.f3, 70],
+          [P.kiosk, 30],
+        ]);
+  const addOns = drawAddOns(c);
+  channelAddOns(c, addOns);
+  return { frontline, office, primary, frontlineProduct, addOns };
+}
+
+/** The plan of the office seats, by segment (Business Standard where an upgrade is scripted). */
+function drawPrimary(c: Customer): ProductRef {
+  const rng = c.rng;
+  if (c.forced.has('upgrade')) return P.standard;
+  if (c.segment === 'SMB')
+    return rng.weighted([
+      [P.basic, 30],
+      [P.standard, 40],
+      [P.premium, 30],
+    ]);
+  if (c.segment === 'Mid-market')
+    return rng.weighted([
+      [P.e3, 30],
+      [P.m365e3, 45],
+      [P.premium, 15],
+      [P.e1, 10],
+    ]);
+  return rng.weighted([
+    [P.m365e3, 50],
+    [P.m365e5, 30],
+    [P.e3, 20],
+  ]);
+}
+
+/** Add-ons by segment, each by chance for a share of the office seats; scripted events get one if none. */
+function drawAddOns(c: Customer): AddOn[] {
+  const rng = c.rng;
+  const addOns: AddOn[] = [];
+  const addOn = (product: ProductRef, chance: number, lo: number, hi: number) => {
+    if (rng.chance(chance)) addOns.push({ product, share: lo + rng.next() * (hi - lo), channel: 'own' });
+  };
+  if (c.segment === 'SMB') {
+    addOn(rng.chance(0.5) ? P.businessCentral : P.d365SalesPro, 0.14, 0.1, 0.35);
+    addOn(P.powerBi, 0.2, 0.05, 0.2);
+    addOn(P.copilot, 0.1, 0.1, 0.3);
+  } else {
+    addOn(rng.chance(0.6) ? P.d365Sales : P.d365Service, c.segment === 'Enterprise' ? 0.6 : 0.35, 0.04, 0.14);
+    addOn(P.powerBi, 0.45, 0.05, 0.2);
+    addOn(P.visio, 0.25, 0.02, 0.06);
+    addOn(P.teamsPhone, 0.2, 0.1, 0.4);
+    addOn(P.copilot, 0.3, 0.03, 0.1);
+  }
+  // Licenses bought elsewhere: another partner or Microsoft directly.
+  const firstAddOn = addOns[0];
+  if (c.forced.has('cancel') && addOns.length === 0)
+    addOns.push({ product: P.visio, share: 0.05, channel: 'own' });
+  if (c.forced.has('other_partner') || c.forced.has('direct')) {
+    if (firstAddOn === undefined) addOns.push({ product: P.powerBi, share: 0.1, channel: 'own' });
+  }
+  return addOns;
+}
+
+/** The first add-on may come through another partner or from Microsoft directly (always if scripted). */
+function channelAddOns(c: Customer, addOns: readonly AddOn[]): void {
+  const rng = c.rng;
+  const channelled = addOns[0];
+  if (channelled !== undefined) {
+    if (c.forced.has('other_partner')) channelled.channel = 'other_partner';
+    else if (c.forced.has('direct')) channelled.channel = 'direct';
+    else if (rng.chance(0.25)) channelled.channel = rng.chance(0.5) ? 'other_partner' : 'direct';
+  }
+}
+
+/** Share of the bought office seats that are assigned: low where adoption is low, all where growing. */
+function drawDeployment(c: Customer): number {
+  const rng = c.rng;
+  return c.profile === 'low_adoption'
+    ? 0.55 + rng.next() * 0.25
+    : c.profile === 'growing'
+      ? 1
+      : 0.88 + rng.next() * 0.12;
+}
+
+/** A subscription per add-on, its licenses on the first office seats (fewer where adoption is low). */
+function buyAddOns(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng } = c;
+  const { since, office, officeSeats } = plan;
+  for (const a of plan.addOns) {
+    const qty = Math.max(1, Math.round(office * a.share));
+    const from = Math.min(Math.max(since, run.end - 10), since + rng.int(0, 400));
+    plan.licenses.newSub(a.product, qty, from, { channel: a.channel });
+    const holders = Math.min(
+      officeSeats.length,
+      Math.round(qty * (c.profile === 'low_adoption' ? 0.7 : 0.95)),
+    );
+    for (let i = 0; i < holders; i++)
+      officeSeats[i]?.extras.push({ product: a.product, from: from + rng.int(0, 20), to: null });
+  }
+}
+
+/** Growing customers buy more seats of their plan now and then (up to three times in the window). */
+function growPrimary(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng } = c;
+  let qty = plan.office;
+  for (let k = 0; k < 3; k++) {
+    const day = run.start + rng.int(30, run.options.days - 10);
+    if (day <= plan.since) continue;
+    const more = Math.max(1, Math.round(qty * (0.05 + rng.next() * 0.1)));
+    qty += more;
+    plan.primarySub.snapshots.push({ asOf: day, quantity: qty, status: 'active', reason: '' });
+    plan.licenses.addSeats(plan.primary, more, day);
+  }
+  plan.primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+}
+
+/** Life events, scripted or drawn, in a fixed order (the random stream depends on it). */
+function applyLifeEvents(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  runTrial(run, c, plan);
+  cancelAddOn(run, c, plan);
+  suspendForNonpayment(run, c, plan);
+  upgradeToPremium(run, c, plan);
+  lapseElsewhere(run, c, plan);
+}
+
+/** A trial of Copilot or E5 on up to 25 office seats, converted or expired (its licenses linger a while). */
+function runTrial(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng, forced, profile } = c;
+  const { end, start } = run;
+  const { primary, officeSeats } = plan;
+  if (!((forced.has('trial') || rng.chance(profile === 'growing' ? 0.5 : 0.15)) && officeSeats.length > 0))
+    return;
+  const product = primary === P.m365e5 ? P.copilot : rng.chance(0.5) ? P.copilot : P.m365e5;
+  const t0 =
+    forced.has('trial') || rng.chance(0.4) ? end - rng.int(3, 25) : start + rng.int(0, run.options.days - 60);
+  const qty = Math.min(25, Math.max(1, officeSeats.length));
+  const trial = plan.licenses.newSub(product, qty, t0, { trial: true, billing: 'monthly' });
+  const converts = rng.chance(0.4);
+  const trialEnd = t0 + 30;
+  if (trialEnd <= end) {
+    trial.snapshots.push({ asOf: trialEnd, quantity: qty, status: 'expired', reason: '' });
+    if (trialEnd + 30 <= end)
+      trial.snapshots.push({
+        asOf: trialEnd + 30,
+        quantity: qty,
+        status: 'deleted',
+        reason: 'customer_cancellation',
+      });
+    if (converts) plan.licenses.newSub(product, qty, trialEnd);
+  }
+  const linger = converts ? null : trialEnd + rng.int(0, 20);
+  for (let i = 0; i < qty; i++)
+    officeSeats[i]?.extras.push({ product, from: t0 + rng.int(0, 4), to: linger });
+}
+
+/** A secondary product is cancelled: grace period, disabled, deprovisioned; licenses removed late. */
+function cancelAddOn(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng, forced } = c;
+  const { end } = run;
+  const { addOns } = plan;
+  if (!((forced.has('cancel') || rng.chance(0.12)) && addOns.length > 0)) return;
+  const sub = plan.licenses.subs.find((s) => s.product === addOns[addOns.length - 1]?.product);
+  if (sub === undefined) return;
+  const cancelled = forced.has('cancel')
+    ? end - rng.int(95, 140)
+    : Math.max(sub.start + 40, end - rng.int(10, 150));
+  if (cancelled >= end) return;
+  const q = sub.snapshots[sub.snapshots.length - 1]?.quantity ?? 1;
+  sub.snapshots.push({ asOf: cancelled, quantity: q, status: 'expired', reason: '' });
+  if (cancelled + 30 <= end)
+    sub.snapshots.push({ asOf: cancelled + 30, quantity: q, status: 'disabled', reason: '' });
+  if (cancelled + 90 <= end)
+    sub.snapshots.push({
+      asOf: cancelled + 90,
+      quantity: q,
+      status: 'deleted',
+      reason: 'customer_cancellation',
+    });
+  for (const s of plan.officeSeats)
+    for (const x of s.extras)
+      if (x.product === sub.product && x.to === null) x.to = cancelled + 30 + rng.int(0, 15);
+}
+
+/** The primary subscription is suspended for non-payment for one to three weeks. */
+function suspendForNonpayment(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng } = c;
+  const { primarySub } = plan;
+  if (!(c.forced.has('nonpayment') || rng.chance(0.06))) return;
+  const s0 = Math.max(plan.since + 30, run.start + rng.int(0, run.options.days - 40));
+  const back = s0 + rng.int(7, 21);
+  primarySub.snapshots.push({
+    asOf: s0,
+    quantity: primarySub.snapshots[0]?.quantity ?? plan.office,
+    status: 'suspended',
+    reason: 'nonpayment',
+  });
+  if (back <= run.end)
+    primarySub.snapshots.push({
+      asOf: back,
+      quantity: primarySub.snapshots[0]?.quantity ?? plan.office,
+      status: 'active',
+      reason: '',
+    });
+  primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+}
+
+/** Business Standard → Premium: the old subscription is suspended as upgraded, its seats switch. */
+function upgradeToPremium(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng } = c;
+  const { primarySub } = plan;
+  if (!(plan.primary === P.standard && (c.forced.has('upgrade') || rng.chance(0.3)))) return;
+  const u = Math.max(plan.since + 60, run.start + rng.int(20, run.options.days - 20));
+  if (u >= run.end) return;
+  const q = primarySub.snapshots.filter((s) => s.asOf <= u).pop()?.quantity ?? plan.office;
+  primarySub.snapshots.push({ asOf: u, quantity: q, status: 'suspended', reason: 'upgraded' });
+  primarySub.snapshots.sort((a, b) => a.asOf - b.asOf);
+  plan.licenses.newSub(P.premium, q, u);
+  for (const s of plan.officeSeats) s.switchTo = { day: u, product: P.premium };
+}
+
+/** A second, small subscription of the primary product through another partner lapses into grace. */
+function lapseElsewhere(run: DemoRun, c: Customer, plan: LicensePlan): void {
+  const { rng } = c;
+  if (!(rng.chance(0.05) && c.segment !== 'SMB')) return;
+  const s = plan.licenses.newSub(plan.primary, 5, run.start + rng.int(0, 100), { channel: 'other_partner' });
+  const g = run.end - rng.int(5, 20);
+  s.snapshots.push({ asOf: g, quantity: 5, status: 'expired', reason: '' });
+  plan.licenses.addSeats(plan.primary, 5, s.start);
+}
+
+/** Every subscription's snapshots; counts those written (one starting after the last day has none). */
+async function writeSubscriptions(run: DemoRun, c: Customer, subs: readonly Subscription[]): Promise<void> {
+  for (const s of subs) if (await writeSnapshots(run, c, s)) run.subscriptions++;
+}
+
+/** Snapshots at each change and renewal in the window (the term end moves on); whether any was written. */
+async function writeSnapshots(run: DemoRun, c: Customer, s: Subscription): Promise<boolean> {
+  const { start, end } = run;
+  let written = false;
+  const term = s.billing === 'annual' ? 365 : 30;
+  const renewals: number[] = [];
+  for (let t = s.start + term; t <= end; t += term) if (t >= start) renewals.push(t);
+  const changeDays = new Set([...s.snapshots.map((x) => x.asOf), ...renewals]);
+  const days = [...changeDays].filter((d) => d <= end).sort((a, b) => a - b);
+  for (const d of days) {
+    const snap = s.snapshots.filter((x) => x.asOf <= d).pop();
+    if (snap === undefined) continue;
+    const termEnd = s.start + term * (Math.floor((d - s.start) / term) + 1);
+    await run.files.subscriptions.write([
+      formatDay(d),
+      s.id,
+      c.id,
+      s.product.id,
+      String(snap.quantity),
+      snap.status,
+      s.trial ? 'true' : 'false',
+      s.channel,
+      snap.reason,
+      s.billing,
+      formatDay(termEnd),
+      snap.status === 'active' && !s.trial ? 'true' : 'false',
+    ]);
+    written = true;
+  }
+  return written;
+}
+
+/** People in seats, one after another, with licenses and activity; returns their active spans (support). */
+async function writePeople(run: DemoRun, c: Customer, plan: LicensePlan): Promise<number[]> {
+  const weak = c.profile === 'low_adoption';
+  const people: People = {
+    turnover: c.rng.chance(0.3) ? 0.25 : 0.12,
+    weak,
+    dormantShare: weak ? 0.22 : c.profile === 'howto_heavy' ? 0.08 : 0.03,
+    n: 0,
+    supportUsers: [],
+  };
+  for (const seat of plan.licenses.seats) {
+    let from = seat.start;
+    while (from <= run.end) from = await writePerson(run, c, people, seat, from);
+  }
+  return people.supportUsers;
+}
+
+/**
+ * The person who takes `seat` on day `from` and stays a drawn tenure: written with their licenses
+ * and activity unless they left before the data reaches back; returns the day the next one comes.
+ */
+async function writePerson(
+  run: DemoRun,
+  c: Customer,
+  people: People,
+  seat: Seat,
+  from: number,
+): Promise<number> {
+  const { rng } = c;
+  const { start, end } = run;
+  const tenure = Math.floor(rng.exponential(365 / people.turnover));
+  const leave = from + Math.max(20, tenure);
+  const to = leave <= end ? leave : null;
+  const next = to === null ? end + 1 : to + rng.int(3, 25);
+  if (to !== null && to < start - 28) return next;
+  people.n++;
+  run.users++;
+  const first = rng.pick(FIRST_NAMES);
+  const last = rng.pick(LAST_NAMES);
+  const upn = `${slug(first)}.${slug(last)}${people.n}@${c.domain}`;
+  await run.files.users.write([c.id, upn, upn, `${first} ${last}`, to === null ? null : formatDay(to)]);
+  const holds = holdsOf(seat, from, to);
+  for (const h of holds) {
+    if (h.from > end) continue;
+    // A removal planned after the last day is not known yet: the license is still held.
+    const removed = h.to === null || h.to > end ? null : formatDay(h.to);
+    await run.files.license_assignments.write([c.id, upn, h.product.id, formatDay(h.from), removed]);
+  }
+  const activeFrom = Math.max(start, from);
+  const activeTo = Math.min(end, to === null ? end : to - 1);
+  if (activeFrom > activeTo) return next;
+  people.supportUsers.push(activeFrom, activeTo);
+  if (rng.chance(people.dormantShare)) return next;
+  await writeActivity(run, c, people, { upn, from, to, holds, activeFrom, activeTo });
+  return next;
+}
+
+/**
+ * Licenses a person holds in a seat over [from, to): the plan (switched at an upgrade) and the
+ * seat's extras in that time; two sources of the same license (an add-on and a trial of it) are one.
+ */
+function holdsOf(seat: Seat, from: number, to: number | null): Hold[] {
+  const holds: Hold[] = [];
+  const until = (d: number | null) => (to === null ? d : d === null ? to : Math.min(d, to));
+  if (seat.switchTo !== undefined && seat.switchTo.day > from && (to === null || seat.switchTo.day < to)) {
+    holds.push({ product: seat.primary, from, to: seat.switchTo.day });
+    holds.push({ product: seat.switchTo.product, from: seat.switchTo.day, to });
+  } else {
+    const p = seat.switchTo !== undefined && seat.switchTo.day <= from ? seat.switchTo.product : seat.primary;
+    holds.push({ product: p, from, to });
+  }
+  for (const x of seat.extras) {
+    const f = Math.max(x.from, from);
+    const t = until(x.to);
+    if (t === null || t > f) holds.push({ product: x.product, from: f, to: t });
+  }
+  const merged: Hold[] = [];
+  for (const h of [...holds].sort((a, b) =>
+    a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : a.from - b.from,
+  )) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.product === h.product && (last.to === null || h.from <= last.to)) {
+      merged[merged.length - 1] = {
+        product: h.product,
+        from: last.from,
+        to: last.to === null || h.to === null ? null : Math.max(last.to, h.to),
+      };
+    } else merged.push(h);
+  }
+  return merged;
+}
+
+/** A person in the window, with the licenses they hold. */
+interface Holder {
+  readonly upn: string;
+  /** The day they took the seat and the day they left (null: still there). */
+  readonly from: number;
+  readonly to: number | null;
+  readonly holds: readonly Hold[];
+  /** Their days in the window: [activeFrom, activeTo], not empty. */
+  readonly activeFrom: number;
+  readonly activeTo: number;
+}
+
+/**
+ * A person's activity: how engaged they are, whether they quit (declining customers), and per
+ * workload they hold (Yammer sometimes without a license) whether they adopt it and on which days.
+ */
+async function writeActivity(run: DemoRun, c: Customer, people: People, person: Holder): Promise<void> {
+  const { rng, profile } = c;
+  const { from, to, holds } = person;
+  const engagement = rng.weighted<number>([
+    [0.35, 15],
+    [0.85, 60],
+    [1.1, 25],
+  ]);
+  // Declining customers: a good share of people stop using the service in the last weeks.
+  const quit = profile === 'declining' && rng.chance(0.45) ? run.end - rng.int(20, 75) : null;
+  const workloads = new Set<WorkloadCode>();
+  for (const h of holds) for (const w of h.product.workloads) workloads.add(w);
+  // Unlicensed Yammer/Viva Engage: frontline people on Exchange-only plans use it anyway.
+  const unlicensedYam = !workloads.has('YAM') && rng.chance(0.12);
+  if (unlicensedYam) workloads.add('YAM');
+  for (const w of workloads) {
+    const adopt = ADOPTION[people.weak ? 'weak' : 'normal'][w];
+    if (!(w === 'YAM' && unlicensedYam) && !rng.chance(adopt)) continue;
+    const p = Math.min(0.97, FREQUENCY[w] * engagement * run.factor);
+    const rampDays = profile === 'new' || from > run.start ? rng.exponential(14) : 0;
+    const ranges =
+      w === 'YAM' && unlicensedYam
+        ? [{ from, to }]
+        : holds.filter((h) => h.product.workloads.includes(w)).map((h) => ({ from: h.from, to: h.to }));
+    await writeWorkloadDays(run, c, person, w, { p, rampDays, quit, ranges });
+  }
+}
+
+/** How a person uses one workload: daily chance, ramp-up, quitting day, and the licensed day ranges. */
+interface WorkloadUse {
+  readonly p: number;
+  readonly rampDays: number;
+  readonly quit: number | null;
+  readonly ranges: readonly { readonly from: number; readonly to: number | null }[];
+}
+
+/**
+ * The days a person uses workload `w`: one draw per licensed day in the window (weekends rarely,
+ * Dynamics 365 never), ramping up from the day they took the seat, none after quitting.
+ */
+async function writeWorkloadDays(
+  run: DemoRun,
+  c: Customer,
+  person: Holder,
+  w: WorkloadCode,
+  use: WorkloadUse,
+): Promise<void> {
+  const { rng } = c;
+  const { upn, from, activeFrom, activeTo } = person;
+  const { p, rampDays, quit, ranges } = use;
+  const end = run.end;
+  let line = '';
+  let lines = 0;
+  // Two licenses with the same workload (an add-on and a trial of it, a plan and its
+  // upgrade) overlap: a day is one activity fact however many ranges cover it. The draw is
+  // made for every range all the same, so the random stream (and the rest of the demo)
+  // does not depend on the overlaps.
+  const seen = ranges.length > 1 ? new Set<number>() : null;
+  for (const r of ranges) {
+    const lo = Math.max(activeFrom, r.from);
+    const hi = Math.min(activeTo, r.to === null ? end : r.to - 1, quit ?? end);
+    for (let d = lo; d <= hi; d++) {
+      const wd = weekdayOf(d);
+      const weekend = wd >= 5;
+      if (w === 'D365' && weekend) continue;
+      const since = d - from;
+      const ramp = rampDays > 0 ? 1 - Math.exp(-since / rampDays) : 1;
+      if (rng.next() < p * ramp * (weekend ? 0.1 : 1)) {
+        if (seen !== null) {
+          if (seen.has(d)) continue;
+          seen.add(d);
+        }
+        line += `${c.id},${upn},${w},${run.dayText(d)}\n`;
+        lines++;
+      }
+    }
+  }
+  if (lines > 0) await run.files.activity.writeRaw(line, lines);
+}
+
+/** Weekly support requests, Poisson in the active users; more how-to where adoption is new or weak. */
+async function writeSupportRequests(
+  run: DemoRun,
+  c: Customer,
+  primary: ProductRef,
+  supportUsers: readonly number[],
+): Promise<void> {
+  const { rng, profile } = c;
+  const { start, end } = run;
+  const weak = profile === 'low_adoption';
+  const howtoRate = profile === 'howto_heavy' ? 0.0065 : profile === 'new' || weak ? 0.0022 : 0.0006;
+  const problemRate = 0.0007;
+  let req = 0;
+  const workloadsOfPrimary = primary.workloads;
+  for (let d = start; d <= end; d += 7) {
+    const population = activeOn(supportUsers, d);
+    if (population === 0) continue;
+    for (const [category, rate] of [
+      ['how_to', howtoRate],
+      ['problem', problemRate],
+      ['other', 0.0002],
+    ] as const) {
+      const count = poisson(rng, population * rate * 7);
+      for (let k = 0; k < count; k++) {
+        const day = Math.min(end, d + rng.int(0, 6));
+        if (weekdayOf(day) >= 5 && rng.chance(0.7)) continue;
+        req++;
+        const specific = rng.chance(0.7);
+        await run.files.support_requests.write([
+          c.id,
+          `SR-${c.id.slice(0, 4).toUpperCase()}-${String(req).padStart(5, '0')}`,
+          formatDay(day),
+          category,
+          specific ? primary.id : null,
+          specific ? rng.pick(workloadsOfPrimary) : null,
+        ]);
+      }
+    }
+  }
+}
+
+/** How many of the spans `[from, to, from, to, …]` hold day `d`. */
+function activeOn(spans: readonly number[], d: number): number {
+  let k = 0;
+  for (let i = 0; i < spans.length; i += 2) if ((spans[i] ?? 0) <= d && d <= (spans[i + 1] ?? 0)) k++;
+  return k;
+}
+
+/** The counts of what was written, and the files. */
+function summaryOf(run: DemoRun): DemoSummary {
+  const { files } = run;
   return {
     customers: files.customers.rows,
-    users,
-    subscriptions,
+    users: run.users,
+    subscriptions: run.subscriptions,
     subscriptionSnapshots: files.subscriptions.rows,
     licenseAssignments: files.license_assignments.rows,
     activity: files.activity.rows,
