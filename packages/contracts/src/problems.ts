@@ -3,6 +3,7 @@
  * expected, so a user can fix the file without guessing.
  */
 import { z } from 'zod';
+import { errorHintSchema } from './hints';
 
 export const problemSeveritySchema = z.enum(['error', 'warning']);
 export type ProblemSeverity = z.infer<typeof problemSeveritySchema>;
@@ -21,6 +22,8 @@ export const problemSchema = z.object({
   value: z.string().optional(),
   expected: z.string().optional(),
   message: z.string(),
+  /** What would fix it, when that names something of the adapter (an option, a route): worded there. */
+  hint: errorHintSchema.optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

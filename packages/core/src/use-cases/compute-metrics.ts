@@ -5,6 +5,7 @@
  * everything. Customers are processed in batches, each written in its own transaction and
  * unmarked only once written, so an interrupted run resumes where it stopped.
  */
+import type { ComputeReport, ComputeRequest as ComputeRequestData } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
 import { computeCustomerFlat } from '../metrics/bitset-engine';
@@ -12,26 +13,12 @@ import { WINDOW_DAYS } from '../metrics/reference';
 import { MetricRunBuilder } from '../metrics/runs';
 import type { Store } from '../store/store';
 
-export interface ComputeRequest {
-  readonly partnerId: string;
-  readonly full?: boolean;
-  /** Customers per batch (memory bound). */
-  readonly batchSize?: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
+export type { ComputeReport } from '@license-insights/contracts';
 
-export interface ComputeReport {
-  readonly mode: 'full' | 'incremental' | 'up_to_date' | 'no_activity';
-  readonly customers: number;
-  readonly firstDay: string | null;
-  readonly lastDay: string | null;
-  /** First day recomputed. */
-  readonly fromDay: string | null;
-  readonly rows: number;
-  readonly seconds: number;
-  /** Where the time went: reading the data, the engine, writing the metrics (seconds). */
-  readonly phases: { readonly load: number; readonly engine: number; readonly write: number };
-}
+/** What to compute (contracts `computeRequestSchema`), and who hears of its progress. */
+export type ComputeRequest = ComputeRequestData & {
+  readonly onProgress?: (done: number, total: number) => void;
+};
 
 export async function computeMetrics(store: Store, req: ComputeRequest): Promise<ComputeReport> {
   const started = performance.now();
