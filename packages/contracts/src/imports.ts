@@ -4,7 +4,7 @@
  * problems). Progress and cancellation are the caller's (callbacks, signals), not data.
  */
 import { z } from 'zod';
-import { channelSchema, daySchema } from './codes';
+import { CHANNELS, daySchema } from './codes';
 import { GRAPH_REPORT_PERIODS } from './graph';
 import { problemSchema } from './problems';
 import { importModeSchema, importOutcomeSchema } from './status';
@@ -29,6 +29,12 @@ export const FILE_KINDS = [
 ] as const;
 
 const GRAPH_PERIODS = Object.keys(GRAPH_REPORT_PERIODS) as (keyof typeof GRAPH_REPORT_PERIODS)[];
+
+/** A whole number from `min` to `max`, with one message for every way to miss it. */
+function wholeNumberSchema(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
 
 /** The longest name of a customer created on import, in characters. */
 export const MAX_CUSTOMER_NAME = 1000;
@@ -55,7 +61,7 @@ export const importRequestSchema = z.object({
   /** Day the state in JSON exports is as of. */
   asOf: daySchema,
   /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
-  channel: channelSchema,
+  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
   /**
    * Period of Graph active-user reports (the report does not say): D7, D30, D90 or D180. Default:
    * from the file name (`…_D7.csv`, `…D90…`), else D30 with a warning.
@@ -68,7 +74,7 @@ export const importRequestSchema = z.object({
   /** Where rejected rows go in partial mode (a file in an existing folder). */
   rejectsPath: z.string().min(1),
   /** Problems listed per file. */
-  maxProblemsPerFile: z.number().int().min(1).max(100_000),
+  maxProblemsPerFile: wholeNumberSchema(1, 100_000),
 });
 export type ImportRequest = z.infer<typeof importRequestSchema>;
 

@@ -1,8 +1,10 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
+import { computeRequestSchema } from '@license-insights/contracts';
 import { computeMetrics } from '@license-insights/core';
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { countOf, formatCount, ProgressBar, paint } from '../output';
+import { requestFrom } from '../request';
 
 export const computeCommand: Command = {
   name: 'compute',
@@ -16,12 +18,17 @@ recomputed, from the first changed day; --full recomputes everything.`,
     full: { type: 'boolean', description: 'recompute every customer and day' },
   },
   async run(ctx, values) {
+    const request = requestFrom(
+      computeRequestSchema.omit({ partnerId: true }),
+      { full: values.full === true },
+      { full: '--full' },
+    );
     const { store, partnerId } = await openForPartner(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
     try {
       const r = await computeMetrics(store, {
+        ...request,
         partnerId,
-        full: values.full === true,
         onProgress: (done, total) =>
           bar.update(done / total, `customers ${formatCount(done)}/${formatCount(total)}`),
       });
