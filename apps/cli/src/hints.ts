@@ -34,7 +34,7 @@ export function hintText(hint: ErrorHint, values: Values): string {
     case 'choose_partner':
       return `choose one ${HOW_TO_NAME_PARTNER}`;
     case 'name_import_partner':
-      return `name the partner these files belong to ${HOW_TO_NAME_PARTNER}, e.g. your Partner Center id. That keeps them apart from the demo, which the next \`insights demo --import\` replaces (--partner ${hint.demoPartnerId} adds them to it)`;
+      return `name the partner these files belong to ${HOW_TO_NAME_PARTNER}, e.g. your Partner Center id, to keep them apart from the demo (--partner ${hint.demoPartnerId} adds them to it)`;
     case 'create_customer':
       return `If it is a new customer, import with --create-customer ${hint.name === null ? '"<its name>"' : JSON.stringify(hint.name)} (it gets an id made from the name).`;
     case 'use_customer':
