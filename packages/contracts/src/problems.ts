@@ -26,12 +26,3 @@ export const problemSchema = z.object({
   hint: errorHintSchema.optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
-
-/** `file:line:column: message (value "x", expected y)`: the one-line form used by the CLI. */
-export function formatProblem(p: Problem): string {
-  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
-  const detail: string[] = [];
-  if (p.value !== undefined) detail.push(`value ${JSON.stringify(p.value)}`);
-  if (p.expected !== undefined) detail.push(`expected ${p.expected}`);
-  return `${where}: ${p.severity}: ${p.message}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
-}
