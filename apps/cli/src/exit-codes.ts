@@ -23,7 +23,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   2  wrong command-line usage
   3  invalid input: the import was rejected and nothing was stored
   4  partial import: valid rows stored, rejected rows written to the rejects file
-  5  store unavailable (locked by another process, unreadable, newer schema)
+  5  store unavailable (locked by another process, busy, unreadable, newer schema)
   6  invalid configuration
   130, 143  interrupted (SIGINT — Ctrl-C — or SIGTERM): nothing of the import was stored`;
 
@@ -39,6 +39,7 @@ export function exitCodeOf(code: ErrorCode): number {
       return EXIT.invalidInput;
     case 'store.unavailable':
     case 'store.locked':
+    case 'store.busy':
     case 'store.migration_failed':
       return EXIT.store;
     case 'interrupted':

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'ingest.unreadable',
   'store.unavailable',
   'store.locked',
+  'store.busy',
   'store.migration_failed',
   'not_found',
   'interrupted',

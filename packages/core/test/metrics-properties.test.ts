@@ -5,7 +5,7 @@
 import type { ProductDayMetrics, Reasons } from '@license-insights/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decompose } from '../src/metrics/reference';
+import { decompose } from '../src/metrics/definitions';
 import { bandOf, groupTotals, totalsOf } from '../src/reports/rollup';
 
 const sum = (r: Reasons) => Object.values(r).reduce((a, b) => a + (b ?? 0), 0);

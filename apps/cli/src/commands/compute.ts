@@ -1,8 +1,9 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
 import { computeRequestSchema } from '@license-insights/contracts';
-import { computeMetrics } from '@license-insights/core';
+import { computeMetrics, isAppError } from '@license-insights/core';
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
+import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint } from '../output';
 import { requestFrom } from '../request';
 
@@ -13,7 +14,8 @@ export const computeCommand: Command = {
   description: `Computes, for every customer × product × workload and every day the data covers, licenses
 sold, assigned and active in the last 28 days, deployment % and usage % with their reason codes
 (see docs/metrics.md). By default only customers whose data changed since the last run are
-recomputed, from the first changed day; --full recomputes everything.`,
+recomputed, from the first changed day; --full recomputes everything. The compute is all or
+nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (exit 130/143).`,
   options: {
     full: { type: 'boolean', description: 'recompute every customer and day' },
   },
@@ -25,12 +27,17 @@ recomputed, from the first changed day; --full recomputes everything.`,
     );
     const { store, partnerId } = await openForPartner(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
+    const interrupt = listenForInterrupt();
     try {
       const r = await computeMetrics(store, {
         ...request,
         partnerId,
-        onProgress: (done, total) =>
-          bar.update(done / total, `customers ${formatCount(done)}/${formatCount(total)}`),
+        signal: interrupt.signal,
+        onProgress: (p) =>
+          bar.update(
+            p.total === 0 ? 1 : p.done / p.total,
+            `${p.phase} · customers ${formatCount(p.done)}/${formatCount(p.total)}`,
+          ),
       });
       bar.done();
       if (!ctx.term.stdoutIsTty) {
@@ -45,7 +52,15 @@ recomputed, from the first changed day; --full recomputes everything.`,
             : `${r.mode === 'full' ? 'full' : 'incremental'} compute: ${countOf(r.customers, 'customer')}, days ${r.fromDay} … ${r.lastDay}, ${countOf(r.rows, 'metric row')} in ${r.seconds.toFixed(1)} s`;
       ctx.term.out(`${paint(ctx.term, 'green', '✔')} ${what}\n`);
       return EXIT.ok;
+    } catch (e) {
+      const received = interrupt.received();
+      if (received !== null && isAppError(e) && e.code === 'interrupted') {
+        ctx.term.err(`${paint(ctx.term, 'red', 'interrupted')}, the metrics are as before (${received})\n`);
+        return received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+      }
+      throw e;
     } finally {
+      interrupt.dispose();
       bar.done();
       await store.close();
     }

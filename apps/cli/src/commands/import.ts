@@ -9,6 +9,7 @@ import { FORMATS, type ImportReport, importRequestSchema } from '@license-insigh
 import { AppError, type ImportProgress, importFiles, isAppError, todayIso } from '@license-insights/core';
 import { type Command, type CommandContext, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
+import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
 import { requestFrom, stringOf, wholeNumberOf } from '../request';
 import { formatProblemLine } from './problems';
@@ -154,16 +155,7 @@ before its commit with nothing stored (exit 130 or 143).`,
     if (request.partial) checkRejectsFolder(rejectsPath, values.rejects);
     const json = values.json === true || !ctx.term.stdoutIsTty;
     // A signal cancels the import; our handlers go after the first, so a second one ends the process.
-    const abort = new AbortController();
-    let received: NodeJS.Signals | null = null;
-    const onSignal = (signal: NodeJS.Signals) => {
-      received = signal;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      abort.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupt = listenForInterrupt();
     const bar = new ProgressBar(ctx.term);
     const draw = (p: ImportProgress) => {
       const label =
@@ -182,22 +174,23 @@ before its commit with nothing stored (exit 130 or 143).`,
           partnerId,
           actor: config.actor,
           ...(ctx.term.stderrIsTty ? { onProgress: draw } : {}),
-          signal: abort.signal,
+          signal: interrupt.signal,
         });
       } finally {
         bar.done();
         await store.close();
       }
     } catch (e) {
+      const received = interrupt.received();
       if (received !== null && isAppError(e) && e.code === 'interrupted') {
         ctx.term.err(`${paint(ctx.term, 'red', 'interrupted')}, nothing stored (${received})\n`);
         return received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
       }
       throw e;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.dispose();
     }
+    const received = interrupt.received();
     const seconds = (performance.now() - started) / 1000;
     printReport(ctx.term, report, json, seconds, ctx.cwd);
     if (received !== null) {

@@ -13,8 +13,7 @@
  * Pure and IO-free; the reference, the engine and the inactive-user lists share it.
  */
 import { GRAPH_MEASURED_WORKLOADS, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
-
-export const WINDOW_DAYS = 28;
+import { WINDOW_DAYS } from './definitions';
 
 /** A customer's activity sources, in day numbers (days since 1970-01-01). */
 export interface MeasuredSources {

@@ -32,14 +32,12 @@ import type {
   CatalogProduct,
   Channel,
   ProductDayMetrics,
-  Reasons,
   SubscriptionStatus,
   WorkloadCode,
 } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
-import { combineStates, type MeasuredSources, PARTIAL, UNKNOWN, usageStateOf, WINDOW_DAYS } from './measured';
-
-export { WINDOW_DAYS };
+import { figuresOf, WINDOW_DAYS } from './definitions';
+import { combineStates, type MeasuredSources, PARTIAL, UNKNOWN, usageStateOf } from './measured';
 
 export interface SnapshotInput {
   readonly asOf: string;
@@ -95,57 +93,6 @@ function stateOn(s: SubscriptionInput, d: number): SnapshotInput | undefined {
     if (dayOf(snap.asOf) <= d && (best === undefined || dayOf(snap.asOf) > dayOf(best.asOf))) best = snap;
   }
   return best;
-}
-
-function percent(part: number, whole: number): number | null {
-  return whole === 0 ? null : (part / whole) * 100;
-}
-
-/** The ingredients of the reason codes (SPEC §2.1), in decomposition order. */
-export interface ReasonParts {
-  readonly rotation: number;
-  readonly unlicensed: number;
-  readonly trial: number;
-  readonly noncounted: number;
-}
-
-/** Why active exceeds sold: ROTATION, UNLICENSED_WORKLOAD_USE, TRIAL, NONCOUNTED_SUBSCRIPTION, UNEXPLAINED. */
-export function usageReasonsOf(active: number, sold: number, p: ReasonParts): Reasons {
-  return active > sold
-    ? decompose(active - sold, [
-        ['ROTATION', p.rotation],
-        ['UNLICENSED_WORKLOAD_USE', p.unlicensed],
-        ['TRIAL', p.trial],
-        ['NONCOUNTED_SUBSCRIPTION', p.noncounted],
-      ])
-    : {};
-}
-
-/** Why assigned exceeds sold: TRIAL, NONCOUNTED_SUBSCRIPTION, UNEXPLAINED. */
-export function deploymentReasonsOf(
-  assigned: number,
-  sold: number,
-  p: Pick<ReasonParts, 'trial' | 'noncounted'>,
-): Reasons {
-  return assigned > sold
-    ? decompose(assigned - sold, [
-        ['TRIAL', p.trial],
-        ['NONCOUNTED_SUBSCRIPTION', p.noncounted],
-      ])
-    : {};
-}
-
-/** Decomposes `excess` into the components, in order, each capped at what is left. */
-export function decompose(excess: number, components: readonly [keyof Reasons, number][]): Reasons {
-  const out: Reasons = {};
-  let left = Math.max(0, excess);
-  for (const [code, amount] of components) {
-    const take = Math.min(left, Math.max(0, amount));
-    if (take > 0) out[code] = take;
-    left -= take;
-  }
-  if (left > 0) out.UNEXPLAINED = left;
-  return out;
 }
 
 export function referenceCustomerMetrics(input: CustomerInput, date: string): ProductDayMetrics[] {
@@ -246,7 +193,6 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
     const assigned = holders.size;
     const trial = capacity(productId, true);
     const noncounted = capacity(productId, false);
-    const deploymentReasons = deploymentReasonsOf(assigned, s, { trial, noncounted });
     const base = {
       customerId: input.customerId,
       productId,
@@ -254,9 +200,9 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
       sold: s,
       soldOwn,
       assigned,
-      deploymentPercent: percent(assigned, s),
-      deploymentReasons,
     };
+    const figures = (active: number | null, rotation: number, unlicensed: number) =>
+      figuresOf({ sold: s, assigned, active, usageSold: s, rotation, unlicensed, trial, noncounted });
     /** The row of workloads `ws` (one workload, or the product's measured ones for ALL). */
     const rowFor = (
       workload: WorkloadCode | 'ALL',
@@ -268,8 +214,7 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
           ...base,
           workload,
           active: null,
-          usagePercent: null,
-          usageReasons: null,
+          ...figures(null, 0, 0),
           usageKnown: false,
           partialWindow: false,
         };
@@ -289,8 +234,7 @@ export function referenceCustomerMetrics(input: CustomerInput, date: string): Pr
         ...base,
         workload,
         active,
-        usagePercent: percent(active, s),
-        usageReasons: usageReasonsOf(active, s, { rotation, unlicensed: extra.size, trial, noncounted }),
+        ...figures(active, rotation, extra.size),
         usageKnown: true,
         partialWindow: state === PARTIAL,
       };

@@ -6,8 +6,9 @@
 import { type ProductDayMetrics, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { dayOf, formatDay } from '../dates';
 import { type BitsetInput, OPEN } from './bitset-engine';
+import { figuresOf } from './definitions';
 import { PARTIAL, UNKNOWN } from './measured';
-import { type CustomerInput, deploymentReasonsOf, measuredSourcesOf, usageReasonsOf } from './reference';
+import { type CustomerInput, measuredSourcesOf } from './reference';
 import type { EngineOutput } from './series';
 
 /** The products of a customer as the engine numbers them: those with a subscription or an assignment, sorted. */
@@ -88,8 +89,6 @@ export function bitsetInputOf(input: CustomerInput): BitsetInput {
   };
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
-
 /** One metrics row from its counts and reason ingredients; `usage` is the stored state (measured.ts). */
 export function metricsRowOf(x: {
   readonly customerId: string;
@@ -106,21 +105,17 @@ export function metricsRowOf(x: {
   readonly noncounted: number;
   readonly usage: number;
 }): ProductDayMetrics {
-  const { sold, assigned, active } = x;
   const known = x.usage !== UNKNOWN;
   return {
     customerId: x.customerId,
     productId: x.productId,
     workload: x.workload,
     day: x.day,
-    sold,
+    sold: x.sold,
     soldOwn: x.soldOwn,
-    assigned,
-    active: known ? active : null,
-    deploymentPercent: percent(assigned, sold),
-    usagePercent: known ? percent(active, sold) : null,
-    usageReasons: known ? usageReasonsOf(active, sold, x) : null,
-    deploymentReasons: deploymentReasonsOf(assigned, sold, x),
+    assigned: x.assigned,
+    active: known ? x.active : null,
+    ...figuresOf({ ...x, active: known ? x.active : null, usageSold: x.sold }),
     usageKnown: known,
     partialWindow: x.usage === PARTIAL,
   };

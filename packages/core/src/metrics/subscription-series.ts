@@ -5,15 +5,27 @@
  * or disabled on some window day (largest quantity on such a day each). Shared by both engines.
  */
 
-import { WINDOW_DAYS } from './reference';
+import { WINDOW_DAYS } from './definitions';
 import type { EngineSnapshot, ProductSeries } from './series';
 
 type Subscriptions = readonly { readonly product: number; readonly snapshots: readonly EngineSnapshot[] }[];
 
-/** Per-subscription day arrays, reused (a portfolio has 10⁵ subscriptions). */
-let trialQty = new Int32Array(0);
-let eligibleQty = new Int32Array(0);
-let counted = new Uint8Array(0);
+/** Per-subscription day arrays, reused by one compute (a portfolio has 10⁵ subscriptions). */
+export class SubscriptionScratch {
+  trialQty = new Int32Array(0);
+  eligibleQty = new Int32Array(0);
+  counted = new Uint8Array(0);
+
+  /** The three arrays, at least `span` long. */
+  sized(span: number): this {
+    if (this.trialQty.length < span) {
+      this.trialQty = new Int32Array(span);
+      this.eligibleQty = new Int32Array(span);
+      this.counted = new Uint8Array(span);
+    }
+    return this;
+  }
+}
 
 /**
  * Adds the series into `out` (zeroed by the caller): for product p, sold at `at + p · stride`, sold
@@ -28,14 +40,11 @@ export function subscriptionSeriesInto(
   subscriptions: Subscriptions,
   first: number,
   days: number,
+  scratch: SubscriptionScratch,
 ): void {
   const span = days + WINDOW_DAYS - 1;
   const base = first - WINDOW_DAYS + 1;
-  if (trialQty.length < span) {
-    trialQty = new Int32Array(span);
-    eligibleQty = new Int32Array(span);
-    counted = new Uint8Array(span);
-  }
+  const { trialQty, eligibleQty, counted } = scratch.sized(span);
   for (const s of subscriptions) {
     const p = s.product;
     if (p < 0 || p >= productCount) continue;
@@ -88,7 +97,7 @@ export function subscriptionSeries(
   days: number,
 ): ProductSeries[] {
   const block = new Int32Array(4 * productCount * days);
-  subscriptionSeriesInto(block, 0, days, productCount, subscriptions, first, days);
+  subscriptionSeriesInto(block, 0, days, productCount, subscriptions, first, days, new SubscriptionScratch());
   const part = (section: number, p: number) =>
     block.slice((section * productCount + p) * days, (section * productCount + p + 1) * days);
   return Array.from({ length: productCount }, (_, p) => ({

@@ -4,7 +4,7 @@
  * components of its rows, in SPEC order, so the codes still add up exactly. Pure.
  */
 import type { ProductDayMetrics, Totals, UsageBand } from '@license-insights/contracts';
-import { deploymentReasonsOf, usageReasonsOf } from '../metrics/reference';
+import { figuresOf } from '../metrics/definitions';
 
 /**
  * The roll-up of some rows. Deployment sums every row; usage sums active and sold over the rows
@@ -37,29 +37,36 @@ export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
     u.TRIAL += x.TRIAL ?? 0;
     u.NONCOUNTED_SUBSCRIPTION += x.NONCOUNTED_SUBSCRIPTION ?? 0;
   }
-  const anyKnown = known > 0;
   return {
     sold,
     soldOwn,
     assigned,
-    active: anyKnown ? active : null,
+    active: known > 0 ? active : null,
     soldMeasured,
     soldNotMeasured: sold - soldMeasured,
     partialWindow: partial,
-    deploymentPercent: sold === 0 ? null : (assigned / sold) * 100,
-    usagePercent: !anyKnown || soldMeasured === 0 ? null : (active / soldMeasured) * 100,
-    usageReasons: anyKnown
-      ? usageReasonsOf(active, soldMeasured, {
-          rotation: u.ROTATION,
-          unlicensed: u.UNLICENSED_WORKLOAD_USE,
-          trial: u.TRIAL,
-          noncounted: u.NONCOUNTED_SUBSCRIPTION,
-        })
-      : null,
-    deploymentReasons: deploymentReasonsOf(assigned, sold, {
+    // The roll-up's excess is decomposed with the sums of its rows' components (SPEC §2.3).
+    ...figuresOf({
+      sold,
+      assigned,
+      active: known > 0 ? active : null,
+      usageSold: soldMeasured,
+      rotation: u.ROTATION,
+      unlicensed: u.UNLICENSED_WORKLOAD_USE,
+      // Trial and non-counted capacity explain deployment and usage alike; each sum is its rows'.
+      trial: u.TRIAL,
+      noncounted: u.NONCOUNTED_SUBSCRIPTION,
+    }),
+    deploymentReasons: figuresOf({
+      sold,
+      assigned,
+      active: null,
+      usageSold: 0,
+      rotation: 0,
+      unlicensed: 0,
       trial: d.TRIAL,
       noncounted: d.NONCOUNTED_SUBSCRIPTION,
-    }),
+    }).deploymentReasons,
   };
 }
 

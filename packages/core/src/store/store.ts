@@ -311,19 +311,17 @@ export interface AuditRecord {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-export interface Store {
-  readonly engine: 'duckdb' | 'postgres';
-  readonly location: string;
+/**
+ * What can be read in one unit of work: every read sees one snapshot of the store (the state before
+ * or after any write unit, never half of one).
+ */
+export interface StoreReader {
   schemaVersion(): Promise<number>;
-  /** Partners that hold data (or held it: a partner stays after its data is replaced), sorted. */
   partnerIds(): Promise<string[]>;
-  /** Opens an import for a partner (one at a time per store). */
-  openImport(partnerId: string): Promise<ImportSession>;
   status(partnerId?: string): Promise<StoreStatus>;
   /** Everything stored for an entity, in canonical form (sorted by key): for export and round-trip tests. */
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
   partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
-  audit(entry: AuditEntry): Promise<void>;
   metricsPlan(partnerId: string): Promise<MetricsPlan>;
   customerIds(partnerId: string): Promise<string[]>;
   customers(partnerId: string): Promise<CustomerRecord[]>;
@@ -360,10 +358,8 @@ export interface Store {
     partnerId: string,
     customerIds: readonly string[] | null,
     factsFrom: string,
+    y?: Yield,
   ): Promise<CustomerMetricData[]>;
-  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void>;
-  /** Marks every customer of the partner out of date from a day on (before a full recompute). */
-  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
   /** Support requests per customer and scope over rolling 28 days, for each day of a range. */
   supportCounts(
     partnerId: string,
@@ -384,28 +380,60 @@ export interface Store {
     customerIds?: readonly string[],
   ): Promise<SubscriptionState[]>;
   recommendationSettings(partnerId: string): Promise<StoredSettings | null>;
-  /** Saves the settings (null: back to defaults) and audits the change, in one transaction. */
+  exclusions(partnerId: string): Promise<Exclusion[]>;
+  /** The newest audit records first, optionally of some actions only. */
+  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]>;
+  /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
+  verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
+}
+
+/** What can be written in one unit of work (with reads that see its own writes). */
+export interface StoreWriter extends StoreReader {
+  audit(entry: AuditEntry): Promise<void>;
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void>;
+  /** Marks every customer of the partner out of date from a day on (before a full recompute). */
+  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
+  /** Saves the settings (null: back to defaults) and audits the change. */
   saveRecommendationSettings(
     partnerId: string,
     settings: RecommendationSettings | null,
     actor: string,
     change: Readonly<Record<string, unknown>>,
   ): Promise<void>;
-  exclusions(partnerId: string): Promise<Exclusion[]>;
   /** Adds or re-words an exclusion (audited); returns the previous reason, if any. */
   addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null>;
   /** Removes an exclusion (audited); false when there was none. */
   removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean>;
-  /** The newest audit records first, optionally of some actions only. */
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]>;
-  /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
-  verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
-  /** Percentage done of the statement running now, or -1 (for progress bars). */
+}
+
+/** Lets other work run on the event loop between slices of a long job (jobs/yielder.ts). */
+export interface Yield {
+  slice(): Promise<void>;
+}
+
+/** Options of a write unit. */
+export interface WriteOptions {
+  /** Cancels the unit: it rolls back and the store stays as before. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The store. Work happens in units: `read(q => …)` runs on one snapshot, concurrently with other
+ * reads and with a writer; `write(partner, tx => …)` runs in one transaction, writers one at a time
+ * (they queue), and commits all or nothing — a failure, a cancel or a kill leaves the store as
+ * before. An import is a write unit too (`openImport` … `commit`/`rollback`). The reader and writer
+ * methods on the store itself are conveniences: each call is a unit of its own.
+ */
+export interface Store extends StoreWriter {
+  readonly engine: 'duckdb' | 'postgres';
+  readonly location: string;
+  read<T>(work: (q: StoreReader) => Promise<T>): Promise<T>;
+  write<T>(partnerId: string, work: (tx: StoreWriter) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** Opens an import for a partner: a write unit until its commit or rollback (writers queue). */
+  openImport(partnerId: string): Promise<ImportSession>;
+  /** Percentage done of the writer's running statement, or -1 (for progress bars). */
   progress(): number;
-  /**
-   * Cancels the statement running now, if any: it fails with an error (to stop a long import on
-   * request; the import then rolls back). Does nothing to the statements after it.
-   */
+  /** Interrupts the writer's running statement (its unit then rolls back). */
   interrupt(): void;
   close(): Promise<void>;
 }

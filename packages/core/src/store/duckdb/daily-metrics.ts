@@ -13,13 +13,14 @@ import {
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { dayOf } from '../../dates';
+import { NEVER_YIELD } from '../../jobs/yielder';
 import { OPEN } from '../../metrics/bitset-engine';
 import type { MeasuredSources } from '../../metrics/measured';
 import { metricsRowOf } from '../../metrics/rows';
 import { RUN_COLUMNS } from '../../metrics/runs';
 import { ident, type SqlFragment, sql } from '../sql';
-import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan } from '../store';
-import type { DuckDbClient } from './duckdb-client';
+import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan, Yield } from '../store';
+import type { DuckDbClient, HeldResult } from './duckdb-client';
 
 /** A query started and awaited later: its failure is not unhandled meanwhile (await rethrows it). */
 function pending<T>(p: Promise<T>): Promise<T> {
@@ -80,47 +81,70 @@ export async function queryMetricsPlan(db: DuckDbClient, partnerId: string): Pro
   };
 }
 
+/** A customer being loaded: its products numbered as met, users counted, subscriptions grouped. */
+interface LoadingCustomer {
+  readonly customerId: string;
+  readonly products: Map<string, number>;
+  users: number;
+  readonly subscriptions: Map<
+    string,
+    {
+      product: number;
+      snapshots: {
+        asOf: number;
+        quantity: number;
+        status: SubscriptionStatus;
+        isTrial: boolean;
+        own: boolean;
+      }[];
+    }
+  >;
+}
+
+/** The customer's index for a product id, given in order of first sight (renumbered by id at the end). */
+function productOf(c: LoadingCustomer, productId: string): number {
+  let p = c.products.get(productId);
+  if (p === undefined) {
+    p = c.products.size;
+    c.products.set(productId, p);
+  }
+  return p;
+}
+
+/** Users grouped by customer: each user key's customer and local index, and where each customer's users start. */
+interface UserIndex {
+  readonly localOf: Int32Array;
+  readonly customerOf: Int32Array;
+  readonly uStart: Int32Array;
+}
+
+/** Rows a loop processes between two checks of the yielder. */
+const SLICE_ROWS = 1 << 16;
+
 /**
  * Reads what the engine needs for a batch of customers. Users and products get small per-customer
  * indexes; activity masks are read through typed vectors and grouped by customer with a counting
- * sort, so 10⁸ facts never become JavaScript objects.
+ * sort, so 10⁸ facts never become JavaScript objects. Phases, in order: customers and products,
+ * sizes, users, deletions, subscriptions, assignments, activity, measured sources. Each query
+ * starts before the previous result is grouped (the database works on the next read while
+ * JavaScript groups the last one; results are held natively until copied), and the grouping
+ * yields to the event loop in slices.
  */
 export async function loadMetricData(
   db: DuckDbClient,
   partnerId: string,
   customerIds: readonly string[] | null,
   factsFrom: string,
+  y: Yield = NEVER_YIELD,
 ): Promise<CustomerMetricData[]> {
   const ids = await customerIndex(db, partnerId, customerIds);
   const C = ids.length;
-  const customers = ids.map((customerId) => ({
+  const customers: LoadingCustomer[] = ids.map((customerId) => ({
     customerId,
-    products: new Map<string, number>(),
+    products: new Map(),
     users: 0,
-    subscriptions: new Map<
-      string,
-      {
-        product: number;
-        snapshots: {
-          asOf: number;
-          quantity: number;
-          status: SubscriptionStatus;
-          isTrial: boolean;
-          own: boolean;
-        }[];
-      }
-    >(),
+    subscriptions: new Map(),
   }));
-  const productOf = (c: (typeof customers)[number], productId: string): number => {
-    let p = c.products.get(productId);
-    if (p === undefined) {
-      p = c.products.size;
-      c.products.set(productId, p);
-    }
-    return p;
-  };
-  // Each query below starts before the previous result is processed: the database works on the
-  // next read while JavaScript groups the last one (results are held natively until copied).
   // Products of the partner's subscriptions and assignments, as indexes for typed reads.
   const productIds = (
     await db.all<{ product_id: string }>(
@@ -128,26 +152,11 @@ export async function loadMetricData(
           UNION SELECT product_id FROM license_assignments WHERE partner_id = ${partnerId} ORDER BY 1`,
     )
   ).map((r) => r.product_id);
-  // Users: a per-customer index for every user, via a lookup by user_key.
-  const { maxKey } = await db.one<{ maxKey: number | null }>(
-    sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
-  );
-  // The three large reads, counted first: their transient buffers are sized once.
-  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
   const mine = customerIds === null ? sql`true` : sql`a.customer_id IN (SELECT customer_id FROM m_customers)`;
+  const fromMonth = dayOf(`${factsFrom.slice(0, 7)}-01`);
   const factsWhere = sql`a.partner_id = ${partnerId} AND a.month >= DATE '1970-01-01' + ${fromMonth}::INTEGER AND ${mine}`;
-  const counts = await db.one<{ u: number; a: number; f: number }>(
-    sql`SELECT (SELECT count(*) FROM users WHERE partner_id = ${partnerId})::INTEGER AS u,
-               (SELECT count(*) FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine})::INTEGER AS a,
-               (SELECT count(*) FROM activity a WHERE ${factsWhere})::INTEGER AS f`,
-  );
-  const most = Math.max(counts.u, counts.a, counts.f);
-  db.reserveTransient([
-    4 * most,
-    Math.max(4 * counts.u, 4 * counts.a, counts.f),
-    4 * Math.max(counts.a, counts.f),
-    4 * Math.max(counts.a, counts.f),
-  ]);
+  const maxKey = await reserveReadBuffers(db, partnerId, mine, factsWhere);
+
   const usersHeld = await db.query(
     sql`SELECT m.idx::INTEGER, u.user_key
         FROM users u JOIN m_customers m ON m.customer_id = u.customer_id WHERE u.partner_id = ${partnerId}`,
@@ -158,20 +167,7 @@ export async function loadMetricData(
       sql`SELECT user_key, deleted_on FROM users WHERE partner_id = ${partnerId} AND deleted_on IS NOT NULL`,
     ),
   );
-  const localOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
-  const uStart = new Int32Array(C + 1);
-  const customerOf = new Int32Array((maxKey ?? 0) + 1).fill(-1);
-  {
-    const { rows, columns } = db.copyColumns(usersHeld, ['i32', 'i32'], { transient: true });
-    const [idx, key] = columns as [Int32Array, Int32Array];
-    for (let r = 0; r < rows; r++) {
-      const c = customers[idx[r] as number];
-      if (c === undefined) continue;
-      localOf[key[r] as number] = c.users++;
-      customerOf[key[r] as number] = idx[r] as number;
-    }
-    for (let c = 0; c < C; c++) uStart[c + 1] = (uStart[c] as number) + (customers[c]?.users ?? 0);
-  }
+  const users = await groupUsers(db, usersHeld, customers, maxKey, y);
   // One query at a time on the connection: the deleted users are in before the next starts.
   const goneHeld = await gonePending;
   const subsPending =
@@ -187,19 +183,7 @@ export async function loadMetricData(
           ),
         )
       : null;
-  // A customer's deletion days are one typed slice, NEVER standing for "not deleted" (no million
-  // boxed values).
-  const deleted = new Int32Array(uStart[C] as number).fill(NEVER);
-  {
-    const gone = db.copyColumns(goneHeld, ['i32', 'i32'], { transient: true });
-    const [goneKey, goneOn] = gone.columns as [Int32Array, Int32Array];
-    for (let r = 0; r < gone.rows; r++) {
-      const k = goneKey[r] as number;
-      const ci = customerOf[k] as number;
-      if (ci < 0) continue;
-      deleted[(uStart[ci] as number) + (localOf[k] as number)] = goneOn[r] as number;
-    }
-  }
+  const deleted = await groupDeletions(db, goneHeld, users, y);
   const subsHeld = subsPending === null ? null : await subsPending;
   const assignmentsPending =
     productIds.length > 0
@@ -211,44 +195,8 @@ export async function loadMetricData(
           ),
         )
       : null;
-  if (subsHeld !== null) {
-    const { rows, columns } = db.copyColumns(subsHeld, [
-      'i32',
-      'i32',
-      'i32',
-      'i32',
-      'i32',
-      'i32',
-      'i32',
-      'i32',
-    ]);
-    const [idx, sub, prod, asOf, qty, status, trial, own] = columns as Int32Array[];
-    for (let r = 0; r < rows; r++) {
-      const c = customers[idx?.[r] as number];
-      if (c === undefined) continue;
-      const key = String(sub?.[r]);
-      let entry = c.subscriptions.get(key);
-      if (entry === undefined) {
-        entry = { product: productOf(c, productIds[prod?.[r] as number] as string), snapshots: [] };
-        c.subscriptions.set(key, entry);
-      }
-      entry.snapshots.push({
-        asOf: asOf?.[r] as number,
-        quantity: qty?.[r] as number,
-        status: SUBSCRIPTION_STATUSES[status?.[r] as number] as SubscriptionStatus,
-        isTrial: trial?.[r] === 1,
-        own: own?.[r] === 1,
-      });
-    }
-  }
-  // Assignments as columns, grouped by customer (counting sort), products numbered per customer.
-  let aStart = new Int32Array(C + 1);
-  let aUser = new Int32Array(0);
-  let aProd = new Int32Array(0);
-  let aFrom = new Int32Array(0);
-  let aTo = new Int32Array(0);
-  // Activity masks: the last and largest read, started before the assignments are grouped (one
-  // query at a time on the connection: the assignments are in first).
+  if (subsHeld !== null) await groupSubscriptions(db, subsHeld, customers, productIds, y);
+  // Activity masks: the last and largest read, started before the assignments are grouped.
   const assignmentsHeld = assignmentsPending === null ? null : await assignmentsPending;
   const factsPending = pending(
     db.query(
@@ -256,116 +204,297 @@ export async function loadMetricData(
         FROM activity a WHERE ${factsWhere}`,
     ),
   );
-  if (assignmentsHeld !== null) {
-    const { rows, columns } = db.copyColumns(assignmentsHeld, ['i32', 'i32', 'i32', 'i32'], {
-      transient: true,
-    });
-    const [key, prod, from, to] = columns as [Int32Array, Int32Array, Int32Array, Int32Array];
-    aStart = new Int32Array(C + 1);
-    for (let r = 0; r < rows; r++) {
-      const c = customerOf[key[r] as number] as number;
-      if (c >= 0) aStart[c + 1] = (aStart[c + 1] as number) + 1;
-    }
-    for (let c = 0; c < C; c++) aStart[c + 1] = (aStart[c + 1] as number) + (aStart[c] as number);
-    const total = aStart[C] as number;
-    aUser = new Int32Array(total);
-    aProd = new Int32Array(total);
-    aFrom = new Int32Array(total);
-    aTo = new Int32Array(total);
-    const at = aStart.slice(0, C);
-    // Customer × product → the customer's product index, cached (a Map lookup per row costs more).
-    const P = productIds.length;
-    const local = new Int32Array(C * P).fill(-1);
-    for (let r = 0; r < rows; r++) {
-      const k = key[r] as number;
-      const ci = customerOf[k] as number;
-      const c = customers[ci];
-      if (c === undefined) continue;
-      const i = at[ci] as number;
-      at[ci] = i + 1;
-      aUser[i] = localOf[k] as number;
-      const gp = prod[r] as number;
-      let lp = local[ci * P + gp] as number;
-      if (lp < 0) {
-        lp = productOf(c, productIds[gp] as string);
-        local[ci * P + gp] = lp;
-      }
-      aProd[i] = lp;
-      aFrom[i] = from[r] as number;
-      const t = to[r] as number;
-      aTo[i] = t >= NEVER ? OPEN : t;
-    }
+  const assignments =
+    assignmentsHeld === null
+      ? emptyAssignments(C)
+      : await groupAssignments(db, assignmentsHeld, customers, productIds, users, y);
+  const facts = await groupFacts(db, await factsPending, C, users, y);
+  const measured = await loadMeasuredSources(db, partnerId, C);
+  return customers.map((c, ci) =>
+    assembleCustomer(c, ci, users, deleted, assignments, facts, measured[ci] ?? { canonical: [], graph: [] }),
+  );
+}
+
+/** Counts the three large reads so their transient buffers are sized once; returns the largest user key. */
+async function reserveReadBuffers(
+  db: DuckDbClient,
+  partnerId: string,
+  mine: SqlFragment,
+  factsWhere: SqlFragment,
+): Promise<number> {
+  const { maxKey } = await db.one<{ maxKey: number | null }>(
+    sql`SELECT max(user_key) AS maxKey FROM users WHERE partner_id = ${partnerId}`,
+  );
+  const counts = await db.one<{ u: number; a: number; f: number }>(
+    sql`SELECT (SELECT count(*) FROM users WHERE partner_id = ${partnerId})::INTEGER AS u,
+               (SELECT count(*) FROM license_assignments a WHERE a.partner_id = ${partnerId} AND ${mine})::INTEGER AS a,
+               (SELECT count(*) FROM activity a WHERE ${factsWhere})::INTEGER AS f`,
+  );
+  const most = Math.max(counts.u, counts.a, counts.f);
+  db.reserveTransient([
+    4 * most,
+    Math.max(4 * counts.u, 4 * counts.a, counts.f),
+    4 * Math.max(counts.a, counts.f),
+    4 * Math.max(counts.a, counts.f),
+  ]);
+  return maxKey ?? 0;
+}
+
+/** Users: a per-customer index for every user key, and where each customer's users start. */
+async function groupUsers(
+  db: DuckDbClient,
+  held: HeldResult,
+  customers: LoadingCustomer[],
+  maxKey: number,
+  y: Yield,
+): Promise<UserIndex> {
+  const C = customers.length;
+  const localOf = new Int32Array(maxKey + 1).fill(-1);
+  const uStart = new Int32Array(C + 1);
+  const customerOf = new Int32Array(maxKey + 1).fill(-1);
+  const { rows, columns } = await db.copyColumns(held, ['i32', 'i32'], { transient: true, yielder: y });
+  const [idx, key] = columns as [Int32Array, Int32Array];
+  for (let r = 0; r < rows; r++) {
+    if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
+    const c = customers[idx[r] as number];
+    if (c === undefined) continue;
+    localOf[key[r] as number] = c.users++;
+    customerOf[key[r] as number] = idx[r] as number;
   }
-  // Activity masks grouped by customer (counting sort). The customer of a fact comes from its user
-  // (no join of 10⁸ rows on customer ids); arrays are sized by a count first.
-  const facts = db.copyColumns(await factsPending, ['i32', 'u8', 'i32', 'u32'], { transient: true });
+  for (let c = 0; c < C; c++) uStart[c + 1] = (uStart[c] as number) + (customers[c]?.users ?? 0);
+  return { localOf, customerOf, uStart };
+}
+
+/**
+ * A customer's deletion days are one typed slice of this array, NEVER standing for "not deleted"
+ * (no million boxed values).
+ */
+async function groupDeletions(
+  db: DuckDbClient,
+  held: HeldResult,
+  u: UserIndex,
+  y: Yield,
+): Promise<Int32Array> {
+  const C = u.uStart.length - 1;
+  const deleted = new Int32Array(u.uStart[C] as number).fill(NEVER);
+  const gone = await db.copyColumns(held, ['i32', 'i32'], { transient: true, yielder: y });
+  const [goneKey, goneOn] = gone.columns as [Int32Array, Int32Array];
+  for (let r = 0; r < gone.rows; r++) {
+    const k = goneKey[r] as number;
+    const ci = u.customerOf[k] as number;
+    if (ci < 0) continue;
+    deleted[(u.uStart[ci] as number) + (u.localOf[k] as number)] = goneOn[r] as number;
+  }
+  return deleted;
+}
+
+/** Subscriptions' snapshots grouped per customer and subscription (rows come sorted by both). */
+async function groupSubscriptions(
+  db: DuckDbClient,
+  held: HeldResult,
+  customers: LoadingCustomer[],
+  productIds: readonly string[],
+  y: Yield,
+): Promise<void> {
+  const { rows, columns } = await db.copyColumns(
+    held,
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    {
+      yielder: y,
+    },
+  );
+  const [idx, sub, prod, asOf, qty, status, trial, own] = columns as Int32Array[];
+  for (let r = 0; r < rows; r++) {
+    if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
+    const c = customers[idx?.[r] as number];
+    if (c === undefined) continue;
+    const key = String(sub?.[r]);
+    let entry = c.subscriptions.get(key);
+    if (entry === undefined) {
+      entry = { product: productOf(c, productIds[prod?.[r] as number] as string), snapshots: [] };
+      c.subscriptions.set(key, entry);
+    }
+    entry.snapshots.push({
+      asOf: asOf?.[r] as number,
+      quantity: qty?.[r] as number,
+      status: SUBSCRIPTION_STATUSES[status?.[r] as number] as SubscriptionStatus,
+      isTrial: trial?.[r] === 1,
+      own: own?.[r] === 1,
+    });
+  }
+}
+
+/** Assignments as columns grouped by customer (`start[c]` … `start[c + 1]`), products numbered per customer. */
+interface GroupedAssignments {
+  readonly start: Int32Array;
+  readonly user: Int32Array;
+  readonly product: Int32Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
+function emptyAssignments(C: number): GroupedAssignments {
+  return {
+    start: new Int32Array(C + 1),
+    user: new Int32Array(0),
+    product: new Int32Array(0),
+    from: new Int32Array(0),
+    to: new Int32Array(0),
+  };
+}
+
+/** Assignments grouped by customer with a counting sort; each customer's products numbered as met. */
+async function groupAssignments(
+  db: DuckDbClient,
+  held: HeldResult,
+  customers: LoadingCustomer[],
+  productIds: readonly string[],
+  u: UserIndex,
+  y: Yield,
+): Promise<GroupedAssignments> {
+  const C = customers.length;
+  const { rows, columns } = await db.copyColumns(held, ['i32', 'i32', 'i32', 'i32'], {
+    transient: true,
+    yielder: y,
+  });
+  const [key, prod, from, to] = columns as [Int32Array, Int32Array, Int32Array, Int32Array];
+  const start = new Int32Array(C + 1);
+  for (let r = 0; r < rows; r++) {
+    const c = u.customerOf[key[r] as number] as number;
+    if (c >= 0) start[c + 1] = (start[c + 1] as number) + 1;
+  }
+  for (let c = 0; c < C; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const total = start[C] as number;
+  const out = {
+    start,
+    user: new Int32Array(total),
+    product: new Int32Array(total),
+    from: new Int32Array(total),
+    to: new Int32Array(total),
+  };
+  const at = start.slice(0, C);
+  // Customer × product → the customer's product index, cached (a Map lookup per row costs more).
+  const P = productIds.length;
+  const local = new Int32Array(C * P).fill(-1);
+  for (let r = 0; r < rows; r++) {
+    if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
+    const k = key[r] as number;
+    const ci = u.customerOf[k] as number;
+    const c = customers[ci];
+    if (c === undefined) continue;
+    const i = at[ci] as number;
+    at[ci] = i + 1;
+    out.user[i] = u.localOf[k] as number;
+    const gp = prod[r] as number;
+    let lp = local[ci * P + gp] as number;
+    if (lp < 0) {
+      lp = productOf(c, productIds[gp] as string);
+      local[ci * P + gp] = lp;
+    }
+    out.product[i] = lp;
+    out.from[i] = from[r] as number;
+    const t = to[r] as number;
+    out.to[i] = t >= NEVER ? OPEN : t;
+  }
+  return out;
+}
+
+/** Activity masks grouped by customer (counting sort); a fact's customer comes from its user. */
+interface GroupedFacts {
+  readonly start: Int32Array;
+  readonly user: Int32Array;
+  readonly workload: Uint8Array;
+  readonly month: Int32Array;
+  readonly days: Uint32Array;
+}
+
+async function groupFacts(
+  db: DuckDbClient,
+  held: HeldResult,
+  C: number,
+  u: UserIndex,
+  y: Yield,
+): Promise<GroupedFacts> {
+  const facts = await db.copyColumns(held, ['i32', 'u8', 'i32', 'u32'], { transient: true, yielder: y });
   const [key, work, month, mask] = facts.columns as [Int32Array, Uint8Array, Int32Array, Uint32Array];
   const total = facts.rows;
   const start = new Int32Array(C + 1);
   for (let r = 0; r < total; r++) {
-    const c = customerOf[key[r] as number] as number;
+    if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
+    const c = u.customerOf[key[r] as number] as number;
     if (c >= 0) start[c + 1] = (start[c + 1] as number) + 1;
   }
   for (let c = 0; c < C; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const n = start[C] as number;
   const pos = start.slice(0, C);
-  const sUser = new Int32Array(n);
-  const sWork = new Uint8Array(n);
-  const sMonth = new Int32Array(n);
-  const sDays = new Uint32Array(n);
+  const out = {
+    start,
+    user: new Int32Array(n),
+    workload: new Uint8Array(n),
+    month: new Int32Array(n),
+    days: new Uint32Array(n),
+  };
   for (let r = 0; r < total; r++) {
+    if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
     const k = key[r] as number;
-    const c = customerOf[k] as number;
+    const c = u.customerOf[k] as number;
     if (c < 0) continue;
     const at = pos[c] as number;
     pos[c] = at + 1;
-    sUser[at] = localOf[k] as number;
-    sWork[at] = work[r] as number;
-    sMonth[at] = month[r] as number;
-    sDays[at] = mask[r] as number;
+    out.user[at] = u.localOf[k] as number;
+    out.workload[at] = work[r] as number;
+    out.month[at] = month[r] as number;
+    out.days[at] = mask[r] as number;
   }
-  const measured = await loadMeasuredSources(db, partnerId, C);
-  return customers.map((c, ci) => {
-    const a = start[ci] as number;
-    const b = start[ci + 1] as number;
-    const order = [...c.products.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    const remap = new Int32Array(order.length);
-    order.forEach(([, old], i) => {
-      remap[old] = i;
-    });
-    const assignmentsOf = (k: number) => {
-      const s0 = aStart[k] as number;
-      const s1 = aStart[k + 1] as number;
-      const product = aProd.subarray(s0, s1);
-      for (let i = 0; i < product.length; i++) product[i] = remap[product[i] as number] as number;
-      return {
-        count: s1 - s0,
-        user: aUser.subarray(s0, s1),
-        product,
-        from: aFrom.subarray(s0, s1),
-        to: aTo.subarray(s0, s1),
-      };
-    };
-    return {
-      customerId: c.customerId,
-      productIds: order.map(([id]) => id),
-      users: c.users,
-      subscriptions: [...c.subscriptions.values()].map((s) => ({
-        product: remap[s.product] as number,
-        snapshots: s.snapshots,
-      })),
-      deletedOn: deleted.subarray(uStart[ci] as number, uStart[ci + 1] as number),
-      assignments: assignmentsOf(ci),
-      facts: {
-        count: b - a,
-        user: sUser.subarray(a, b),
-        workload: sWork.subarray(a, b),
-        month: sMonth.subarray(a, b),
-        days: sDays.subarray(a, b),
-      },
-      measured: measured[ci] ?? { canonical: [], graph: [] },
-    };
+  return out;
+}
+
+/** One customer's engine input: its products renumbered by id, slices of the grouped columns. */
+function assembleCustomer(
+  c: LoadingCustomer,
+  ci: number,
+  u: UserIndex,
+  deleted: Int32Array,
+  a: GroupedAssignments,
+  f: GroupedFacts,
+  measured: MeasuredSources,
+): CustomerMetricData {
+  const order = [...c.products.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const remap = new Int32Array(order.length);
+  order.forEach(([, old], i) => {
+    remap[old] = i;
   });
+  const s0 = a.start[ci] as number;
+  const s1 = a.start[ci + 1] as number;
+  const product = a.product.subarray(s0, s1);
+  for (let i = 0; i < product.length; i++) product[i] = remap[product[i] as number] as number;
+  const f0 = f.start[ci] as number;
+  const f1 = f.start[ci + 1] as number;
+  return {
+    customerId: c.customerId,
+    productIds: order.map(([id]) => id),
+    users: c.users,
+    subscriptions: [...c.subscriptions.values()].map((s) => ({
+      product: remap[s.product] as number,
+      snapshots: s.snapshots,
+    })),
+    deletedOn: deleted.subarray(u.uStart[ci] as number, u.uStart[ci + 1] as number),
+    assignments: {
+      count: s1 - s0,
+      user: a.user.subarray(s0, s1),
+      product,
+      from: a.from.subarray(s0, s1),
+      to: a.to.subarray(s0, s1),
+    },
+    facts: {
+      count: f1 - f0,
+      user: f.user.subarray(f0, f1),
+      workload: f.workload.subarray(f0, f1),
+      month: f.month.subarray(f0, f1),
+      days: f.days.subarray(f0, f1),
+    },
+    measured,
+  };
 }
 
 /**
@@ -412,7 +541,7 @@ async function loadMeasuredSources(
 const NEVER = Date.UTC(9999, 11, 31) / 86_400_000;
 
 /**
- * Replaces the metrics of the written customers from `fromDay` on, in one transaction: runs that
+ * Replaces the metrics of the written customers from `fromDay` on (in the caller's unit of work): runs that
  * reach into the recomputed days are cut at `fromDay − 1`, later ones deleted, new runs appended.
  * A new run that starts at `fromDay` with the same values as the run ending the day before
  * extends that run instead: a daily update adds a row only where a value changed, so the table
@@ -425,6 +554,7 @@ export async function writeDailyMetrics(
   db: DuckDbClient,
   partnerId: string,
   write: DailyMetricsWrite,
+  y?: Yield,
 ): Promise<void> {
   const { customerIds, productIds } = write;
   const n = write.runs.count;
@@ -438,6 +568,7 @@ export async function writeDailyMetrics(
     RUN_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c.endsWith('_day') ? DATE : INTEGER)),
     write.runs.columns,
     n,
+    y,
   );
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
   const workloads = ['ALL', ...WORKLOAD_CODES];
@@ -463,7 +594,7 @@ export async function writeDailyMetrics(
   const named = sql`SELECT ${partnerId}, cl.customer_id, pl.product_id, wl.workload, r.first_day, r.last_day, r.sold, r.sold_own,
            r.assigned, r.active, r.rotation, r.unlicensed, r.trial_capacity, r.noncounted_capacity, r.usage_state
     FROM m_runs r JOIN ${written} cl ON cl.c = r.c JOIN m_products pl ON pl.p = r.p JOIN m_workloads wl ON wl.w = r.w`;
-  await db.exec('BEGIN TRANSACTION');
+  // In the caller's unit of work (the compute's write transaction).
   try {
     if (write.replaceAll) {
       // Nothing stored to cut or extend: straight in.
@@ -512,10 +643,6 @@ export async function writeDailyMetrics(
     await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
       VALUES (${partnerId}, DATE '1970-01-01' + ${write.firstDay}::INTEGER, DATE '1970-01-01' + ${write.lastDay}::INTEGER, now()::TIMESTAMP)
       ON CONFLICT (partner_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day, computed_at = excluded.computed_at`);
-    await db.exec('COMMIT');
-  } catch (e) {
-    await db.exec('ROLLBACK');
-    throw e;
   } finally {
     for (const t of ['m_runs', 'm_written', 'm_products', 'm_workloads', 'm_prev', 'm_cut'])
       await db.exec(`DROP TABLE IF EXISTS ${t}`);

@@ -18,6 +18,7 @@ import {
 import bindings, { type DataChunk } from '@duckdb/node-bindings';
 import { AppError, messageOf } from '../../errors';
 import { type CompiledSql, compile, type SqlFragment, type SqlValue } from '../sql';
+import type { Yield } from '../store';
 
 export type Row = Record<string, unknown>;
 
@@ -94,10 +95,16 @@ function trace(started: number, text: string): void {
   );
 }
 
+/**
+ * One connection to a DuckDB database. The client made by `open` owns the database instance;
+ * `connect` makes more connections to the same database (readers of the store), each with its own
+ * transactions and temporary tables.
+ */
 export class DuckDbClient {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly ownsInstance: boolean,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbClient> {
@@ -105,8 +112,8 @@ export class DuckDbClient {
     // then the one database header write) instead of through the WAL. DuckDB 1.5 can replay part
     // of a transaction whose WAL write a crash tore (duckdb/duckdb#25931: after a SIGKILL during
     // COMMIT an import's activity was back without its customers); the header write is atomic.
-    // A commit while another transaction is open cannot checkpoint and still goes through the WAL
-    // (one connection per process today; a server with several connections must revisit this).
+    // A commit while another transaction is open cannot checkpoint and would go through the WAL:
+    // the store's commit gate (unit-of-work.ts) lets a commit run only when no read is open.
     const settings: Record<string, string> = { access_mode: 'READ_WRITE', checkpoint_threshold: '0b' };
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
@@ -114,7 +121,7 @@ export class DuckDbClient {
     try {
       const instance = await DuckDBInstance.create(options.path, settings);
       const connection = await instance.connect();
-      return new DuckDbClient(instance, connection);
+      return new DuckDbClient(instance, connection, true);
     } catch (e) {
       const msg = messageOf(e);
       if (/lock/i.test(msg)) {
@@ -129,6 +136,11 @@ export class DuckDbClient {
         cause: e,
       });
     }
+  }
+
+  /** Another connection to the same database (closed on its own; the instance stays with its owner). */
+  async connect(): Promise<DuckDbClient> {
+    return new DuckDbClient(this.instance, await this.instance.connect(), false);
   }
 
   private compiled(q: SqlFragment | CompiledSql): CompiledSql {
@@ -187,7 +199,7 @@ export class DuckDbClient {
   async readColumns(
     q: SqlFragment | CompiledSql,
     kinds: readonly ColumnKind[],
-    options: { readonly transient?: boolean } = {},
+    options: { readonly transient?: boolean; readonly yielder?: Yield } = {},
   ): Promise<TypedColumns> {
     return this.copyColumns(await this.query(q), kinds, options);
   }
@@ -205,11 +217,11 @@ export class DuckDbClient {
   }
 
   /** Copies a held result of numeric, non-null columns into typed arrays (see readColumns). */
-  copyColumns(
+  async copyColumns(
     held: HeldResult,
     kinds: readonly ColumnKind[],
-    options: { readonly transient?: boolean } = {},
-  ): TypedColumns {
+    options: { readonly transient?: boolean; readonly yielder?: Yield } = {},
+  ): Promise<TypedColumns> {
     const { result } = held;
     const copied = TRACE ? performance.now() : 0;
     const rows = Number(result.rowCount);
@@ -229,6 +241,7 @@ export class DuckDbClient {
     const count = result.chunkCount;
     let at = 0;
     for (let i = 0; i < count; i++) {
+      if (options.yielder !== undefined && (i & 15) === 0) await options.yielder.slice();
       const chunk: DataChunk = result.getChunk(i).chunk;
       const n = bindings.data_chunk_get_size(chunk);
       for (let j = 0; j < kinds.length; j++) {
@@ -260,10 +273,12 @@ export class DuckDbClient {
     types: readonly DuckDBType[],
     columns: readonly (Int32Array | Uint32Array | Uint8Array | Int16Array)[],
     rows: number,
+    yielder?: Yield,
   ): Promise<void> {
     const appender = await this.connection.createAppender(table, schema, catalog);
     const size = 2048;
     for (let off = 0; off < rows; off += size) {
+      if (yielder !== undefined && (off & (16 * size - 1)) === 0) await yielder.slice();
       const n = Math.min(size, rows - off);
       const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((col, i) => {
@@ -305,6 +320,6 @@ export class DuckDbClient {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }

@@ -1,6 +1,9 @@
 /**
  * The embedded store: one DuckDB database file in one directory (default ./data), opened by one
- * process at a time. Schema migrations are applied on open.
+ * process at a time. Schema migrations are applied on open. Work runs in units (store.ts): reads on
+ * pooled reader connections, each in one snapshot transaction; writes on the one writer connection,
+ * one unit at a time, committed through the commit gate (unit-of-work.ts) so every commit goes
+ * through a checkpoint even while people read.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +17,9 @@ import type {
   StoreStatus,
 } from '@license-insights/contracts';
 import type { CustomerCandidate } from '../../customers/resolve-customer';
-import { AppError, messageOf } from '../../errors';
+import { AppError, isAppError, messageOf } from '../../errors';
 import type { MeasuredSources } from '../../metrics/measured';
-import { type SqlFragment, sql } from '../sql';
+import { sql } from '../sql';
 import type {
   ActiveUserCount,
   AuditEntry,
@@ -31,32 +34,17 @@ import type {
   MetricsPlan,
   Store,
   StoredSettings,
+  StoreReader,
+  StoreWriter,
   SubscriptionState,
   SupportCount,
+  WriteOptions,
 } from '../store';
-import { insertAudit, queryAuditLog } from './audit-log';
-import { queryCustomerCandidates } from './customer-candidates';
-import { queryDataTrust } from './customer-health';
-import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
 import { DuckDbClient } from './duckdb-client';
-import { dumpCanonicalEntity } from './dump-canonical';
+import { DuckDbReader, DuckDbWriter } from './duckdb-units';
 import { DuckDbImportSession } from './import-session';
-import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
-import { queryMeasuredSources } from './measured-sources';
-import { markDirty } from './merge-canonical';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-import {
-  deleteExclusion,
-  queryActiveUserCounts,
-  queryExclusions,
-  queryRecommendationSettings,
-  querySubscriptionsOn,
-  querySupportCounts,
-  saveRecommendationSettings,
-  upsertExclusion,
-} from './playbook-queries';
-import { queryPartnerProducts } from './products-query';
-import { queryPartnerIds, queryPartnerStatus } from './status-query';
+import { CommitGate, ConnectionPool, WriterLock } from './unit-of-work';
 
 export const DATABASE_FILE = 'insights.duckdb';
 
@@ -69,16 +57,28 @@ export interface OpenStoreOptions {
    * False for reading commands: a missing store is an error, and nothing is created.
    */
   readonly create?: boolean;
+  /** Reader connections at most (more concurrent reads wait for one); default 8. */
+  readonly readers?: number;
+  /** How long a commit waits for open reads to end before it fails with store.busy; default 120 s. */
+  readonly commitWaitMs?: number;
 }
 
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
-  private session: ImportSession | null = null;
+  private readonly writerLock = new WriterLock();
+  private readonly gate = new CommitGate();
+  private readonly pool: ConnectionPool;
+  /** How long a commit waits for open reads to end (then `store.busy`, nothing stored). */
+  private readonly commitWaitMs: number;
 
   private constructor(
     readonly location: string,
     private readonly db: DuckDbClient,
-  ) {}
+    options: { readonly readers?: number; readonly commitWaitMs?: number },
+  ) {
+    this.pool = new ConnectionPool(db, options.readers ?? 8);
+    this.commitWaitMs = options.commitWaitMs ?? 120_000;
+  }
 
   static async open(options: OpenStoreOptions): Promise<DuckDbStore> {
     const file = path.join(options.dataDir, DATABASE_FILE);
@@ -103,11 +103,11 @@ export class DuckDbStore implements Store {
       ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
     });
-    const store = new DuckDbStore(file, db);
+    const store = new DuckDbStore(file, db, options);
     try {
       await store.migrate();
     } catch (e) {
-      db.close();
+      await store.close();
       throw e;
     }
     return store;
@@ -116,7 +116,10 @@ export class DuckDbStore implements Store {
   private async migrate(): Promise<void> {
     await this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
-    const current = await this.schemaVersion();
+    const { v } = await this.db.one<{ v: number | null }>(
+      sql`SELECT max(version) AS v FROM schema_migrations`,
+    );
+    const current = v ?? 0;
     if (current > LATEST_SCHEMA_VERSION) {
       throw new AppError(
         'store.migration_failed',
@@ -146,247 +149,196 @@ export class DuckDbStore implements Store {
     }
   }
 
-  async schemaVersion(): Promise<number> {
-    const { v } = await this.db.one<{ v: number | null }>(
-      sql`SELECT max(version) AS v FROM schema_migrations`,
-    );
-    return v ?? 0;
+  /** A read unit: one snapshot on a reader connection, concurrent with other reads and a writer. */
+  async read<T>(work: (q: StoreReader) => Promise<T>): Promise<T> {
+    await this.gate.enterRead();
+    let conn: DuckDbClient | null = null;
+    try {
+      conn = await this.pool.acquire();
+      await conn.exec('BEGIN TRANSACTION');
+      try {
+        return await work(new DuckDbReader(conn, this.location));
+      } finally {
+        // A read changes nothing stored (temporary tables only): ending it never writes the file.
+        await conn.exec('ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      if (conn !== null) this.pool.release(conn);
+      this.gate.leaveRead();
+    }
   }
 
-  partnerIds(): Promise<string[]> {
-    return queryPartnerIds(this.db);
+  /**
+   * A write unit: waits for earlier writers, runs `work` in one transaction on the writer
+   * connection and commits through the gate; any failure, or `signal`, rolls it back.
+   */
+  async write<T>(
+    _partnerId: string,
+    work: (tx: StoreWriter) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
+    const release = await this.writerLock.acquire();
+    const { signal } = options;
+    const onAbort = () => this.db.interrupt();
+    try {
+      signal?.throwIfAborted();
+      signal?.addEventListener('abort', onAbort);
+      await this.db.exec('BEGIN TRANSACTION');
+      let out: T;
+      try {
+        out = await work(new DuckDbWriter(this.db, this.location));
+        signal?.throwIfAborted();
+        await this.commit();
+      } catch (e) {
+        await this.db.exec('ROLLBACK').catch(() => undefined);
+        throw signal?.aborted ? cancelled(signal) : e;
+      }
+      return out;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      release();
+    }
+  }
+
+  /** COMMIT of the writer's transaction, when no read is open (so it checkpoints). */
+  private commit(): Promise<void> {
+    return this.gate.exclusive(this.commitWaitMs, () => this.db.exec('COMMIT'));
   }
 
   async openImport(partnerId: string): Promise<ImportSession> {
-    if (this.session !== null) throw new Error('an import is already running on this store');
-    const session = await DuckDbImportSession.open(this.db, partnerId, () => {
-      this.session = null;
-    });
-    this.session = session;
-    return session;
-  }
-
-  async status(partnerId?: string): Promise<StoreStatus> {
-    const ids = partnerId === undefined ? await queryPartnerIds(this.db) : [partnerId];
-    const partners = [];
-    for (const id of ids) {
-      const s = await queryPartnerStatus(this.db, id);
-      partners.push({
-        ...s,
-        products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown },
+    const release = await this.writerLock.acquire();
+    try {
+      return await DuckDbImportSession.open(this.db, partnerId, {
+        commit: () => this.commit(),
+        finished: release,
       });
+    } catch (e) {
+      release();
+      throw e;
     }
-    return { store: this.location, engine: 'duckdb', schemaVersion: await this.schemaVersion(), partners };
   }
 
+  // Conveniences: each call is a unit of its own.
+  schemaVersion(): Promise<number> {
+    return this.read((q) => q.schemaVersion());
+  }
+  partnerIds(): Promise<string[]> {
+    return this.read((q) => q.partnerIds());
+  }
+  status(partnerId?: string): Promise<StoreStatus> {
+    return this.read((q) => q.status(partnerId));
+  }
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
-    return dumpCanonicalEntity(this.db, partnerId, entity);
+    return this.read((q) => q.dumpCanonical(partnerId, entity));
   }
-
   partnerProducts(partnerId: string): Promise<CatalogProduct[]> {
-    return queryPartnerProducts(this.db, partnerId);
+    return this.read((q) => q.partnerProducts(partnerId));
   }
-
-  async audit(entry: AuditEntry): Promise<void> {
-    await insertAudit(this.db, entry);
+  metricsPlan(partnerId: string): Promise<MetricsPlan> {
+    return this.read((q) => q.metricsPlan(partnerId));
   }
-
-  async customerIds(partnerId: string): Promise<string[]> {
-    const rows = await this.db.all<{ customer_id: string }>(
-      sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
-    );
-    return rows.map((r) => r.customer_id);
+  customerIds(partnerId: string): Promise<string[]> {
+    return this.read((q) => q.customerIds(partnerId));
   }
-
+  customers(partnerId: string): Promise<CustomerRecord[]> {
+    return this.read((q) => q.customers(partnerId));
+  }
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return this.read((q) => q.customerCandidates(partnerId, userDomain));
+  }
   inactiveLicensedUsers(
     partnerId: string,
     day: string,
     scopes: readonly InactiveScope[],
     minDays: number,
   ): Promise<InactiveUser[]> {
-    return queryInactiveLicensedUsers(this.db, partnerId, day, scopes, minDays);
+    return this.read((q) => q.inactiveLicensedUsers(partnerId, day, scopes, minDays));
   }
-
   inactiveLicensedCounts(
     partnerId: string,
     day: string,
     scopes: readonly InactiveScope[],
     minDays: number,
-  ): Promise<{ customerId: string; productId: string; users: number }[]> {
-    return queryInactiveLicensedCounts(this.db, partnerId, day, scopes, minDays);
+  ): Promise<{ readonly customerId: string; readonly productId: string; readonly users: number }[]> {
+    return this.read((q) => q.inactiveLicensedCounts(partnerId, day, scopes, minDays));
   }
-
   measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
-    return queryMeasuredSources(this.db, partnerId, customerIds);
+    return this.read((q) => q.measuredSources(partnerId, customerIds));
   }
-
   dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
-    return queryDataTrust(this.db, partnerId, customerIds);
+    return this.read((q) => q.dataTrust(partnerId, customerIds));
   }
-
-  async customers(partnerId: string): Promise<CustomerRecord[]> {
-    const rows = await this.db.all<{
-      customer_id: string;
-      name: string;
-      domain: string | null;
-      country: string | null;
-      segment: string | null;
-      groups: string[];
-    }>(
-      sql`SELECT customer_id, name, domain, country, segment, groups FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
-    );
-    return rows.map((r) => ({
-      customerId: r.customer_id,
-      name: r.name,
-      domain: r.domain,
-      country: r.country,
-      segment: r.segment,
-      groups: r.groups,
-    }));
-  }
-
-  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
-    return queryCustomerCandidates(this.db, partnerId, userDomain);
-  }
-
   dailyMetrics(
     partnerId: string,
     day: string,
     customerIds?: readonly string[],
   ): Promise<ProductDayMetrics[]> {
-    return queryDailyMetrics(this.db, partnerId, day, customerIds);
+    return this.read((q) => q.dailyMetrics(partnerId, day, customerIds));
   }
-
-  metricsPlan(partnerId: string): Promise<MetricsPlan> {
-    return queryMetricsPlan(this.db, partnerId);
-  }
-
   loadMetricData(
     partnerId: string,
     customerIds: readonly string[] | null,
     factsFrom: string,
   ): Promise<CustomerMetricData[]> {
-    return loadMetricData(this.db, partnerId, customerIds, factsFrom);
+    return this.read((q) => q.loadMetricData(partnerId, customerIds, factsFrom));
   }
-
-  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
-    return writeDailyMetrics(this.db, partnerId, write);
-  }
-
-  async markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
-    await markDirty(
-      this.db,
-      partnerId,
-      sql`SELECT customer_id, ${fromDay}::DATE AS d FROM customers WHERE partner_id = ${partnerId}`,
-    );
-  }
-
   supportCounts(
     partnerId: string,
     from: string,
     to: string,
     customerIds?: readonly string[],
   ): Promise<SupportCount[]> {
-    return querySupportCounts(this.db, partnerId, from, to, customerIds);
+    return this.read((q) => q.supportCounts(partnerId, from, to, customerIds));
   }
-
   activeUserCounts(
     partnerId: string,
     from: string,
     to: string,
     customerIds?: readonly string[],
   ): Promise<ActiveUserCount[]> {
-    return queryActiveUserCounts(this.db, partnerId, from, to, customerIds);
+    return this.read((q) => q.activeUserCounts(partnerId, from, to, customerIds));
   }
-
   subscriptionsOn(
     partnerId: string,
     day: string,
     customerIds?: readonly string[],
   ): Promise<SubscriptionState[]> {
-    return querySubscriptionsOn(this.db, partnerId, day, customerIds);
+    return this.read((q) => q.subscriptionsOn(partnerId, day, customerIds));
   }
-
   recommendationSettings(partnerId: string): Promise<StoredSettings | null> {
-    return queryRecommendationSettings(this.db, partnerId);
+    return this.read((q) => q.recommendationSettings(partnerId));
   }
-
+  exclusions(partnerId: string): Promise<Exclusion[]> {
+    return this.read((q) => q.exclusions(partnerId));
+  }
+  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
+    return this.read((q) => q.auditLog(partnerId, actions, limit));
+  }
+  verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]> {
+    return this.read((q) => q.verifyIntegrity());
+  }
+  audit(entry: AuditEntry): Promise<void> {
+    return this.write(entry.partnerId, (tx) => tx.audit(entry));
+  }
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
+    return this.write(partnerId, (tx) => tx.writeDailyMetrics(partnerId, write));
+  }
+  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
+    return this.write(partnerId, (tx) => tx.markAllMetricsDirty(partnerId, fromDay));
+  }
   saveRecommendationSettings(
     partnerId: string,
     settings: RecommendationSettings | null,
     actor: string,
     change: Readonly<Record<string, unknown>>,
   ): Promise<void> {
-    return saveRecommendationSettings(this.db, partnerId, settings, actor, change);
+    return this.write(partnerId, (tx) => tx.saveRecommendationSettings(partnerId, settings, actor, change));
   }
-
-  exclusions(partnerId: string): Promise<Exclusion[]> {
-    return queryExclusions(this.db, partnerId);
-  }
-
   addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null> {
-    return upsertExclusion(this.db, partnerId, exclusion, actor);
+    return this.write(partnerId, (tx) => tx.addExclusion(partnerId, exclusion, actor));
   }
-
   removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean> {
-    return deleteExclusion(this.db, partnerId, customerId, productId, actor);
-  }
-
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
-    return queryAuditLog(this.db, partnerId, actions, limit);
-  }
-
-  async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
-    const checks: [string, SqlFragment][] = [
-      [
-        'activity natural key (partner, user, workload, month) is unique',
-        sql`SELECT count(*) AS n FROM (SELECT partner_id, user_key, workload, month FROM activity GROUP BY ALL HAVING count(*) > 1)`,
-      ],
-      [
-        'activity belongs to a stored user of the same partner and customer',
-        sql`SELECT count(*) AS n FROM activity a WHERE NOT EXISTS (
-              SELECT 1 FROM users u WHERE u.user_key = a.user_key AND u.partner_id = a.partner_id AND u.customer_id = a.customer_id)`,
-      ],
-      [
-        'metric runs of one row do not overlap',
-        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
-              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
-             AND a.workload = b.workload AND a.first_day < b.first_day AND b.first_day <= a.last_day`,
-      ],
-      [
-        'metric runs are maximal (no two adjacent runs of one row hold the same values)',
-        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
-              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
-             AND a.workload = b.workload AND b.first_day = a.last_day + 1
-             AND a.sold = b.sold AND a.sold_own = b.sold_own AND a.assigned = b.assigned AND a.active = b.active
-             AND a.rotation = b.rotation AND a.unlicensed = b.unlicensed AND a.trial_capacity = b.trial_capacity
-             AND a.noncounted_capacity = b.noncounted_capacity AND a.usage_state = b.usage_state`,
-      ],
-      [
-        'users natural key (partner, customer, user id) is unique',
-        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id FROM users GROUP BY ALL HAVING count(*) > 1)`,
-      ],
-      [
-        'license assignments natural key (partner, customer, user, product, assigned on) is unique',
-        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id, product_id, assigned_on
-              FROM license_assignments GROUP BY ALL HAVING count(*) > 1)`,
-      ],
-      [
-        'subscription snapshots natural key (partner, customer, subscription, as of) is unique',
-        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, subscription_id, as_of
-              FROM subscription_snapshots GROUP BY ALL HAVING count(*) > 1)`,
-      ],
-      [
-        'user keys are unique',
-        sql`SELECT count(*) AS n FROM (SELECT user_key FROM users GROUP BY ALL HAVING count(*) > 1)`,
-      ],
-    ];
-    const out: { check: string; violations: number }[] = [];
-    for (const [check, q] of checks) {
-      const { n } = await this.db.one<{ n: number }>(q);
-      if (n > 0) out.push({ check, violations: n });
-    }
-    return out;
+    return this.write(partnerId, (tx) => tx.removeExclusion(partnerId, customerId, productId, actor));
   }
 
   progress(): number {
@@ -398,7 +350,12 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.session !== null) await this.session.rollback();
+    this.pool.close();
     this.db.close();
   }
+}
+
+function cancelled(signal: AbortSignal): AppError {
+  if (isAppError(signal.reason)) return signal.reason;
+  return new AppError('interrupted', 'the work was cancelled: nothing of it was stored');
 }

@@ -62,6 +62,13 @@ function csvColumns(count: number) {
   return raw(`columns = {${Array.from({ length: count }, (_, i) => `'f${i}': 'VARCHAR'`).join(', ')}}`);
 }
 
+/** What the store lends an import: its commit (through the gate) and the end of its write unit. */
+export interface ImportUnit {
+  readonly commit: () => Promise<void>;
+  /** Releases the store's writer lock (after the session's temporary tables are gone). */
+  readonly finished: () => void;
+}
+
 /** Tables of partner data (the audit log is kept: it records the purge too). */
 const PARTNER_TABLES = [
   'activity',
@@ -103,11 +110,14 @@ export class DuckDbImportSession implements ImportSession {
   constructor(
     private readonly db: DuckDbClient,
     private readonly partnerId: string,
-    private readonly onFinish: () => void,
+    private readonly unit: ImportUnit,
   ) {}
 
-  /** Opens a session; reading files may start now, writes only after `begin`. */
-  static async open(db: DuckDbClient, partnerId: string, onFinish: () => void): Promise<DuckDbImportSession> {
+  /**
+   * Opens a session on the writer connection (the store holds its writer lock for it); reading
+   * files may start now, writes only after `begin`.
+   */
+  static async open(db: DuckDbClient, partnerId: string, unit: ImportUnit): Promise<DuckDbImportSession> {
     // Query progress for the import's progress bar (computed by DuckDB, never printed by it).
     await db.exec('SET enable_progress_bar = true');
     await db.exec('SET enable_progress_bar_print = false');
@@ -116,7 +126,7 @@ export class DuckDbImportSession implements ImportSession {
       'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
     );
     await db.exec(IMPORT_ACTIVITY_DDL);
-    return new DuckDbImportSession(db, partnerId, onFinish);
+    return new DuckDbImportSession(db, partnerId, unit);
   }
 
   async begin(): Promise<void> {
@@ -447,29 +457,34 @@ export class DuckDbImportSession implements ImportSession {
 
   async commit(): Promise<void> {
     this.finish();
-    if (this.begun) {
-      try {
-        await recordCanonicalMeasured(this.db, this.partnerId);
-      } catch (e) {
-        await this.db.exec('ROLLBACK');
-        await this.dropTemp();
-        throw e;
+    try {
+      if (this.begun) {
+        try {
+          await recordCanonicalMeasured(this.db, this.partnerId);
+          // Through the store's commit gate: when no read is open, so it checkpoints.
+          await this.unit.commit();
+        } catch (e) {
+          await this.db.exec('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
       }
-      await this.db.exec('COMMIT');
+    } finally {
+      await this.dropTemp().finally(this.unit.finished);
     }
-    await this.dropTemp();
   }
 
   async rollback(): Promise<void> {
     this.finish();
-    if (this.begun) await this.db.exec('ROLLBACK');
-    await this.dropTemp();
+    try {
+      if (this.begun) await this.db.exec('ROLLBACK');
+    } finally {
+      await this.dropTemp().finally(this.unit.finished);
+    }
   }
 
   private finish(): void {
     if (this.finished) throw new Error('import session already finished');
     this.finished = true;
-    this.onFinish();
   }
 
   private async dropTemp(): Promise<void> {

@@ -11,7 +11,8 @@
  */
 import { GRAPH_MEASURED_WORKLOADS, WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import { dayOf } from '../../dates';
-import { type MeasuredSources, WINDOW_DAYS } from '../../metrics/measured';
+import { WINDOW_DAYS } from '../../metrics/definitions';
+import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
 import type { DuckDbClient } from './duckdb-client';
 import { markDirty } from './merge-canonical';

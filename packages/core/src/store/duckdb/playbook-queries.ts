@@ -163,19 +163,7 @@ export async function queryRecommendationSettings(
     : { settings: JSON.parse(r.settings) as unknown, updatedAt: r.updated_at, updatedBy: r.updated_by };
 }
 
-async function inTransaction<T>(db: DuckDbClient, work: () => Promise<T>): Promise<T> {
-  await db.exec('BEGIN TRANSACTION');
-  try {
-    const out = await work();
-    await db.exec('COMMIT');
-    return out;
-  } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
-}
-
-/** Stores the whole settings object (already validated) and audits before → after. */
+/** Stores the whole settings object (already validated) and audits before → after (in the caller's unit of work). */
 export async function saveRecommendationSettings(
   db: DuckDbClient,
   partnerId: string,
@@ -183,14 +171,12 @@ export async function saveRecommendationSettings(
   actor: string,
   change: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  await inTransaction(db, async () => {
-    await db.run(sql`DELETE FROM recommendation_settings WHERE partner_id = ${partnerId}`);
-    if (settings !== null) {
-      await db.run(sql`INSERT INTO recommendation_settings (partner_id, settings, updated_at, updated_by)
-        VALUES (${partnerId}, ${JSON.stringify(settings)}, now()::TIMESTAMP, ${actor})`);
-    }
-    await insertAudit(db, { partnerId, actor, action: 'settings.change', outcome: 'ok', details: change });
-  });
+  await db.run(sql`DELETE FROM recommendation_settings WHERE partner_id = ${partnerId}`);
+  if (settings !== null) {
+    await db.run(sql`INSERT INTO recommendation_settings (partner_id, settings, updated_at, updated_by)
+      VALUES (${partnerId}, ${JSON.stringify(settings)}, now()::TIMESTAMP, ${actor})`);
+  }
+  await insertAudit(db, { partnerId, actor, action: 'settings.change', outcome: 'ok', details: change });
 }
 
 export async function queryExclusions(db: DuckDbClient, partnerId: string): Promise<Exclusion[]> {
@@ -220,30 +206,28 @@ export async function upsertExclusion(
   e: ExclusionInput,
   actor: string,
 ): Promise<string | null> {
-  return inTransaction(db, async () => {
-    const before = await db.all<{ reason: string }>(
-      sql`SELECT reason FROM recommendation_exclusions
-          WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`,
-    );
-    const previous = before[0]?.reason ?? null;
-    await db.run(sql`DELETE FROM recommendation_exclusions
-        WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`);
-    await db.run(sql`INSERT INTO recommendation_exclusions (partner_id, customer_id, product_id, reason, created_at, created_by)
-        VALUES (${partnerId}, ${e.customerId}, ${e.productId}, ${e.reason}, now()::TIMESTAMP, ${actor})`);
-    await insertAudit(db, {
-      partnerId,
-      actor,
-      action: 'exclusion.add',
-      outcome: 'ok',
-      details: {
-        customerId: e.customerId,
-        productId: e.productId,
-        reason: e.reason,
-        previousReason: previous,
-      },
-    });
-    return previous;
+  const before = await db.all<{ reason: string }>(
+    sql`SELECT reason FROM recommendation_exclusions
+        WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`,
+  );
+  const previous = before[0]?.reason ?? null;
+  await db.run(sql`DELETE FROM recommendation_exclusions
+      WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`);
+  await db.run(sql`INSERT INTO recommendation_exclusions (partner_id, customer_id, product_id, reason, created_at, created_by)
+      VALUES (${partnerId}, ${e.customerId}, ${e.productId}, ${e.reason}, now()::TIMESTAMP, ${actor})`);
+  await insertAudit(db, {
+    partnerId,
+    actor,
+    action: 'exclusion.add',
+    outcome: 'ok',
+    details: {
+      customerId: e.customerId,
+      productId: e.productId,
+      reason: e.reason,
+      previousReason: previous,
+    },
   });
+  return previous;
 }
 
 /** Removes an exclusion; false when there was none (nothing is audited then). */
@@ -254,22 +238,20 @@ export async function deleteExclusion(
   productId: string,
   actor: string,
 ): Promise<boolean> {
-  return inTransaction(db, async () => {
-    const before = await db.all<{ reason: string }>(
-      sql`SELECT reason FROM recommendation_exclusions
-          WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}`,
-    );
-    const r = before[0];
-    if (r === undefined) return false;
-    await db.run(sql`DELETE FROM recommendation_exclusions
-        WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}`);
-    await insertAudit(db, {
-      partnerId,
-      actor,
-      action: 'exclusion.remove',
-      outcome: 'ok',
-      details: { customerId, productId, reason: r.reason },
-    });
-    return true;
+  const before = await db.all<{ reason: string }>(
+    sql`SELECT reason FROM recommendation_exclusions
+        WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}`,
+  );
+  const r = before[0];
+  if (r === undefined) return false;
+  await db.run(sql`DELETE FROM recommendation_exclusions
+      WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}`);
+  await insertAudit(db, {
+    partnerId,
+    actor,
+    action: 'exclusion.remove',
+    outcome: 'ok',
+    details: { customerId, productId, reason: r.reason },
   });
+  return true;
 }

@@ -1,0 +1,301 @@
+/**
+ * What a unit of work can do on one DuckDB connection: `DuckDbReader` the reads (on a reader
+ * connection, inside one snapshot transaction), `DuckDbWriter` the reads and writes of the writer's
+ * transaction. The store (duckdb-store.ts) opens and ends the transactions; nothing here sends
+ * BEGIN or COMMIT.
+ */
+import type {
+  CanonicalEntity,
+  CatalogProduct,
+  Exclusion,
+  ExclusionInput,
+  ProductDayMetrics,
+  RecommendationSettings,
+  StoreStatus,
+} from '@license-insights/contracts';
+import type { CustomerCandidate } from '../../customers/resolve-customer';
+import type { MeasuredSources } from '../../metrics/measured';
+import { type SqlFragment, sql } from '../sql';
+import type {
+  ActiveUserCount,
+  AuditEntry,
+  AuditRecord,
+  CustomerMetricData,
+  CustomerRecord,
+  DailyMetricsWrite,
+  DataTrust,
+  InactiveScope,
+  InactiveUser,
+  MetricsPlan,
+  StoredSettings,
+  StoreReader,
+  StoreWriter,
+  SubscriptionState,
+  SupportCount,
+  Yield,
+} from '../store';
+import { insertAudit, queryAuditLog } from './audit-log';
+import { queryCustomerCandidates } from './customer-candidates';
+import { queryDataTrust } from './customer-health';
+import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
+import type { DuckDbClient } from './duckdb-client';
+import { dumpCanonicalEntity } from './dump-canonical';
+import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
+import { queryMeasuredSources } from './measured-sources';
+import { markDirty } from './merge-canonical';
+import {
+  deleteExclusion,
+  queryActiveUserCounts,
+  queryExclusions,
+  queryRecommendationSettings,
+  querySubscriptionsOn,
+  querySupportCounts,
+  saveRecommendationSettings,
+  upsertExclusion,
+} from './playbook-queries';
+import { queryPartnerProducts } from './products-query';
+import { queryPartnerIds, queryPartnerStatus } from './status-query';
+
+export class DuckDbReader implements StoreReader {
+  constructor(
+    protected readonly db: DuckDbClient,
+    private readonly location: string,
+  ) {}
+
+  async schemaVersion(): Promise<number> {
+    const { v } = await this.db.one<{ v: number | null }>(
+      sql`SELECT max(version) AS v FROM schema_migrations`,
+    );
+    return v ?? 0;
+  }
+
+  partnerIds(): Promise<string[]> {
+    return queryPartnerIds(this.db);
+  }
+
+  async status(partnerId?: string): Promise<StoreStatus> {
+    const ids = partnerId === undefined ? await queryPartnerIds(this.db) : [partnerId];
+    const partners = [];
+    for (const id of ids) {
+      const s = await queryPartnerStatus(this.db, id);
+      partners.push({
+        ...s,
+        products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown },
+      });
+    }
+    return { store: this.location, engine: 'duckdb', schemaVersion: await this.schemaVersion(), partners };
+  }
+
+  dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
+    return dumpCanonicalEntity(this.db, partnerId, entity);
+  }
+
+  partnerProducts(partnerId: string): Promise<CatalogProduct[]> {
+    return queryPartnerProducts(this.db, partnerId);
+  }
+
+  async customerIds(partnerId: string): Promise<string[]> {
+    const rows = await this.db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
+    );
+    return rows.map((r) => r.customer_id);
+  }
+
+  inactiveLicensedUsers(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<InactiveUser[]> {
+    return queryInactiveLicensedUsers(this.db, partnerId, day, scopes, minDays);
+  }
+
+  inactiveLicensedCounts(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<{ customerId: string; productId: string; users: number }[]> {
+    return queryInactiveLicensedCounts(this.db, partnerId, day, scopes, minDays);
+  }
+
+  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
+    return queryMeasuredSources(this.db, partnerId, customerIds);
+  }
+
+  dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
+    return queryDataTrust(this.db, partnerId, customerIds);
+  }
+
+  async customers(partnerId: string): Promise<CustomerRecord[]> {
+    const rows = await this.db.all<{
+      customer_id: string;
+      name: string;
+      domain: string | null;
+      country: string | null;
+      segment: string | null;
+      groups: string[];
+    }>(
+      sql`SELECT customer_id, name, domain, country, segment, groups FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id`,
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      name: r.name,
+      domain: r.domain,
+      country: r.country,
+      segment: r.segment,
+      groups: r.groups,
+    }));
+  }
+
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, partnerId, userDomain);
+  }
+
+  dailyMetrics(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return queryDailyMetrics(this.db, partnerId, day, customerIds);
+  }
+
+  metricsPlan(partnerId: string): Promise<MetricsPlan> {
+    return queryMetricsPlan(this.db, partnerId);
+  }
+
+  loadMetricData(
+    partnerId: string,
+    customerIds: readonly string[] | null,
+    factsFrom: string,
+    y?: Yield,
+  ): Promise<CustomerMetricData[]> {
+    return loadMetricData(this.db, partnerId, customerIds, factsFrom, y);
+  }
+
+  supportCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<SupportCount[]> {
+    return querySupportCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  activeUserCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<ActiveUserCount[]> {
+    return queryActiveUserCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  subscriptionsOn(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<SubscriptionState[]> {
+    return querySubscriptionsOn(this.db, partnerId, day, customerIds);
+  }
+
+  recommendationSettings(partnerId: string): Promise<StoredSettings | null> {
+    return queryRecommendationSettings(this.db, partnerId);
+  }
+
+  exclusions(partnerId: string): Promise<Exclusion[]> {
+    return queryExclusions(this.db, partnerId);
+  }
+
+  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
+    return queryAuditLog(this.db, partnerId, actions, limit);
+  }
+
+  async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
+    const checks: [string, SqlFragment][] = [
+      [
+        'activity natural key (partner, user, workload, month) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, user_key, workload, month FROM activity GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'activity belongs to a stored user of the same partner and customer',
+        sql`SELECT count(*) AS n FROM activity a WHERE NOT EXISTS (
+              SELECT 1 FROM users u WHERE u.user_key = a.user_key AND u.partner_id = a.partner_id AND u.customer_id = a.customer_id)`,
+      ],
+      [
+        'metric runs of one row do not overlap',
+        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
+             AND a.workload = b.workload AND a.first_day < b.first_day AND b.first_day <= a.last_day`,
+      ],
+      [
+        'metric runs are maximal (no two adjacent runs of one row hold the same values)',
+        sql`SELECT count(*) AS n FROM metric_runs a JOIN metric_runs b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.product_id = b.product_id
+             AND a.workload = b.workload AND b.first_day = a.last_day + 1
+             AND a.sold = b.sold AND a.sold_own = b.sold_own AND a.assigned = b.assigned AND a.active = b.active
+             AND a.rotation = b.rotation AND a.unlicensed = b.unlicensed AND a.trial_capacity = b.trial_capacity
+             AND a.noncounted_capacity = b.noncounted_capacity AND a.usage_state = b.usage_state`,
+      ],
+      [
+        'users natural key (partner, customer, user id) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id FROM users GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'license assignments natural key (partner, customer, user, product, assigned on) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id, product_id, assigned_on
+              FROM license_assignments GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'subscription snapshots natural key (partner, customer, subscription, as of) is unique',
+        sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, subscription_id, as_of
+              FROM subscription_snapshots GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+      [
+        'user keys are unique',
+        sql`SELECT count(*) AS n FROM (SELECT user_key FROM users GROUP BY ALL HAVING count(*) > 1)`,
+      ],
+    ];
+    const out: { check: string; violations: number }[] = [];
+    for (const [check, q] of checks) {
+      const { n } = await this.db.one<{ n: number }>(q);
+      if (n > 0) out.push({ check, violations: n });
+    }
+    return out;
+  }
+}
+
+export class DuckDbWriter extends DuckDbReader implements StoreWriter {
+  async audit(entry: AuditEntry): Promise<void> {
+    await insertAudit(this.db, entry);
+  }
+
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void> {
+    return writeDailyMetrics(this.db, partnerId, write, y);
+  }
+
+  async markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
+    await markDirty(
+      this.db,
+      partnerId,
+      sql`SELECT customer_id, ${fromDay}::DATE AS d FROM customers WHERE partner_id = ${partnerId}`,
+    );
+  }
+
+  saveRecommendationSettings(
+    partnerId: string,
+    settings: RecommendationSettings | null,
+    actor: string,
+    change: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    return saveRecommendationSettings(this.db, partnerId, settings, actor, change);
+  }
+
+  addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null> {
+    return upsertExclusion(this.db, partnerId, exclusion, actor);
+  }
+
+  removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean> {
+    return deleteExclusion(this.db, partnerId, customerId, productId, actor);
+  }
+}
