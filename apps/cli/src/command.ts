@@ -3,15 +3,16 @@
  * which gives parsing, validation of the option names and the `--help` text.
  */
 import { parseArgs } from 'node:util';
+import type { StaleMetrics } from '@license-insights/contracts';
 import {
   AppError,
   type Config,
   loadConfig,
   openStore,
   resolvePartner,
-  type StaleMetrics,
   type Store,
 } from '@license-insights/core';
+import { commandFor } from './hints';
 import { paint, type Terminal } from './output';
 
 export interface OptionSpec {
@@ -150,16 +151,6 @@ export async function openForPartner(
   }
 }
 
-/** The command that brings metrics up to date, with the store and partner options the user gave. */
-export function computeCommandFor(values: ParsedCommandLine['values']): string {
-  const quote = (v: string) => (/^[\w./:@-]+$/.test(v) ? v : JSON.stringify(v));
-  const flags = (['data', 'partner', 'config'] as const).flatMap((name) => {
-    const v = values[name];
-    return typeof v === 'string' ? [`--${name} ${quote(v)}`] : [];
-  });
-  return ['insights compute', ...flags].join(' ');
-}
-
 /** Warns (stderr) that the numbers shown are not the latest, and how to bring them up to date. */
 export function warnIfStale(
   ctx: CommandContext,
@@ -182,6 +173,6 @@ export function warnIfStale(
     );
   }
   ctx.term.err(
-    `${paint(ctx.term, 'yellow', 'warning')}: these metrics are out of date: ${parts.join('; ')}. Run \`${computeCommandFor(values)}\` to bring them up to date.\n`,
+    `${paint(ctx.term, 'yellow', 'warning')}: these metrics are out of date: ${parts.join('; ')}. Run \`${commandFor('compute', values)}\` to bring them up to date.\n`,
   );
 }

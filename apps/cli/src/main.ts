@@ -3,7 +3,6 @@
  * parse → call one use-case → print.
  */
 import { readFileSync } from 'node:fs';
-import { formatProblem } from '@license-insights/contracts';
 import { AppError, type Config, isAppError } from '@license-insights/core';
 import {
   type Command,
@@ -11,17 +10,20 @@ import {
   commandHelp,
   configFrom,
   GLOBAL_OPTIONS,
+  type ParsedCommandLine,
   parseCommandLine,
 } from './command';
 import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
 import { exclusionsCommand } from './commands/exclusions';
 import { importCommand } from './commands/import';
+import { formatProblemLine } from './commands/problems';
 import { recommendationsCommand } from './commands/recommendations';
 import { reportCommand } from './commands/report';
 import { settingsCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
 import { EXIT, EXIT_CODE_HELP, exitCodeOf } from './exit-codes';
+import { withHint } from './hints';
 import { paint, type Terminal } from './output';
 
 const COMMANDS: readonly Command[] = [
@@ -103,6 +105,8 @@ export async function runCli(
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
+  // The options given, for the words of a hint (a suggested command keeps --data, --partner, --config).
+  let given: ParsedCommandLine['values'] = {};
   try {
     if (command === undefined && name.startsWith('-')) {
       throw new AppError(
@@ -117,6 +121,7 @@ export async function runCli(
       );
     }
     const { values, positionals } = parseCommandLine(command, rest);
+    given = values;
     if (values.help === true) {
       term.out(commandHelp(command));
       return EXIT.ok;
@@ -134,8 +139,8 @@ export async function runCli(
     return await command.run(ctx, values, positionals);
   } catch (e) {
     if (isAppError(e)) {
-      term.err(`${paint(term, 'red', 'error')}: ${e.message}\n`);
-      for (const p of e.problems) term.err(`  ${formatProblem(p)}\n`);
+      term.err(`${paint(term, 'red', 'error')}: ${withHint(e.message, e.hint, given)}\n`);
+      for (const p of e.problems) term.err(`  ${formatProblemLine(term, p, given)}\n`);
       return exitCodeOf(e.code);
     }
     term.err(

@@ -350,6 +350,56 @@ describe('insights CLI', () => {
     expect((await cli(['import'])).stderr).toContain('name at least one file');
   });
 
+  it.each([
+    [['report', 'portfolio', '--date', '2026-02-30'], '--date must be a date YYYY-MM-DD (got "2026-02-30")'],
+    [
+      ['report', 'portfolio', '--service', 'AZURE'],
+      '--service must be one of O365, D365, OTHER (got "AZURE")',
+    ],
+    [['report', 'customer', 'c1', '--channel', 'mine'], '--channel must be all or own (got "mine")'],
+    [['report', 'support', '--from', '2026-13-01'], '--from must be a date YYYY-MM-DD (got "2026-13-01")'],
+    [['report', 'inactive', 'c1', '--days', '1e2'], '--days must be 28, 60 or 90 (got "1e2")'],
+    [['recommendations', '--lang', 'de'], '--lang must be en or pl (got "de")'],
+    [['recommendations', '--rule', 'NOPE'], '--rule must be one of LOW_ADOPTION, HIGH_HOWTO_SUPPORT, UPSELL'],
+    [
+      ['import', '--max-problems', '1.5', 'x.csv'],
+      '--max-problems must be a whole number from 1 to 100000 (got "1.5")',
+    ],
+    [['import', '--period', 'D28', 'x.csv'], '--period must be one of D7, D30, D90, D180 (got "D28")'],
+    [['import', '--as-of', '2026-02-30', 'x.csv'], '--as-of must be a date YYYY-MM-DD (got "2026-02-30")'],
+    [
+      ['import', '--channel', 'csp', 'x.csv'],
+      '--channel must be one of own, other_partner, direct (got "csp")',
+    ],
+    [
+      ['import', '--create-customer', ' ', 'x.csv'],
+      '--create-customer must be the new customer\'s name, 1 to 1000 characters without control characters (got " ")',
+    ],
+    [
+      ['import', '--customer', 'a', '--create-customer', 'b', 'x.csv'],
+      '--customer names a stored customer and --create-customer a new one: give one of them',
+    ],
+  ])(
+    'refuses %j naming the option, what it expects and what it got, before any store is touched',
+    async (args, message) => {
+      const dataDir = path.join(tmp.dir, 'never-touched');
+      const r = await cli([...args, '--data', dataDir]);
+      expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(`error: ${message}`)]);
+      expect(existsSync(dataDir)).toBe(false);
+    },
+  );
+
+  it("words the core's hints as options to type (a Graph report without its customer)", async () => {
+    const report = fileURLToPath(
+      new URL('../../../packages/core/test/fixtures/graph/active-users-2026-03-30.csv', import.meta.url),
+    );
+    const r = await cli(['import', '--data', path.join(tmp.dir, 'hints'), '--partner', 'p1', report]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'active-users-2026-03-30.csv: error: a Graph usage report does not say which customer it is about (expected the customer named on import: a stored customer, or a new one to create); import with --customer <id|domain|name>, or --create-customer "<name>" for a new one',
+    );
+  });
+
   it('computes metrics and reports them as SPEC rows (json when piped, csv with a BOM, table)', async () => {
     const demoData = path.join(tmp.dir, 'report-data');
     const args = ['--data', demoData, '--partner', 'demo'];
@@ -371,7 +421,10 @@ describe('insights CLI', () => {
       '--import',
     ]);
     const noMetrics = await cli(['report', 'portfolio', ...args]);
-    expect(noMetrics.stderr).toContain('run `insights compute`');
+    // The way out keeps the store and partner options given (so it computes the same store).
+    expect(noMetrics.stderr).toContain(
+      `error: no metrics yet: none have been computed for this partner; run \`insights compute --data ${demoData} --partner demo\``,
+    );
     const before = JSON.parse((await cli(['status', ...args])).stdout) as {
       partners: { metrics: unknown }[];
     };
@@ -796,6 +849,10 @@ describe('partner, store and customer without flags', () => {
     const unknown = await run(['import', '--partner', 'demo', '--customer', 'contoso.example', graphReport]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no customer with the id, domain or name "contoso.example"');
+    // The core's hint, in the CLI's words (a domain is no name for the new customer).
+    expect(unknown.stderr).toContain(
+      'If it is a new customer, import with --create-customer "<its name>" (it gets an id made from the name).',
+    );
     const byDomain = await run([
       'import',
       '--partner',
@@ -855,6 +912,9 @@ describe('partner, store and customer without flags', () => {
     const intoDemo = await run(['import', file]);
     expect(intoDemo.code).toBe(2);
     expect(intoDemo.stderr).toContain('holds only the demo portfolio (partner "demo")');
+    expect(intoDemo.stderr).toContain(
+      'name the partner these files belong to with --partner <id> (or env LI_PARTNER, or "partnerId" in insights.config.json)',
+    );
     expect((await run(['import', '--partner', 'p2', file])).code).toBe(0);
     const several = await run(['report', 'portfolio']);
     expect(several.code).toBe(2);

@@ -76,3 +76,15 @@ export type DataSource = z.infer<typeof dataSourceSchema>;
 /** Calendar date `YYYY-MM-DD` (no time zone), the only date shape that crosses module boundaries. */
 export const isoDateSchema = z.iso.date();
 export type IsoDate = string;
+
+/** Whether a text is a real calendar date `YYYY-MM-DD` of the years 1900–2999 (2026-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+/** A day of a request or a response: a calendar date `YYYY-MM-DD`, years 1900–2999. */
+export const daySchema = z.string().refine(isCalendarDate, { error: 'must be a date YYYY-MM-DD' });

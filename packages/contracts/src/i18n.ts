@@ -17,10 +17,12 @@
  * plural gives a branch for each category of its language.
  */
 
+import { z } from 'zod';
 import type { WorkloadCode } from './codes';
 
 export const LOCALES = ['en', 'pl'] as const;
-export type Locale = (typeof LOCALES)[number];
+export const localeSchema = z.enum(LOCALES, { error: 'must be en or pl' });
+export type Locale = z.infer<typeof localeSchema>;
 
 const EN = {
   'rule.LOW_ADOPTION': 'Low adoption',

@@ -1,7 +1,9 @@
 /**
  * The metrics row of SPEC §4 (one per customer × product × workload, `ALL` for the product as a
- * whole) and the reason codes of SPEC §2.1. Browser-safe: the API and the web app share it.
+ * whole), the reason codes of SPEC §2.1, roll-up totals and usage bands. Browser-safe: the API and
+ * the web app share it.
  */
+import { z } from 'zod';
 import type { WorkloadCode } from './codes';
 
 export const USAGE_REASON_CODES = [
@@ -11,11 +13,13 @@ export const USAGE_REASON_CODES = [
   'NONCOUNTED_SUBSCRIPTION',
   'UNEXPLAINED',
 ] as const;
-export type ReasonCode = (typeof USAGE_REASON_CODES)[number];
+export const reasonCodeSchema = z.enum(USAGE_REASON_CODES);
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 export const DEPLOYMENT_REASON_CODES = ['TRIAL', 'NONCOUNTED_SUBSCRIPTION', 'UNEXPLAINED'] as const;
 
 /** Components of an excess over 100 %, in decomposition order; only non-zero components appear. */
-export type Reasons = Partial<Record<ReasonCode, number>>;
+export const reasonsSchema = z.partialRecord(reasonCodeSchema, z.number());
+export type Reasons = z.infer<typeof reasonsSchema>;
 
 /**
  * What the data can tell of a row's usage on its day (SPEC §2.3): not known (no source measures
@@ -23,7 +27,8 @@ export type Reasons = Partial<Record<ReasonCode, number>>;
  * partial window (the 28-day window reaches back before the data).
  */
 export const USAGE_STATES = ['unknown', 'known', 'partial'] as const;
-export type UsageState = (typeof USAGE_STATES)[number];
+export const usageStateSchema = z.enum(USAGE_STATES);
+export type UsageState = z.infer<typeof usageStateSchema>;
 
 export interface ProductDayMetrics {
   readonly customerId: string;
@@ -52,38 +57,44 @@ export interface ProductDayMetrics {
   readonly partialWindow: boolean;
 }
 
+/** The view of a report: all channels, or only products the partner sold itself. */
+export const CHANNEL_VIEWS = ['all', 'own'] as const;
+export const channelViewSchema = z.enum(CHANNEL_VIEWS, { error: 'must be all or own' });
+export type ChannelView = z.infer<typeof channelViewSchema>;
+
 /** The metrics row of SPEC §4, the same in CLI csv/json output, exports and the API. */
-export interface MetricsRow {
+export const metricsRowSchema = z.object({
   /** The as-of day D. */
-  readonly processedDateTime: string;
-  readonly customerTenantId: string;
-  readonly customerName: string;
-  readonly serviceCode: string;
-  readonly serviceName: string;
-  readonly productId: string;
-  readonly productName: string;
+  processedDateTime: z.string(),
+  customerTenantId: z.string(),
+  customerName: z.string(),
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  productId: z.string(),
+  productName: z.string(),
   /** The view: all channels, or only products the partner sold itself. */
-  readonly channel: 'all' | 'own';
-  readonly workloadCode: string;
-  readonly workloadName: string;
-  readonly licensesSold: number;
-  readonly licensesSoldOwn: number;
-  readonly licensesDeployed: number;
+  channel: channelViewSchema,
+  workloadCode: z.string(),
+  workloadName: z.string(),
+  licensesSold: z.number(),
+  licensesSoldOwn: z.number(),
+  licensesDeployed: z.number(),
   /** Null when usage is not known (SPEC §2.3). */
-  readonly licensesActive: number | null;
+  licensesActive: z.number().nullable(),
   /** = licensesSold, for Partner Center compatibility. */
-  readonly licensesQualified: number;
-  readonly deploymentPercent: number | null;
+  licensesQualified: z.number(),
+  deploymentPercent: z.number().nullable(),
   /** Null when sold = 0 or usage is not known. */
-  readonly usagePercent: number | null;
+  usagePercent: z.number().nullable(),
   /** Null when usage is not known. */
-  readonly usageReasons: Reasons | null;
-  readonly deploymentReasons: Reasons;
+  usageReasons: reasonsSchema.nullable(),
+  deploymentReasons: reasonsSchema,
   /** Whether the data can tell this row's usage on the day (SPEC §2.3). */
-  readonly usageKnown: boolean;
+  usageKnown: z.boolean(),
   /** Usage known over a partial window: the 28 days reach back before the data. */
-  readonly partialWindow: boolean;
-}
+  partialWindow: z.boolean(),
+});
+export type MetricsRow = z.infer<typeof metricsRowSchema>;
 
 export const METRICS_ROW_COLUMNS = [
   'processedDateTime',
@@ -122,29 +133,31 @@ export function formatReasons(r: Reasons | null): string {
  * Counts of a roll-up (ratios of sums) and the decomposition of its excesses. Deployment sums every
  * row; usage sums active and sold over the rows whose usage is known (SPEC §2.3).
  */
-export interface Totals {
-  readonly sold: number;
-  readonly soldOwn: number;
-  readonly assigned: number;
+export const totalsSchema = z.object({
+  sold: z.number(),
+  soldOwn: z.number(),
+  assigned: z.number(),
   /** Σ active over the rows with known usage; null when no row's usage is known. */
-  readonly active: number | null;
+  active: z.number().nullable(),
   /** Σ sold over the rows with known usage: the usage denominator. */
-  readonly soldMeasured: number;
+  soldMeasured: z.number(),
   /** Σ sold over the rows whose usage is not known: licenses whose usage is not measured. */
-  readonly soldNotMeasured: number;
+  soldNotMeasured: z.number(),
   /** Some row's usage is known over a partial window only. */
-  readonly partialWindow: boolean;
-  readonly deploymentPercent: number | null;
+  partialWindow: z.boolean(),
+  deploymentPercent: z.number().nullable(),
   /** Σ active / Σ sold over the rows with known usage; null when that sold is 0. */
-  readonly usagePercent: number | null;
+  usagePercent: z.number().nullable(),
   /** Null when no row's usage is known. */
-  readonly usageReasons: Reasons | null;
-  readonly deploymentReasons: Reasons;
-}
+  usageReasons: reasonsSchema.nullable(),
+  deploymentReasons: reasonsSchema,
+});
+export type Totals = z.infer<typeof totalsSchema>;
 
 /**
  * Usage bands of customers (from their rows with known usage): `unmeasured` when the data tells
  * the usage of none of the licenses sold, `none` when nothing is sold.
  */
 export const USAGE_BANDS = ['<25', '25-50', '50-75', '75-100', '>100', 'unmeasured', 'none'] as const;
-export type UsageBand = (typeof USAGE_BANDS)[number];
+export const usageBandSchema = z.enum(USAGE_BANDS);
+export type UsageBand = z.infer<typeof usageBandSchema>;

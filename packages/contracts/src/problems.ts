@@ -3,6 +3,7 @@
  * expected, so a user can fix the file without guessing.
  */
 import { z } from 'zod';
+import { errorHintSchema } from './hints';
 
 export const problemSeveritySchema = z.enum(['error', 'warning']);
 export type ProblemSeverity = z.infer<typeof problemSeveritySchema>;
@@ -21,14 +22,7 @@ export const problemSchema = z.object({
   value: z.string().optional(),
   expected: z.string().optional(),
   message: z.string(),
+  /** What would fix it, when that names something of the adapter (an option, a route): worded there. */
+  hint: errorHintSchema.optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
-
-/** `file:line:column: message (value "x", expected y)`: the one-line form used by the CLI. */
-export function formatProblem(p: Problem): string {
-  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
-  const detail: string[] = [];
-  if (p.value !== undefined) detail.push(`value ${JSON.stringify(p.value)}`);
-  if (p.expected !== undefined) detail.push(`expected ${p.expected}`);
-  return `${where}: ${p.severity}: ${p.message}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
-}

@@ -1,10 +1,13 @@
 /**
  * The recommendation playbook's contract (SPEC §4 "Recommendations", issue 4): rule ids, the
- * partner's settings with their defaults, exclusions, the support metric and the card every rule
- * produces. Pure and IO-free so it runs client-side and server-side from one source.
+ * partner's settings with their defaults and ranges, the card every rule produces, and the
+ * recommendations request and response. Pure and IO-free so it runs client-side and server-side
+ * from one source.
  */
 import { z } from 'zod';
-import type { WorkloadCode } from './codes';
+import { daySchema, workloadCodeSchema } from './codes';
+import { localeSchema } from './i18n';
+import { staleMetricsSchema } from './stale';
 
 export const RULE_IDS = [
   'LOW_ADOPTION',
@@ -172,91 +175,82 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = Object.fr
   RECLAIM_AT_RENEWAL: { enabled: true, withinDays: 60, minLicenses: 1 },
 });
 
-/** `*` as the product of an exclusion silences every card of the customer. */
-export const ALL_PRODUCTS = '*';
-
-export const exclusionSchema = z
-  .object({
-    customerId: z.string().min(1).max(200),
-    productId: z.string().min(1).max(200),
-    reason: z.string().trim().min(1, 'give a reason').max(500),
-  })
-  .strict();
-export type ExclusionInput = z.infer<typeof exclusionSchema>;
-
-export interface Exclusion extends ExclusionInput {
-  readonly createdBy: string;
-  readonly createdAt: string;
-}
-
-/**
- * Support requests of the 28 days ending on a day (D−27 … D), in one scope: the whole customer
- * (product and workload null), a product, a workload, or a product × workload.
- */
-export interface SupportMetric {
-  readonly customerId: string;
-  readonly day: string;
-  readonly productId: string | null;
-  readonly workload: WorkloadCode | null;
-  readonly howTo: number;
-  readonly problem: number;
-  readonly other: number;
-  /** Active users of the scope over the same 28 days (see docs/metrics.md). */
-  readonly activeUsers: number;
-  /** howTo / activeUsers × 100; null when there are no active users. */
-  readonly howToPer100: number | null;
-}
-
-/** A row of the support report: the metric with the names a person reads beside the ids. */
-export interface SupportReportRow extends SupportMetric {
-  readonly customerName: string;
-  /** Null for the whole customer or a workload alone. */
-  readonly productName: string | null;
-}
-
 /** One value of a card's evidence: a count, a percentage, a day or a list of names. */
-export type EvidenceValue = number | string | null | readonly string[];
+export const evidenceValueSchema = z.union([
+  z.number(),
+  z.string(),
+  z.null(),
+  z.array(z.string()).readonly(),
+]);
+export type EvidenceValue = z.infer<typeof evidenceValueSchema>;
 
 /**
  * Why a card is ranked where it is: quantity at stake × unit price when a price is known. The unit
  * price is the product's list price, per license per month, so a priced score is an amount per
  * month in `currency`.
  */
-export interface CardPriority {
-  readonly score: number;
-  readonly quantity: number;
-  readonly unit: 'licenses' | 'users';
-  readonly unitPrice: number | null;
-  readonly currency: string | null;
+export const cardPrioritySchema = z.object({
+  score: z.number(),
+  quantity: z.number(),
+  unit: z.enum(['licenses', 'users']),
+  unitPrice: z.number().nullable(),
+  currency: z.string().nullable(),
   /** The period of `unitPrice` and of a priced score; null when not priced. */
-  readonly period: 'month' | null;
-}
+  period: z.literal('month').nullable(),
+});
+export type CardPriority = z.infer<typeof cardPrioritySchema>;
 
 /** A message of the playbook, rendered in a language by its key and parameters. */
-export interface CardText {
-  readonly problem: string;
-  readonly consider: string;
-  readonly try: string;
-}
+export const cardTextSchema = z.object({
+  problem: z.string(),
+  consider: z.string(),
+  try: z.string(),
+});
+export type CardText = z.infer<typeof cardTextSchema>;
 
-export interface RecommendationCard {
+export const recommendationCardSchema = z.object({
   /** Stable id: the same data gives the same id (rule, customer, product, workload, subscription). */
-  readonly id: string;
-  readonly rank: number;
-  readonly rule: RuleId;
-  readonly day: string;
-  readonly customerId: string;
-  readonly customerName: string;
-  readonly productId: string | null;
-  readonly productName: string | null;
-  readonly workload: WorkloadCode | null;
-  readonly subscriptionId: string | null;
-  readonly priority: CardPriority;
+  id: z.string(),
+  rank: z.number().int().positive(),
+  rule: ruleIdSchema,
+  day: daySchema,
+  customerId: z.string(),
+  customerName: z.string(),
+  productId: z.string().nullable(),
+  productName: z.string().nullable(),
+  workload: workloadCodeSchema.nullable(),
+  subscriptionId: z.string().nullable(),
+  priority: cardPrioritySchema,
   /** The numbers behind the card, in display order. */
-  readonly evidence: Readonly<Record<string, EvidenceValue>>;
+  evidence: z.record(z.string(), evidenceValueSchema).readonly(),
   /** The settings of the rule that made it fire. */
-  readonly thresholds: Readonly<Record<string, number>>;
+  thresholds: z.record(z.string(), z.number()).readonly(),
   /** Message parameters (numbers unformatted) for rendering the text in another language. */
-  readonly params: Readonly<Record<string, number | string>>;
-  readonly text: CardText;
-}
+  params: z.record(z.string(), z.union([z.number(), z.string()])).readonly(),
+  text: cardTextSchema,
+});
+export type RecommendationCard = z.infer<typeof recommendationCardSchema>;
+
+/** The cards of a day (`insights recommendations`, the API's recommendations route). */
+export const recommendationsRequestSchema = z.object({
+  partnerId: z.string().min(1),
+  /** Default: the last day with metrics. */
+  day: daySchema.optional(),
+  /** Only this customer: its id, domain or name. */
+  customer: z.string().trim().min(1, 'must name a customer: its id, domain or name').optional(),
+  rule: z.enum(RULE_IDS, { error: `must be one of ${RULE_IDS.join(', ')}` }).optional(),
+  locale: localeSchema,
+});
+export type RecommendationsRequest = z.infer<typeof recommendationsRequestSchema>;
+
+export const recommendationsResponseSchema = z.object({
+  day: daySchema,
+  settings: recommendationSettingsSchema,
+  /** By priority, ranked 1 … n within what was asked for. */
+  cards: z.array(recommendationCardSchema).readonly(),
+  /** Cards exclusions silenced (the products stay in every report). */
+  silenced: z.array(recommendationCardSchema).readonly(),
+  /** Metrics the data has moved past since they were computed (null: up to date). */
+  stale: staleMetricsSchema.nullable(),
+});
+export type RecommendationsResponse = z.infer<typeof recommendationsResponseSchema>;

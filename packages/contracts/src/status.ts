@@ -1,56 +1,76 @@
 /** What `insights status` (and later the API's status route) reports about the store. */
-import type { DataSource, IsoDate } from './codes';
+import { z } from 'zod';
+import { dataSourceSchema, daySchema } from './codes';
 
-export interface SourceCoverage {
-  readonly source: DataSource;
+export const sourceCoverageSchema = z.object({
+  source: dataSourceSchema,
   /** Entity the dates are of: activity days, subscription snapshots, license assignments… */
-  readonly entity: 'activity' | 'subscriptions' | 'license_assignments' | 'support_requests' | 'users';
-  readonly customers: number;
-  readonly firstDate: IsoDate | null;
-  readonly lastDate: IsoDate | null;
-}
+  entity: z.enum(['activity', 'subscriptions', 'license_assignments', 'support_requests', 'users']),
+  customers: z.number(),
+  firstDate: daySchema.nullable(),
+  lastDate: daySchema.nullable(),
+});
+export type SourceCoverage = z.infer<typeof sourceCoverageSchema>;
 
-export interface StatusWarning {
-  readonly code: string;
-  readonly customerId?: string;
-  readonly message: string;
-}
+export const statusWarningSchema = z.object({
+  code: z.string(),
+  customerId: z.string().optional(),
+  message: z.string(),
+});
+export type StatusWarning = z.infer<typeof statusWarningSchema>;
 
-export interface ImportLogEntry {
-  readonly importId: string;
-  readonly startedAt: string;
-  readonly actor: string;
-  readonly mode: 'all_or_nothing' | 'partial';
-  readonly files: readonly string[];
-  readonly rowsRead: number;
-  readonly rowsRejected: number;
-  readonly outcome: 'committed' | 'rejected' | 'unchanged' | 'partial';
-}
+export const IMPORT_OUTCOMES = ['committed', 'rejected', 'unchanged', 'partial'] as const;
+export const importOutcomeSchema = z.enum(IMPORT_OUTCOMES);
+export const IMPORT_MODES = ['all_or_nothing', 'partial'] as const;
+export const importModeSchema = z.enum(IMPORT_MODES);
 
-export interface PartnerStatus {
-  readonly partnerId: string;
-  readonly customers: number;
-  readonly users: number;
-  readonly products: { readonly catalog: number; readonly custom: number; readonly unknown: number };
-  readonly subscriptions: number;
-  readonly licenseAssignments: number;
+export const importLogEntrySchema = z.object({
+  importId: z.string(),
+  startedAt: z.string(),
+  actor: z.string(),
+  mode: importModeSchema,
+  files: z.array(z.string()).readonly(),
+  rowsRead: z.number(),
+  rowsRejected: z.number(),
+  outcome: importOutcomeSchema,
+});
+export type ImportLogEntry = z.infer<typeof importLogEntrySchema>;
+
+export const partnerStatusSchema = z.object({
+  partnerId: z.string(),
+  customers: z.number(),
+  users: z.number(),
+  products: z.object({ catalog: z.number(), custom: z.number(), unknown: z.number() }),
+  subscriptions: z.number(),
+  licenseAssignments: z.number(),
   /** Number of (user, workload, day) activity facts. */
-  readonly activityFacts: number;
-  readonly supportRequests: number;
-  readonly coverage: readonly SourceCoverage[];
-  readonly warnings: readonly StatusWarning[];
-  readonly recentImports: readonly ImportLogEntry[];
+  activityFacts: z.number(),
+  supportRequests: z.number(),
+  coverage: z.array(sourceCoverageSchema).readonly(),
+  warnings: z.array(statusWarningSchema).readonly(),
+  recentImports: z.array(importLogEntrySchema).readonly(),
   /** Days daily metrics were computed for, and how many customers changed since (null: never computed). */
-  readonly metrics: {
-    readonly firstDay: string;
-    readonly lastDay: string;
-    readonly outOfDate: number;
-  } | null;
-}
+  metrics: z.object({ firstDay: daySchema, lastDay: daySchema, outOfDate: z.number() }).nullable(),
+});
+export type PartnerStatus = z.infer<typeof partnerStatusSchema>;
 
-export interface StoreStatus {
-  readonly store: string;
-  readonly engine: 'duckdb' | 'postgres';
-  readonly schemaVersion: number;
-  readonly partners: readonly PartnerStatus[];
-}
+/** What the store reports (the store's own part of the status). */
+export const storeStatusSchema = z.object({
+  store: z.string(),
+  engine: z.enum(['duckdb', 'postgres']),
+  schemaVersion: z.number(),
+  partners: z.array(partnerStatusSchema).readonly(),
+});
+export type StoreStatus = z.infer<typeof storeStatusSchema>;
+
+export const statusRequestSchema = z.object({
+  /** Only this partner (it must exist); every partner when absent. */
+  partnerId: z.string().min(1).optional(),
+});
+export type StatusRequest = z.infer<typeof statusRequestSchema>;
+
+export const statusResponseSchema = storeStatusSchema.extend({
+  /** Version of the shipped SKU catalog. */
+  catalogVersion: z.string(),
+});
+export type StatusResponse = z.infer<typeof statusResponseSchema>;

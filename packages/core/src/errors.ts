@@ -1,35 +1,42 @@
 /**
  * The one error type of the core. Codes are stable (documented in CONTRIBUTING.md); adapters map
- * them to CLI exit codes and HTTP statuses in one table each. No HTTP or CLI knowledge here.
+ * them to CLI exit codes and HTTP statuses in one table each. No HTTP or CLI knowledge here: a
+ * message talks about the data, and what the user could do about it that names a command, an
+ * option or a route is a `hint` (contracts/src/hints.ts) each adapter words for its users.
  */
-import type { Problem } from '@license-insights/contracts';
+import type { ErrorCode, ErrorHint, ErrorResponse, Problem } from '@license-insights/contracts';
 
-export const ERROR_CODES = [
-  'usage.invalid_argument',
-  'config.invalid',
-  'ingest.invalid_input',
-  'ingest.unreadable',
-  'store.unavailable',
-  'store.locked',
-  'store.busy',
-  'store.migration_failed',
-  'not_found',
-  'interrupted',
-  'internal',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode, type ErrorHint } from '@license-insights/contracts';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** What would help, for the adapter to word (absent: the message says all there is). */
+  readonly hint: ErrorHint | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** Input problems behind an `ingest.*` error, listed for the user. */
     readonly problems: readonly Problem[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: ErrorHint },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options?.hint;
   }
+
+  /** The error as an adapter sends it on (contracts `errorResponseSchema`). */
+  toResponse(): ErrorResponse {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      problems: this.problems,
+    };
+  }
+}
+
+/** An error with a hint and no problems: `hinted('not_found', 'no metrics yet', { kind: 'compute_metrics' })`. */
+export function hinted(code: ErrorCode, message: string, hint: ErrorHint): AppError {
+  return new AppError(code, message, [], { hint });
 }
 
 export function isAppError(e: unknown): e is AppError {

@@ -25,7 +25,12 @@ describe('Graph Office 365 active user detail report', () => {
   it('needs the customer named on import', async () => {
     const r = await t.import([fixture('graph/active-users-2026-03-30.csv')]);
     expect(r.outcome).toBe('rejected');
-    expect(r.files[0]?.errors[0]).toMatchObject({ code: 'ingest.customer_required' });
+    // How to name it is the adapter's to word (the CLI: --customer or --create-customer).
+    expect(r.files[0]?.errors[0]).toMatchObject({
+      code: 'ingest.customer_required',
+      hint: { kind: 'name_customer' },
+    });
+    expect(r.files[0]?.errors[0]?.expected).not.toMatch(/insights|--/);
   });
 
   it('creates the customer asked for, users, one activity fact per date (OneDrive as SPO) and seeded assignments', async () => {
@@ -39,6 +44,7 @@ describe('Graph Office 365 active user detail report', () => {
       'ingest.unknown_product',
     ]);
     expect(r.files[0]?.warnings[0]?.message).toContain('created with the id "contoso"');
+    expect(r.files[0]?.warnings[1]?.hint).toEqual({ kind: 'name_report_period' });
     const d = await dumpAll(t.store);
     expect(d.customers).toEqual([
       { customer_id: 'contoso', name: 'Contoso', domain: '', country: '', segment: '', groups: '' },

@@ -102,7 +102,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const summary = async (extra: { customerId?: string } = {}) =>
+const summary = async (extra: { customer?: string } = {}) =>
   (await getRecommendations(t.store, { partnerId: P, locale: 'en', ...extra })).cards.map(
     (c) => `${c.rank} ${c.rule} ${c.customerId} ${c.priority.score}`,
   );
@@ -148,12 +148,12 @@ describe('recommendations from the store', () => {
   });
 
   it('narrow to a customer or a rule, ranked within what was asked', async () => {
-    expect(await summary({ customerId: 'c5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']);
-    expect(await summary({ customerId: 'customer C5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']); // by name
+    expect(await summary({ customer: 'c5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']);
+    expect(await summary({ customer: 'customer C5' })).toEqual(['1 RECLAIM_AT_RENEWAL c5 3']); // by name
     const r = await getRecommendations(t.store, { partnerId: P, locale: 'en', rule: 'UPSELL' });
     expect(r.cards.map((c) => [c.rank, c.customerId])).toEqual([[1, 'c3']]);
     await expect(
-      getRecommendations(t.store, { partnerId: P, locale: 'en', customerId: 'nobody' }),
+      getRecommendations(t.store, { partnerId: P, locale: 'en', customer: 'nobody' }),
     ).rejects.toThrow(/no customer with the id, domain or name "nobody"/);
   });
 
@@ -178,7 +178,7 @@ describe('the support metric', () => {
   it('counts requests and active people over D−27 … D, per scope, with history', async () => {
     const rows = await getSupportMetrics(t.store, {
       partnerId: P,
-      customerId: 'c2',
+      customer: 'c2',
       from: '2026-03-30',
       to: D,
     });
@@ -206,7 +206,7 @@ describe('the support metric', () => {
   });
 
   it('is zero, not missing, for a customer with active people and no requests', async () => {
-    const rows = await getSupportMetrics(t.store, { partnerId: P, customerId: 'c1', from: D, to: D });
+    const rows = await getSupportMetrics(t.store, { partnerId: P, customer: 'c1', from: D, to: D });
     expect(rows).toEqual([
       {
         customerId: 'c1',
@@ -225,7 +225,7 @@ describe('the support metric', () => {
   });
 
   it('covers 28 days by default and refuses a reversed range', async () => {
-    const rows = await getSupportMetrics(t.store, { partnerId: P, customerId: 'c1' });
+    const rows = await getSupportMetrics(t.store, { partnerId: P, customer: 'c1' });
     expect(new Set(rows.map((r) => r.day)).size).toBe(28);
     await expect(getSupportMetrics(t.store, { partnerId: P, from: D, to: '2026-03-01' })).rejects.toThrow(
       /after/,
@@ -235,27 +235,39 @@ describe('the support metric', () => {
 
 describe('settings and exclusions', () => {
   it('start from the defaults and record every change with who and when', async () => {
-    expect((await getRecommendationSettings(t.store, P)).changed).toBeNull();
+    expect((await getRecommendationSettings(t.store, { partnerId: P })).changed).toBeNull();
     // 40 % is not below 40 %: c1 leaves the low-adoption list.
-    expect(await setRecommendationSetting(t.store, P, 'alice', 'LOW_ADOPTION.usageBelow', '40')).toEqual({
+    expect(
+      await setRecommendationSetting(t.store, {
+        partnerId: P,
+        actor: 'alice',
+        path: 'LOW_ADOPTION.usageBelow',
+        value: '40',
+      }),
+    ).toEqual({
       before: 50,
       after: 40,
     });
     expect(await summary()).not.toContain('2 LOW_ADOPTION c1 6');
     expect((await summary()).some((s) => s.includes('LOW_ADOPTION'))).toBe(false);
-    await setRecommendationSetting(t.store, P, 'bob', 'UPSELL.enabled', 'false');
+    await setRecommendationSetting(t.store, {
+      partnerId: P,
+      actor: 'bob',
+      path: 'UPSELL.enabled',
+      value: 'false',
+    });
     expect((await summary()).some((s) => s.includes('UPSELL'))).toBe(false);
-    const s = await getRecommendationSettings(t.store, P);
+    const s = await getRecommendationSettings(t.store, { partnerId: P });
     expect(s.settings.LOW_ADOPTION.usageBelow).toBe(40);
     expect(s.changed?.by).toBe('bob');
     expect(s.changed?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-    await resetRecommendationSettings(t.store, P, 'carol', 'LOW_ADOPTION');
-    expect((await getRecommendationSettings(t.store, P)).settings.UPSELL.enabled).toBe(false);
-    await resetRecommendationSettings(t.store, P, 'carol');
+    await resetRecommendationSettings(t.store, { partnerId: P, actor: 'carol', rule: 'LOW_ADOPTION' });
+    expect((await getRecommendationSettings(t.store, { partnerId: P })).settings.UPSELL.enabled).toBe(false);
+    await resetRecommendationSettings(t.store, { partnerId: P, actor: 'carol' });
     expect(await summary()).toHaveLength(5);
 
-    const log = await settingsHistory(t.store, P);
+    const log = await settingsHistory(t.store, { partnerId: P });
     expect(log.map((e) => [e.actor, e.action])).toEqual([
       ['carol', 'settings.change'],
       ['carol', 'settings.change'],
@@ -272,15 +284,19 @@ describe('settings and exclusions', () => {
     ['UPSELL.enabled', 'yes', /true or false/],
     ['HIGH_HOWTO_SUPPORT.minHowToRequests', '0.5', /must be a whole number of requests from 1 to 1,000,000/],
   ])('refuse %s = %s with a clear message and change nothing', async (path, value, message) => {
-    const before = await settingsHistory(t.store, P);
-    await expect(setRecommendationSetting(t.store, P, 'alice', path, value)).rejects.toThrow(message);
-    expect(await settingsHistory(t.store, P)).toEqual(before);
+    const before = await settingsHistory(t.store, { partnerId: P });
+    await expect(
+      setRecommendationSetting(t.store, { partnerId: P, actor: 'alice', path: path, value: value }),
+    ).rejects.toThrow(message);
+    expect(await settingsHistory(t.store, { partnerId: P })).toEqual(before);
   });
 
   it('silence a customer × product while its report stays whole, audited', async () => {
-    const { exclusion, previousReason } = await addExclusion(t.store, P, 'dave', {
-      customerId: 'c1',
-      productId: E3,
+    const { exclusion, previousReason } = await addExclusion(t.store, {
+      partnerId: P,
+      actor: 'dave',
+      customer: 'c1',
+      product: E3,
       reason: 'pilot until June',
     });
     expect(exclusion).toMatchObject({
@@ -296,9 +312,9 @@ describe('settings and exclusions', () => {
     const report = await getCustomerReport(t.store, { partnerId: P, customer: 'c1' });
     expect(report.rows.filter((row) => row.productId === E3 && row.workloadCode === 'ALL')).toHaveLength(1);
 
-    await removeExclusion(t.store, P, 'dave', 'c1', E3);
+    await removeExclusion(t.store, { partnerId: P, actor: 'dave', customer: 'c1', product: E3 });
     expect(await summary()).toContain('2 LOW_ADOPTION c1 6');
-    const log = await settingsHistory(t.store, P, 2);
+    const log = await settingsHistory(t.store, { partnerId: P, limit: 2 });
     expect(log.map((e) => [e.actor, e.action, e.details.reason])).toEqual([
       ['dave', 'exclusion.remove', 'pilot until June'],
       ['dave', 'exclusion.add', 'pilot until June'],
@@ -306,12 +322,14 @@ describe('settings and exclusions', () => {
   });
 
   it('refuse an exclusion without a reason, of an unknown customer or product, or one that does not exist', async () => {
-    const add = (customerId: string, productId: string, reason: string) =>
-      addExclusion(t.store, P, 'dave', { customerId, productId, reason });
+    const add = (customer: string, product: string, reason: string) =>
+      addExclusion(t.store, { partnerId: P, actor: 'dave', customer, product, reason });
     await expect(add('c1', E3, '   ')).rejects.toThrow(/give a reason/);
     await expect(add('nobody', E3, 'x')).rejects.toThrow(/no customer with the id, domain or name "nobody"/);
     await expect(add('c1', 'no-such-product', 'x')).rejects.toThrow(/no product "no-such-product"/);
-    await expect(removeExclusion(t.store, P, 'dave', 'c1', E3)).rejects.toBeInstanceOf(AppError);
+    await expect(
+      removeExclusion(t.store, { partnerId: P, actor: 'dave', customer: 'c1', product: E3 }),
+    ).rejects.toBeInstanceOf(AppError);
     expect(await t.store.exclusions(P)).toEqual([]);
   });
 });

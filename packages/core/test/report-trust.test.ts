@@ -127,7 +127,7 @@ describe('reports say when their metrics are out of date', () => {
     expect((await getCustomerReport(t.store, { partnerId: P, customer: 'c1' })).stale).toBeNull();
     expect((await getPortfolioReport(t.store, { partnerId: P, group: 'north' })).stale).toBeNull();
     expect(
-      (await getRecommendations(t.store, { partnerId: P, locale: 'en', customerId: 'c1' })).stale,
+      (await getRecommendations(t.store, { partnerId: P, locale: 'en', customer: 'c1' })).stale,
     ).toBeNull();
     await computeMetrics(t.store, { partnerId: P });
     expect((await getPortfolioReport(t.store, { partnerId: P })).stale).toBeNull();
@@ -139,9 +139,12 @@ describe('reports say when their metrics are out of date', () => {
     const r = await getPortfolioReport(t.store, { partnerId: P });
     expect(r.day).toBe('2026-03-31');
     expect(r.stale?.uncomputed).toEqual({ firstDay: '2026-04-01', lastDay: '2026-04-02' });
-    await expect(getPortfolioReport(t.store, { partnerId: P, day: '2026-04-02' })).rejects.toThrow(
-      'no metrics for 2026-04-02 yet: they cover 2026-03-01 … 2026-03-31 and the data goes to 2026-04-02; run `insights compute` to bring them up to date',
-    );
+    await expect(getPortfolioReport(t.store, { partnerId: P, day: '2026-04-02' })).rejects.toMatchObject({
+      code: 'not_found',
+      message:
+        'no metrics for 2026-04-02 yet: they cover 2026-03-01 … 2026-03-31 and the data goes to 2026-04-02',
+      hint: { kind: 'compute_metrics' },
+    });
     await computeMetrics(t.store, { partnerId: P });
     const after = await getPortfolioReport(t.store, { partnerId: P });
     expect([after.day, after.stale]).toEqual(['2026-04-02', null]);
@@ -184,7 +187,10 @@ describe('the store and the partner of a command', () => {
   it('is the only partner when none is named; several or none is an error naming them', async () => {
     const read = (named?: string) => resolvePartner(t.store, named, 'read');
     const write = (named?: string) => resolvePartner(t.store, named, 'write');
-    await expect(read()).rejects.toThrow('holds no data yet');
+    await expect(read()).rejects.toMatchObject({
+      message: `the store ${t.store.location} holds no data yet`,
+      hint: { kind: 'import_data' },
+    });
     await expect(read('p1')).rejects.toThrow('holds no data yet');
     expect(await write()).toBe('default');
     await t.import([t.files.file('a/customers.csv', 'customer_id,name\nc1,A\n')]);
@@ -195,7 +201,10 @@ describe('the store and the partner of a command', () => {
     );
     expect(await write('p1')).toBe('p1');
     await t.import([t.files.file('b/customers.csv', 'customer_id,name\nc1,B\n')], { partnerId: 'p1' });
-    await expect(read()).rejects.toThrow(`holds several partners (${P}, p1): choose one with --partner <id>`);
+    await expect(read()).rejects.toMatchObject({
+      message: `the store ${t.store.location} holds several partners (${P}, p1)`,
+      hint: { kind: 'choose_partner' },
+    });
     await expect(write()).rejects.toThrow('holds several partners');
     expect(await read('p1')).toBe('p1');
   });
@@ -203,9 +212,10 @@ describe('the store and the partner of a command', () => {
   it('an import does not fall back to the demo partner (its data would be replaced with the demo)', async () => {
     await t.import([t.files.file('d/customers.csv', 'customer_id,name\nc1,Demo\n')], { partnerId: 'demo' });
     expect(await resolvePartner(t.store, undefined, 'read')).toBe('demo');
-    await expect(resolvePartner(t.store, undefined, 'write')).rejects.toThrow(
-      'holds only the demo portfolio (partner "demo")',
-    );
+    await expect(resolvePartner(t.store, undefined, 'write')).rejects.toMatchObject({
+      message: expect.stringContaining('holds only the demo portfolio (partner "demo")'),
+      hint: { kind: 'name_import_partner', demoPartnerId: 'demo' },
+    });
     expect(await resolvePartner(t.store, 'demo', 'write')).toBe('demo');
   });
 });

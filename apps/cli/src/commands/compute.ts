@@ -1,9 +1,11 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
+import { computeRequestSchema } from '@license-insights/contracts';
 import { computeMetrics, isAppError } from '@license-insights/core';
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint } from '../output';
+import { requestFrom } from '../request';
 
 export const computeCommand: Command = {
   name: 'compute',
@@ -18,13 +20,18 @@ nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (
     full: { type: 'boolean', description: 'recompute every customer and day' },
   },
   async run(ctx, values) {
+    const request = requestFrom(
+      computeRequestSchema.omit({ partnerId: true }),
+      { full: values.full === true },
+      { full: '--full' },
+    );
     const { store, partnerId } = await openForPartner(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
     const interrupt = listenForInterrupt();
     try {
       const r = await computeMetrics(store, {
+        ...request,
         partnerId,
-        full: values.full === true,
         signal: interrupt.signal,
         onProgress: (p) =>
           bar.update(

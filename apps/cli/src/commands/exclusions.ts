@@ -1,9 +1,13 @@
 /** `insights exclusions`: customer × product whose recommendation cards are silenced, with a reason. */
+import { addExclusionRequestSchema, removeExclusionRequestSchema } from '@license-insights/contracts';
 import { AppError, addExclusion, listExclusions, removeExclusion } from '@license-insights/core';
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
-import { jsonOutput } from './report';
+import { requestFrom } from '../request';
+import { jsonOutput } from './report/shared';
+
+const OPTION_OF = { customer: '--customer', product: '--product', reason: '--reason' } as const;
 
 export const exclusionsCommand: Command = {
   name: 'exclusions',
@@ -54,7 +58,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
     const { store, partnerId, config } = await openForPartner(ctx, 'read');
     try {
       if (action === 'list') {
-        const list = await listExclusions(store, partnerId);
+        const list = await listExclusions(store, { partnerId });
         if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) ctx.term.out('no exclusions\n');
         else
@@ -74,17 +78,27 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
         return EXIT.ok;
       }
       if (action === 'add') {
-        const r = await addExclusion(store, partnerId, config.actor, {
-          customerId: customer,
-          productId: product,
-          reason,
-        });
+        const r = await addExclusion(
+          store,
+          requestFrom(
+            addExclusionRequestSchema,
+            { partnerId, actor: config.actor, customer, product, reason },
+            OPTION_OF,
+          ),
+        );
         ctx.term.err(
           `${paint(ctx.term, 'green', '✔')} cards of ${r.exclusion.customerId} × ${r.exclusion.productId} silenced${r.previousReason === null ? '' : ` (reason was: ${r.previousReason})`}\n`,
         );
         return EXIT.ok;
       }
-      await removeExclusion(store, partnerId, config.actor, customer, product);
+      await removeExclusion(
+        store,
+        requestFrom(
+          removeExclusionRequestSchema,
+          { partnerId, actor: config.actor, customer, product },
+          OPTION_OF,
+        ),
+      );
       ctx.term.err(`${paint(ctx.term, 'green', '✔')} exclusion removed\n`);
       return EXIT.ok;
     } finally {

@@ -5,27 +5,27 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import {
-  CHANNELS as CHANNELS_FOR_CLI,
-  GRAPH_REPORT_PERIODS,
-  type GraphReportPeriod,
-} from '@license-insights/contracts';
-import {
-  AppError,
-  FORMATS,
-  type FormatName,
-  type ImportProgress,
-  type ImportReport,
-  importFiles,
-  isAppError,
-  parseIsoDate,
-  todayIso,
-} from '@license-insights/core';
-import { type Command, type CommandContext, intOption, openForPartner } from '../command';
+import { FORMATS, type ImportReport, importRequestSchema } from '@license-insights/contracts';
+import { AppError, type ImportProgress, importFiles, isAppError, todayIso } from '@license-insights/core';
+import { type Command, type CommandContext, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
+import { requestFrom, stringOf, wholeNumberOf } from '../request';
 import { formatProblemLine } from './problems';
+
+/** The request field each option fills, for usage errors. */
+const OPTION_OF: Readonly<Record<string, string>> = {
+  paths: 'the files',
+  format: '--format',
+  customer: '--customer',
+  createCustomer: '--create-customer',
+  asOf: '--as-of',
+  channel: '--channel',
+  graphPeriod: '--period',
+  rejectsPath: '--rejects',
+  maxProblemsPerFile: '--max-problems',
+};
 
 export const importCommand: Command = {
   name: 'import',
@@ -114,32 +114,10 @@ before its commit with nothing stored (exit 130 or 143).`,
         'name at least one file or directory to import; see insights import --help',
       );
     }
-    const format = values.format;
-    if (format !== undefined && !FORMATS.includes(format as FormatName)) {
+    if (values.customer !== undefined && values['create-customer'] !== undefined) {
       throw new AppError(
         'usage.invalid_argument',
-        `--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`,
-      );
-    }
-    const asOf = typeof values['as-of'] === 'string' ? values['as-of'] : todayIso();
-    if (parseIsoDate(asOf) === null) {
-      throw new AppError(
-        'usage.invalid_argument',
-        `--as-of must be a date YYYY-MM-DD (got ${JSON.stringify(asOf)})`,
-      );
-    }
-    const channel = typeof values.channel === 'string' ? values.channel : 'direct';
-    if (!CHANNELS_FOR_CLI.includes(channel as (typeof CHANNELS_FOR_CLI)[number])) {
-      throw new AppError('usage.invalid_argument', `--channel must be one of ${CHANNELS_FOR_CLI.join(', ')}`);
-    }
-    const period = values.period;
-    if (
-      period !== undefined &&
-      !(typeof period === 'string' && period.toUpperCase() in GRAPH_REPORT_PERIODS)
-    ) {
-      throw new AppError(
-        'usage.invalid_argument',
-        `--period must be one of ${Object.keys(GRAPH_REPORT_PERIODS).join(', ')} (got ${JSON.stringify(period)})`,
+        '--customer names a stored customer and --create-customer a new one: give one of them',
       );
     }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -147,7 +125,34 @@ before its commit with nothing stored (exit 130 or 143).`,
       ctx.cwd,
       typeof values.rejects === 'string' ? values.rejects : `insights-rejects-${stamp}.csv`,
     );
-    if (values.partial === true) checkRejectsFolder(rejectsPath, values.rejects);
+    // The options as typed (for messages); the request gets them resolved and converted.
+    const given = {
+      format: stringOf(values.format),
+      customer: stringOf(values.customer),
+      createCustomer: stringOf(values['create-customer']),
+      asOf: stringOf(values['as-of']),
+      channel: stringOf(values.channel),
+      graphPeriod: stringOf(values.period),
+      maxProblemsPerFile: stringOf(values['max-problems']),
+    };
+    // Partner and actor are settled once the store is open; everything else is checked before.
+    const request = requestFrom(
+      importRequestSchema.omit({ partnerId: true, actor: true }),
+      {
+        ...given,
+        paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
+        asOf: given.asOf ?? todayIso(),
+        channel: given.channel ?? 'direct',
+        graphPeriod: given.graphPeriod?.toUpperCase(),
+        partial: values.partial === true,
+        replace: values.replace === true,
+        rejectsPath,
+        maxProblemsPerFile: wholeNumberOf(given.maxProblemsPerFile) ?? ctx.config().maxProblemsPerFile,
+      },
+      OPTION_OF,
+      given,
+    );
+    if (request.partial) checkRejectsFolder(rejectsPath, values.rejects);
     const json = values.json === true || !ctx.term.stdoutIsTty;
     // A signal cancels the import; our handlers go after the first, so a second one ends the process.
     const interrupt = listenForInterrupt();
@@ -165,27 +170,9 @@ before its commit with nothing stored (exit 130 or 143).`,
       const { store, partnerId, config } = await openForPartner(ctx, 'write');
       try {
         report = await importFiles(store, {
+          ...request,
           partnerId,
           actor: config.actor,
-          paths: positionals.map((p) => path.resolve(ctx.cwd, p)),
-          ...(typeof format === 'string' ? { format: format as FormatName } : {}),
-          ...(typeof values.customer === 'string' ? { customer: values.customer } : {}),
-          ...(typeof period === 'string' ? { graphPeriod: period.toUpperCase() as GraphReportPeriod } : {}),
-          ...(typeof values['create-customer'] === 'string'
-            ? { createCustomer: values['create-customer'] }
-            : {}),
-          asOf,
-          channel: channel as (typeof CHANNELS_FOR_CLI)[number],
-          partial: values.partial === true,
-          replace: values.replace === true,
-          rejectsPath,
-          maxProblemsPerFile: intOption(
-            values['max-problems'],
-            'max-problems',
-            config.maxProblemsPerFile,
-            1,
-            100_000,
-          ),
           ...(ctx.term.stderrIsTty ? { onProgress: draw } : {}),
           signal: interrupt.signal,
         });

@@ -3,11 +3,10 @@ import {
   type EvidenceValue,
   fieldName,
   formatNumber,
-  isLocale,
   type Locale,
   type RecommendationCard,
   RULE_IDS,
-  type RuleId,
+  recommendationsRequestSchema,
   translate,
   valueName,
 } from '@license-insights/contracts';
@@ -15,7 +14,8 @@ import { AppError, csvLine, describePriority, getRecommendations } from '@licens
 import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
-import { csvOutput, DATE_OPTION, dayOption, formatOf, NO_BOM_OPTION } from './report';
+import { requestFrom, stringOf, wholeNumberOf } from '../request';
+import { csvOutput, DATE_OPTION, formatOf, NO_BOM_OPTION } from './report/shared';
 
 export const CARD_CSV_COLUMNS = [
   'rank',
@@ -172,26 +172,23 @@ Run \`insights compute\` first.`,
   ],
   async run(ctx: CommandContext, values) {
     const format = formatOf(ctx, values.format);
-    const day = dayOption(values.date);
-    const lang = values.lang ?? ctx.config().language;
-    if (!isLocale(lang)) throw new AppError('usage.invalid_argument', '--lang must be en or pl');
-    const rule = values.rule;
-    if (rule !== undefined && !(RULE_IDS as readonly unknown[]).includes(rule)) {
-      throw new AppError('usage.invalid_argument', `--rule must be one of ${RULE_IDS.join(', ')}`);
-    }
-    const limitText = values.limit;
-    const limit = limitText === undefined ? 25 : Number(limitText);
+    const request = requestFrom(
+      recommendationsRequestSchema.omit({ partnerId: true }),
+      {
+        day: stringOf(values.date),
+        customer: stringOf(values.customer),
+        rule: stringOf(values.rule),
+        locale: stringOf(values.lang) ?? ctx.config().language,
+      },
+      { day: '--date', customer: '--customer', rule: '--rule', locale: '--lang' },
+    );
+    const lang = request.locale;
+    const limit = wholeNumberOf(values.limit) ?? 25;
     if (!Number.isInteger(limit) || limit < 1)
       throw new AppError('usage.invalid_argument', '--limit must be a whole number ≥ 1');
     const { store, partnerId } = await openForPartner(ctx, 'read');
     try {
-      const r = await getRecommendations(store, {
-        partnerId,
-        locale: lang,
-        ...(day !== undefined ? { day } : {}),
-        ...(typeof values.customer === 'string' ? { customerId: values.customer } : {}),
-        ...(rule !== undefined ? { rule: rule as RuleId } : {}),
-      });
+      const r = await getRecommendations(store, { ...request, partnerId });
       warnIfStale(ctx, values, r.stale);
       if (format === 'csv') ctx.term.out(csvOutput(values, cardsCsv(r.cards, lang)));
       else if (format === 'json')

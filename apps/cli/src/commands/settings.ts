@@ -1,5 +1,11 @@
 /** `insights settings` and the playbook thresholds: show, set, reset, and the history of changes. */
-import { describeRange, RULE_IDS, type RuleId } from '@license-insights/contracts';
+import {
+  describeRange,
+  RULE_IDS,
+  type RuleId,
+  resetSettingsRequestSchema,
+  setSettingRequestSchema,
+} from '@license-insights/contracts';
 import {
   AppError,
   getRecommendationSettings,
@@ -11,7 +17,8 @@ import {
 import { type Command, openForPartner } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
-import { jsonOutput } from './report';
+import { requestFrom } from '../request';
+import { jsonOutput } from './report/shared';
 
 export const settingsCommand: Command = {
   name: 'settings',
@@ -48,7 +55,7 @@ A value out of its range is refused. Every change is recorded in the audit log w
     try {
       if (action === 'show') {
         if (args.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${args.join(' ')}`);
-        const s = await getRecommendationSettings(store, partnerId);
+        const s = await getRecommendationSettings(store, { partnerId });
         if (json) ctx.term.out(`${JSON.stringify(s, null, 2)}\n`);
         else {
           const rows = settingPaths().map((p) => {
@@ -81,7 +88,12 @@ A value out of its range is refused. Every change is recorded in the audit log w
         if (path === undefined || value === undefined || extra.length > 0) {
           throw new AppError('usage.invalid_argument', 'usage: insights settings set <RULE.field> <value>');
         }
-        const r = await setRecommendationSetting(store, partnerId, config.actor, path, value);
+        const request = requestFrom(
+          setSettingRequestSchema,
+          { partnerId, actor: config.actor, path, value },
+          { path: 'the setting', value: 'the value' },
+        );
+        const r = await setRecommendationSetting(store, request);
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${path}: ${r.before} → ${r.after}\n`);
         return EXIT.ok;
       }
@@ -93,12 +105,19 @@ A value out of its range is refused. Every change is recorded in the audit log w
             `usage: insights settings reset [${RULE_IDS.join('|')}]`,
           );
         }
-        await resetRecommendationSettings(store, partnerId, config.actor, rule as RuleId | undefined);
+        await resetRecommendationSettings(
+          store,
+          requestFrom(
+            resetSettingsRequestSchema,
+            { partnerId, actor: config.actor, rule },
+            { rule: 'the rule' },
+          ),
+        );
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${rule ?? 'all rules'} back to the defaults\n`);
         return EXIT.ok;
       }
       if (action === 'log') {
-        const log = await settingsHistory(store, partnerId);
+        const log = await settingsHistory(store, { partnerId });
         if (json) ctx.term.out(`${JSON.stringify(log, null, 2)}\n`);
         else
           ctx.term.out(

@@ -1,5 +1,5 @@
 /** `insights status`: what is stored — partners, customers, date coverage per source, warnings. */
-import type { StoreStatus } from '@license-insights/contracts';
+import type { StatusResponse } from '@license-insights/contracts';
 import { AppError, getStatus, openStore, resolvePartner } from '@license-insights/core';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
@@ -27,14 +27,14 @@ export const statusCommand: Command = {
       throw new AppError('usage.invalid_argument', '--format must be table or json');
     const config = ctx.config();
     const store = await openStore(config, { create: false });
-    let status: Awaited<ReturnType<typeof getStatus>>;
+    let status: StatusResponse;
     try {
       // Every partner, unless one is named (it must exist).
       const only =
         values['all-partners'] === true || config.partnerId === undefined
           ? undefined
           : await resolvePartner(store, config.partnerId, 'read');
-      status = await getStatus(store, only);
+      status = await getStatus(store, only === undefined ? {} : { partnerId: only });
     } finally {
       await store.close();
     }
@@ -44,7 +44,7 @@ export const statusCommand: Command = {
   },
 };
 
-function renderStatus(status: StoreStatus & { catalogVersion: string }, term: Terminal): string {
+function renderStatus(status: StatusResponse, term: Terminal): string {
   const out: string[] = [];
   out.push(
     `${paint(term, 'bold', 'Store')} ${status.store} (${status.engine}, schema v${status.schemaVersion}, SKU catalog ${status.catalogVersion})\n`,

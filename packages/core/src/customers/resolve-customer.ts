@@ -10,7 +10,7 @@
  * Nothing found is unknown, with near matches to suggest. Nothing is created here: a new customer
  * is asked for explicitly (`--create-customer`), and `newCustomerId` gives it a stable id.
  */
-import { AppError } from '../errors';
+import { AppError, type ErrorHint } from '../errors';
 
 export interface CustomerCandidate {
   readonly customerId: string;
@@ -124,13 +124,13 @@ export function describeCustomer(c: CustomerCandidate): string {
 
 /**
  * The customer a query names, or an error that teaches the fix: ambiguous matches listed with
- * their ids, an unknown name with its near matches. `unknownHint`, a sentence, ends the
- * unknown-customer message (the import says how to create one).
+ * their ids, an unknown name with its near matches. `unknownHint` goes with the unknown-customer
+ * error (the import's: how to create one).
  */
 export function expectCustomer<C extends CustomerCandidate>(
   customers: readonly C[],
   query: string,
-  unknownHint = '',
+  unknownHint?: ErrorHint,
 ): { readonly customer: C; readonly by: CustomerMatchRule } {
   const r = resolveCustomer(customers, query);
   if (r.kind === 'found') return r;
@@ -150,7 +150,9 @@ export function expectCustomer<C extends CustomerCandidate>(
         : '.';
   throw new AppError(
     'not_found',
-    `no customer with the id, domain or name ${q}${near}${unknownHint ? ` ${unknownHint}` : ''}`,
+    `no customer with the id, domain or name ${q}${near}`,
+    [],
+    unknownHint === undefined ? undefined : { hint: unknownHint },
   );
 }
 

@@ -10,18 +10,14 @@ import {
   CANONICAL_ENTITIES,
   type CanonicalEntity,
   ENTITY_SPECS,
+  type ErrorHint,
+  type FormatName,
   GRAPH_ACTIVE_USER_COLUMNS,
   type Problem,
 } from '@license-insights/contracts';
 import { type CsvDelimiter, scanCsv } from './csv-scan';
 
-export const FORMATS = [
-  'canonical',
-  'graph-active-users',
-  'graph-subscribed-skus',
-  'partner-center-subscriptions',
-] as const;
-export type FormatName = (typeof FORMATS)[number];
+export { FORMATS, type FormatName } from '@license-insights/contracts';
 
 export type DetectedFile =
   | {
@@ -45,9 +41,22 @@ export type Detection =
   | { readonly ok: true; readonly file: DetectedFile }
   | { readonly ok: false; readonly problem: Problem };
 
-const fileProblem = (file: string, code: string, message: string, expected?: string): Detection => ({
+const fileProblem = (
+  file: string,
+  code: string,
+  message: string,
+  expected?: string,
+  hint?: ErrorHint,
+): Detection => ({
   ok: false,
-  problem: { severity: 'error', code, file, message, ...(expected !== undefined ? { expected } : {}) },
+  problem: {
+    severity: 'error',
+    code,
+    file,
+    message,
+    ...(expected !== undefined ? { expected } : {}),
+    ...(hint !== undefined ? { hint } : {}),
+  },
 });
 
 /** Entity named by a file name: `license-assignments.csv`, `activity_2026.ndjson`, … */
@@ -117,7 +126,8 @@ export async function detectFile(file: string, displayName: string, format?: For
       displayName,
       'ingest.unknown_format',
       'cannot tell what this JSON file holds',
-      'Graph subscribedSkus JSON (with skuId) or Partner Center subscriptions JSON (with offerId); or name it with --format',
+      'Graph subscribedSkus JSON (with skuId) or Partner Center subscriptions JSON (with offerId)',
+      { kind: 'name_format' },
     );
   }
   if (ext === '.ndjson' || ext === '.jsonl') {

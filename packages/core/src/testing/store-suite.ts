@@ -154,7 +154,12 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
           importDir(dataset),
           (async () => {
             await sleep(5);
-            return setRecommendationSetting(s.store, PARTNER, 'suite', 'LOW_ADOPTION.usageBelow', '40');
+            return setRecommendationSetting(s.store, {
+              partnerId: PARTNER,
+              actor: 'suite',
+              path: 'LOW_ADOPTION.usageBelow',
+              value: '40',
+            });
           })(),
         ]);
         expect(imported.outcome).toBe('committed');
@@ -305,7 +310,7 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
             getPortfolioReport(s.store, { partnerId: PARTNER, day }),
             getCustomerReport(s.store, { partnerId: PARTNER, customer, day }),
             getRecommendations(s.store, { partnerId: PARTNER, day, locale: 'en' }),
-            getStatus(s.store, PARTNER),
+            getStatus(s.store, { partnerId: PARTNER }),
           ]);
           const { recentImports: _time, ...partner } = status.partners[0] ?? { recentImports: [] };
           return JSON.stringify({

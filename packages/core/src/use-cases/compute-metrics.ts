@@ -9,7 +9,11 @@
  * progress, and stops on `signal` — a cancelled, failed or killed compute leaves the stored
  * metrics as they were. Its scratch memory belongs to it alone.
  */
-import type { CatalogProduct } from '@license-insights/contracts';
+import type {
+  CatalogProduct,
+  ComputeReport,
+  ComputeRequest as ComputeRequestData,
+} from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
 import { Yielder } from '../jobs/yielder';
@@ -25,30 +29,16 @@ export interface ComputeProgress {
   readonly total: number;
 }
 
-export interface ComputeRequest {
-  readonly partnerId: string;
-  readonly full?: boolean;
-  /** Customers per batch (memory bound). */
-  readonly batchSize?: number;
+export type { ComputeReport } from '@license-insights/contracts';
+
+/** What to compute (contracts `computeRequestSchema`), who hears of its progress, what stops it. */
+export type ComputeRequest = ComputeRequestData & {
   readonly onProgress?: (p: ComputeProgress) => void;
   /** Stops the compute: nothing of it is stored. */
   readonly signal?: AbortSignal;
   /** Longest stretch of work between two yields to the event loop (ms; default 10). */
   readonly sliceMs?: number;
-}
-
-export interface ComputeReport {
-  readonly mode: 'full' | 'incremental' | 'up_to_date' | 'no_activity';
-  readonly customers: number;
-  readonly firstDay: string | null;
-  readonly lastDay: string | null;
-  /** First day recomputed. */
-  readonly fromDay: string | null;
-  readonly rows: number;
-  readonly seconds: number;
-  /** Where the time went: reading the data, the engine, writing the metrics (seconds). */
-  readonly phases: { readonly load: number; readonly engine: number; readonly write: number };
-}
+};
 
 /** What to recompute: everyone or some customers, from which day, over which days. */
 interface ComputeScope {

@@ -3,11 +3,11 @@
  * metric and the subscriptions) and the support metric itself, for a day or as a history.
  */
 import type {
-  Locale,
   ProductDayMetrics,
   RecommendationCard,
-  RecommendationSettings,
-  RuleId,
+  RecommendationsRequest,
+  RecommendationsResponse,
+  SupportMetricsRequest,
   SupportReportRow,
 } from '@license-insights/contracts';
 import { addDays, dayOf } from '../dates';
@@ -17,30 +17,9 @@ import { composeSupportMetrics } from '../recommendations/support-metric';
 import type { Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { planInactive } from './inactive-users';
-import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
+import { getStaleMetrics } from './metrics-freshness';
 import { getRecommendationSettings } from './recommendation-settings';
 import { reportContext, reportDay } from './report-metrics';
-
-export interface RecommendationsRequest {
-  readonly partnerId: string;
-  /** Default: the last day with metrics. */
-  readonly day?: string;
-  /** A customer's id, domain or name (see customers/resolve-customer.ts). */
-  readonly customerId?: string;
-  readonly rule?: RuleId;
-  readonly locale: Locale;
-}
-
-export interface RecommendationsResult {
-  readonly day: string;
-  readonly settings: RecommendationSettings;
-  /** By priority, ranked 1 … n within what was asked for. */
-  readonly cards: readonly RecommendationCard[];
-  /** Cards exclusions silenced (the products stay in every report). */
-  readonly silenced: readonly RecommendationCard[];
-  /** Metrics the data has moved past since they were computed (null: up to date). */
-  readonly stale: StaleMetrics | null;
-}
 
 /** Days with computed metrics (for reading a day that may lie outside them). */
 async function computedRange(store: StoreReader, partnerId: string): Promise<(day: string) => boolean> {
@@ -60,13 +39,13 @@ async function onlyCustomer(
 async function recommendations(
   store: StoreReader,
   req: RecommendationsRequest,
-): Promise<RecommendationsResult> {
+): Promise<RecommendationsResponse> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
-  const only = await onlyCustomer(store, req.partnerId, req.customerId);
+  const only = await onlyCustomer(store, req.partnerId, req.customer);
   const computed = await computedRange(store, req.partnerId);
   const before = addDays(day, -28);
-  const { settings } = await getRecommendationSettings(store, req.partnerId);
+  const { settings } = await getRecommendationSettings(store, { partnerId: req.partnerId });
   const metrics = await store.dailyMetrics(req.partnerId, day, only);
   const support = composeSupportMetrics(
     await store.supportCounts(req.partnerId, day, day, only),
@@ -107,17 +86,8 @@ async function recommendations(
 export function getRecommendations(
   store: Store,
   req: RecommendationsRequest,
-): Promise<RecommendationsResult> {
+): Promise<RecommendationsResponse> {
   return store.read((q) => recommendations(q, req));
-}
-
-export interface SupportMetricsRequest {
-  readonly partnerId: string;
-  readonly customerId?: string;
-  /** Default: the last day with metrics. */
-  readonly to?: string;
-  /** Default: 27 days before `to` (four weeks of history). */
-  readonly from?: string;
 }
 
 /** Longest history asked at once (one query per day reads the product metrics). */
@@ -133,7 +103,7 @@ async function supportMetrics(store: StoreReader, req: SupportMetricsRequest): P
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
   const ctx = await reportContext(store, req.partnerId);
-  const only = await onlyCustomer(store, req.partnerId, req.customerId);
+  const only = await onlyCustomer(store, req.partnerId, req.customer);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
   const computed = await computedRange(store, req.partnerId);

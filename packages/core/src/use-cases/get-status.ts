@@ -1,13 +1,13 @@
 /** Use-case: what is stored — partners, customers, coverage per source, data-trust warnings. */
-import type { StoreStatus } from '@license-insights/contracts';
+import type { StatusRequest, StatusResponse } from '@license-insights/contracts';
 import { shippedCatalog } from '../catalog/catalog';
 import type { Store, StoreReader } from '../store/store';
 
 export async function getStatus(
   store: Store | StoreReader,
-  partnerId?: string,
-): Promise<StoreStatus & { catalogVersion: string }> {
-  const status = await store.status(partnerId);
+  req: StatusRequest = {},
+): Promise<StatusResponse> {
+  const status = await store.status(req.partnerId);
   const catalog = shippedCatalog();
   return {
     ...status,

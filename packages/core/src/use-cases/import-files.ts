@@ -14,12 +14,15 @@ import path from 'node:path';
 import {
   CANONICAL_ENTITIES,
   type CanonicalEntity,
-  type Channel,
   ENTITY_SPECS,
   type EntitySpec,
+  type FileOutcome,
   GRAPH_ACTIVE_USERS_SPEC,
   GRAPH_REPORT_PERIODS,
   type GraphReportPeriod,
+  type ImportReport,
+  type ImportRequest as ImportRequestData,
+  MAX_CUSTOMER_NAME,
   type Problem,
 } from '@license-insights/contracts';
 import { effectiveCatalog, productResolver, shippedCatalog } from '../catalog/catalog';
@@ -34,7 +37,7 @@ import {
 import { AppError } from '../errors';
 import { csvLine } from '../export/csv-writer';
 import { type CsvDelimiter, hasLongLine, scanCsv } from '../ingest/csv-scan';
-import { type DetectedFile, detectFile, type FormatName } from '../ingest/detect';
+import { type DetectedFile, detectFile } from '../ingest/detect';
 import { type HeaderMapping, mapCanonicalHeader, mapGraphHeader } from '../ingest/headers';
 import {
   type JsonSourceResult,
@@ -47,36 +50,14 @@ import { describeRowProblem } from '../ingest/row-problems';
 import type { ImportSession, MergeCounts, RowProblem, Staged, StagedValue, Store } from '../store/store';
 import { type ImportPhase, type ImportProgress, type PlannedWork, ProgressTracker } from './import-progress';
 
+export type { FileOutcome, ImportReport } from '@license-insights/contracts';
 export type { ImportPhase, ImportProgress } from './import-progress';
 
-export interface ImportRequest {
-  readonly partnerId: string;
-  readonly actor: string;
-  /** Files or directories (a directory's data files are imported, sorted by name). */
-  readonly paths: readonly string[];
-  readonly format?: FormatName;
-  /**
-   * The customer of exports without a tenant id (Graph, Partner Center): its id, domain (its own
-   * or its users' sign-in domain) or name; it must exist (see customers/resolve-customer.ts).
-   */
-  readonly customer?: string;
-  /** Instead of `customer`: the name of a new customer to create for those exports (id from the name). */
-  readonly createCustomer?: string;
-  /** Day the state in JSON exports is as of (default: today). */
-  readonly asOf: string;
-  /** Channel of Graph subscribedSkus units (the export does not say who sold them). */
-  readonly channel: Channel;
-  /**
-   * Period of Graph active-user reports (the report does not say): D7, D30, D90 or D180. Default:
-   * from the file name (`…_D7.csv`, `…D90…`), else D30 with a warning.
-   */
-  readonly graphPeriod?: GraphReportPeriod;
-  readonly partial: boolean;
-  /** Replace everything stored for the partner by what these files hold (a full reload). */
-  readonly replace?: boolean;
-  /** Where rejected rows go in partial mode. */
-  readonly rejectsPath: string;
-  readonly maxProblemsPerFile: number;
+/**
+ * What to import (contracts `importRequestSchema`), and the caller's hooks: progress events and
+ * cancellation, which are not data.
+ */
+export type ImportRequest = ImportRequestData & {
   /** Progress events: the fraction done only grows, and reaches 1 when the import ends. */
   readonly onProgress?: (p: ImportProgress) => void;
   /** How often the store's progress of a running statement is read for `onProgress` (default 100 ms). */
@@ -87,40 +68,7 @@ export interface ImportRequest {
    * the import completes.
    */
   readonly signal?: AbortSignal;
-}
-
-export interface FileOutcome {
-  readonly file: string;
-  readonly kind: DetectedFile['kind'] | 'unknown';
-  readonly entity: string | null;
-  /** Records the file holds (0 when it could not be read as records at all). */
-  readonly rows: number;
-  /** Records not stored because of a problem (all of them when the file is refused as a whole). */
-  readonly rejected: number;
-  /** Nothing of the file can be stored (unknown format, header errors, unreadable records…). */
-  readonly fileRejected: boolean;
-  readonly inserted: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly errors: readonly Problem[];
-  readonly errorCount: number;
-  readonly warnings: readonly Problem[];
-}
-
-export interface ImportReport {
-  readonly importId: string;
-  /**
-   * committed: everything stored; unchanged: everything was stored already; rejected: nothing
-   * stored (all or nothing, and some problem); partial (`partial` mode with problems): the valid
-   * rows stored, the rejected ones in the rejects file.
-   */
-  readonly outcome: 'committed' | 'rejected' | 'unchanged' | 'partial';
-  readonly mode: 'all_or_nothing' | 'partial';
-  readonly files: readonly FileOutcome[];
-  readonly errorCount: number;
-  readonly warningCount: number;
-  readonly rejectsFile: string | null;
-}
+};
 
 const DATA_EXTENSIONS = new Set(['.csv', '.ndjson', '.jsonl', '.json']);
 const ALL_PROBLEMS = 10_000_000;
@@ -536,7 +484,11 @@ function needsCustomer(d: DetectedFile): boolean {
   );
 }
 
-/** --customer and --create-customer: one of them, and only for files that need a customer. */
+/**
+ * The customer of exports (`customer`, a stored one, or `createCustomer`, a new one): one of them,
+ * and only for files that need a customer. The request schema checks the new name's shape; it is
+ * checked here again for callers that built the request without it.
+ */
 function checkCustomerOptions(
   req: ImportRequest,
   planned: readonly DetectedFile[],
@@ -545,22 +497,29 @@ function checkCustomerOptions(
   if (req.customer !== undefined && req.createCustomer !== undefined) {
     throw new AppError(
       'usage.invalid_argument',
-      '--customer names a stored customer and --create-customer a new one: give one of them',
+      `both a stored customer (${JSON.stringify(req.customer)}) and a new one (${JSON.stringify(req.createCustomer)}) were named for these files: name one of them`,
     );
   }
-  const option = req.createCustomer !== undefined ? '--create-customer' : '--customer';
-  if ((req.customer ?? req.createCustomer) !== undefined && allDetected && !planned.some(needsCustomer)) {
+  const named = req.createCustomer ?? req.customer;
+  if (named !== undefined && allDetected && !planned.some(needsCustomer)) {
     throw new AppError(
       'usage.invalid_argument',
-      `${option} names the customer of a Graph or Partner Center export, and none of these files is one (canonical files say their customer in customer_id); leave it out`,
+      `the customer ${JSON.stringify(named)} was named for a Graph or Partner Center export, and none of these files is one (canonical files say their customer in customer_id)`,
+      [],
+      {
+        hint: {
+          kind: 'omit_customer',
+          field: req.createCustomer !== undefined ? 'createCustomer' : 'customer',
+        },
+      },
     );
   }
   if (req.createCustomer !== undefined) {
     const name = req.createCustomer.trim();
-    if (name === '' || name.length > 1000 || /\p{Cc}/u.test(name)) {
+    if (name === '' || name.length > MAX_CUSTOMER_NAME || /\p{Cc}/u.test(name)) {
       throw new AppError(
         'usage.invalid_argument',
-        `--create-customer needs the new customer's name, 1 to 1000 characters without control characters (got ${JSON.stringify(req.createCustomer)})`,
+        `a new customer needs a name of 1 to ${MAX_CUSTOMER_NAME} characters without control characters (got ${JSON.stringify(req.createCustomer)})`,
       );
     }
   }
@@ -589,25 +548,27 @@ function importCustomer(session: ImportSession, req: ImportRequest): ImportCusto
       if (r.kind === 'found') {
         throw new AppError(
           'usage.invalid_argument',
-          `--create-customer ${JSON.stringify(name)}: that customer exists already, ${describeCustomer(r.customer)} (same ${r.by}); import with --customer ${r.customer.customerId}`,
+          `the new customer ${JSON.stringify(name)} exists already: ${describeCustomer(r.customer)} (same ${r.by})`,
+          [],
+          { hint: { kind: 'use_customer', customerId: r.customer.customerId } },
         );
       }
       if (r.kind === 'ambiguous') {
         throw new AppError(
           'usage.invalid_argument',
-          `--create-customer ${JSON.stringify(name)}: ${r.candidates.length} customers have that ${r.by} already (${r.candidates.map(describeCustomer).join('; ')}); import with --customer <id> of the one you mean`,
+          `the new customer ${JSON.stringify(name)}: ${r.candidates.length} customers have that ${r.by} already (${r.candidates.map(describeCustomer).join('; ')})`,
+          [],
+          { hint: { kind: 'use_customer', customerId: null } },
         );
       }
       const customerId = newCustomerId(name, new Set(candidates.map((c) => c.customerId)));
       return { customerId, create: { name, domain: looksLikeDomain(name) ? name.toLowerCase() : null } };
     }
     if (req.customer === undefined) throw new AppError('internal', 'no customer named on import');
-    const example = looksLikeDomain(req.customer) ? '<its name>' : req.customer;
-    const { customer } = expectCustomer(
-      candidates,
-      req.customer,
-      `If it is a new customer, import with --create-customer ${JSON.stringify(example)} (it gets an id made from the name).`,
-    );
+    const { customer } = expectCustomer(candidates, req.customer, {
+      kind: 'create_customer',
+      name: looksLikeDomain(req.customer) ? null : req.customer,
+    });
     return { customerId: customer.customerId, create: null };
   };
   return {
@@ -1005,13 +966,13 @@ function needCustomer(file: string, what: string): Problem {
     code: 'ingest.customer_required',
     file,
     message: `${what} does not say which customer it is about`,
-    expected:
-      'the customer named on import: insights import --customer <id|domain|name> <file>, or --create-customer "<name>" for a new one',
+    expected: 'the customer named on import: a stored customer, or a new one to create',
+    hint: { kind: 'name_customer' },
   };
 }
 
 function createdMessage(req: ImportRequest, customerId: string): string {
-  return `customer ${JSON.stringify(req.createCustomer?.trim())} created with the id ${JSON.stringify(customerId)} (--create-customer); name it by that id or its name from now on`;
+  return `customer ${JSON.stringify(req.createCustomer?.trim())} created with the id ${JSON.stringify(customerId)}; name it by that id or its name from now on`;
 }
 
 async function importGraphActiveUsers(
@@ -1056,8 +1017,12 @@ async function importGraphActiveUsers(
   if (period.assumed)
     warn(
       'ingest.report_period_assumed',
-      'the report does not say its period and the file name names none: taken as D30 (it measures usage on its refresh date). Name the period with --period D7|D30|D90|D180',
-      { value: path.basename(file), expected: 'a file name with _D7, _D30, _D90 or _D180, or --period' },
+      'the report does not say its period and the file name names none: taken as D30 (it measures usage on its refresh date)',
+      {
+        value: path.basename(file),
+        expected: 'a file name with _D7, _D30, _D90 or _D180, or the period named on import',
+        hint: { kind: 'name_report_period' },
+      },
     );
   else if (GRAPH_REPORT_PERIODS[period.period] < 28)
     warn(

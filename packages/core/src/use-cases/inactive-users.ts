@@ -6,19 +6,19 @@
  * otherwise the list is "not enough data" (or "not measured": no workload of P is measured on D,
  * e.g. a product without workloads).
  */
-import type { CatalogProduct, WorkloadCode } from '@license-insights/contracts';
+import type {
+  CatalogProduct,
+  InactiveAvailability,
+  InactiveUsersReport,
+  InactiveUsersRequest,
+  WorkloadCode,
+} from '@license-insights/contracts';
 import { dayOf } from '../dates';
 import { AppError } from '../errors';
 import { dataSince, type MeasuredSources, NOTHING_MEASURED } from '../metrics/measured';
-import type { InactiveScope, InactiveUser, Store, StoreReader } from '../store/store';
+import type { InactiveScope, Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { reportContext, reportDay } from './report-metrics';
-
-export const INACTIVE_DAYS = [28, 60, 90] as const;
-export type InactiveDays = (typeof INACTIVE_DAYS)[number];
-
-/** Whether the data can tell who is inactive: yes, not enough data, or no workload measured. */
-export type InactiveAvailability = 'ok' | 'not_enough_data' | 'not_measured';
 
 /** The workloads that count for a product over N days, or why none can. Pure. */
 export function inactiveWorkloads(
@@ -76,33 +76,6 @@ export async function planInactive(
     scopes,
     availability: (c, p) => availability.get(pairKey(c, p)) ?? 'not_measured',
   };
-}
-
-export interface InactiveUsersRequest {
-  readonly partnerId: string;
-  /** Customer id, domain or name (see find-customer.ts). */
-  readonly customer: string;
-  /** Default: the last day with metrics. */
-  readonly day?: string;
-  /** Only this product: id, part number or name (case-insensitive). */
-  readonly product?: string;
-  readonly days: InactiveDays;
-}
-
-export interface InactiveUsersReport {
-  readonly day: string;
-  readonly days: InactiveDays;
-  readonly customerId: string;
-  readonly customerName: string;
-  /** Per product of the customer on D: whether the data can tell, and the users inactive N days. */
-  readonly products: readonly {
-    readonly productId: string;
-    readonly productName: string;
-    readonly availability: InactiveAvailability;
-    /** The workloads whose activity counts (measured on D, data reaching back N days). */
-    readonly workloads: readonly WorkloadCode[];
-    readonly users: readonly InactiveUser[];
-  }[];
 }
 
 /**

@@ -4,17 +4,9 @@
  * the metrics back in line. Reports and recommendations carry this signal (`stale`) so that no
  * adapter prints old numbers silently.
  */
+import type { StaleMetrics } from '@license-insights/contracts';
 import { addDays } from '../dates';
 import type { MetricsPlan, StoreReader } from '../store/store';
-
-export interface StaleMetrics {
-  /** Customers (ids, sorted) whose data changed, on or before the day reported, since the metrics were computed. */
-  readonly customers: readonly string[];
-  /** First changed day among them (null: no customer's metrics of the day are out of date). */
-  readonly fromDay: string | null;
-  /** Days the data now covers past the last computed day (null: none). */
-  readonly uncomputed: { readonly firstDay: string; readonly lastDay: string } | null;
-}
 
 /** What is out of date for a report of `day` (over the listed customers, or all); null: nothing. */
 export function staleMetricsOf(

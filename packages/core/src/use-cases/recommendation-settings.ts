@@ -3,30 +3,37 @@
  * product whose cards are silenced, with a reason). Every change is audited with who and when.
  */
 import {
+  type AddExclusionRequest,
+  type AddExclusionResponse,
   ALL_PRODUCTS,
+  type AuditRecord,
   DEFAULT_RECOMMENDATION_SETTINGS,
   describeRange,
+  type EffectiveSettings,
   type Exclusion,
   exclusionSchema,
   isInRange,
+  type ListExclusionsRequest,
   type RecommendationSettings,
+  type RemoveExclusionRequest,
+  type RemoveExclusionResponse,
+  type ResetSettingsRequest,
+  type ResetSettingsResponse,
   RULE_IDS,
   type RuleId,
   recommendationSettingsSchema,
   SETTING_RANGES,
+  type SetSettingRequest,
+  type SetSettingResponse,
   type SettingRange,
+  type SettingsLogRequest,
+  type ShowSettingsRequest,
   storedRecommendationSettingsSchema,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { AppError, formatIssues } from '../errors';
-import type { AuditRecord, Store, StoreReader, StoreWriter } from '../store/store';
+import type { Store, StoreReader, StoreWriter } from '../store/store';
 import { findCustomer } from './find-customer';
-
-export interface EffectiveSettings {
-  readonly settings: RecommendationSettings;
-  /** Who last changed them and when; null while the defaults apply. */
-  readonly changed: { readonly at: string; readonly by: string } | null;
-}
 
 interface StoredSettings {
   /** Stored values over the defaults, rule by rule: the right shape, ranges not yet checked. */
@@ -52,7 +59,9 @@ async function loadSettings(store: StoreReader, partnerId: string): Promise<Stor
   if (!parsed.success) {
     throw new AppError(
       'config.invalid',
-      `the stored recommendation settings are unreadable (${formatIssues(parsed.error.issues)}); run \`insights settings reset\``,
+      `the stored recommendation settings are unreadable (${formatIssues(parsed.error.issues)})`,
+      [],
+      { hint: { kind: 'reset_settings', rule: null } },
     );
   }
   return { merged: parsed.data, changed: { at: stored.updatedAt, by: stored.updatedBy } };
@@ -60,9 +69,9 @@ async function loadSettings(store: StoreReader, partnerId: string): Promise<Stor
 
 export async function getRecommendationSettings(
   store: StoreReader,
-  partnerId: string,
+  req: ShowSettingsRequest,
 ): Promise<EffectiveSettings> {
-  const { merged, changed } = await loadSettings(store, partnerId);
+  const { merged, changed } = await loadSettings(store, req.partnerId);
   if (changed === null) return { settings: DEFAULT_RECOMMENDATION_SETTINGS, changed: null };
   const parsed = recommendationSettingsSchema.safeParse(merged);
   if (!parsed.success) {
@@ -73,10 +82,17 @@ export async function getRecommendationSettings(
     const fallback = (
       DEFAULT_RECOMMENDATION_SETTINGS[rule as RuleId] as Record<string, unknown> | undefined
     )?.[field];
-    throw new AppError(
-      'config.invalid',
-      `the stored recommendation settings are out of range: ${formatIssues(parsed.error.issues)}; set a new value (\`insights settings set ${rule}.${field} ${String(fallback)}\` is the default) or go back to the rule's defaults (\`insights settings reset ${rule}\`)`,
-    );
+    const message = `the stored recommendation settings are out of range: ${formatIssues(parsed.error.issues)}`;
+    throw new AppError('config.invalid', message, [], {
+      hint: (RULE_IDS as readonly string[]).includes(rule)
+        ? {
+            kind: 'fix_setting',
+            rule: rule as RuleId,
+            field,
+            defaultValue: typeof fallback === 'number' || typeof fallback === 'boolean' ? fallback : null,
+          }
+        : { kind: 'reset_settings', rule: null },
+    });
   }
   return { settings: parsed.data, changed };
 }
@@ -108,11 +124,10 @@ export function settingPaths(): {
 /** Sets one threshold from its text (`LOW_ADOPTION.usageBelow` = `45`); returns before and after. */
 async function setRecommendationSettingIn(
   store: StoreWriter,
-  partnerId: string,
-  actor: string,
-  path: string,
-  text: string,
-): Promise<{ before: boolean | number; after: boolean | number }> {
+  req: SetSettingRequest,
+): Promise<SetSettingResponse> {
+  const { partnerId, actor, path } = req;
+  const text = String(req.value);
   const spec = settingPaths().find((p) => p.path === path);
   if (spec === undefined) {
     throw new AppError(
@@ -166,54 +181,46 @@ async function setRecommendationSettingIn(
 }
 
 /** setRecommendationSetting in one write unit of work (read, check and write together). */
-export function setRecommendationSetting(
-  store: Store,
-  partnerId: string,
-  actor: string,
-  path: string,
-  text: string,
-): Promise<{ before: boolean | number; after: boolean | number }> {
-  return store.write(partnerId, (tx) => setRecommendationSettingIn(tx, partnerId, actor, path, text));
+export function setRecommendationSetting(store: Store, req: SetSettingRequest): Promise<SetSettingResponse> {
+  return store.write(req.partnerId, (tx) => setRecommendationSettingIn(tx, req));
 }
 
 /** Back to the defaults: one rule, or all of them. */
 async function resetRecommendationSettingsIn(
   store: StoreWriter,
-  partnerId: string,
-  actor: string,
-  rule?: RuleId,
-): Promise<void> {
+  req: ResetSettingsRequest,
+): Promise<ResetSettingsResponse> {
+  const { partnerId, actor, rule } = req;
   // Reset works on settings that no longer validate: it is how they are repaired.
   const { merged } = await loadSettings(store, partnerId);
   if (rule === undefined) {
     await store.saveRecommendationSettings(partnerId, null, actor, { reset: 'all', before: merged });
-    return;
+    return { rules: RULE_IDS };
   }
   const next = { ...merged, [rule]: DEFAULT_RECOMMENDATION_SETTINGS[rule] };
   await store.saveRecommendationSettings(partnerId, next, actor, { reset: rule, before: merged[rule] });
+  return { rules: [rule] };
 }
 
 /** resetRecommendationSettings in one write unit of work (read, check and write together). */
 export function resetRecommendationSettings(
   store: Store,
-  partnerId: string,
-  actor: string,
-  rule?: RuleId,
-): Promise<void> {
-  return store.write(partnerId, (tx) => resetRecommendationSettingsIn(tx, partnerId, actor, rule));
+  req: ResetSettingsRequest,
+): Promise<ResetSettingsResponse> {
+  return store.write(req.partnerId, (tx) => resetRecommendationSettingsIn(tx, req));
 }
 
 /**
  * Silences a customer × product (or `*`: the whole customer); the customer (named by id, domain
  * or name) and the product must exist. The exclusion is stored under the customer's id.
  */
-async function addExclusionIn(
-  store: StoreWriter,
-  partnerId: string,
-  actor: string,
-  input: { customerId: string; productId: string; reason: string },
-): Promise<{ exclusion: Exclusion; previousReason: string | null }> {
-  const parsed = exclusionSchema.safeParse(input);
+async function addExclusionIn(store: StoreWriter, req: AddExclusionRequest): Promise<AddExclusionResponse> {
+  const { partnerId, actor } = req;
+  const parsed = exclusionSchema.safeParse({
+    customerId: req.customer,
+    productId: req.product,
+    reason: req.reason,
+  });
   if (!parsed.success)
     throw new AppError('usage.invalid_argument', `invalid exclusion: ${formatIssues(parsed.error.issues)}`);
   const e = {
@@ -238,13 +245,8 @@ async function addExclusionIn(
 }
 
 /** addExclusion in one write unit of work (read, check and write together). */
-export function addExclusion(
-  store: Store,
-  partnerId: string,
-  actor: string,
-  input: { customerId: string; productId: string; reason: string },
-): Promise<{ exclusion: Exclusion; previousReason: string | null }> {
-  return store.write(partnerId, (tx) => addExclusionIn(tx, partnerId, actor, input));
+export function addExclusion(store: Store, req: AddExclusionRequest): Promise<AddExclusionResponse> {
+  return store.write(req.partnerId, (tx) => addExclusionIn(tx, req));
 }
 
 /**
@@ -253,11 +255,9 @@ export function addExclusion(
  */
 async function removeExclusionIn(
   store: StoreWriter,
-  partnerId: string,
-  actor: string,
-  customer: string,
-  productId: string,
-): Promise<void> {
+  req: RemoveExclusionRequest,
+): Promise<RemoveExclusionResponse> {
+  const { partnerId, actor, customer, product: productId } = req;
   const stored = (await store.exclusions(partnerId)).some(
     (x) => x.customerId === customer && x.productId === productId,
   );
@@ -268,24 +268,23 @@ async function removeExclusionIn(
       `no exclusion for customer ${JSON.stringify(customerId)} and product ${JSON.stringify(productId)}`,
     );
   }
+  return { customerId, productId };
 }
 
 /** removeExclusion in one write unit of work (read, check and write together). */
-export function removeExclusion(
-  store: Store,
-  partnerId: string,
-  actor: string,
-  customer: string,
-  productId: string,
-): Promise<void> {
-  return store.write(partnerId, (tx) => removeExclusionIn(tx, partnerId, actor, customer, productId));
+export function removeExclusion(store: Store, req: RemoveExclusionRequest): Promise<RemoveExclusionResponse> {
+  return store.write(req.partnerId, (tx) => removeExclusionIn(tx, req));
 }
 
-export function listExclusions(store: StoreReader, partnerId: string): Promise<Exclusion[]> {
-  return store.exclusions(partnerId);
+export function listExclusions(store: StoreReader, req: ListExclusionsRequest): Promise<Exclusion[]> {
+  return store.exclusions(req.partnerId);
 }
 
 /** Changes of settings and exclusions, newest first. */
-export function settingsHistory(store: StoreReader, partnerId: string, limit = 100): Promise<AuditRecord[]> {
-  return store.auditLog(partnerId, ['settings.change', 'exclusion.add', 'exclusion.remove'], limit);
+export function settingsHistory(store: StoreReader, req: SettingsLogRequest): Promise<AuditRecord[]> {
+  return store.auditLog(
+    req.partnerId,
+    ['settings.change', 'exclusion.add', 'exclusion.remove'],
+    req.limit ?? 100,
+  );
 }

@@ -4,94 +4,34 @@
  */
 import {
   type CatalogProduct,
+  type ChannelView,
+  type CustomerReport,
+  type CustomerReportRequest,
+  type CustomerSummary,
+  INACTIVE_DAYS,
   type MetricsRow,
+  type MonthOverMonth,
+  type PortfolioReport,
+  type PortfolioReportRequest,
   type ProductDayMetrics,
   SERVICE_NAMES,
-  type ServiceCode,
-  type SupportMetric,
-  type Totals,
   USAGE_BANDS,
   USAGE_STATES,
   type UsageBand,
-  type UsageState,
   WORKLOAD_CODES,
   WORKLOAD_NAMES,
   type WorkloadCode,
 } from '@license-insights/contracts';
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
-import { AppError } from '../errors';
+import { AppError, hinted } from '../errors';
 import { dataSince, NOTHING_MEASURED, usageStateOf } from '../metrics/measured';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
-import type { CustomerRecord, DataTrust, InactiveUser, Store, StoreReader } from '../store/store';
+import type { CustomerRecord, Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
-import { INACTIVE_DAYS, type InactiveAvailability, planInactive } from './inactive-users';
-import { getStaleMetrics, type StaleMetrics } from './metrics-freshness';
-
-export type ChannelView = 'all' | 'own';
-
-export interface PortfolioRequest {
-  readonly partnerId: string;
-  /** Default: the last day metrics were computed for. */
-  readonly day?: string;
-  readonly service?: ServiceCode;
-  readonly channel?: ChannelView;
-  readonly group?: string;
-}
-
-export interface CustomerSummary {
-  readonly customerId: string;
-  readonly name: string;
-  readonly groups: readonly string[];
-  readonly totals: Totals;
-  readonly band: UsageBand;
-}
-
-/**
- * Month over month (SPEC §2): D against the same day one month earlier, over the customers whose
- * usage is known on both days (a known day at most 3 days from the compared day stands in, for all
- * that customer's figures); the others are left out of both sides. Null changes when no customer
- * remains ("not enough history").
- */
-export interface MonthOverMonth {
-  /** The same day one month earlier (the month's last day when shorter). */
-  readonly comparedDay: string;
-  /** Customers compared, and how many of them on a stand-in day. */
-  readonly customers: number;
-  readonly standIns: number;
-  /** Customers of the view on D left out (usage not known on D, or within 3 days of the compared day). */
-  readonly leftOut: number;
-  /** The roll-ups of the compared customers on D and on their compared days. */
-  readonly current: Totals | null;
-  readonly previous: Totals | null;
-  /** Signed differences of the counts, percentage points of the percentages; null: not enough history. */
-  readonly change: {
-    readonly sold: number | null;
-    readonly assigned: number | null;
-    readonly active: number | null;
-    readonly deploymentPoints: number | null;
-    readonly usagePoints: number | null;
-  };
-}
-
-export interface PortfolioReport {
-  readonly day: string;
-  readonly channel: ChannelView;
-  readonly service: ServiceCode | null;
-  readonly group: string | null;
-  readonly totals: Totals;
-  readonly monthOverMonth: MonthOverMonth;
-  readonly bands: Readonly<Record<UsageBand, number>>;
-  readonly byService: readonly { key: string; totals: Totals }[];
-  readonly byProduct: readonly { key: string; name: string; totals: Totals }[];
-  readonly byWorkload: readonly { key: string; totals: Totals }[];
-  readonly byGroup: readonly { key: string; totals: Totals }[];
-  readonly customers: readonly CustomerSummary[];
-  readonly rows: readonly MetricsRow[];
-  /** Metrics the data has moved past since they were computed (null: up to date). */
-  readonly stale: StaleMetrics | null;
-}
+import { planInactive } from './inactive-users';
+import { getStaleMetrics } from './metrics-freshness';
 
 export interface ReportContext {
   readonly catalog: Map<string, CatalogProduct>;
@@ -113,13 +53,16 @@ export async function reportDay(
 ): Promise<string> {
   const plan = await store.metricsPlan(partnerId);
   if (plan.computed === null) {
-    throw new AppError('not_found', 'no metrics yet: run `insights compute` after importing data');
+    throw hinted('not_found', 'no metrics yet: none have been computed for this partner', {
+      kind: 'compute_metrics',
+    });
   }
   const d = day ?? plan.computed.lastDay;
   if (d > plan.computed.lastDay && plan.activity !== null && d <= plan.activity.lastDay) {
-    throw new AppError(
+    throw hinted(
       'not_found',
-      `no metrics for ${d} yet: they cover ${plan.computed.firstDay} … ${plan.computed.lastDay} and the data goes to ${plan.activity.lastDay}; run \`insights compute\` to bring them up to date`,
+      `no metrics for ${d} yet: they cover ${plan.computed.firstDay} … ${plan.computed.lastDay} and the data goes to ${plan.activity.lastDay}`,
+      { kind: 'compute_metrics' },
     );
   }
   if (d < plan.computed.firstDay || d > plan.computed.lastDay) {
@@ -167,7 +110,7 @@ export function toMetricsRow(r: ProductDayMetrics, ctx: ReportContext, channel: 
 function filterRows(
   rows: readonly ProductDayMetrics[],
   ctx: ReportContext,
-  req: PortfolioRequest,
+  req: Pick<PortfolioReportRequest, 'service' | 'channel' | 'group'>,
 ): ProductDayMetrics[] {
   const ownProducts = new Set(
     rows.filter((r) => r.workload === 'ALL' && r.soldOwn > 0).map((r) => `${r.customerId}|${r.productId}`),
@@ -270,7 +213,7 @@ export async function monthOverMonth(
   };
 }
 
-async function portfolioReport(store: StoreReader, req: PortfolioRequest): Promise<PortfolioReport> {
+async function portfolioReport(store: StoreReader, req: PortfolioReportRequest): Promise<PortfolioReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
   const inGroup = req.group === undefined ? undefined : customersInGroup(ctx, req.group);
@@ -321,7 +264,7 @@ async function portfolioReport(store: StoreReader, req: PortfolioRequest): Promi
 }
 
 /** The portfolio report of a day, read in one unit of work (one snapshot). */
-export function getPortfolioReport(store: Store, req: PortfolioRequest): Promise<PortfolioReport> {
+export function getPortfolioReport(store: Store, req: PortfolioReportRequest): Promise<PortfolioReport> {
   return store.read((q) => portfolioReport(q, req));
 }
 
@@ -340,48 +283,6 @@ function customersInGroup(ctx: ReportContext, group: string): string[] {
         : `${sameLetters.length > 0 ? ` (did you mean ${sameLetters.map((g) => JSON.stringify(g)).join(', ')}?)` : ''}; groups: ${groups.join(', ')}`
     }`,
   );
-}
-
-export interface CustomerReport {
-  readonly day: string;
-  readonly customer: CustomerRecord;
-  readonly totals: Totals;
-  readonly rows: readonly MetricsRow[];
-  /** Licenses sold but not assigned, per product (sold − assigned when positive). */
-  readonly unassigned: readonly { productId: string; productName: string; licenses: number }[];
-  /**
-   * Licensed users without activity in the product's measured workloads for 28, 60, 90 days or more
-   * (SPEC §2.3); a count is null where the data does not reach back that far.
-   */
-  readonly inactive: readonly {
-    productId: string;
-    productName: string;
-    /** Whether the data can tell who is inactive for 28 days. */
-    availability: InactiveAvailability;
-    days28: number | null;
-    days60: number | null;
-    days90: number | null;
-    /** Users inactive for 28 days or more (empty unless available). */
-    users: readonly InactiveUser[];
-  }[];
-  readonly dataTrust: DataTrust | null;
-  /** Support requests of the 28 days to D and how-to requests per 100 active users (whole customer). */
-  readonly support: SupportMetric | null;
-  /** The customer's metrics the data has moved past since they were computed (null: up to date). */
-  readonly stale: StaleMetrics | null;
-  /**
-   * What the data can tell on D (SPEC §2.3): per workload, whether its usage is measured (and from
-   * which day its data reaches back), and open-workload use counted in no row because the customer
-   * has no product including the workload.
-   */
-  readonly usageData: {
-    readonly workloads: readonly {
-      readonly workload: WorkloadCode;
-      readonly state: UsageState;
-      readonly dataSince: string | null;
-    }[];
-    readonly unattributedOpenUse: readonly { readonly workload: WorkloadCode; readonly users: number }[];
-  };
 }
 
 /** The customer report's inactive-user lists per product, with their 28/60/90-day counts. */
@@ -418,14 +319,6 @@ async function inactiveByProduct(
   });
 }
 
-export interface CustomerReportRequest {
-  readonly partnerId: string;
-  /** Customer id, domain or name. */
-  readonly customer: string;
-  readonly day?: string;
-  readonly channel?: ChannelView;
-}
-
 async function customerReport(store: StoreReader, req: CustomerReportRequest): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
@@ -433,7 +326,6 @@ async function customerReport(store: StoreReader, req: CustomerReportRequest): P
   const customer = ctx.customers.get(found.customerId);
   if (customer === undefined) throw new AppError('internal', `customer ${found.customerId} vanished`);
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
-    partnerId: req.partnerId,
     channel: req.channel ?? 'all',
   });
   const productRows = rows.filter((r) => r.workload === 'ALL');

@@ -6,14 +6,12 @@
  * be mixed into the demo, and the next `insights demo --import` (which replaces the demo) would
  * delete it.
  */
-import { AppError } from '../errors';
+import { AppError, hinted } from '../errors';
 import type { Store } from '../store/store';
 import { DEMO_PARTNER_ID } from './generate-demo';
 
 /** The partner of a first import when none is named. */
 export const DEFAULT_PARTNER_ID = 'default';
-
-const HOW_TO_NAME = 'with --partner <id> (or env LI_PARTNER, or "partnerId" in insights.config.json)';
 
 export async function resolvePartner(
   store: Store,
@@ -36,23 +34,20 @@ export async function resolvePartner(
     throw noData(store);
   }
   if (second !== undefined) {
-    throw new AppError(
-      'usage.invalid_argument',
-      `the store ${store.location} holds several partners (${list}): choose one ${HOW_TO_NAME}`,
-    );
+    throw hinted('usage.invalid_argument', `the store ${store.location} holds several partners (${list})`, {
+      kind: 'choose_partner',
+    });
   }
   if (purpose === 'write' && only === DEMO_PARTNER_ID) {
-    throw new AppError(
+    throw hinted(
       'usage.invalid_argument',
-      `the store ${store.location} holds only the demo portfolio (partner "${DEMO_PARTNER_ID}"): name the partner these files belong to ${HOW_TO_NAME}, e.g. your Partner Center id. That keeps them apart from the demo, which the next \`insights demo --import\` replaces (--partner ${DEMO_PARTNER_ID} adds them to it)`,
+      `the store ${store.location} holds only the demo portfolio (partner "${DEMO_PARTNER_ID}"), which the next demo import replaces`,
+      { kind: 'name_import_partner', demoPartnerId: DEMO_PARTNER_ID },
     );
   }
   return only;
 }
 
 function noData(store: Store): AppError {
-  return new AppError(
-    'not_found',
-    `the store ${store.location} holds no data yet: import some (insights import <files>) or try the demo (insights demo --import)`,
-  );
+  return hinted('not_found', `the store ${store.location} holds no data yet`, { kind: 'import_data' });
 }
