@@ -793,7 +793,7 @@ describe('partner, store and customer without flags', () => {
       const r = await run(command.split(' '));
       expect(r.code).toBe(5);
       expect(r.stderr).toContain(`no store in ${path.join(cwd, 'data')}`);
-      expect(r.stderr).toContain('import data first');
+      expect(r.stderr).toContain('import some (insights import');
       expect(existsSync(path.join(cwd, 'data'))).toBe(false);
     },
   );

@@ -4,14 +4,18 @@
  * store test suite) later. SQL lives only behind this interface.
  */
 import type {
+  AuditRecord,
   BillingCycle,
   CanonicalEntity,
   CatalogProduct,
   Channel,
+  CustomerRecord,
   DataSource,
+  DataTrust,
   EntitySpec,
   Exclusion,
   ExclusionInput,
+  InactiveUser,
   ProductDayMetrics,
   RecommendationSettings,
   StoreStatus,
@@ -24,6 +28,9 @@ import type { CsvDelimiter } from '../ingest/csv-scan';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { MeasuredSources } from '../metrics/measured';
 import type { MetricRuns } from '../metrics/runs';
+
+/** Shapes the store returns as the contracts define them (one definition for core and adapters). */
+export type { AuditRecord, CustomerRecord, DataTrust, InactiveUser };
 
 /** A file or record set loaded into a temporary staging table of the current import. */
 export interface Staged {
@@ -184,47 +191,12 @@ export interface ImportSession {
   rollback(): Promise<void>;
 }
 
-export interface CustomerRecord {
-  readonly customerId: string;
-  readonly name: string;
-  readonly domain: string | null;
-  readonly country: string | null;
-  readonly segment: string | null;
-  readonly groups: readonly string[];
-}
-
 /** Which workloads count for a customer's product when telling who is inactive (SPEC §2.3). */
 export interface InactiveScope {
   readonly customerId: string;
   readonly productId: string;
   /** The product's workloads measured on D (data reaching back over the N days). */
   readonly workloads: readonly WorkloadCode[];
-}
-
-export interface InactiveUser {
-  readonly customerId: string;
-  readonly productId: string;
-  readonly userId: string;
-  readonly upn: string | null;
-  readonly displayName: string | null;
-  /** Last day of activity in one of the counted workloads, on or before D (null: never). */
-  readonly lastActive: string | null;
-  readonly daysInactive: number | null;
-  /** Last day of activity per counted workload (absent: never). */
-  readonly lastActiveByWorkload: Readonly<Partial<Record<WorkloadCode, string>>>;
-}
-
-export interface DataTrust {
-  readonly customerId: string;
-  /** Last day of data per source and kind of data. */
-  readonly sources: readonly {
-    readonly source: string;
-    readonly entity: string;
-    readonly lastDate: string;
-  }[];
-  readonly flags: readonly { readonly flag: string; readonly detail: string }[];
-  readonly unknownProducts: readonly string[];
-  readonly missing: readonly ('activity' | 'subscriptions' | 'license_assignments')[];
 }
 
 /** What is out of date in a partner's metrics, and over which days they were and can be computed. */
@@ -300,15 +272,6 @@ export interface StoredSettings {
   readonly settings: unknown;
   readonly updatedAt: string;
   readonly updatedBy: string;
-}
-
-export interface AuditRecord {
-  readonly auditId: number;
-  readonly occurredAt: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly outcome: string;
-  readonly details: Readonly<Record<string, unknown>>;
 }
 
 /**

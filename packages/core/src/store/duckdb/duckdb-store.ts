@@ -85,7 +85,9 @@ export class DuckDbStore implements Store {
     if (options.create === false && !existsSync(file)) {
       throw new AppError(
         'store.unavailable',
-        `no store in ${options.dataDir} (no ${DATABASE_FILE} there): import data first (insights import <files>, or insights demo --import for a demo), or point --data (env LI_DATA_DIR) at the directory that holds it`,
+        `no store in ${options.dataDir} (no ${DATABASE_FILE} there; the first import makes it, unless the data directory is another one)`,
+        [],
+        { hint: { kind: 'import_data' } },
       );
     }
     try {
