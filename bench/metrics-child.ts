@@ -4,9 +4,12 @@
  *   metrics-child.ts new-day <store> <dir of the last day's activity>
  *   metrics-child.ts sql-baseline <store>
  *   metrics-child.ts reports <store>   (after a full compute: portfolio report, then recommendations, of D)
+ *   metrics-child.ts during <store>    (a full compute while a small read is asked every 20 ms: how long
+ *                                       each waited for its answer, and the event loop's longest stall)
  */
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   computeMetrics,
@@ -142,12 +145,48 @@ async function reports(dir: string) {
   };
 }
 
+/** A full compute while a small read (the partner's list) is asked every 20 ms, as a server would. */
+async function during(dir: string) {
+  const s = await openStore({ dataDir: dir, memoryLimit: '', threads: 0 });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const waits: number[] = [];
+  let running = true;
+  const asker = (async () => {
+    while (running) {
+      const t = performance.now();
+      await s.read((q) => q.partnerIds());
+      waits.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  loop.enable();
+  const t = performance.now();
+  await computeMetrics(s, { partnerId: PARTNER, full: true });
+  const seconds = (performance.now() - t) / 1000;
+  loop.disable();
+  running = false;
+  await asker;
+  await s.close();
+  waits.sort((a, b) => a - b);
+  const at = (q: number) => waits[Math.min(waits.length - 1, Math.floor(q * waits.length))] ?? 0;
+  return {
+    seconds,
+    reads: waits.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: waits.at(-1) ?? 0,
+    loopMaxMs: loop.max / 1e6,
+    rssMB: rss(),
+  };
+}
+
 async function main() {
   if (store === undefined) throw new Error('usage');
   if (mode === 'full') return full(store);
   if (mode === 'new-day' && extra !== undefined) return newDay(store, extra);
   if (mode === 'sql-baseline') return sqlBaseline(store);
   if (mode === 'reports') return reports(store);
+  if (mode === 'during') return during(store);
   throw new Error(`unknown mode ${mode}`);
 }
 
