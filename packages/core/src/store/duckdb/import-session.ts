@@ -119,8 +119,8 @@ export class DuckDbImportSession implements ImportSession {
    */
   static async open(db: DuckDbClient, partnerId: string, unit: ImportUnit): Promise<DuckDbImportSession> {
     // Query progress for the import's progress bar (computed by DuckDB, never printed by it).
-    await db.exec('SET enable_progress_bar = true');
-    await db.exec('SET enable_progress_bar_print = false');
+    await db.exec('SET SESSION enable_progress_bar = true');
+    await db.exec('SET SESSION enable_progress_bar_print = false');
     await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
     await db.exec(
       'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
@@ -488,8 +488,8 @@ export class DuckDbImportSession implements ImportSession {
   }
 
   private async dropTemp(): Promise<void> {
-    await this.db.exec('RESET enable_progress_bar');
-    await this.db.exec('RESET enable_progress_bar_print');
+    await this.db.exec('RESET SESSION enable_progress_bar');
+    await this.db.exec('RESET SESSION enable_progress_bar_print');
     const temps = await this.db.all<{ table_name: string }>(
       sql`SELECT table_name FROM duckdb_tables() WHERE temporary AND database_name = 'temp'`,
     );

@@ -301,14 +301,15 @@ export async function mergeOkTable(
 
 /**
  * Runs a bulk write with DuckDB free to write rows in any order (in parallel). Only for statements
- * whose row order means nothing: staging tables keep file order, record numbers depend on it.
+ * whose row order means nothing: staging tables keep file order, record numbers depend on it. The
+ * setting is the writer connection's own (SESSION): readers on other connections keep theirs.
  */
 export async function withoutInsertionOrder<T>(db: DuckDbClient, write: () => Promise<T>): Promise<T> {
-  await db.exec('SET preserve_insertion_order = false');
+  await db.exec('SET SESSION preserve_insertion_order = false');
   try {
     return await write();
   } finally {
-    await db.exec('SET preserve_insertion_order = true');
+    await db.exec('SET SESSION preserve_insertion_order = true');
   }
 }
 
