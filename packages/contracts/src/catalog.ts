@@ -20,3 +20,42 @@ export const catalogProductSchema = z.object({
   origin: z.enum(PRODUCT_ORIGINS),
 });
 export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+
+/** A service plan of a Microsoft product, as Microsoft's licensing table names it. */
+export const servicePlanSchema = z.object({ name: z.string().min(1), id: z.string().min(1) });
+export type ServicePlan = z.infer<typeof servicePlanSchema>;
+
+/** A product as `insights catalog` shows it: the catalog product and what the catalog knows of it. */
+export const catalogEntrySchema = catalogProductSchema.extend({
+  /** Microsoft's service plans (empty for a partner's own products). */
+  servicePlans: z.array(servicePlanSchema),
+  /** A shipped product verified by hand against Microsoft's reference. */
+  verified: z.boolean(),
+  /** Microsoft's display name, when it differs from `name`. */
+  sourceName: z.string().nullable(),
+  /** Why the product has its workloads: the workload rule's decision, an override, or the partner. */
+  workloadReason: z.string(),
+  /** A partner product that replaces the shipped product with its id. */
+  replacesShipped: z.boolean(),
+});
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+export const catalogListingSchema = z.object({
+  catalogVersion: z.string(),
+  sourceDate: z.string(),
+  source: z.string(),
+  /** The partner whose products are included; null when the catalog was read without a store. */
+  partnerId: z.string().nullable(),
+  search: z.string().nullable(),
+  products: z.array(catalogEntrySchema),
+});
+export type CatalogListing = z.infer<typeof catalogListingSchema>;
+
+export const catalogLookupSchema = z.object({
+  query: z.string(),
+  matchedBy: z.enum(['product id', 'part number', 'name']),
+  partnerId: z.string().nullable(),
+  /** Every product the query names, the one an import takes by default first. */
+  products: z.array(catalogEntrySchema).min(1),
+});
+export type CatalogLookup = z.infer<typeof catalogLookupSchema>;
