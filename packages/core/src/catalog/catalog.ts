@@ -6,8 +6,8 @@
  *
  * When a key (part number, name, report name) names several products, the product the customer's
  * subscriptions hold wins (the caller passes them as `held`); else the default: a partner's own
- * product before a shipped one, a hand-verified shipped product before the others, then the lowest
- * product id (as text).
+ * product before a shipped one, a hand-verified shipped product before the others (a discovered
+ * placeholder last), then the lowest product id (as text).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -157,9 +157,13 @@ export function effectiveCatalog(
 const byProductId = (a: CatalogProduct, b: CatalogProduct) =>
   a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
 
-/** Default precedence among products one key names: partner's own, hand-verified, other shipped. */
+/**
+ * Default precedence among products one key names: the partner's own, hand-verified shipped, other
+ * shipped, and last a discovered placeholder (an unknown SKU kept by id; the catalog may know it now).
+ */
 function rankOf(p: CatalogProduct): number {
-  if (p.origin !== 'catalog') return 0;
+  if (p.origin === 'custom') return 0;
+  if (p.origin === 'discovered') return 3;
   return 'verified' in p && p.verified === true ? 1 : 2;
 }
 

@@ -240,7 +240,7 @@ export function decideWorkloads(p: ProductFacts): WorkloadDecision {
     reason =
       carried.length > 0
         ? `${FAMILY_NAMES[family]}: bundles ${corePlans.map((c) => c.plan).join(', ')} but is not a ${carried.join('/')} product — usage not measured`
-        : `${FAMILY_NAMES[family]}: no workloads`;
+        : `${FAMILY_NAMES[family]}: no workloads (usage not measured)`;
   }
   return {
     family,

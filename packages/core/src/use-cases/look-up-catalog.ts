@@ -1,0 +1,181 @@
+/**
+ * Use-cases: the SKU catalog as a partner sees it — the shipped catalog with the partner's own
+ * products over it (`effectiveCatalog`) — listed and searched (`listCatalog`), or one product
+ * looked up by skuId, part number or name (`showCatalogProduct`), with why it has its workloads.
+ * Without a store (`store` null) the shipped catalog alone.
+ */
+import type {
+  CatalogEntry,
+  CatalogListing,
+  CatalogLookup,
+  CatalogProduct,
+} from '@license-insights/contracts';
+import { decideProduct, readOverrides } from '../catalog/build-catalog';
+import {
+  byPrecedence,
+  effectiveCatalog,
+  productNameKeys,
+  type ShippedProduct,
+  shippedCatalog,
+} from '../catalog/catalog';
+import { AppError } from '../errors';
+import type { StoreReader } from '../store/store';
+
+/** The partner whose products count, or none (the shipped catalog only). */
+export interface CatalogScope {
+  readonly store: Pick<StoreReader, 'partnerProducts'> | null;
+  readonly partnerId: string | null;
+}
+
+async function entries(scope: CatalogScope): Promise<CatalogEntry[]> {
+  const shipped = shippedCatalog();
+  const byId = new Map<string, ShippedProduct>(shipped.products.map((p) => [p.productId, p]));
+  const partner =
+    scope.store !== null && scope.partnerId !== null
+      ? await scope.store.partnerProducts(scope.partnerId)
+      : [];
+  const overrides = readOverrides();
+  return effectiveCatalog(shipped.products, partner).map((p): CatalogEntry => {
+    const s = byId.get(p.productId);
+    const base = {
+      ...plain(p),
+      servicePlans: s ? [...s.servicePlans] : [],
+      sourceName: s && s.sourceName !== p.name ? s.sourceName : null,
+    };
+    if (p.origin === 'catalog' && s !== undefined) {
+      const d = decideProduct(
+        { name: s.sourceName, servicePlans: s.servicePlans },
+        overrides.handVerifiedWins[s.productId],
+      );
+      const corrected = overrides.ruleWins[s.productId];
+      return {
+        ...base,
+        verified: s.verified,
+        workloadReason:
+          corrected !== undefined
+            ? `${d.reason} (replaces the hand-verified ${corrected.fields.join(' and ')}: ${corrected.reason})`
+            : d.reason,
+        replacesShipped: false,
+      };
+    }
+    return {
+      ...base,
+      verified: false,
+      workloadReason:
+        p.origin === 'discovered'
+          ? 'an unknown SKU met in imported data ("name unknown"): no workloads until a products file names it'
+          : "the partner's products file",
+      replacesShipped: s !== undefined,
+    };
+  });
+}
+
+/** The contract's fields only (a shipped product carries more). */
+function plain(p: CatalogProduct): CatalogProduct {
+  return {
+    productId: p.productId,
+    partNumber: p.partNumber,
+    name: p.name,
+    service: p.service,
+    workloads: [...p.workloads],
+    openWorkloads: [...p.openWorkloads],
+    reportNames: [...p.reportNames],
+    offerIds: [...p.offerIds],
+    listPrice: p.listPrice,
+    currency: p.currency,
+    origin: p.origin,
+  };
+}
+
+const byName = (a: CatalogEntry, b: CatalogEntry) => {
+  const x = a.name.toLowerCase();
+  const y = b.name.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a.productId < b.productId ? -1 : 1;
+};
+
+/**
+ * Whether every word of the search occurs in the product's names or part number, or (8 characters
+ * or more) starts its id: a short word inside a GUID matches at random ("e3" is in many).
+ */
+function matches(e: CatalogEntry, words: readonly string[]): boolean {
+  const text = [e.name, e.sourceName ?? '', e.partNumber ?? '', ...e.reportNames].join('\n').toLowerCase();
+  const id = e.productId.toLowerCase();
+  return words.every((w) => text.includes(w) || (w.length >= 8 && id.startsWith(w)));
+}
+
+/** Length of the common beginning of two texts, ignoring case (to rank near names). */
+function commonStart(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+const wordsOf = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+
+/** The catalog, sorted by name; with `search`, the products whose names, part number or id hold every word. */
+export async function listCatalog(scope: CatalogScope, search: string | null): Promise<CatalogListing> {
+  const all = await entries(scope);
+  const words = search === null ? [] : wordsOf(search);
+  const shipped = shippedCatalog();
+  return {
+    catalogVersion: shipped.version,
+    sourceDate: shipped.sourceDate,
+    source: shipped.source,
+    partnerId: scope.partnerId,
+    search,
+    products: all.filter((e) => matches(e, words)).sort(byName),
+  };
+}
+
+/**
+ * The product(s) a query names: an exact skuId or product id; else a part number; else a name
+ * (display name, Microsoft's name, a report name), ignoring case. Several products (a part number
+ * or name they share) come default first. An unknown query is an error that suggests near names.
+ */
+export async function showCatalogProduct(scope: CatalogScope, query: string): Promise<CatalogLookup> {
+  const all = await entries(scope);
+  const q = query.trim().toLowerCase();
+  if (q === '')
+    throw new AppError('usage.invalid_argument', 'name a product: its skuId, part number or name');
+  const found = (
+    [
+      ['product id', (e: CatalogEntry) => e.productId.toLowerCase() === q],
+      ['part number', (e: CatalogEntry) => (e.partNumber ?? '').toLowerCase() === q],
+      [
+        'name',
+        (e: CatalogEntry) => productNameKeys(e).includes(q) || (e.sourceName ?? '').toLowerCase() === q,
+      ],
+    ] as const
+  )
+    .map(([by, test]) => ({ by, products: all.filter(test) }))
+    .find((m) => m.products.length > 0);
+  if (found === undefined) {
+    const words = wordsOf(query);
+    const near = all
+      .filter((e) => words.some((w) => matches(e, [w])))
+      .map((e) => ({
+        e,
+        hits: words.filter((w) => matches(e, [w])).length,
+        start: commonStart(e.name, query),
+      }))
+      .sort((a, b) => b.hits - a.hits || b.start - a.start || byName(a.e, b.e))
+      .slice(0, 5)
+      .map(({ e }) => `${e.name} (${e.partNumber ?? e.productId})`);
+    throw new AppError(
+      'not_found',
+      `no product ${JSON.stringify(query)} in the catalog${near.length > 0 ? `; near: ${near.join(', ')}` : ''}. Name a product by its skuId, part number or exact name; \`insights catalog list --search <words>\` searches`,
+    );
+  }
+  return {
+    query,
+    matchedBy: found.by,
+    partnerId: scope.partnerId,
+    products: [...found.products].sort(byPrecedence),
+  };
+}
