@@ -15,17 +15,31 @@ export const CATALOG_DDL = [
   'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[], ord INTEGER)',
 ] as const;
 
-/** Rows (key, product id, workloads) in key order, each key's products default first. */
-function rows(keys: readonly KeyCandidates[]): { k: string[]; id: string[]; w: string[] } {
-  const out = { k: [] as string[], id: [] as string[], w: [] as string[] };
+const FIELD = '\u001f';
+const RECORD = '\u001e';
+
+/**
+ * Rows (key, product id, ord, workloads) of keys, each key's products default first, as one text:
+ * fields split by U+001F, records by U+001E. One text parameter costs DuckDB a fraction of four
+ * list parameters of a thousand values each (measured: ~1 ms against ~20 ms per import).
+ */
+function rowsText(keys: readonly KeyCandidates[]): string {
+  const out: string[] = [];
   for (const { key, products } of keys) {
-    for (const p of products) {
-      out.k.push(key);
-      out.id.push(p.productId);
-      out.w.push(p.workloads.join(';'));
-    }
+    products.forEach((p, ord) => {
+      const row = [key, p.productId, String(ord), p.workloads.join(';')];
+      if (row.some((v) => v.includes(FIELD) || v.includes(RECORD)))
+        throw new Error(`catalog key ${JSON.stringify(key)} holds a control character`);
+      out.push(row.join(FIELD));
+    });
   }
-  return out;
+  return out.join(RECORD);
+}
+
+/** `SELECT f[1] … f[4]` over the rows of `rowsText`. */
+function rowsOf(text: string): SqlFragment {
+  return sql`SELECT f[1] AS key, f[2] AS product_id, f[3]::INTEGER AS ord, f[4] AS w FROM (
+      SELECT string_split(r, ${FIELD}) AS f FROM (SELECT unnest(string_split(${text}, ${RECORD})) AS r))`;
 }
 
 /** Loads the effective catalog's keys (replacing what was loaded before). */
@@ -34,19 +48,12 @@ export async function loadCatalogKeys(db: DuckDbClient, catalog: readonly Catalo
   const resolver = productResolver(catalog.filter((p) => p.origin !== 'discovered'));
   await db.exec('DELETE FROM cat_keys');
   await db.exec('DELETE FROM cat_reports');
-  const ids = rows(resolver.idKeys);
-  if (ids.k.length > 0) {
-    await db.run(sql`INSERT INTO cat_keys
-      SELECT key, product_id, (row_number() OVER (PARTITION BY key ORDER BY i) - 1)::INTEGER FROM (
-        SELECT unnest(${ids.k}) AS key, unnest(${ids.id}) AS product_id, generate_subscripts(${ids.k}, 1) AS i)`);
-  }
-  const reports = rows(resolver.reportKeys);
-  if (reports.k.length > 0) {
+  const ids = rowsText(resolver.idKeys);
+  if (ids !== '') await db.run(sql`INSERT INTO cat_keys SELECT key, product_id, ord FROM (${rowsOf(ids)})`);
+  const reports = rowsText(resolver.reportKeys);
+  if (reports !== '') {
     await db.run(sql`INSERT INTO cat_reports
-      SELECT name, product_id, list_filter(string_split(w, ';'), x -> x <> ''),
-             (row_number() OVER (PARTITION BY name ORDER BY i) - 1)::INTEGER FROM (
-        SELECT unnest(${reports.k}) AS name, unnest(${reports.id}) AS product_id, unnest(${reports.w}) AS w,
-               generate_subscripts(${reports.k}, 1) AS i)`);
+      SELECT key, product_id, list_filter(string_split(w, ';'), x -> x <> ''), ord FROM (${rowsOf(reports)})`);
   }
 }
 
