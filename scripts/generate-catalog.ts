@@ -7,6 +7,7 @@
  * committed.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatProblem } from '@license-insights/contracts';
 import {
   buildShippedCatalog,
@@ -31,17 +32,19 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-const [file, date] = process.argv.slice(2);
-if (file === undefined || file === '--help' || file === '-h') {
+const [given, date] = process.argv.slice(2);
+if (given === undefined || given === '--help' || given === '-h') {
   process.stdout.write(`${USAGE}\n`);
-  process.exit(file === undefined ? 2 : 0);
+  process.exit(given === undefined ? 2 : 0);
 }
-if (!existsSync(file)) fail(`${file}: no such file. ${USAGE}`);
+// `npm run` starts scripts in the repository root; a relative path means the caller's folder.
+const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), given);
+if (!existsSync(file)) fail(`${given}: no such file (${file}). ${USAGE}`);
 if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
   fail(`the date ${JSON.stringify(date)} is not YYYY-MM-DD (the date of the copy, e.g. 2025-12-30)`);
 const sourceDate = date ?? statSync(file).mtime.toISOString().slice(0, 10);
 
-const { table, problems } = await readServicePlansTable(file, file);
+const { table, problems } = await readServicePlansTable(file, given);
 if (table === null) {
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   fail(`${file} was not turned into a catalog: fix the problems above, or download the table again`, 3);
