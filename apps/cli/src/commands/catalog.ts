@@ -159,15 +159,15 @@ function renderListing(l: CatalogListing, term: Terminal): string {
   return out.join(l.products.length > 0 ? '\n' : '');
 }
 
-/** Words joined into lines of at most `width` characters, each after `indent`. */
-function wrap(items: readonly string[], indent: string, width = 100): string {
+/** Items joined by `separator` into lines of at most `width` characters, each after `indent`. */
+function wrap(items: readonly string[], indent: string, width = 100, separator = ', '): string {
   const lines: string[] = [];
   let line = '';
   for (const item of items) {
-    if (line !== '' && line.length + item.length + 2 > width) {
-      lines.push(`${line},`);
+    if (line !== '' && line.length + item.length + separator.length > width) {
+      lines.push(`${line}${separator.trimEnd()}`);
       line = item;
-    } else line = line === '' ? item : `${line}, ${item}`;
+    } else line = line === '' ? item : `${line}${separator}${item}`;
   }
   if (line !== '') lines.push(line);
   return lines.join(`\n${indent}`);
@@ -181,7 +181,7 @@ function renderLookup(l: CatalogLookup, term: Terminal): string {
     );
   for (const [i, e] of l.products.entries()) {
     if (i > 0) out.push('\n');
-    const field = (name: string, value: string) => `  ${paint(term, 'dim', name.padEnd(14))}  ${value}\n`;
+    const field = (name: string, value: string) => `  ${paint(term, 'dim', name.padEnd(16))}  ${value}\n`;
     out.push(
       `${paint(term, 'bold', e.name)}${e.partNumber ? ` (${e.partNumber})` : ''}${l.products.length > 1 && i === 0 ? paint(term, 'green', '  ← default') : ''}\n`,
     );
@@ -197,8 +197,8 @@ function renderLookup(l: CatalogLookup, term: Terminal): string {
           : `${e.workloads.join(', ')}${e.openWorkloads.length > 0 ? ` (open: ${e.openWorkloads.join(', ')})` : ''}`,
       ),
     );
-    out.push(field('why', e.workloadReason));
-    out.push(field('Graph names', wrap(e.reportNames, ' '.repeat(18))));
+    out.push(field('why', wrap(e.workloadReason.split(' '), ' '.repeat(20), 100, ' ')));
+    out.push(field('Graph names', wrap(e.reportNames, ' '.repeat(20))));
     if (e.offerIds.length > 0) out.push(field('offer ids', e.offerIds.join(', ')));
     if (e.listPrice !== null) out.push(field('list price', `${e.listPrice} ${e.currency ?? ''}`.trim()));
     out.push(
@@ -208,7 +208,7 @@ function renderLookup(l: CatalogLookup, term: Terminal): string {
           ? '—'
           : `(${e.servicePlans.length}) ${wrap(
               e.servicePlans.map((p) => p.name),
-              ' '.repeat(18),
+              ' '.repeat(20),
             )}`,
       ),
     );

@@ -48,13 +48,15 @@ async function entries(scope: CatalogScope): Promise<CatalogEntry[]> {
         overrides.handVerifiedWins[s.productId],
       );
       const corrected = overrides.ruleWins[s.productId];
+      const plans = d.rule.corePlans.map((c) => `${c.plan} → ${c.workload}`).join(', ');
+      const reason = plans === '' ? d.reason : `${d.reason} (core plans: ${plans})`;
       return {
         ...base,
         verified: s.verified,
         workloadReason:
           corrected !== undefined
-            ? `${d.reason} (replaces the hand-verified ${corrected.fields.join(' and ')}: ${corrected.reason})`
-            : d.reason,
+            ? `${reason}; replaces the hand-verified ${corrected.fields.join(' and ')}: ${corrected.reason}`
+            : reason,
         replacesShipped: false,
       };
     }
