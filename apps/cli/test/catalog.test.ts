@@ -1,7 +1,7 @@
 /** `insights catalog list|show` in-process: the shipped catalog without a store, a partner's products over it. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CatalogListing, CatalogLookup } from '@license-insights/contracts';
+import { catalogListingSchema, catalogLookupSchema } from '@license-insights/contracts';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
@@ -34,7 +34,8 @@ describe('insights catalog without a store', () => {
   it('searches the shipped catalog, prints JSON when piped, and creates nothing', async () => {
     const r = await cli(['catalog', 'list', '--search', 'power automate free', '--data', empty]);
     expect(r.code).toBe(0);
-    const listing = JSON.parse(r.stdout) as CatalogListing;
+    // The output is the contract's shape (what the API will serve).
+    const listing = catalogListingSchema.parse(JSON.parse(r.stdout));
     expect(listing).toMatchObject({
       partnerId: null,
       sourceDate: '2025-12-30',
@@ -71,18 +72,20 @@ describe('insights catalog without a store', () => {
   });
 
   it('finds a product by name in any case and words unquoted, by skuId in capitals, and says why', async () => {
-    const byName = JSON.parse(
-      (await cli(['catalog', 'show', 'visio', 'plan', '2', '--data', empty])).stdout,
-    ) as CatalogLookup;
+    const byName = catalogLookupSchema.parse(
+      JSON.parse((await cli(['catalog', 'show', 'visio', 'plan', '2', '--data', empty])).stdout),
+    );
     expect(byName.matchedBy).toBe('name');
     expect(byName.products.map((p) => [p.productId, p.verified])).toEqual([
       [VISIOCLIENT, true],
       [VISIO_PLAN2_DEPT, false],
     ]);
     expect(byName.products[0]?.workloadReason).toContain('bundles ONEDRIVE_BASIC but is not a SPO product');
-    const premium = JSON.parse(
-      (await cli(['catalog', 'show', '36A0F3B3-ADB5-49EA-BF66-762134CF063A', '--data', empty])).stdout,
-    ) as CatalogLookup;
+    const premium = catalogLookupSchema.parse(
+      JSON.parse(
+        (await cli(['catalog', 'show', '36A0F3B3-ADB5-49EA-BF66-762134CF063A', '--data', empty])).stdout,
+      ),
+    );
     expect(premium.matchedBy).toBe('product id');
     expect(premium.products[0]).toMatchObject({
       name: 'Microsoft Teams Premium',
@@ -126,9 +129,9 @@ describe("insights catalog with a partner's products", () => {
       `product_id,name,service,workloads,part_number,report_names,list_price,currency\n${E3},Office 365 E3 (annual),O365,EXO;SPO;TEAMS;YAM;SFB;OFFICE,ENTERPRISEPACK,O365 E3 ANNUAL,23,USD\nmsp-backup,Managed Backup,OTHER,,MSP-BACKUP,,3,USD\n`,
     );
     expect((await cli(['import', products, '--data', data])).code).toBe(0);
-    const e3 = JSON.parse(
-      (await cli(['catalog', 'show', 'enterprisepack', '--data', data])).stdout,
-    ) as CatalogLookup;
+    const e3 = catalogLookupSchema.parse(
+      JSON.parse((await cli(['catalog', 'show', 'enterprisepack', '--data', data])).stdout),
+    );
     expect(e3.partnerId).toBe('default');
     expect(e3.products).toHaveLength(1);
     expect(e3.products[0]).toMatchObject({
