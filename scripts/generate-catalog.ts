@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatProblem } from '@license-insights/contracts';
+import type { Problem } from '@license-insights/contracts';
 import {
   buildShippedCatalog,
   DECISIONS_FILE,
@@ -26,6 +26,16 @@ import { readServicePlansTable } from '../packages/core/src/catalog/service-plan
 
 const USAGE =
   "usage: npm run catalog:generate <file.csv> [YYYY-MM-DD]  (the date of the copy; default: the file's modification date)";
+
+/** `file:line:column: message (value "x"; expected y)`, as the CLI prints problems. */
+function problemLine(p: Problem): string {
+  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
+  const detail = [
+    p.value === undefined ? null : `value ${JSON.stringify(p.value)}`,
+    p.expected === undefined ? null : `expected ${p.expected}`,
+  ].filter((x) => x !== null);
+  return `${where}: ${p.severity}: ${p.message}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`error: ${message}\n`);
@@ -46,7 +56,7 @@ const sourceDate = date ?? statSync(file).mtime.toISOString().slice(0, 10);
 
 const { table, problems } = await readServicePlansTable(file, given);
 if (table === null) {
-  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
   fail(`${file} was not turned into a catalog: fix the problems above, or download the table again`, 3);
 }
 const previous: ShippedCatalog | null = existsSync(SHIPPED_CATALOG_FILE)

@@ -1,7 +1,7 @@
 /** `insights catalog list|show` in-process: the shipped catalog without a store, a partner's products over it. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { catalogListingSchema, catalogLookupSchema } from '@license-insights/contracts';
+import { listCatalogResponseSchema, showCatalogProductResponseSchema } from '@license-insights/contracts';
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main';
@@ -35,7 +35,7 @@ describe('insights catalog without a store', () => {
     const r = await cli(['catalog', 'list', '--search', 'power automate free', '--data', empty]);
     expect(r.code).toBe(0);
     // The output is the contract's shape (what the API will serve).
-    const listing = catalogListingSchema.parse(JSON.parse(r.stdout));
+    const listing = listCatalogResponseSchema.parse(JSON.parse(r.stdout));
     expect(listing).toMatchObject({
       partnerId: null,
       sourceDate: '2025-12-30',
@@ -72,7 +72,7 @@ describe('insights catalog without a store', () => {
   });
 
   it('finds a product by name in any case and words unquoted, by skuId in capitals, and says why', async () => {
-    const byName = catalogLookupSchema.parse(
+    const byName = showCatalogProductResponseSchema.parse(
       JSON.parse((await cli(['catalog', 'show', 'visio', 'plan', '2', '--data', empty])).stdout),
     );
     expect(byName.matchedBy).toBe('name');
@@ -81,7 +81,7 @@ describe('insights catalog without a store', () => {
       [VISIO_PLAN2_DEPT, false],
     ]);
     expect(byName.products[0]?.workloadReason).toContain('bundles ONEDRIVE_BASIC but is not a SPO product');
-    const premium = catalogLookupSchema.parse(
+    const premium = showCatalogProductResponseSchema.parse(
       JSON.parse(
         (await cli(['catalog', 'show', '36A0F3B3-ADB5-49EA-BF66-762134CF063A', '--data', empty])).stdout,
       ),
@@ -100,8 +100,10 @@ describe('insights catalog without a store', () => {
     const unknown = await cli(['catalog', 'show', 'Microsoft 365 E9', '--data', empty]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      'no product "Microsoft 365 E9" in the catalog; near: Microsoft 365 E3 (SPE_E3)',
+      'no product "Microsoft 365 E9" in the catalog (by skuId, part number or exact name); near: Microsoft 365 E3 (SPE_E3)',
     );
+    // The hint searches for the words some product has.
+    expect(unknown.stderr).toContain('`insights catalog list --search "microsoft 365" --data');
     expect(unknown.stdout).toBe('');
     const none = await cli(['catalog', '--data', empty]);
     expect([none.code, none.stderr]).toEqual([
@@ -114,7 +116,10 @@ describe('insights catalog without a store', () => {
       expect.stringContaining('insights catalog list --search "visio"'),
     ]);
     const noName = await cli(['catalog', 'show', '--data', empty]);
-    expect(noName.code).toBe(2);
+    expect([noName.code, noName.stderr]).toEqual([
+      2,
+      'error: the product must be given: a skuId, part number or name (got "")\n',
+    ]);
     const help = await cli(['--help']);
     expect(help.stdout).toMatch(/catalog +look a product up in the SKU catalog/);
   });
@@ -129,7 +134,7 @@ describe("insights catalog with a partner's products", () => {
       `product_id,name,service,workloads,part_number,report_names,list_price,currency\n${E3},Office 365 E3 (annual),O365,EXO;SPO;TEAMS;YAM;SFB;OFFICE,ENTERPRISEPACK,O365 E3 ANNUAL,23,USD\nmsp-backup,Managed Backup,OTHER,,MSP-BACKUP,,3,USD\n`,
     );
     expect((await cli(['import', products, '--data', data])).code).toBe(0);
-    const e3 = catalogLookupSchema.parse(
+    const e3 = showCatalogProductResponseSchema.parse(
       JSON.parse((await cli(['catalog', 'show', 'enterprisepack', '--data', data])).stdout),
     );
     expect(e3.partnerId).toBe('default');

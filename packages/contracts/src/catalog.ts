@@ -40,22 +40,38 @@ export const catalogEntrySchema = catalogProductSchema.extend({
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
-export const catalogListingSchema = z.object({
+/** `insights catalog list`: the catalog as a partner sees it, optionally searched. */
+export const listCatalogRequestSchema = z.object({
+  /** The partner whose products are shown over the shipped ones; null: the shipped catalog alone. */
+  partnerId: z.string().min(1).nullable(),
+  /** Words every listed product's names, part number or skuId must contain (any letter case). */
+  search: z.string().trim().min(1, 'must hold a word to search for').max(200).nullable(),
+});
+export type ListCatalogRequest = z.infer<typeof listCatalogRequestSchema>;
+
+export const listCatalogResponseSchema = z.object({
   catalogVersion: z.string(),
   sourceDate: z.string(),
   source: z.string(),
-  /** The partner whose products are included; null when the catalog was read without a store. */
   partnerId: z.string().nullable(),
   search: z.string().nullable(),
+  /** Sorted by name. */
   products: z.array(catalogEntrySchema),
 });
-export type CatalogListing = z.infer<typeof catalogListingSchema>;
+export type ListCatalogResponse = z.infer<typeof listCatalogResponseSchema>;
 
-export const catalogLookupSchema = z.object({
+/** `insights catalog show`: the product(s) a skuId, part number or name means. */
+export const showCatalogProductRequestSchema = z.object({
+  partnerId: z.string().min(1).nullable(),
+  query: z.string().trim().min(1, 'must be given: a skuId, part number or name').max(300),
+});
+export type ShowCatalogProductRequest = z.infer<typeof showCatalogProductRequestSchema>;
+
+export const showCatalogProductResponseSchema = z.object({
   query: z.string(),
   matchedBy: z.enum(['product id', 'part number', 'name']),
   partnerId: z.string().nullable(),
   /** Every product the query names, the one an import takes by default first. */
   products: z.array(catalogEntrySchema).min(1),
 });
-export type CatalogLookup = z.infer<typeof catalogLookupSchema>;
+export type ShowCatalogProductResponse = z.infer<typeof showCatalogProductResponseSchema>;

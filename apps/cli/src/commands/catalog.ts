@@ -1,8 +1,13 @@
 /** `insights catalog`: look a product up in the SKU catalog (shipped, with the partner's products over it). */
-import type { CatalogEntry, CatalogListing, CatalogLookup } from '@license-insights/contracts';
+import {
+  type CatalogEntry,
+  type ListCatalogResponse,
+  listCatalogRequestSchema,
+  type ShowCatalogProductResponse,
+  showCatalogProductRequestSchema,
+} from '@license-insights/contracts';
 import {
   AppError,
-  type CatalogScope,
   listCatalog,
   openStore,
   resolvePartner,
@@ -13,7 +18,8 @@ import {
 import type { Command, CommandContext } from '../command';
 import { EXIT } from '../exit-codes';
 import { countOf, paint, renderTable, type Terminal } from '../output';
-import { jsonOutput } from './report';
+import { requestFrom, stringOf } from '../request';
+import { jsonOutput } from './report/shared';
 
 export const catalogCommand: Command = {
   name: 'catalog',
@@ -62,29 +68,32 @@ products share shows each, the one imports take by default first.`,
         'usage.invalid_argument',
         '--search goes with list: insights catalog list --search TEXT',
       );
-    // A name with spaces may come quoted or not: `show Visio Plan 2` means "Visio Plan 2".
-    const query = args.join(' ');
-    if (action === 'show' && query.trim() === '')
-      throw new AppError(
-        'usage.invalid_argument',
-        'name the product: insights catalog show <skuId|part number|name>',
-      );
-    const search = typeof values.search === 'string' ? values.search : null;
-    const { scope, store } = await openScope(ctx);
+    const { store, partnerId } = await openScope(ctx);
     try {
       if (action === 'list') {
-        const listing = await listCatalog(scope, search);
+        const req = requestFrom(
+          listCatalogRequestSchema,
+          { partnerId, search: values.search === undefined ? null : stringOf(values.search) },
+          { search: '--search' },
+        );
+        const listing = await listCatalog(store, req);
         if (json) ctx.term.out(`${JSON.stringify(listing, null, 2)}\n`);
         else ctx.term.out(renderListing(listing, ctx.term));
       } else {
-        const lookup = await showCatalogProduct(scope, query);
+        // A name with spaces may come quoted or not: `show Visio Plan 2` means "Visio Plan 2".
+        const req = requestFrom(
+          showCatalogProductRequestSchema,
+          { partnerId, query: args.join(' ') },
+          { query: 'the product' },
+        );
+        const lookup = await showCatalogProduct(store, req);
         if (json) ctx.term.out(`${JSON.stringify(lookup, null, 2)}\n`);
         else ctx.term.out(renderLookup(lookup, ctx.term));
       }
     } finally {
       await store?.close();
     }
-    if (scope.store === null)
+    if (partnerId === null)
       ctx.term.err(
         `note: no store in ${ctx.config().dataDir}: the shipped catalog only (your products appear once imported)\n`,
       );
@@ -92,17 +101,15 @@ products share shows each, the one imports take by default first.`,
   },
 };
 
-/** The partner's products when there is a store with data; else the shipped catalog alone. */
-async function openScope(ctx: CommandContext): Promise<{ scope: CatalogScope; store: Store | null }> {
+/** The store and partner when there is a store with data; else the shipped catalog alone (null). */
+async function openScope(ctx: CommandContext): Promise<{ store: Store | null; partnerId: string | null }> {
   const config = ctx.config();
-  if (!storeExists(config)) return { scope: { store: null, partnerId: null }, store: null };
+  if (!storeExists(config)) return { store: null, partnerId: null };
   const store = await openStore(config, { create: false });
   try {
     const partners = await store.partnerIds();
-    if (partners.length === 0 && config.partnerId === undefined)
-      return { scope: { store: null, partnerId: null }, store };
-    const partnerId = await resolvePartner(store, config.partnerId, 'read');
-    return { scope: { store, partnerId }, store };
+    if (partners.length === 0 && config.partnerId === undefined) return { store, partnerId: null };
+    return { store, partnerId: await resolvePartner(store, config.partnerId, 'read') };
   } catch (e) {
     await store.close();
     throw e;
@@ -123,7 +130,7 @@ const workloadsOf = (e: CatalogEntry) =>
     ? '—'
     : e.workloads.map((w) => (e.openWorkloads.includes(w) ? `${w}*` : w)).join(' ');
 
-function renderListing(l: CatalogListing, term: Terminal): string {
+function renderListing(l: ListCatalogResponse, term: Terminal): string {
   const out: string[] = [];
   if (l.products.length > 0) {
     out.push(
@@ -173,7 +180,7 @@ function wrap(items: readonly string[], indent: string, width = 100, separator =
   return lines.join(`\n${indent}`);
 }
 
-function renderLookup(l: CatalogLookup, term: Terminal): string {
+function renderLookup(l: ShowCatalogProductResponse, term: Terminal): string {
   const out: string[] = [];
   if (l.products.length > 1)
     out.push(

@@ -2,13 +2,15 @@
  * Use-cases: the SKU catalog as a partner sees it — the shipped catalog with the partner's own
  * products over it (`effectiveCatalog`) — listed and searched (`listCatalog`), or one product
  * looked up by skuId, part number or name (`showCatalogProduct`), with why it has its workloads.
- * Without a store (`store` null) the shipped catalog alone.
+ * Without a store, or with no partner (`partnerId` null), the shipped catalog alone.
  */
 import type {
   CatalogEntry,
-  CatalogListing,
-  CatalogLookup,
   CatalogProduct,
+  ListCatalogRequest,
+  ListCatalogResponse,
+  ShowCatalogProductRequest,
+  ShowCatalogProductResponse,
 } from '@license-insights/contracts';
 import { decideProduct, readOverrides } from '../catalog/build-catalog';
 import {
@@ -18,22 +20,16 @@ import {
   type ShippedProduct,
   shippedCatalog,
 } from '../catalog/catalog';
-import { AppError } from '../errors';
+import { hinted } from '../errors';
 import type { StoreReader } from '../store/store';
 
-/** The partner whose products count, or none (the shipped catalog only). */
-export interface CatalogScope {
-  readonly store: Pick<StoreReader, 'partnerProducts'> | null;
-  readonly partnerId: string | null;
-}
+/** Where the partner's products come from; null: no store (the shipped catalog alone). */
+export type CatalogStore = Pick<StoreReader, 'partnerProducts'> | null;
 
-async function entries(scope: CatalogScope): Promise<CatalogEntry[]> {
+async function entries(store: CatalogStore, partnerId: string | null): Promise<CatalogEntry[]> {
   const shipped = shippedCatalog();
   const byId = new Map<string, ShippedProduct>(shipped.products.map((p) => [p.productId, p]));
-  const partner =
-    scope.store !== null && scope.partnerId !== null
-      ? await scope.store.partnerProducts(scope.partnerId)
-      : [];
+  const partner = store !== null && partnerId !== null ? await store.partnerProducts(partnerId) : [];
   const overrides = readOverrides();
   return effectiveCatalog(shipped.products, partner).map((p): CatalogEntry => {
     const s = byId.get(p.productId);
@@ -121,16 +117,19 @@ const wordsOf = (s: string) =>
     .filter((w) => w !== '');
 
 /** The catalog, sorted by name; with `search`, the products whose names, part number or id hold every word. */
-export async function listCatalog(scope: CatalogScope, search: string | null): Promise<CatalogListing> {
-  const all = await entries(scope);
-  const words = search === null ? [] : wordsOf(search);
+export async function listCatalog(
+  store: CatalogStore,
+  req: ListCatalogRequest,
+): Promise<ListCatalogResponse> {
+  const all = await entries(store, req.partnerId);
+  const words = req.search === null ? [] : wordsOf(req.search);
   const shipped = shippedCatalog();
   return {
     catalogVersion: shipped.version,
     sourceDate: shipped.sourceDate,
     source: shipped.source,
-    partnerId: scope.partnerId,
-    search,
+    partnerId: req.partnerId,
+    search: req.search,
     products: all.filter((e) => matches(e, words)).sort(byName),
   };
 }
@@ -140,11 +139,13 @@ export async function listCatalog(scope: CatalogScope, search: string | null): P
  * (display name, Microsoft's name, a report name), ignoring case. Several products (a part number
  * or name they share) come default first. An unknown query is an error that suggests near names.
  */
-export async function showCatalogProduct(scope: CatalogScope, query: string): Promise<CatalogLookup> {
-  const all = await entries(scope);
-  const q = query.trim().toLowerCase();
-  if (q === '')
-    throw new AppError('usage.invalid_argument', 'name a product: its skuId, part number or name');
+export async function showCatalogProduct(
+  store: CatalogStore,
+  req: ShowCatalogProductRequest,
+): Promise<ShowCatalogProductResponse> {
+  const all = await entries(store, req.partnerId);
+  const query = req.query;
+  const q = query.toLowerCase();
   const found = (
     [
       ['product id', (e: CatalogEntry) => e.productId.toLowerCase() === q],
@@ -169,15 +170,20 @@ export async function showCatalogProduct(scope: CatalogScope, query: string): Pr
       .sort((a, b) => b.hits - a.hits || b.start - a.start || byName(a.e, b.e))
       .slice(0, 5)
       .map(({ e }) => `${e.name} (${e.partNumber ?? e.productId})`);
-    throw new AppError(
+    throw hinted(
       'not_found',
-      `no product ${JSON.stringify(query)} in the catalog${near.length > 0 ? `; near: ${near.join(', ')}` : ''}. Name a product by its skuId, part number or exact name; \`insights catalog list --search <words>\` searches`,
+      `no product ${JSON.stringify(query)} in the catalog (by skuId, part number or exact name)${near.length > 0 ? `; near: ${near.join(', ')}` : ''}`,
+      // Search for the words some product has ("Microsoft 365 E9": "Microsoft 365").
+      {
+        kind: 'search_catalog',
+        words: words.filter((w) => all.some((e) => matches(e, [w]))).join(' ') || query,
+      },
     );
   }
   return {
     query,
     matchedBy: found.by,
-    partnerId: scope.partnerId,
+    partnerId: req.partnerId,
     products: [...found.products].sort(byPrecedence),
   };
 }
