@@ -47,6 +47,8 @@ export function hintText(hint: ErrorHint, values: Values): string {
       return 'name the period with --period D7|D30|D90|D180';
     case 'name_format':
       return 'name its format with --format';
+    case 'search_catalog':
+      return `\`${commandFor(`catalog list --search ${JSON.stringify(hint.words)}`, values)}\` searches the catalog`;
     case 'reset_settings':
       return `run \`${commandFor(`settings reset${hint.rule === null ? '' : ` ${hint.rule}`}`, values)}\``;
     case 'fix_setting':
@@ -66,6 +68,7 @@ const JOIN: Readonly<Record<ErrorHint['kind'], string>> = {
   name_customer: '; ',
   name_report_period: '; ',
   name_format: '; ',
+  search_catalog: '; ',
   reset_settings: '; ',
   fix_setting: '; ',
 };

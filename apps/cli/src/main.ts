@@ -13,6 +13,7 @@ import {
   type ParsedCommandLine,
   parseCommandLine,
 } from './command';
+import { catalogCommand } from './commands/catalog';
 import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
 import { exclusionsCommand } from './commands/exclusions';
@@ -35,6 +36,7 @@ const COMMANDS: readonly Command[] = [
   exclusionsCommand,
   demoCommand,
   statusCommand,
+  catalogCommand,
 ];
 
 function version(): string {

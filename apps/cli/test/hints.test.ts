@@ -44,6 +44,10 @@ describe('hints in the words of the command line', () => {
     [{ kind: 'name_report_period' }, 'm; name the period with --period D7|D30|D90|D180'],
     [{ kind: 'name_format' }, 'm; name its format with --format'],
     [
+      { kind: 'search_catalog', words: 'visio plan' },
+      'm; `insights catalog list --search "visio plan" --data "./my data" --partner p1` searches the catalog',
+    ],
+    [
       { kind: 'reset_settings', rule: null },
       'm; run `insights settings reset --data "./my data" --partner p1`',
     ],

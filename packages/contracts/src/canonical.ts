@@ -78,7 +78,7 @@ export const ENTITY_SPECS: Readonly<Record<CanonicalEntity, EntitySpec>> = {
   products: {
     entity: 'products',
     description:
-      'Extends or overrides the shipped SKU catalog (a row with a catalog product_id replaces that product).',
+      'Extends or overrides the shipped SKU catalog (a row with a catalog product_id replaces that product; its Graph report names stay).',
     key: ['product_id'],
     columns: [
       col('product_id', id, true, 'Microsoft skuId GUID for Microsoft SKUs, or any id of your own.'),

@@ -31,6 +31,8 @@ export const errorHintSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('name_report_period') }),
   /** What a JSON file holds cannot be told: name its format on import. */
   z.object({ kind: z.literal('name_format') }),
+  /** No product has that exact id, part number or name: search the catalog for these words. */
+  z.object({ kind: z.literal('search_catalog'), words: z.string() }),
   /** The stored settings are unreadable: reset them (one rule, or all when null). */
   z.object({ kind: z.literal('reset_settings'), rule: ruleIdSchema.nullable() }),
   /** A stored threshold is out of range: set a new value (the default shown) or reset the rule. */

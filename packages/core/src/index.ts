@@ -30,7 +30,7 @@ export {
 } from './recommendations/playbook';
 export { composeSupportMetrics } from './recommendations/support-metric';
 export * from './reports/rollup';
-export { openStore } from './store/open-store';
+export { openStore, storeExists } from './store/open-store';
 export type {
   ActiveUserCount,
   AuditRecord,
@@ -46,6 +46,7 @@ export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
 export * from './use-cases/inactive-users';
+export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';

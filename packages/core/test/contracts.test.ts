@@ -14,6 +14,7 @@ import {
   errorResponseSchema,
   importReportSchema,
   inactiveUsersResponseSchema,
+  listCatalogResponseSchema,
   listExclusionsResponseSchema,
   portfolioReportResponseSchema,
   recommendationsResponseSchema,
@@ -21,6 +22,7 @@ import {
   resetSettingsResponseSchema,
   setSettingResponseSchema,
   settingsLogResponseSchema,
+  showCatalogProductResponseSchema,
   statusResponseSchema,
   supportMetricsResponseSchema,
 } from '@license-insights/contracts';
@@ -33,6 +35,7 @@ import { getRecommendations, getSupportMetrics } from '../src/use-cases/get-reco
 import { getStatus } from '../src/use-cases/get-status';
 import type { ImportReport } from '../src/use-cases/import-files';
 import { getInactiveUsers } from '../src/use-cases/inactive-users';
+import { listCatalog, showCatalogProduct } from '../src/use-cases/look-up-catalog';
 import {
   addExclusion,
   getRecommendationSettings,
@@ -143,6 +146,17 @@ describe('use-case results parse with their response schemas', () => {
     expect(r.partners[0]?.recentImports).toHaveLength(2);
     expectShape(statusResponseSchema, r);
     expectShape(statusResponseSchema, await getStatus(t.store));
+  });
+
+  it("the catalog: listed with the partner's products, searched, one product shown", async () => {
+    const all = await listCatalog(t.store, { partnerId: P, search: null });
+    expect(all.products.some((p) => p.origin === 'custom')).toBe(true);
+    expectShape(listCatalogResponseSchema, all);
+    expectShape(listCatalogResponseSchema, await listCatalog(null, { partnerId: null, search: 'visio' }));
+    expectShape(
+      showCatalogProductResponseSchema,
+      await showCatalogProduct(t.store, { partnerId: P, query: 'MCOPSTN5' }),
+    );
   });
 
   it('settings (show, set, reset, log) and exclusions (add, list, remove)', async () => {

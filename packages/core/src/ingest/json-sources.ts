@@ -212,6 +212,8 @@ export interface PartnerCenterImportOptions {
   readonly asOf: string;
   readonly partnerId: string;
   readonly resolver: ProductResolver;
+  /** Products the customer's stored subscriptions name: they win an offer name several share. */
+  readonly held: ReadonlySet<string>;
 }
 
 const PC_SUSPENSION: Readonly<Record<string, string>> = {
@@ -264,7 +266,7 @@ export async function readPartnerCenterSubscriptions(
     const offerName = text(s.offerName) ?? '';
     const product =
       (offerId !== '' ? o.resolver.byOfferId(offerId) : undefined) ??
-      (offerName !== '' ? o.resolver.byName(offerName) : undefined);
+      (offerName !== '' ? o.resolver.byName(offerName, o.held) : undefined);
     let status = text(s.status)?.toLowerCase() ?? null;
     if (status === 'none') {
       warnings.push({

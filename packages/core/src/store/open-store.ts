@@ -1,6 +1,9 @@
 /** Opens the configured store (the embedded DuckDB store; PostgreSQL joins here later). */
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config';
-import { DuckDbStore } from './duckdb/duckdb-store';
+import { DATABASE_FILE, DuckDbStore } from './duckdb/duckdb-store';
 import type { Store } from './store';
 
 /**
@@ -17,4 +20,9 @@ export function openStore(
     ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}),
     ...(config.threads ? { threads: config.threads } : {}),
   });
+}
+
+/** Whether the configured data directory holds a store (for commands that also work without one). */
+export function storeExists(config: Pick<Config, 'dataDir'>): boolean {
+  return existsSync(path.join(config.dataDir, DATABASE_FILE));
 }

@@ -187,6 +187,8 @@ export interface ImportSession {
   partnerProducts(): Promise<CatalogProduct[]>;
   /** Tells the session the effective catalog (after products were merged) for product lookups. */
   useCatalog(catalog: readonly CatalogProduct[]): Promise<void>;
+  /** Product ids a customer's stored subscriptions name (for names several products share). */
+  customerProducts(customerId: string): Promise<Set<string>>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }

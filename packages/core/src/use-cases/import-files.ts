@@ -144,9 +144,13 @@ export async function expandPaths(paths: readonly string[]): Promise<{
 
 const ENTITY_ORDER = new Map<CanonicalEntity, number>(CANONICAL_ENTITIES.map((e, i) => [e, i]));
 
+/**
+ * Canonical files in entity order, then subscription exports, then Graph reports: a report's
+ * product names that several products share resolve by the subscriptions the import stored first.
+ */
 function order(d: DetectedFile): number {
   if (d.kind === 'canonical-csv' || d.kind === 'canonical-ndjson') return ENTITY_ORDER.get(d.entity) ?? 0;
-  return CANONICAL_ENTITIES.length;
+  return d.kind === 'graph-active-users' ? CANONICAL_ENTITIES.length + 1 : CANONICAL_ENTITIES.length;
 }
 
 interface Rejected {
@@ -1086,6 +1090,7 @@ async function importJsonSubscriptions(
           asOf: ctx.req.asOf,
           partnerId: ctx.req.partnerId,
           resolver: productResolver(catalog),
+          held: await ctx.session.customerProducts(customerId),
         });
   const stage = await ctx.session.stageRecords(SUBSCRIPTION_STAGE_COLUMNS, result.records);
   const spec = ENTITY_SPECS.subscriptions;

@@ -26,6 +26,7 @@ import {
 } from '@license-insights/contracts';
 import { ident, join, raw, type SqlFragment, sql } from '../sql';
 import type { GraphReportOutcome, MergeCounts } from '../store';
+import { reportNamesOf } from './catalog-keys';
 import type { DuckDbClient } from './duckdb-client';
 import { recordGraphMeasured } from './measured-sources';
 import {
@@ -232,13 +233,16 @@ function activityRows(from: SqlFragment, key: SqlFragment): SqlFragment {
  * The report's product names. A report lists few distinct product sets (the Assigned Products
  * text) however many users it has, so names are split per set, not per user: `g_sets` holds each
  * set's text, users and names (upper-cased, trimmed, once each); `g_names` each name resolved by
- * the catalog's report names (`cat_reports`): product id (the name itself when unknown), whether
+ * the catalog's report names (`cat_reports`; a name of several products as the customer's
+ * subscriptions decide, else the default): product id (the name itself when unknown), whether
  * known, and per assign workload whether the product includes it. Returns the unknown names, the
  * (user, name) pairs listed, and whether two names of the report resolve to one product (then a
  * user may list one product twice).
  */
 async function resolveProductNames(
   db: DuckDbClient,
+  partnerId: string,
+  customerId: string,
   ok: SqlFragment,
 ): Promise<{ unknown: string[]; pairs: number; collide: boolean }> {
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_sets AS
@@ -251,7 +255,8 @@ async function resolveProductNames(
   );
   await db.run(sql`CREATE OR REPLACE TEMP TABLE g_names AS
     SELECT n.name, coalesce(r.product_id, n.name) AS product_id, r.product_id IS NOT NULL AS known, ${join(has)}
-    FROM (SELECT DISTINCT name FROM g_sets) n LEFT JOIN cat_reports r ON r.name = n.name`);
+    FROM (SELECT DISTINCT name FROM g_sets) n
+    LEFT JOIN (${reportNamesOf(partnerId, customerId, sql`SELECT name FROM g_sets`)}) r ON r.name = n.name`);
   const rows = await db.all<{ name: string; product_id: string; known: boolean; names: number }>(
     sql`SELECT name, product_id, known, count(*) OVER (PARTITION BY product_id) AS names FROM g_names ORDER BY product_id`,
   );
@@ -296,7 +301,7 @@ export async function mergeGraphOk(
   const { stored } = await db.one<{ stored: number }>(
     sql`SELECT count(*) AS stored FROM (SELECT 1 FROM users WHERE partner_id = ${partnerId} AND customer_id = ${customerId} LIMIT 1)`,
   );
-  const names = await resolveProductNames(db, ok);
+  const names = await resolveProductNames(db, partnerId, customerId, ok);
   if (names.unknown.length > 0) {
     await db.run(sql`INSERT INTO products (partner_id, product_id, name, service, origin)
       SELECT ${partnerId}, product_id, name, 'OTHER', 'discovered' FROM g_names WHERE NOT known

@@ -6,7 +6,6 @@
 import { DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { CanonicalEntity, CatalogProduct, DataSource, EntitySpec } from '@license-insights/contracts';
 import { WORKLOAD_CODES } from '@license-insights/contracts';
-import { productIdKeys } from '../../catalog/catalog';
 import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { MAX_RECORD_BYTES } from '../../ingest/csv-scan';
 import { ident, join, raw, sql } from '../sql';
@@ -19,6 +18,7 @@ import type {
   StagedValue,
   ValidationResult,
 } from '../store';
+import { CATALOG_DDL, loadCatalogKeys } from './catalog-keys';
 import { typed } from './column-sql';
 import { queryCustomerCandidates } from './customer-candidates';
 import type { DuckDbClient } from './duckdb-client';
@@ -121,10 +121,7 @@ export class DuckDbImportSession implements ImportSession {
     // Query progress for the import's progress bar (computed by DuckDB, never printed by it).
     await db.exec('SET SESSION enable_progress_bar = true');
     await db.exec('SET SESSION enable_progress_bar_print = false');
-    await db.exec('CREATE OR REPLACE TEMP TABLE cat_keys (key VARCHAR, product_id VARCHAR)');
-    await db.exec(
-      'CREATE OR REPLACE TEMP TABLE cat_reports (name VARCHAR, product_id VARCHAR, workloads VARCHAR[])',
-    );
+    for (const ddl of CATALOG_DDL) await db.exec(ddl);
     await db.exec(IMPORT_ACTIVITY_DDL);
     return new DuckDbImportSession(db, partnerId, unit);
   }
@@ -416,43 +413,15 @@ export class DuckDbImportSession implements ImportSession {
   }
 
   async useCatalog(catalog: readonly CatalogProduct[]): Promise<void> {
-    // Discovered placeholders are not real catalog entries: input naming them stays "unknown".
-    const known = catalog.filter((p) => p.origin !== 'discovered');
-    const keys: string[] = [];
-    const ids: string[] = [];
-    // Exact ids before part numbers, so an id never loses to another product's part number.
-    for (const pass of [0, 1]) {
-      for (const p of known) {
-        const k = productIdKeys(p)[pass];
-        if (k === undefined) continue;
-        keys.push(k);
-        ids.push(p.productId);
-      }
-    }
-    await this.db.exec('DELETE FROM cat_keys');
-    await this.db.exec('DELETE FROM cat_reports');
-    if (keys.length > 0) {
-      // First key wins (ids were pushed before part numbers of the same product).
-      await this.db.run(sql`INSERT INTO cat_keys SELECT key, arg_min(product_id, ord) FROM (
-          SELECT unnest(${keys}) AS key, unnest(${ids}) AS product_id, generate_subscripts(${keys}, 1) AS ord
-        ) GROUP BY key`);
-    }
-    const names: string[] = [];
-    const reportIds: string[] = [];
-    const workloads: string[] = [];
-    for (const p of known) {
-      for (const n of p.reportNames) {
-        names.push(n.toUpperCase());
-        reportIds.push(p.productId);
-        workloads.push(p.workloads.join(';'));
-      }
-    }
-    if (names.length > 0) {
-      await this.db.run(sql`INSERT INTO cat_reports SELECT name, arg_min(product_id, ord), arg_min(list_filter(string_split(w, ';'), x -> x <> ''), ord) FROM (
-          SELECT unnest(${names}) AS name, unnest(${reportIds}) AS product_id, unnest(${workloads}) AS w,
-                 generate_subscripts(${names}, 1) AS ord
-        ) GROUP BY name`);
-    }
+    await loadCatalogKeys(this.db, catalog);
+  }
+
+  async customerProducts(customerId: string): Promise<Set<string>> {
+    const rows = await this.db.all<{ product_id: string }>(
+      sql`SELECT DISTINCT product_id FROM subscription_snapshots
+          WHERE partner_id = ${this.partnerId} AND customer_id = ${customerId}`,
+    );
+    return new Set(rows.map((r) => r.product_id));
   }
 
   async commit(): Promise<void> {

@@ -13,6 +13,7 @@ import {
 } from '@license-insights/contracts';
 import { ident, join, raw, type SqlFragment, type SqlValue, sql } from '../sql';
 import type { MergeCounts } from '../store';
+import { buildHeldKeys } from './catalog-keys';
 import { typed } from './column-sql';
 import type { DuckDbClient } from './duckdb-client';
 import { noteCanonicalActivity } from './measured-sources';
@@ -86,10 +87,12 @@ export function okTable(stageId: number): SqlFragment {
 
 /**
  * Builds `<stage>_ok`: valid records only, typed and normalised, product ids resolved through the
- * catalog (`cat_keys`), one row per key (the last one in the file wins).
+ * catalog (`cat_keys`; a part number of several products per customer, `cat_held`), one row per
+ * key (the last one in the file wins).
  */
 async function buildOkTable(
   db: DuckDbClient,
+  partnerId: string,
   stage: StageRef,
   entity: CanonicalEntity,
   presentColumns: readonly string[],
@@ -104,15 +107,17 @@ async function buildOkTable(
     .map((c) => {
       const v = sql`s.${ident(c.name)}`;
       if (c.name === 'product_id' && RESOLVES_PRODUCT.has(entity)) {
-        return sql`coalesce(k.product_id, nullif(${v}, '')) AS product_id, (k.product_id IS NOT NULL OR nullif(${v}, '') IS NULL) AS _product_known`;
+        return sql`coalesce(h.product_id, k.product_id, nullif(${v}, '')) AS product_id, (k.product_id IS NOT NULL OR nullif(${v}, '') IS NULL) AS _product_known`;
       }
       return sql`${typed(c.type, v)} AS ${ident(c.name)}`;
     });
   for (const extra of stagedExtras) exprs.push(sql`s.${ident(extra)} AS ${ident(extra)}`);
-  const productJoin =
-    has.has('product_id') && RESOLVES_PRODUCT.has(entity)
-      ? raw('LEFT JOIN cat_keys k ON k.key = lower(s.product_id)')
-      : raw('');
+  const resolves = has.has('product_id') && RESOLVES_PRODUCT.has(entity);
+  if (resolves) await buildHeldKeys(db, partnerId);
+  const productJoin = resolves
+    ? raw(`LEFT JOIN cat_keys k ON k.key = lower(s.product_id) AND k.ord = 0
+           LEFT JOIN cat_held h ON h.key = lower(s.product_id) AND h.customer_id = s.customer_id`)
+    : raw('');
   const dedupe =
     entity === 'activity'
       ? raw('')
@@ -155,7 +160,7 @@ export async function mergeCanonicalStage(
   stagedExtras: readonly string[],
   source: DataSource,
 ): Promise<MergeCounts> {
-  await buildOkTable(db, stage, entity, presentColumns, stagedExtras);
+  await buildOkTable(db, partnerId, stage, entity, presentColumns, stagedExtras);
   const counts = await mergeOkTable(
     db,
     partnerId,
