@@ -143,12 +143,14 @@ export async function runMetricsBench(options: { quick: boolean }): Promise<void
     const dur = child(['during', store]);
     rows.push([
       scale.name,
-      `a small read every 20 ms during a full compute: ${dur.reads ?? 0} reads, answered in p50 ${fmt(dur.p50Ms, 0)} · p99 ${fmt(dur.p99Ms, 0)} · max ${fmt(dur.maxMs, 0)} ms; event loop stalled at most ${fmt(dur.loopMaxMs, 0)} ms`,
+      `a small read every 20 ms during a full compute: ${dur.reads ?? 0} reads, answered in p50 ${fmt(dur.p50Ms, 0)} · p99 ${fmt(dur.p99Ms, 0)} · max ${fmt(dur.maxMs, 0)} ms; event loop stalled at most ${fmt(dur.loopMaxMs, 0)} ms; ${dur.commitReads ?? 0} reads asked during the COMMIT waited for its checkpoint (at most ${fmt(dur.commitMaxMs, 0)} ms; the checkpointed commit itself: ${fmt(dur.commitMs, 0)} ms, the floor)`,
       fmt(dur.seconds, 2),
       '',
       '',
       fmt(dur.rssMB, 0),
-      (dur.maxMs ?? 1e9) <= 50 ? 'yes (answered ≤ 50 ms)' : 'NO (answered ≤ 50 ms)',
+      (dur.maxMs ?? 1e9) <= 50
+        ? 'yes (answered ≤ 50 ms outside the commit)'
+        : 'NO (answered ≤ 50 ms outside the commit)',
     ]);
     process.stderr.write(`${scale.name}: reports and recommendations…\n`);
     const rep = child(['reports', store]);

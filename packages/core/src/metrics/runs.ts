@@ -35,28 +35,46 @@ export const RUN_COLUMNS = [
   'usage_state',
 ] as const;
 
-export interface MetricRuns {
+/** One chunk of runs: one array per RUN_COLUMNS entry (`w`, 0: ALL else 1 + index in WORKLOAD_CODES, is a Uint8Array). */
+export interface RunChunk {
   readonly count: number;
-  /** One array per RUN_COLUMNS entry; `w` (0: ALL, else 1 + index in WORKLOAD_CODES) is a Uint8Array. */
   readonly columns: readonly (Int32Array | Uint8Array)[];
 }
 
+/**
+ * The runs of a batch, in chunks of at most CHUNK_RUNS: growing adds a chunk and copies nothing (a
+ * copy of 10⁷ runs would hold the event loop for tens of milliseconds).
+ */
+export interface MetricRuns {
+  readonly count: number;
+  readonly chunks: readonly RunChunk[];
+}
+
+/** Runs per chunk: 14 columns of 2¹⁶ values, 3.5 MB. */
+const CHUNK_RUNS = 1 << 16;
+
 const VALUES = 9;
 
+const newColumns = (size: number) =>
+  RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(size) : new Int32Array(size)));
+
 export class MetricRunBuilder {
-  private cap: number;
-  private n = 0;
+  private readonly full: RunChunk[] = [];
   private cols: (Int32Array | Uint8Array)[];
-  /** `capacity`: the expected number of runs (growing copies them all, into fresh memory). */
+  /** Runs in the current chunk, and its size (the first chunk may be smaller). */
+  private n = 0;
+  private cap: number;
+  private total = 0;
+  /** `capacity`: the expected number of runs (the first chunk's size, at most a chunk). */
   constructor(capacity = 1024) {
-    this.cap = Math.max(16, capacity);
-    this.cols = RUN_COLUMNS.map((c) => (c === 'w' ? new Uint8Array(this.cap) : new Int32Array(this.cap)));
+    this.cap = Math.min(CHUNK_RUNS, Math.max(16, capacity));
+    this.cols = newColumns(this.cap);
   }
   /** Offsets of the 9 value series of the row being written. */
   private readonly at = new Int32Array(VALUES);
 
   get count(): number {
-    return this.n;
+    return this.total;
   }
 
   /**
@@ -106,14 +124,13 @@ export class MetricRunBuilder {
 
   private push(c: number, p: number, w: number, first: number, last: number, block: Int32Array, day: number) {
     if (this.n === this.cap) {
-      this.cap *= 2;
-      this.cols = this.cols.map((col) => {
-        const next = col instanceof Uint8Array ? new Uint8Array(this.cap) : new Int32Array(this.cap);
-        next.set(col);
-        return next;
-      });
+      this.full.push({ count: this.n, columns: this.cols });
+      this.cap = CHUNK_RUNS;
+      this.cols = newColumns(this.cap);
+      this.n = 0;
     }
     const n = this.n++;
+    this.total++;
     const cols = this.cols;
     (cols[0] as Int32Array)[n] = c;
     (cols[1] as Int32Array)[n] = p;
@@ -125,6 +142,6 @@ export class MetricRunBuilder {
   }
 
   runs(): MetricRuns {
-    return { count: this.n, columns: this.cols };
+    return { count: this.total, chunks: [...this.full, { count: this.n, columns: this.cols }] };
   }
 }

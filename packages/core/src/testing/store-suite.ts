@@ -229,7 +229,7 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
           col('active')[i] = active;
           col('usage_state')[i] = state;
         });
-        return { count: rows.length, columns };
+        return { count: rows.length, chunks: [{ count: rows.length, columns }] };
       };
       const D = Date.UTC(2026, 2, 1) / 86_400_000; // 2026-03-01
       const write = (

@@ -36,7 +36,7 @@ export type ComputeRequest = ComputeRequestData & {
   readonly onProgress?: (p: ComputeProgress) => void;
   /** Stops the compute: nothing of it is stored. */
   readonly signal?: AbortSignal;
-  /** Longest stretch of work between two yields to the event loop (ms; default 10). */
+  /** Longest stretch of work between two yields to the event loop (ms; default 5). */
   readonly sliceMs?: number;
 };
 
@@ -93,7 +93,7 @@ async function computeIn(tx: StoreWriter, req: ComputeRequest): Promise<ComputeR
     ]),
   );
   const all = scope.customers ?? (await tx.customerIds(req.partnerId));
-  const y = new Yielder(req.sliceMs ?? 10, req.signal);
+  const y = new Yielder(req.sliceMs ?? 5, req.signal);
   const scratch = new EngineScratch();
   // One batch up to 20 000 customers: the activity table is read once (a batch re-reads it).
   const batchSize = req.batchSize ?? 20_000;

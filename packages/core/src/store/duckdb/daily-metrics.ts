@@ -210,9 +210,23 @@ export async function loadMetricData(
       : await groupAssignments(db, assignmentsHeld, customers, productIds, users, y);
   const facts = await groupFacts(db, await factsPending, C, users, y);
   const measured = await loadMeasuredSources(db, partnerId, C);
-  return customers.map((c, ci) =>
-    assembleCustomer(c, ci, users, deleted, assignments, facts, measured[ci] ?? { canonical: [], graph: [] }),
-  );
+  const out: CustomerMetricData[] = [];
+  for (let ci = 0; ci < C; ci++) {
+    if ((ci & 255) === 0) await y.slice();
+    const c = customers[ci] as LoadingCustomer;
+    out.push(
+      assembleCustomer(
+        c,
+        ci,
+        users,
+        deleted,
+        assignments,
+        facts,
+        measured[ci] ?? { canonical: [], graph: [] },
+      ),
+    );
+  }
+  return out;
 }
 
 /** Counts the three large reads so their transient buffers are sized once; returns the largest user key. */
@@ -561,15 +575,18 @@ export async function writeDailyMetrics(
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE m_runs (${RUN_COLUMNS.map((c) => `${c} ${c === 'w' ? 'UTINYINT' : c.endsWith('_day') ? 'DATE' : 'INTEGER'}`).join(', ')})`,
   );
-  await db.appendTyped(
-    'm_runs',
-    'main',
-    'temp',
-    RUN_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c.endsWith('_day') ? DATE : INTEGER)),
-    write.runs.columns,
-    n,
-    y,
-  );
+  for (const chunk of write.runs.chunks) {
+    await db.appendTyped(
+      'm_runs',
+      'main',
+      'temp',
+      RUN_COLUMNS.map((c) => (c === 'w' ? UTINYINT : c.endsWith('_day') ? DATE : INTEGER)),
+      chunk.columns,
+      chunk.count,
+      y,
+    );
+  }
+
   const from = sql`(DATE '1970-01-01' + ${write.fromDay}::INTEGER)`;
   const workloads = ['ALL', ...WORKLOAD_CODES];
   // The names behind the indexes of the runs.

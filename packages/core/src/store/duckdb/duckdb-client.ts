@@ -241,7 +241,7 @@ export class DuckDbClient {
     const count = result.chunkCount;
     let at = 0;
     for (let i = 0; i < count; i++) {
-      if (options.yielder !== undefined && (i & 15) === 0) await options.yielder.slice();
+      if (options.yielder !== undefined) await options.yielder.slice();
       const chunk: DataChunk = result.getChunk(i).chunk;
       const n = bindings.data_chunk_get_size(chunk);
       for (let j = 0; j < kinds.length; j++) {
@@ -278,7 +278,7 @@ export class DuckDbClient {
     const appender = await this.connection.createAppender(table, schema, catalog);
     const size = 2048;
     for (let off = 0; off < rows; off += size) {
-      if (yielder !== undefined && (off & (16 * size - 1)) === 0) await yielder.slice();
+      if (yielder !== undefined) await yielder.slice();
       const n = Math.min(size, rows - off);
       const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((col, i) => {
