@@ -97,6 +97,37 @@ describe('the compute job', () => {
     expect(await t.store.verifyIntegrity()).toEqual([]);
   });
 
+  it('its engine in a worker thread gives exactly what it gives in the thread of the compute', async () => {
+    await computeMetrics(t.store, { partnerId: PARTNER, full: true, engine: 'inline' });
+    const inline = await metricsOf(t);
+    const progress: number[] = [];
+    const r = await computeMetrics(t.store, {
+      partnerId: PARTNER,
+      full: true,
+      engine: 'worker',
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(r.mode).toBe('full');
+    expect(await metricsOf(t)).toEqual(inline);
+    expect(progress.at(-1)).toBe(24);
+  });
+
+  it('a compute whose worker thread is stopped by a cancel leaves the metrics as before', async () => {
+    const before = await metricsOf(t);
+    const abort = new AbortController();
+    const run = computeMetrics(t.store, {
+      partnerId: PARTNER,
+      full: true,
+      engine: 'worker',
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.phase === 'computing') abort.abort();
+      },
+    });
+    await expect(run).rejects.toSatisfy((e) => isAppError(e) && e.code === 'interrupted');
+    expect(await metricsOf(t)).toEqual(before);
+  });
+
   it('two computes at once give what each gives alone (scratch memory belongs to one compute)', async () => {
     const alone = await metricsOf(t);
     await computeMetrics(other.store, { partnerId: PARTNER });

@@ -17,9 +17,10 @@ import type {
 import { effectiveCatalog, shippedCatalog } from '../catalog/catalog';
 import { addDays, dayOf, formatDay } from '../dates';
 import { Yielder } from '../jobs/yielder';
-import { computeCustomerFlat, EngineScratch } from '../metrics/bitset-engine';
 import { WINDOW_DAYS } from '../metrics/definitions';
-import { MetricRunBuilder } from '../metrics/runs';
+import { type BatchCustomer, computeBatch } from '../metrics/engine-batch';
+import { EngineThread } from '../metrics/engine-thread';
+import type { MetricRuns } from '../metrics/runs';
 import type { MetricsPlan, Store, StoreWriter } from '../store/store';
 
 export interface ComputeProgress {
@@ -36,8 +37,13 @@ export type ComputeRequest = ComputeRequestData & {
   readonly onProgress?: (p: ComputeProgress) => void;
   /** Stops the compute: nothing of it is stored. */
   readonly signal?: AbortSignal;
-  /** Longest stretch of work between two yields to the event loop (ms; default 5). */
+  /** Longest stretch of work between two yields to the event loop (ms; default 2). */
   readonly sliceMs?: number;
+  /**
+   * Where the engine runs: a worker thread, here (yielding between customers), or `auto` (the
+   * default: a worker thread from 200 000 customer-days on). The runs are the same.
+   */
+  readonly engine?: 'worker' | 'inline' | 'auto';
 };
 
 /** What to recompute: everyone or some customers, from which day, over which days. */
@@ -93,8 +99,35 @@ async function computeIn(tx: StoreWriter, req: ComputeRequest): Promise<ComputeR
     ]),
   );
   const all = scope.customers ?? (await tx.customerIds(req.partnerId));
-  const y = new Yielder(req.sliceMs ?? 5, req.signal);
-  const scratch = new EngineScratch();
+  const y = new Yielder(req.sliceMs ?? 2, req.signal);
+  // The engine in a worker thread when there is much to compute (starting it costs a few hundred
+  // milliseconds: a daily update of one day computes here, yielding between customers).
+  const days = dayOf(scope.lastDay) - dayOf(scope.fromDay) + 1;
+  const threaded = req.engine === 'worker' || (req.engine !== 'inline' && all.length * days >= WORKER_FROM);
+  const engine = { thread: threaded ? new EngineThread() : null };
+  try {
+    return await computeBatches(tx, req, plan, scope, catalog, all, engine, y, lap, report);
+  } finally {
+    await engine.thread?.close();
+  }
+}
+
+/** Customer-days from which a compute runs its engine in a worker thread (`engine: 'auto'`). */
+const WORKER_FROM = 200_000;
+
+/** Load → engine → write, batch by batch, in the compute's unit of work. */
+async function computeBatches(
+  tx: StoreWriter,
+  req: ComputeRequest,
+  plan: MetricsPlan,
+  scope: ComputeScope,
+  catalog: ReadonlyMap<string, CatalogProduct>,
+  all: readonly string[],
+  engine: { readonly thread: EngineThread | null },
+  y: Yielder,
+  lap: (phase: 'load' | 'engine' | 'write') => void,
+  report: (r: Omit<ComputeReport, 'seconds' | 'phases'>) => ComputeReport,
+): Promise<ComputeReport> {
   // One batch up to 20 000 customers: the activity table is read once (a batch re-reads it).
   const batchSize = req.batchSize ?? 20_000;
   let rows = 0;
@@ -111,7 +144,7 @@ async function computeIn(tx: StoreWriter, req: ComputeRequest): Promise<ComputeR
       y,
     );
     lap('load');
-    const computed = await computeBatch(data, catalog, scope, scratch, y, (done) =>
+    const computed = await engineBatch(data, catalog, scope, engine, y, req.signal, (done) =>
       progress('computing', done),
     );
     rows += computed.rows;
@@ -129,7 +162,7 @@ async function computeIn(tx: StoreWriter, req: ComputeRequest): Promise<ComputeR
         lastDay: dayOf(scope.lastDay),
         customerIds: data.map((c) => c.customerId),
         productIds: computed.productIds,
-        runs: computed.runs.runs(),
+        runs: computed.runs,
       },
       y,
     );
@@ -183,32 +216,30 @@ async function scopeOf(
 }
 
 /**
- * The engine over a batch: each customer's series straight into the batch's run columns (no
- * series objects per row), yielding between customers.
+ * The engine over a batch: in a worker thread when the batch is large (the compute's thread stays
+ * free for I/O and requests), else here, yielding between customers. Same code, same runs.
  */
-async function computeBatch(
+async function engineBatch(
   data: Awaited<ReturnType<StoreWriter['loadMetricData']>>,
   catalog: ReadonlyMap<string, CatalogProduct>,
   scope: ComputeScope,
-  scratch: EngineScratch,
+  engine: { readonly thread: EngineThread | null },
   y: Yielder,
+  signal: AbortSignal | undefined,
   onCustomer: (done: number) => void,
-): Promise<{ runs: MetricRunBuilder; productIds: string[]; rows: number }> {
+): Promise<{ runs: MetricRuns; productIds: string[]; rows: number }> {
   const first = dayOf(scope.fromDay);
   const days = dayOf(scope.lastDay) - first + 1;
   // At least one run per row: the rows of the batch, from the catalog.
   let rowCount = 0;
-  for (const c of data)
-    for (const id of c.productIds) rowCount += 1 + (catalog.get(id)?.workloads.length ?? 0);
-  const runs = new MetricRunBuilder(days === 1 ? rowCount : rowCount * 4);
   const productIds: string[] = [];
   const productIndex = new Map<string, number>();
-  let rows = 0;
-  for (let ci = 0; ci < data.length; ci++) {
+  const customers: BatchCustomer[] = [];
+  for (const c of data) {
     await y.slice();
-    const c = data[ci] as (typeof data)[number];
     const products = c.productIds.map((productId) => {
       const p = catalog.get(productId);
+      rowCount += 1 + (p?.workloads.length ?? 0);
       return { productId, workloads: p?.workloads ?? [], openWorkloads: p?.openWorkloads ?? [] };
     });
     const global = c.productIds.map((id) => {
@@ -220,11 +251,16 @@ async function computeBatch(
       }
       return i;
     });
-    const out = computeCustomerFlat({ ...c, products }, first, days, scratch);
-    rows += out.rows * days;
-    runs.add(ci, global, out, first);
-    if ((ci & 255) === 0) onCustomer(ci);
+    customers.push({ input: { ...c, products }, global });
   }
+  const batch = { customers, first, days, capacity: days === 1 ? rowCount : rowCount * 4 };
+  const result =
+    engine.thread !== null
+      ? await engine.thread.run(batch, onCustomer, y, signal)
+      : await computeBatch(batch, async (done) => {
+          await y.slice();
+          if ((done & 255) === 0) onCustomer(done);
+        });
   onCustomer(data.length);
-  return { runs, productIds, rows };
+  return { runs: result.runs, productIds, rows: result.rows };
 }

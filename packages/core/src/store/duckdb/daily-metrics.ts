@@ -118,6 +118,14 @@ interface UserIndex {
   readonly uStart: Int32Array;
 }
 
+/**
+ * Typed arrays in shared memory: the engine's worker thread reads a customer's slices of them
+ * without a copy (a message carries views, not the data).
+ */
+const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+const sharedUint32 = (n: number) => new Uint32Array(new SharedArrayBuffer(4 * n));
+const sharedUint8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
+
 /** Rows a loop processes between two checks of the yielder. */
 const SLICE_ROWS = 1 << 16;
 
@@ -290,7 +298,7 @@ async function groupDeletions(
   y: Yield,
 ): Promise<Int32Array> {
   const C = u.uStart.length - 1;
-  const deleted = new Int32Array(u.uStart[C] as number).fill(NEVER);
+  const deleted = sharedInt32(u.uStart[C] as number).fill(NEVER);
   const gone = await db.copyColumns(held, ['i32', 'i32'], { transient: true, yielder: y });
   const [goneKey, goneOn] = gone.columns as [Int32Array, Int32Array];
   for (let r = 0; r < gone.rows; r++) {
@@ -381,10 +389,10 @@ async function groupAssignments(
   const total = start[C] as number;
   const out = {
     start,
-    user: new Int32Array(total),
-    product: new Int32Array(total),
-    from: new Int32Array(total),
-    to: new Int32Array(total),
+    user: sharedInt32(total),
+    product: sharedInt32(total),
+    from: sharedInt32(total),
+    to: sharedInt32(total),
   };
   const at = start.slice(0, C);
   // Customer × product → the customer's product index, cached (a Map lookup per row costs more).
@@ -443,10 +451,10 @@ async function groupFacts(
   const pos = start.slice(0, C);
   const out = {
     start,
-    user: new Int32Array(n),
-    workload: new Uint8Array(n),
-    month: new Int32Array(n),
-    days: new Uint32Array(n),
+    user: sharedInt32(n),
+    workload: sharedUint8(n),
+    month: sharedInt32(n),
+    days: sharedUint32(n),
   };
   for (let r = 0; r < total; r++) {
     if ((r & (SLICE_ROWS - 1)) === 0) await y.slice();
