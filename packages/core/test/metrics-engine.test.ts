@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { dayOf, formatDay } from '../src/dates';
 import { computeCustomerBitsets } from '../src/metrics/bitset-engine';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
-import { bitsetInputOf, customerProductIds, rowsOfDay } from '../src/metrics/rows';
+import { bitsetInputOf, customerProductIds, rowsOfDay } from '../src/metrics/reference-input';
 
 const PRODUCTS = [
   { productId: 'a-e3', workloads: ['EXO', 'SPO', 'TEAMS', 'YAM'] as const, openWorkloads: ['YAM'] as const },
