@@ -38,6 +38,8 @@ export interface Command {
   readonly description?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly examples?: readonly string[];
+  /** The command's arguments go on unparsed (as positionals): a program of its own parses them. */
+  readonly passThrough?: boolean;
   run(
     ctx: CommandContext,
     values: Record<string, string | boolean | string[] | undefined>,

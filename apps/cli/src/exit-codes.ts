@@ -12,6 +12,8 @@ export const EXIT = {
   partial: 4,
   store: 5,
   config: 6,
+  /** The server refused the credential or the right (a CLI command sent through a running server). */
+  auth: 7,
   /** 128 + the signal's number, as shells report a process a signal ended. */
   sigint: 130,
   sigterm: 143,
@@ -25,13 +27,20 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  partial import: valid rows stored, rejected rows written to the rejects file
   5  store unavailable (locked by another process, busy, unreadable, newer schema)
   6  invalid configuration
+  7  refused by the running server (credential or right)
   130, 143  interrupted (SIGINT — Ctrl-C — or SIGTERM): nothing of the import was stored`;
 
 export function exitCodeOf(code: ErrorCode): number {
   switch (code) {
     case 'usage.invalid_argument':
     case 'not_found':
+    case 'conflict':
+    case 'request.too_large':
       return EXIT.usage;
+    case 'auth.unauthenticated':
+    case 'auth.forbidden':
+    case 'auth.throttled':
+      return EXIT.auth;
     case 'config.invalid':
       return EXIT.config;
     case 'ingest.invalid_input':

@@ -21,6 +21,7 @@ import { importCommand } from './commands/import';
 import { formatProblemLine } from './commands/problems';
 import { recommendationsCommand } from './commands/recommendations';
 import { reportCommand } from './commands/report';
+import { serveCommand } from './commands/serve';
 import { settingsCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
 import { EXIT, EXIT_CODE_HELP, exitCodeOf } from './exit-codes';
@@ -35,6 +36,7 @@ const COMMANDS: readonly Command[] = [
   settingsCommand,
   exclusionsCommand,
   demoCommand,
+  serveCommand,
   statusCommand,
   catalogCommand,
 ];
@@ -121,6 +123,10 @@ export async function runCli(
         'usage.invalid_argument',
         `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
       );
+    }
+    if (command.passThrough === true) {
+      const ctx: CommandContext = { term, env, cwd, config: () => configFrom({ env, cwd }, {}) };
+      return await command.run(ctx, {}, rest);
     }
     const { values, positionals } = parseCommandLine(command, rest);
     given = values;

@@ -18,6 +18,11 @@ export const ERROR_CODES = [
   'store.busy',
   'store.migration_failed',
   'not_found',
+  'conflict',
+  'auth.unauthenticated',
+  'auth.forbidden',
+  'auth.throttled',
+  'request.too_large',
   'interrupted',
   'internal',
 ] as const;

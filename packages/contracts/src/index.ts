@@ -1,3 +1,4 @@
+export * from './access';
 export * from './canonical';
 export * from './catalog';
 export * from './codes';

@@ -8,6 +8,63 @@ import { LOCALES } from '@license-insights/contracts';
 import { z } from 'zod';
 import { AppError, formatIssues, messageOf } from './errors';
 
+const roleGroupsSchema = z
+  .object({
+    admin_agent: z.array(z.string().min(1)).default([]),
+    sales_agent: z.array(z.string().min(1)).default([]),
+    user_admin: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** OpenID Connect sign-in (Microsoft Entra ID or any provider): a group claim maps to roles. */
+export const oidcConfigSchema = z
+  .object({
+    /** The issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0 */
+    issuer: z.url(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    /** The claim that lists the user's groups (Entra ID: "groups", object ids of groups). */
+    groupsClaim: z.string().min(1).default('groups'),
+    /** Which groups grant which role; a user in none of them is refused. */
+    roleGroups: roleGroupsSchema,
+    /** The partner whose staff sign in with this provider (default: the store's only partner). */
+    partnerId: z.string().min(1).optional(),
+    /** Name on the sign-in button. */
+    label: z.string().min(1).default('Microsoft'),
+  })
+  .strict();
+export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+
+/** `insights serve`: where it listens, how it is reached, sign-in. */
+export const serverConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** The URL people open (links printed for them use it); default http://localhost:<port>. */
+    publicUrl: z.url().optional(),
+    /** PEM files: with both, the server speaks HTTPS (and sends HSTS, Secure cookies). */
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    /** Behind a reverse proxy: trust X-Forwarded-* (client address, protocol). */
+    trustProxy: z.boolean().default(false),
+    /** E-mail of the account the first start creates (admin agent and user management admin). */
+    adminEmail: z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address')
+      .default('admin@localhost'),
+    /** Hours a browser session lasts. */
+    sessionHours: z
+      .number()
+      .min(0.25)
+      .max(24 * 30)
+      .default(12),
+    /** Largest upload accepted, in MB. */
+    uploadLimitMb: z.number().int().min(1).max(100_000).default(2048),
+    oidc: oidcConfigSchema.optional(),
+  })
+  .strict();
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
 export const configSchema = z
   .object({
     /** Directory of the embedded store. */
@@ -35,6 +92,7 @@ export const configSchema = z
     threads: z.number().int().min(0).max(1024),
     /** Language of texts meant for people (recommendation cards): en or pl. */
     language: z.enum(LOCALES),
+    server: serverConfigSchema,
   })
   .strict();
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -50,11 +108,28 @@ const ENV_KEYS: Readonly<Record<string, keyof Config>> = {
   LI_LANG: 'language',
 };
 
+/** Environment variables of the server settings (`server.*`). */
+const SERVER_ENV_KEYS: Readonly<Record<string, keyof ServerConfig>> = {
+  LI_HOST: 'host',
+  LI_PORT: 'port',
+  LI_PUBLIC_URL: 'publicUrl',
+  LI_TLS_CERT: 'tlsCert',
+  LI_TLS_KEY: 'tlsKey',
+  LI_TRUST_PROXY: 'trustProxy',
+  LI_ADMIN_EMAIL: 'adminEmail',
+  LI_SESSION_HOURS: 'sessionHours',
+  LI_UPLOAD_LIMIT_MB: 'uploadLimitMb',
+};
+const SERVER_NUMBERS = new Set<keyof ServerConfig>(['port', 'sessionHours', 'uploadLimitMb']);
+
 export interface ConfigSources {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Values given on the command line (already parsed); `configFile` names a file to read. */
-  readonly flags?: Partial<Record<keyof Config, string | number>> & { readonly configFile?: string };
+  readonly flags?: Partial<Record<Exclude<keyof Config, 'server'>, string | number>> & {
+    readonly configFile?: string;
+    readonly server?: Partial<Record<keyof ServerConfig, string | number | boolean | undefined>>;
+  };
 }
 
 export function loadConfig(sources: ConfigSources): Config {
@@ -85,11 +160,31 @@ export function loadConfig(sources: ConfigSources): Config {
     const v = sources.env[envKey];
     if (v !== undefined && v !== '') fromEnv[key] = key === 'threads' ? Number(v) : v;
   }
+  const serverEnv: Record<string, unknown> = {};
+  for (const [envKey, key] of Object.entries(SERVER_ENV_KEYS)) {
+    const v = sources.env[envKey];
+    if (v === undefined || v === '') continue;
+    serverEnv[key] = SERVER_NUMBERS.has(key)
+      ? Number(v)
+      : key === 'trustProxy'
+        ? v === 'true' || v === '1'
+        : v;
+  }
+  const oidcEnv = oidcFromEnv(sources.env);
   const fromFlags: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(sources.flags ?? {})) {
-    if (k !== 'configFile' && v !== undefined) fromFlags[k] = v;
+    if (k !== 'configFile' && k !== 'server' && v !== undefined) fromFlags[k] = v;
   }
-  const merged = { ...defaults, ...fromFile, ...fromEnv, ...fromFlags };
+  const fileServer = isObject(fromFile.server) ? fromFile.server : {};
+  const server = {
+    ...fileServer,
+    ...serverEnv,
+    ...(oidcEnv === null
+      ? {}
+      : { oidc: { ...(isObject(fileServer.oidc) ? fileServer.oidc : {}), ...oidcEnv } }),
+    ...Object.fromEntries(Object.entries(sources.flags?.server ?? {}).filter(([, v]) => v !== undefined)),
+  };
+  const merged = { ...defaults, ...fromFile, ...fromEnv, ...fromFlags, server };
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const issues = formatIssues(result.error.issues);
@@ -97,4 +192,43 @@ export function loadConfig(sources: ConfigSources): Config {
   }
   const config = { ...result.data, dataDir: path.resolve(sources.cwd, result.data.dataDir) };
   return Object.freeze(config);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * OIDC settings from the environment: LI_OIDC_ISSUER, LI_OIDC_CLIENT_ID, LI_OIDC_CLIENT_SECRET,
+ * LI_OIDC_GROUPS_CLAIM and LI_OIDC_ADMIN_AGENT_GROUPS / _SALES_AGENT_GROUPS / _USER_ADMIN_GROUPS
+ * (comma-separated group ids); null when none is set.
+ */
+function oidcFromEnv(env: ConfigSources['env']): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== '') out[key] = value;
+  };
+  set('issuer', env.LI_OIDC_ISSUER);
+  set('clientId', env.LI_OIDC_CLIENT_ID);
+  set('clientSecret', env.LI_OIDC_CLIENT_SECRET);
+  set('groupsClaim', env.LI_OIDC_GROUPS_CLAIM);
+  set('partnerId', env.LI_OIDC_PARTNER);
+  const groups = (v: string | undefined) =>
+    v === undefined || v === ''
+      ? undefined
+      : v
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean);
+  const roleGroups: Record<string, unknown> = {};
+  for (const [role, key] of [
+    ['admin_agent', 'LI_OIDC_ADMIN_AGENT_GROUPS'],
+    ['sales_agent', 'LI_OIDC_SALES_AGENT_GROUPS'],
+    ['user_admin', 'LI_OIDC_USER_ADMIN_GROUPS'],
+  ] as const) {
+    const g = groups(env[key]);
+    if (g !== undefined) roleGroups[role] = g;
+  }
+  if (Object.keys(roleGroups).length > 0) out.roleGroups = roleGroups;
+  return Object.keys(out).length === 0 ? null : out;
 }

@@ -1,4 +1,14 @@
 /** Public surface of the core: use-cases, the store, configuration and errors. Adapters import only this. */
+
+export type {
+  AccountPatch,
+  AccountStore,
+  NewAccount,
+  StoredAccount,
+  StoredSession,
+  StoredToken,
+} from './accounts/account-store';
+export * from './accounts/secrets';
 export * from './catalog/catalog';
 export * from './config';
 export {
@@ -22,6 +32,7 @@ export {
   FORMATS,
   type FormatName,
 } from './ingest/detect';
+export * from './local-server';
 export {
   describePriority,
   type PlaybookInput,
@@ -30,7 +41,7 @@ export {
 } from './recommendations/playbook';
 export { composeSupportMetrics } from './recommendations/support-metric';
 export * from './reports/rollup';
-export { openStore, storeExists } from './store/open-store';
+export { openAccountStore, openStore, storeExists } from './store/open-store';
 export type {
   ActiveUserCount,
   AuditRecord,
@@ -51,3 +62,4 @@ export * from './use-cases/metrics-freshness';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';
 export * from './use-cases/resolve-partner';
+export * from './use-cases/staff-accounts';

@@ -2,7 +2,9 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { AccountStore } from '../accounts/account-store';
 import type { Config } from '../config';
+import { DuckDbAccountStore } from './duckdb/account-store';
 import { DATABASE_FILE, DuckDbStore } from './duckdb/duckdb-store';
 import type { Store } from './store';
 
@@ -25,4 +27,9 @@ export function openStore(
 /** Whether the configured data directory holds a store (for commands that also work without one). */
 export function storeExists(config: Pick<Config, 'dataDir'>): boolean {
   return existsSync(path.join(config.dataDir, DATABASE_FILE));
+}
+
+/** Opens the configured account store (embedded: `accounts.duckdb` in the data directory). */
+export function openAccountStore(config: Pick<Config, 'dataDir'>): Promise<AccountStore> {
+  return DuckDbAccountStore.open({ dataDir: config.dataDir });
 }

@@ -396,6 +396,11 @@ export interface Store extends StoreWriter {
   write<T>(partnerId: string, work: (tx: StoreWriter) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Opens an import for a partner: a write unit until its commit or rollback (writers queue). */
   openImport(partnerId: string): Promise<ImportSession>;
+  /**
+   * Write units committed through this store object since it was opened: a reader's cache of
+   * derived data is current while the count is unchanged (one process owns the embedded store).
+   */
+  commitCount(): number;
   /** Percentage done of the writer's running statement, or -1 (for progress bars). */
   progress(): number;
   /** Interrupts the writer's running statement (its unit then rolls back). */

@@ -203,8 +203,14 @@ export class DuckDbStore implements Store {
   }
 
   /** COMMIT of the writer's transaction, when no read is open (so it checkpoints). */
-  private commit(): Promise<void> {
-    return this.gate.exclusive(this.commitWaitMs, () => this.db.exec('COMMIT'));
+  private async commit(): Promise<void> {
+    await this.gate.exclusive(this.commitWaitMs, () => this.db.exec('COMMIT'));
+    this.commits++;
+  }
+
+  private commits = 0;
+  commitCount(): number {
+    return this.commits;
   }
 
   async openImport(partnerId: string): Promise<ImportSession> {

@@ -1,0 +1,157 @@
+/**
+ * `insights serve`: opens the stores, makes the first account on a first start (and prints its
+ * one-time sign-in link), leaves the local operator's credential in the data directory (owner-only)
+ * for the CLI, listens, and shuts down gracefully on SIGINT/SIGTERM: no new requests, running
+ * requests finish, the stores close, the credential file goes.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import type { SignInLink } from '@license-insights/contracts';
+import {
+  type AccountStore,
+  AppError,
+  type Config,
+  DEFAULT_PARTNER_ID,
+  DEMO_PARTNER_ID,
+  ensureFirstAccount,
+  issueSignInLink,
+  newSecret,
+  openAccountStore,
+  openStore,
+  readServerFile,
+  type Store,
+  writeServerFile,
+} from '@license-insights/core';
+import { type Api, buildApp, REDACTED_HEADERS } from './app';
+
+export interface RunningServer {
+  readonly app: Api;
+  readonly url: string;
+  /** The sign-in link printed on this start (first start, or the demo), if any. */
+  readonly signInLink: SignInLink | null;
+  readonly partnerId: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: Config;
+  /** pino options, or false (tests). Default: JSON lines at info level to stdout. */
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Print a fresh sign-in link for the partner's first admin on every start (the demo). */
+  readonly alwaysPrintLink?: boolean;
+}
+
+/** The partner the first account (and the local operator by default) belongs to. */
+async function homePartner(store: Store, named: string | undefined): Promise<string> {
+  if (named !== undefined) return named;
+  const partners = await store.partnerIds();
+  if (partners.length === 1 && partners[0] !== undefined) return partners[0];
+  if (partners.length === 0) return DEFAULT_PARTNER_ID;
+  throw new AppError(
+    'usage.invalid_argument',
+    `the store holds several partners (${partners.join(', ')}): name the one whose staff use this server (--partner or LI_PARTNER)`,
+  );
+}
+
+function publicUrlOf(config: Config, port: number, tls: boolean): string {
+  if (config.server.publicUrl !== undefined) return config.server.publicUrl.replace(/\/+$/, '');
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host)
+    ? 'localhost'
+    : config.server.host;
+  return `${tls ? 'https' : 'http'}://${host}:${port}`;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const tlsFiles =
+    config.server.tlsCert !== undefined && config.server.tlsKey !== undefined
+      ? { cert: readFileSync(config.server.tlsCert), key: readFileSync(config.server.tlsKey) }
+      : null;
+  const running = readServerFile(config.dataDir);
+  if (running !== null && running.pid !== process.pid) {
+    throw new AppError(
+      'store.locked',
+      `a server (process ${running.pid}) already serves ${config.dataDir} at ${running.url}`,
+    );
+  }
+  const store = await openStore(config, { create: true });
+  let accounts: AccountStore | null = null;
+  try {
+    accounts = await openAccountStore(config);
+    const partnerId = await homePartner(store, config.partnerId);
+    const secret = newSecret('local');
+    const app = await buildApp({
+      config,
+      store,
+      accounts,
+      https: tlsFiles,
+      logger:
+        options.logger === false
+          ? false
+          : {
+              level: 'info',
+              redact: { paths: REDACTED_HEADERS, censor: '[redacted]' },
+              ...(typeof options.logger === 'object' ? options.logger : {}),
+            },
+      local: {
+        secret,
+        defaultPartnerId: async () => partnerId,
+        partnerExists: async (p) => p === partnerId || (await store.partnerIds()).includes(p),
+      },
+    });
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
+    const url = publicUrlOf(config, port, tlsFiles !== null);
+    let link = await ensureFirstAccount(accounts, partnerId, config.server.adminEmail, url);
+    if (link === null && (options.alwaysPrintLink === true || partnerId === DEMO_PARTNER_ID)) {
+      const admin = (await accounts.accounts(partnerId)).find(
+        (a) => !a.disabled && a.roles.includes('admin_agent') && a.roles.includes('user_admin'),
+      );
+      if (admin !== undefined) {
+        link = await issueSignInLink(
+          accounts,
+          { partnerId, email: 'system (demo start)', via: 'local' },
+          admin.accountId,
+          url,
+        );
+      }
+    }
+    const serverFile = writeServerFile(config.dataDir, {
+      url: `${tlsFiles === null ? 'http' : 'https'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      secret,
+    });
+    let closing: Promise<void> | null = null;
+    const owned = accounts;
+    return {
+      app,
+      url,
+      signInLink: link,
+      partnerId,
+      close() {
+        closing ??= (async () => {
+          rmSync(serverFile, { force: true });
+          await app.close();
+          await owned.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await accounts?.close();
+    await store.close();
+    throw e;
+  }
+}
+
+/** Who runs this process, for the audit of the local operator. */
+export function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
