@@ -162,8 +162,10 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   app.addHook('onRequest', authorize(ctx));
 
+  // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
+  // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
