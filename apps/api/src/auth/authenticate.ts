@@ -19,6 +19,14 @@ import {
 
 export const SESSION_COOKIE = 'li_session';
 
+/**
+ * The session cookie's name: with TLS the `__Host-` prefix, which browsers accept only on a Secure
+ * cookie of Path=/ without a Domain (so no sibling host or plain-HTTP page can set or shadow it).
+ */
+export function sessionCookieName(tls: boolean): string {
+  return tls ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
 /** How long a verified credential is trusted without asking the account store again. */
 const CACHE_MS = 5_000;
 /** A token's last use is written at most this often. */
@@ -66,11 +74,17 @@ export class Authenticator {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
 
+  /** The cookie that carries a browser's session on this server (see `sessionCookieName`). */
+  readonly sessionCookie: string;
+
   constructor(
     private readonly accounts: AccountStore,
     private readonly local: LocalOperator | null,
     private readonly now: () => Date,
-  ) {}
+    tls = false,
+  ) {
+    this.sessionCookie = sessionCookieName(tls);
+  }
 
   /** Forget every cached check (after a change to an account or a token). */
   invalidate(): void {
