@@ -28,11 +28,13 @@ export function refuseCrossSite(ctx: AppContext, req: FastifyRequest): void {
   if (origin === undefined) return;
   let host: string;
   try {
-    host = new URL(origin).host;
+    host = new URL(origin).hostname;
   } catch {
     refuse();
   }
-  const own = [req.host];
-  if (ctx.config.server.publicUrl !== undefined) own.push(new URL(ctx.config.server.publicUrl).host);
+  // Host names are compared, not ports: behind a proxy the port the browser used is not the one
+  // the server sees (Sec-Fetch-Site, sent by every current browser, compares exactly).
+  const own = [req.hostname];
+  if (ctx.config.server.publicUrl !== undefined) own.push(new URL(ctx.config.server.publicUrl).hostname);
   if (!own.includes(host)) refuse();
 }
