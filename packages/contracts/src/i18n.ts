@@ -116,7 +116,7 @@ const EN = {
   'ui.more': '… {count, plural, one {# more card} other {# more cards}} (--limit, or --format csv for all)',
 
   // The sign-in pages the server serves (one-time sign-in link, OpenID Connect refusals).
-  'signin.title': 'Sign in to License Insights',
+  'signin.title': 'Sign in',
   'signin.link.intro':
     'This one-time link signs you in. You may also set a password now, to sign in with it later.',
   'signin.link.password': 'New password (optional, at least 12 characters)',
@@ -264,7 +264,7 @@ const PL: Readonly<Record<MessageKey, string>> = {
   'value.autoRenew.true': 'tak',
   'value.autoRenew.false': 'nie',
 
-  'signin.title': 'Logowanie do License Insights',
+  'signin.title': 'Logowanie',
   'signin.link.intro':
     'Ten jednorazowy link zaloguje Cię. Możesz też teraz ustawić hasło, by logować się nim później.',
   'signin.link.password': 'Nowe hasło (opcjonalnie, co najmniej 12 znaków)',

@@ -71,7 +71,8 @@ function layout(locale: Locale, title: string, body: string, script: string | nu
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)} · License Insights</title>
 <style>${STYLE}</style>
 ${script === null ? '' : `<script src="${script}" defer></script>\n`}</head>
 <body>
