@@ -105,6 +105,12 @@ export async function accountForOidcIdentity(
         'the sign-in provider sent no e-mail address for this person: configure it to send the email claim',
       );
     }
+    if ((await accounts.accountByEmail(name)) !== null) {
+      throw new AppError(
+        'auth.forbidden',
+        `a staff account with the e-mail ${name} exists, but the sign-in provider does not vouch for this person's e-mail (not verified), so it is not linked: a user management admin can check the account`,
+      );
+    }
     const created = await accounts.createAccount(
       { partnerId: options.partnerId, email: name, displayName: identity.name, roles, scope: null },
       entry({ partnerId: options.partnerId, email: name }, 'account.create', 'ok', {
