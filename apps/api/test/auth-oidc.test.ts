@@ -289,7 +289,7 @@ describe('OpenID Connect sign-in against a provider on loopback', () => {
     expect(callback.startsWith(`${base}/api/v1/auth/oidc/callback?code=`)).toBe(true);
     const r = await victim.fetch(callback, { headers: { accept: 'application/json' } });
     expect(r.status).toBe(401);
-    expect((await r.json()).message).toContain('not started in this browser');
+    expect(((await r.json()) as { message: string }).message).toContain('not started in this browser');
     expect(victim.cookies(base).has('li_session')).toBe(false);
   });
 
