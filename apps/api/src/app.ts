@@ -34,6 +34,7 @@ import { type CsrfGuard, registerCsrf } from './auth/csrf';
 import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { requestLogValue } from './logging';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
@@ -95,8 +96,16 @@ export const REDACTED_HEADERS = [
 export async function buildApp(deps: AppDeps): Promise<Api> {
   const tls = deps.https !== undefined && deps.https !== null;
   // With TLS the server is an https.Server; routes see the same request and reply API.
+  const logger = deps.logger ?? false;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Requests are logged without credentials in their query (logging.ts), unless the caller
+    // configures its own request serializer.
+    logger:
+      typeof logger === 'object'
+        ? { ...logger, serializers: { req: requestLogValue, ...(logger.serializers ?? {}) } }
+        : logger === true
+          ? { serializers: { req: requestLogValue } }
+          : false,
     ...(tls && deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
     // JSON bodies are small (uploads are multipart, streamed to disk).
     bodyLimit: 1024 * 1024,
