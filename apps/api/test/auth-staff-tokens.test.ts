@@ -280,3 +280,32 @@ describe('API tokens', () => {
     expect(r.statusCode).toBe(401);
   });
 });
+
+describe('the API reference', () => {
+  it('documents the sign-in, staff and token routes (not the pages), with the session cookie scheme', async () => {
+    const doc = (await s.call(null, { method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/auth/sign-in',
+        '/api/v1/auth/link',
+        '/api/v1/auth/sign-out',
+        '/api/v1/auth/csrf',
+        '/api/v1/auth/providers',
+        '/api/v1/auth/oidc/start',
+        '/api/v1/auth/oidc/callback',
+        '/api/v1/me/password',
+        '/api/v1/staff',
+        '/api/v1/staff/{accountId}',
+        '/api/v1/staff/{accountId}/sign-in-link',
+        '/api/v1/tokens',
+        '/api/v1/tokens/{tokenId}',
+      ]),
+    );
+    expect(Object.keys(doc.paths)).not.toContain('/sign-in/link');
+    expect(doc.paths['/api/v1/auth/sign-in'].post.security).toEqual([]);
+    expect(Object.keys(doc.paths['/api/v1/auth/sign-in'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '429']),
+    );
+    expect(doc.components.securitySchemes.session).toMatchObject({ in: 'cookie', name: 'li_session' });
+  });
+});

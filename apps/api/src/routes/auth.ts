@@ -43,7 +43,7 @@ import { principal } from './principal';
 import { apiErrorSchema, FAILURES } from './schemas';
 
 /** Sign-in attempts one client address may make per minute on each sign-in route. */
-export const SIGN_IN_PER_MINUTE = 10;
+export const SIGN_IN_PER_MINUTE = 20;
 
 const rateLimit = {
   max: SIGN_IN_PER_MINUTE,
