@@ -29,12 +29,18 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { Authenticator, type LocalOperator } from './auth/authenticate';
+import { Authenticator, type LocalOperator, sessionCookieName } from './auth/authenticate';
+import { type CsrfGuard, registerCsrf } from './auth/csrf';
 import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { requestLogValue } from './logging';
+import { registerAuthRoutes } from './routes/auth';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
+import { registerPageRoutes } from './routes/pages';
+import { registerStaffRoutes } from './routes/staff';
+import { registerTokenRoutes } from './routes/tokens';
 
 export const API_VERSION = '1.0.0';
 
@@ -50,6 +56,8 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** HTTPS options when the server speaks TLS (then HSTS and Secure cookies). */
   readonly https?: { readonly key: Buffer; readonly cert: Buffer } | null;
+  /** The partner whose staff use this server (OpenID Connect creates accounts for it by default). */
+  readonly homePartnerId?: string | null;
 }
 
 /** What routes share: the deps and the services the app made from them. */
@@ -57,6 +65,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly tls: boolean;
   readonly directory: CustomerDirectory;
   readonly authenticator: Authenticator;
+  /** CSRF tokens of browser sessions (checked centrally by `authorize`). */
+  readonly csrf: CsrfGuard;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -86,8 +96,16 @@ export const REDACTED_HEADERS = [
 export async function buildApp(deps: AppDeps): Promise<Api> {
   const tls = deps.https !== undefined && deps.https !== null;
   // With TLS the server is an https.Server; routes see the same request and reply API.
+  const logger = deps.logger ?? false;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Requests are logged without credentials in their query (logging.ts), unless the caller
+    // configures its own request serializer.
+    logger:
+      typeof logger === 'object'
+        ? { ...logger, serializers: { req: requestLogValue, ...(logger.serializers ?? {}) } }
+        : logger === true
+          ? { serializers: { req: requestLogValue } }
+          : false,
     ...(tls && deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
     // JSON bodies are small (uploads are multipart, streamed to disk).
     bodyLimit: 1024 * 1024,
@@ -100,16 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   const now = deps.now ?? (() => new Date());
   const directory = new CustomerDirectory(deps.store);
-  const authenticator = new Authenticator(deps.accounts, deps.local ?? null, now);
-  const ctx: AppContext = {
-    config: deps.config,
-    store: deps.store,
-    accounts: deps.accounts,
-    now,
-    tls,
-    directory,
-    authenticator,
-  };
+  const authenticator = new Authenticator(deps.accounts, deps.local ?? null, now, tls);
 
   app.decorateRequest('principal', null);
   app.setErrorHandler(errorHandler);
@@ -137,6 +146,18 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
+  const csrf = await registerCsrf(app, tls, authenticator.sessionCookie);
+  const ctx: AppContext = {
+    config: deps.config,
+    store: deps.store,
+    accounts: deps.accounts,
+    now,
+    tls,
+    directory,
+    authenticator,
+    csrf,
+    homePartnerId: deps.homePartnerId ?? null,
+  };
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
@@ -145,13 +166,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
         title: 'License Insights API',
         version: API_VERSION,
         description:
-          'License deployment and usage of Microsoft cloud customers (SPEC §4). Sign in with an API token: `Authorization: Bearer li_pat_…`. Roles (SPEC §5): ' +
+          'License deployment and usage of Microsoft cloud customers (SPEC §4). Sign in with an API token: `Authorization: Bearer li_pat_…`; a browser session (cookie) sends the `x-csrf-token` header from GET /api/v1/auth/csrf with every POST, PUT, PATCH and DELETE. Roles (SPEC §5): ' +
           ROLES.join(', '),
       },
       components: {
         securitySchemes: {
           token: { type: 'http', scheme: 'bearer', description: 'An API token (li_pat_…)' },
-          session: { type: 'apiKey', in: 'cookie', name: 'li_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(tls) },
         },
       },
       security: [{ token: [] }, { session: [] }],
@@ -165,7 +186,12 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
-  // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
+  // (accounts and sign-in)
+  registerAuthRoutes(app, ctx);
+  registerStaffRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
+  // (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

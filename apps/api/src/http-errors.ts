@@ -51,6 +51,8 @@ export function hintText(hint: ErrorHint): string {
       return `search the catalog: GET /api/v1/catalog?search=${encodeURIComponent(hint.words)}`;
     case 'reset_settings':
       return `reset the settings: POST /api/v1/settings/reset${hint.rule === null ? '' : ` with rule ${hint.rule}`}`;
+    case 'new_sign_in_link':
+      return 'ask a user management admin for a new link (POST /api/v1/staff/{accountId}/sign-in-link, or `insights users link <email>` on the server)';
     case 'fix_setting':
       return `set ${hint.rule}.${hint.field} again (default ${String(hint.defaultValue)}): PATCH /api/v1/settings`;
   }

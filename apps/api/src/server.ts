@@ -85,6 +85,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       accounts,
       https: tlsFiles,
+      homePartnerId: partnerId,
       logger:
         options.logger === false
           ? false

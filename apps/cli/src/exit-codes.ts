@@ -27,7 +27,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  partial import: valid rows stored, rejected rows written to the rejects file
   5  store unavailable (locked by another process, busy, unreadable, newer schema)
   6  invalid configuration
-  7  refused by the running server (credential or right)
+  7  refused: a credential or a right (by the running server, or a token wider than its account)
   130, 143  interrupted (SIGINT — Ctrl-C — or SIGTERM): nothing of the import was stored`;
 
 export function exitCodeOf(code: ErrorCode): number {

@@ -51,6 +51,8 @@ export function hintText(hint: ErrorHint, values: Values): string {
       return `\`${commandFor(`catalog list --search ${JSON.stringify(hint.words)}`, values)}\` searches the catalog`;
     case 'reset_settings':
       return `run \`${commandFor(`settings reset${hint.rule === null ? '' : ` ${hint.rule}`}`, values)}\``;
+    case 'new_sign_in_link':
+      return `a user management admin prints a new one with \`${commandFor('users link <email>', values)}\``;
     case 'fix_setting':
       return `set a new value (\`${commandFor(`settings set ${hint.rule}.${hint.field} ${String(hint.defaultValue)}`, values)}\` is the default) or go back to the rule's defaults (\`${commandFor(`settings reset ${hint.rule}`, values)}\`)`;
   }
@@ -68,6 +70,7 @@ const JOIN: Readonly<Record<ErrorHint['kind'], string>> = {
   name_customer: '; ',
   name_report_period: '; ',
   name_format: '; ',
+  new_sign_in_link: ': ',
   search_catalog: '; ',
   reset_settings: '; ',
   fix_setting: '; ',

@@ -24,6 +24,8 @@ import { reportCommand } from './commands/report';
 import { serveCommand } from './commands/serve';
 import { settingsCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
+import { tokensCommand } from './commands/tokens';
+import { usersCommand } from './commands/users';
 import { EXIT, EXIT_CODE_HELP, exitCodeOf } from './exit-codes';
 import { withHint } from './hints';
 import { paint, type Terminal } from './output';
@@ -37,6 +39,8 @@ const COMMANDS: readonly Command[] = [
   exclusionsCommand,
   demoCommand,
   serveCommand,
+  usersCommand,
+  tokensCommand,
   statusCommand,
   catalogCommand,
 ];

@@ -52,6 +52,10 @@ describe('hints in the words of the command line', () => {
       'm; run `insights settings reset --data "./my data" --partner p1`',
     ],
     [
+      { kind: 'new_sign_in_link' },
+      'm: a user management admin prints a new one with `insights users link <email> --data "./my data" --partner p1`',
+    ],
+    [
       { kind: 'fix_setting', rule: 'LOW_ADOPTION', field: 'usageBelow', defaultValue: 50 },
       'm; set a new value (`insights settings set LOW_ADOPTION.usageBelow 50 --data "./my data" --partner p1` is the default) or go back to the rule\'s defaults (`insights settings reset LOW_ADOPTION --data "./my data" --partner p1`)',
     ],

@@ -36,6 +36,8 @@ export const errorHintSchema = z.discriminatedUnion('kind', [
   /** The stored settings are unreadable: reset them (one rule, or all when null). */
   z.object({ kind: z.literal('reset_settings'), rule: ruleIdSchema.nullable() }),
   /** A stored threshold is out of range: set a new value (the default shown) or reset the rule. */
+  /** A sign-in link expired, was used, or was voided: a user management admin issues a new one. */
+  z.object({ kind: z.literal('new_sign_in_link') }),
   z.object({
     kind: z.literal('fix_setting'),
     rule: ruleIdSchema,

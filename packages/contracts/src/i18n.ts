@@ -115,6 +115,27 @@ const EN = {
   'ui.none': 'No recommendations for {day}.',
   'ui.more': '… {count, plural, one {# more card} other {# more cards}} (--limit, or --format csv for all)',
 
+  // The sign-in pages the server serves (one-time sign-in link, OpenID Connect refusals).
+  'signin.title': 'Sign in',
+  'signin.link.intro':
+    'This one-time link signs you in. You may also set a password now, to sign in with it later.',
+  'signin.link.password': 'New password (optional, at least 12 characters)',
+  'signin.link.repeat': 'Repeat the password',
+  'signin.link.submit': 'Sign in',
+  'signin.link.working': 'Signing in…',
+  'signin.link.short': 'The password must be at least 12 characters long, or leave both fields empty.',
+  'signin.link.mismatch': 'The two passwords differ.',
+  'signin.link.missing':
+    'This link is incomplete: open the whole link you were given, including the part after #.',
+  'signin.link.expired':
+    'This link has expired or has been used already. Ask your administrator for a new one ({command}).',
+  'signin.link.throttled': 'Too many attempts: wait a few minutes and try again.',
+  'signin.link.failed': 'Sign-in failed: {message}',
+  'signin.oidc.noRole':
+    'You signed in, but your account is in none of the groups that grant a role in License Insights. Ask your administrator to add you to one.',
+  'signin.oidc.failed': 'Sign-in with {provider} failed: {message}',
+  'signin.oidc.again': 'Try again',
+
   // Names of evidence and threshold fields of the cards.
   'field.licensesSold': 'licenses sold',
   'field.licensesDeployed': 'assigned',
@@ -242,6 +263,24 @@ const PL: Readonly<Record<MessageKey, string>> = {
   'value.billingCycle.one_time': 'jednorazowe',
   'value.autoRenew.true': 'tak',
   'value.autoRenew.false': 'nie',
+
+  'signin.title': 'Logowanie',
+  'signin.link.intro':
+    'Ten jednorazowy link zaloguje Cię. Możesz też teraz ustawić hasło, by logować się nim później.',
+  'signin.link.password': 'Nowe hasło (opcjonalnie, co najmniej 12 znaków)',
+  'signin.link.repeat': 'Powtórz hasło',
+  'signin.link.submit': 'Zaloguj się',
+  'signin.link.working': 'Logowanie…',
+  'signin.link.short': 'Hasło musi mieć co najmniej 12 znaków; możesz też zostawić oba pola puste.',
+  'signin.link.mismatch': 'Hasła się różnią.',
+  'signin.link.missing': 'Ten link jest niepełny: otwórz cały otrzymany link, razem z częścią po znaku #.',
+  'signin.link.expired': 'Ten link wygasł albo został już użyty. Poproś administratora o nowy ({command}).',
+  'signin.link.throttled': 'Zbyt wiele prób: odczekaj kilka minut i spróbuj ponownie.',
+  'signin.link.failed': 'Logowanie nie powiodło się: {message}',
+  'signin.oidc.noRole':
+    'Zalogowano, ale Twoje konto nie należy do żadnej grupy, która nadaje rolę w License Insights. Poproś administratora o dodanie do jednej z nich.',
+  'signin.oidc.failed': 'Logowanie przez {provider} nie powiodło się: {message}',
+  'signin.oidc.again': 'Spróbuj ponownie',
 
   'ui.rank': '#',
   'ui.priority': 'Priorytet',

@@ -1,4 +1,5 @@
 export * from './access';
+export * from './auth';
 export * from './canonical';
 export * from './catalog';
 export * from './codes';

@@ -44,6 +44,7 @@ export * from './reports/rollup';
 export { openAccountStore, openStore, storeExists } from './store/open-store';
 export type {
   ActiveUserCount,
+  AuditEntry,
   AuditRecord,
   InactiveUser,
   Store,
@@ -59,6 +60,7 @@ export * from './use-cases/import-files';
 export * from './use-cases/inactive-users';
 export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
+export * from './use-cases/oidc-accounts';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';
 export * from './use-cases/resolve-partner';

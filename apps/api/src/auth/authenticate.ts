@@ -19,6 +19,14 @@ import {
 
 export const SESSION_COOKIE = 'li_session';
 
+/**
+ * The session cookie's name: with TLS the `__Host-` prefix, which browsers accept only on a Secure
+ * cookie of Path=/ without a Domain (so no sibling host or plain-HTTP page can set or shadow it).
+ */
+export function sessionCookieName(tls: boolean): string {
+  return tls ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
 /** How long a verified credential is trusted without asking the account store again. */
 const CACHE_MS = 5_000;
 /** A token's last use is written at most this often. */
@@ -36,6 +44,8 @@ export interface LocalOperator {
 interface Cached {
   readonly principal: Principal | null;
   readonly at: number;
+  /** When the credential expires (ms since the epoch): a cached yes never outlives it. */
+  readonly expires?: number;
   /** The token a cached token check was about (its last use is recorded). */
   readonly tokenId?: string;
 }
@@ -66,11 +76,17 @@ export class Authenticator {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
 
+  /** The cookie that carries a browser's session on this server (see `sessionCookieName`). */
+  readonly sessionCookie: string;
+
   constructor(
     private readonly accounts: AccountStore,
     private readonly local: LocalOperator | null,
     private readonly now: () => Date,
-  ) {}
+    tls = false,
+  ) {
+    this.sessionCookie = sessionCookieName(tls);
+  }
 
   /** Forget every cached check (after a change to an account or a token). */
   invalidate(): void {
@@ -80,16 +96,28 @@ export class Authenticator {
   private cached(key: string): Cached | undefined {
     const c = this.cache.get(key);
     if (c === undefined) return undefined;
-    if (performance.now() - c.at > CACHE_MS) {
+    if (
+      performance.now() - c.at > CACHE_MS ||
+      (c.expires !== undefined && c.expires <= this.now().getTime())
+    ) {
       this.cache.delete(key);
       return undefined;
     }
     return c;
   }
 
-  private remember(key: string, principal: Principal | null, tokenId?: string): Principal | null {
+  private remember(
+    key: string,
+    principal: Principal | null,
+    valid?: { readonly tokenId?: string; readonly expiresAt: string },
+  ): Principal | null {
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { principal, at: performance.now(), ...(tokenId === undefined ? {} : { tokenId }) });
+    this.cache.set(key, {
+      principal,
+      at: performance.now(),
+      ...(valid === undefined ? {} : { expires: Date.parse(valid.expiresAt) }),
+      ...(valid?.tokenId === undefined ? {} : { tokenId: valid.tokenId }),
+    });
     return principal;
   }
 
@@ -156,7 +184,7 @@ export class Authenticator {
     if (account === null || account.disabled) return this.remember(`t:${hash}`, null);
     const roles = token.roles.filter((r) => account.roles.includes(r));
     if (roles.length === 0) return this.remember(`t:${hash}`, null);
-    const principal = this.remember(`t:${hash}`, principalOf(account, roles, 'token'), token.tokenId);
+    const principal = this.remember(`t:${hash}`, principalOf(account, roles, 'token'), token);
     this.touch(token.tokenId);
     return principal;
   }
@@ -185,6 +213,6 @@ export class Authenticator {
     ) {
       return this.remember(`s:${hash}`, null);
     }
-    return this.remember(`s:${hash}`, principalOf(account, account.roles, 'session'));
+    return this.remember(`s:${hash}`, principalOf(account, account.roles, 'session'), session);
   }
 }

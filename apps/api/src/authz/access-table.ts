@@ -39,6 +39,29 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
 
   // Customers
   'GET /api/v1/customers/:customerId': { right: 'read_aggregates', customer: 'customerId' },
+
+  // Sign-in (public: no session yet; limited per address and per account) and the session
+  'POST /api/v1/auth/sign-in': { public: true },
+  'POST /api/v1/auth/link': { public: true },
+  'GET /api/v1/auth/providers': { public: true },
+  'GET /api/v1/auth/oidc/start': { public: true },
+  'GET /api/v1/auth/oidc/callback': { public: true },
+  'POST /api/v1/auth/sign-out': { signedIn: true },
+  'GET /api/v1/auth/csrf': { signedIn: true },
+  'POST /api/v1/me/password': { signedIn: true },
+  // Pages before the dashboard: the front page (to the API reference), the sign-in link page
+  'GET /': { public: true },
+  'GET /sign-in/link': { public: true },
+  'GET /sign-in/link.js': { public: true },
+  // Partner staff (SPEC §5: user management admin)
+  'GET /api/v1/staff': { right: 'manage_staff' },
+  'POST /api/v1/staff': { right: 'manage_staff' },
+  'PATCH /api/v1/staff/:accountId': { right: 'manage_staff' },
+  'POST /api/v1/staff/:accountId/sign-in-link': { right: 'manage_staff' },
+  // API tokens: one's own (the partner's with manage_staff, checked in the route)
+  'POST /api/v1/tokens': { signedIn: true },
+  'GET /api/v1/tokens': { signedIn: true },
+  'DELETE /api/v1/tokens/:tokenId': { signedIn: true },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

@@ -2,6 +2,8 @@
  * Authorization of every request, from the one access table (SPEC §5), in this order:
  * 1. the route's row (a route without one is a bug: the server does not start);
  * 2. public routes pass; every other needs a caller (401 without a valid credential);
+ *    a state-changing request (POST, PUT, PATCH, DELETE) authenticated by the session cookie must
+ *    carry the session's CSRF token (403 otherwise) — here, so that no route can forget it;
  * 3. a route that names a customer answers 404 unless the customer is the caller's partner's and
  *    in the account's scope (its existence must not leak);
  * 4. the caller's roles must hold the route's right (403 otherwise: the resource is in scope).
@@ -10,7 +12,7 @@ import { type Right, ROLE_NAMES } from '@license-insights/contracts';
 import { AppError } from '@license-insights/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Api, AppContext } from '../app';
-import { SESSION_COOKIE } from '../auth/authenticate';
+import { CSRF_HEADER, STATE_CHANGING } from '../auth/csrf';
 import { ACCESS_TABLE, accessKey, accessOf } from './access-table';
 
 /** What a right lets one do, for messages that say what is missing. */
@@ -71,7 +73,7 @@ export function authorize(ctx: AppContext) {
       authorization: header(req, 'authorization'),
       partner: header(req, 'x-insights-partner'),
       osUser: header(req, 'x-insights-os-user'),
-      sessionCookie: req.cookies[SESSION_COOKIE],
+      sessionCookie: req.cookies[ctx.authenticator.sessionCookie],
     });
     if (principal === null) {
       throw new AppError(
@@ -80,6 +82,14 @@ export function authorize(ctx: AppContext) {
       );
     }
     req.principal = principal;
+    // A cookie is ambient (a page of another site can make the browser send it); a bearer token or
+    // the local credential is not, so only session callers need the token.
+    if (principal.via === 'session' && STATE_CHANGING.has(req.method) && !(await ctx.csrf.verify(req))) {
+      throw new AppError(
+        'auth.forbidden',
+        `this request changes something and is signed in by the session cookie: send the ${CSRF_HEADER} header with the token from GET /api/v1/auth/csrf (a token of another session, or from before the server restarted, does not work)`,
+      );
+    }
     if ('signedIn' in access) return;
     if (access.local === true && principal.via !== 'local') {
       throw new AppError(

@@ -231,9 +231,34 @@ export async function createApiToken(
       tokenHash: hashSecret(secret),
       expiresAt,
     },
-    audit(principal, 'token.create', { name: req.name, roles, expiresAt }),
+    audit(principal, 'token.create', { name: req.name, accountId: principal.accountId, roles, expiresAt }),
   );
   return { token: publicToken(token, principal.email), secret };
+}
+
+/**
+ * A token for a staff account, made by someone acting for the partner (the local operator's
+ * `insights tokens create --for <email>`): the token belongs to that account and holds at most its
+ * roles and its customer scope; the audit names who made it.
+ */
+export async function createApiTokenFor(
+  accounts: AccountStore,
+  actor: Pick<Principal, 'partnerId' | 'email' | 'via'>,
+  idOrEmail: string,
+  request: CreateApiTokenRequest,
+  now: Date = new Date(),
+): Promise<CreatedApiToken> {
+  const account = await findStaffAccount(accounts, actor.partnerId, idOrEmail);
+  if (account.disabled) {
+    throw new AppError('conflict', `the staff account ${account.email} is disabled: enable it first`);
+  }
+  const created = await createApiToken(
+    accounts,
+    { ...actor, accountId: account.accountId, roles: account.roles, scope: account.scope },
+    request,
+    now,
+  );
+  return { ...created, token: { ...created.token, createdBy: account.email } };
 }
 
 /** Tokens of the partner (user management admins) or of one account. */
