@@ -19,7 +19,7 @@ export const MAX_AUDIT_RECORDS = 1000;
 export const auditLogRequestSchema = z.object({
   partnerId: z.string().min(1),
   /** Newest first, at most this many (default 100). */
-  limit: z.number().int().min(1).max(MAX_AUDIT_RECORDS).default(100),
+  limit: z.number().int().min(1).max(MAX_AUDIT_RECORDS).optional(),
   /** Only records of these actions (`import`, `settings.change`, `exclusion.add`, `token.create`…). */
   actions: z.array(z.string().min(1)).readonly().optional(),
   /**
@@ -28,7 +28,7 @@ export const auditLogRequestSchema = z.object({
    */
   customerIds: z.array(z.string()).readonly().optional(),
 });
-export type AuditLogRequest = z.input<typeof auditLogRequestSchema>;
+export type AuditLogRequest = z.infer<typeof auditLogRequestSchema>;
 
 export const auditLogEntrySchema = auditRecordSchema.extend({ source: auditSourceSchema });
 export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;

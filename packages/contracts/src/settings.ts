@@ -52,8 +52,6 @@ export const changeSettingsResponseSchema = z.object({
   changes: z
     .array(z.object({ path: z.string(), before: settingValueSchema, after: settingValueSchema }))
     .readonly(),
-  /** The settings in force after the change. */
-  settings: effectiveSettingsSchema,
 });
 export type ChangeSettingsResponse = z.infer<typeof changeSettingsResponseSchema>;
 
