@@ -53,6 +53,17 @@ async function customerOf(store: StoreReader, ctx: ReportContext, partnerId: str
   return customer;
 }
 
+/** Days as text (YYYY-MM-DD) compare as days. */
+function laterDay(a: string, b: string): string {
+  if (a < b) return b;
+  return a;
+}
+
+function earlierDay(a: string, b: string): string {
+  if (a < b) return a;
+  return b;
+}
+
 /**
  * The days a trend covers: `from` … `to` as asked (or the `days` ending on `to`), cut to the days
  * metrics were computed for.
@@ -87,10 +98,7 @@ async function trendRange(
       `no metrics for ${from} … ${to}: they cover ${computed.firstDay} … ${computed.lastDay}`,
     );
   }
-  return {
-    from: from < computed.firstDay ? computed.firstDay : from,
-    to: to > computed.lastDay ? computed.lastDay : to,
-  };
+  return { from: laterDay(from, computed.firstDay), to: earlierDay(to, computed.lastDay) };
 }
 
 async function customerTrend(store: StoreReader, req: CustomerTrendRequest): Promise<CustomerTrend> {
