@@ -33,8 +33,13 @@ import { Authenticator, type LocalOperator } from './auth/authenticate';
 import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { registerAuditRoutes } from './routes/audit';
+import { registerCustomerAnalyticsRoutes } from './routes/customer-analytics';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
+import { registerPartnerDataRoutes } from './routes/partner-data';
+import { registerRecommendationRoutes } from './routes/recommendations';
+import { registerSettingsRoutes } from './routes/settings';
 
 export const API_VERSION = '1.0.0';
 
@@ -165,7 +170,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
-  // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
+  // (customer analytics)
+  registerCustomerAnalyticsRoutes(app, ctx);
+  registerRecommendationRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
+  registerPartnerDataRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  // (auth) (portfolio) (partner center) (exports) (jobs) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

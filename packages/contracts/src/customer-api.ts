@@ -72,7 +72,7 @@ export const supportQuerySchema = z.object({
 export type SupportQuery = z.infer<typeof supportQuerySchema>;
 
 /** Body of `POST /api/v1/settings/reset`: one rule, or every rule when absent. */
-export const resetSettingsBodySchema = z.object({ rule: ruleIdSchema.optional() }).strict().optional();
+export const resetSettingsBodySchema = z.object({ rule: ruleIdSchema.optional() }).strict().nullish();
 
 export const settingsLogQuerySchema = z.object({
   limit: wholeNumber('a whole number from 1 to 1000').min(1).max(1000).optional().describe('Default 100'),

@@ -196,6 +196,9 @@ export function changeRecommendationSettings(
   store: Store,
   req: ChangeSettingsRequest,
 ): Promise<ChangeSettingsResponse> {
+  if (req.changes.length === 0) {
+    throw new AppError('usage.invalid_argument', 'name at least one setting to change');
+  }
   return store.write(req.partnerId, async (tx) => {
     const changes: ChangeSettingsResponse['changes'][number][] = [];
     for (const c of req.changes) {
