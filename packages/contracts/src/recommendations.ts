@@ -212,7 +212,8 @@ export type CardText = z.infer<typeof cardTextSchema>;
 export const recommendationCardSchema = z.object({
   /** Stable id: the same data gives the same id (rule, customer, product, workload, subscription). */
   id: z.string(),
-  rank: z.number().int().positive(),
+  /** 1 … n by priority among the cards; 0 for a card an exclusion silenced. */
+  rank: z.number().int().nonnegative(),
   rule: ruleIdSchema,
   day: daySchema,
   customerId: z.string(),
