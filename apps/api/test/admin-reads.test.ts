@@ -82,7 +82,10 @@ describe('recommendations', () => {
   });
 
   it('take the day, rule, language and view asked, and a customer in the query only within the scope', async () => {
-    const asked = await get(admin, '/api/v1/recommendations?day=2026-03-15&rule=LOW_ADOPTION&lang=pl&view=own');
+    const asked = await get(
+      admin,
+      '/api/v1/recommendations?day=2026-03-15&rule=LOW_ADOPTION&lang=pl&view=own',
+    );
     expect(asked.json()).toEqual(
       plain(
         await getRecommendations(s.t.store, {
@@ -142,7 +145,9 @@ describe('data trust, status and groups', () => {
     expect(full.customers).toHaveLength(customers.length);
     const scoped = (await get(scopedSales, '/api/v1/data-trust')).json();
     expect(scoped.customers.map((c: { customerId: string }) => c.customerId)).toEqual([...visible].sort());
-    expect(scoped).toEqual(plain(await getDataTrust(s.t.store, { partnerId: PARTNER, customerIds: [...visible] })));
+    expect(scoped).toEqual(
+      plain(await getDataTrust(s.t.store, { partnerId: PARTNER, customerIds: [...visible] })),
+    );
     for (const c of full.customers) {
       expect(c.daysBehind).toBe(
         c.lastDataDay === null || full.newestDay === null
@@ -215,11 +220,13 @@ describe('exclusions', () => {
     const mine = { customerId: card?.customerId ?? '', productId: card?.productId ?? '', reason: 'pilot' };
     const add = await s.call(scopedAdmin, { method: 'POST', url: '/api/v1/exclusions', payload: mine });
     expect(add.statusCode).toBe(200);
-    expect(add.json()).toMatchObject({ exclusion: { ...mine, createdBy: expect.stringMatching(/@demo\.example$/) } });
+    expect(add.json()).toMatchObject({
+      exclusion: { ...mine, createdBy: expect.stringMatching(/@demo\.example$/) },
+    });
     const theirs = { customerId: outside(), productId: '*', reason: 'churned' };
-    expect((await s.call(admin, { method: 'POST', url: '/api/v1/exclusions', payload: theirs })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await s.call(admin, { method: 'POST', url: '/api/v1/exclusions', payload: theirs })).statusCode,
+    ).toBe(200);
     const listed = (await get(admin, '/api/v1/exclusions')).json();
     expect(listed.map((e: { customerId: string }) => e.customerId).sort()).toEqual(
       [mine.customerId, theirs.customerId].sort(),
@@ -265,9 +272,9 @@ describe('exclusions', () => {
       });
       expect(r.statusCode).toBe(403);
       expect(r.json().code).toBe('auth.forbidden');
-      expect((await s.call(token, { method: 'DELETE', url: `/api/v1/exclusions/${inside()}/*` })).statusCode).toBe(
-        403,
-      );
+      expect(
+        (await s.call(token, { method: 'DELETE', url: `/api/v1/exclusions/${inside()}/*` })).statusCode,
+      ).toBe(403);
     }
     const unknown = await s.call(admin, {
       method: 'POST',
@@ -355,7 +362,7 @@ describe('settings', () => {
     const shown = (await get(sales, '/api/v1/settings')).json();
     expect(shown.settings.LOW_ADOPTION).toMatchObject({ usageBelow: 90, deploymentBelow: 95 });
     const adminEmail = shown.changed.by;
-    expect(adminEmail).toMatch(/@demo\.example$/);
+    expect(adminEmail).toBe((await get(admin, '/api/v1/me')).json().email);
     // The cards follow the thresholds.
     const after = (await get(sales, '/api/v1/recommendations?rule=LOW_ADOPTION')).json();
     expect(after.silenced.every((c: { rank: number }) => c.rank === 0)).toBe(true);
@@ -401,16 +408,19 @@ describe('audit log', () => {
     const sources = new Set(log.map((x: { source: string }) => x.source));
     expect(sources).toEqual(new Set(['data', 'accounts']));
     // Imports (data store) and the tokens this test made (account store).
-    expect(log.some((x: { action: string; source: string }) => x.action === 'import' && x.source === 'data')).toBe(
-      true,
-    );
     expect(
-      log.filter((x: { action: string; source: string }) => x.action === 'token.create' && x.source === 'accounts')
-        .length,
+      log.some((x: { action: string; source: string }) => x.action === 'import' && x.source === 'data'),
+    ).toBe(true);
+    expect(
+      log.filter(
+        (x: { action: string; source: string }) => x.action === 'token.create' && x.source === 'accounts',
+      ).length,
     ).toBeGreaterThanOrEqual(5);
     const times = log.map((x: { occurredAt: string }) => x.occurredAt);
     expect(times).toEqual([...times].sort().reverse());
-    expect(log.some((x: { details: { customerId?: string } }) => x.details.customerId === outside())).toBe(true);
+    expect(log.some((x: { details: { customerId?: string } }) => x.details.customerId === outside())).toBe(
+      true,
+    );
     // Another partner's log holds none of these.
     const other = (await get(otherAdmin, '/api/v1/audit?limit=1000')).json();
     expect(other.some((x: { actor: string }) => x.actor.endsWith('@demo.example'))).toBe(false);
@@ -420,14 +430,27 @@ describe('audit log', () => {
     const two = (await get(admin, '/api/v1/audit?limit=2&action=exclusion.add,exclusion.remove')).json();
     expect(two).toHaveLength(2);
     expect(two.map((x: { action: string }) => x.action)).toEqual(['exclusion.remove', 'exclusion.add']);
+    // The scoped admin agent added and removed its exclusion: the records name it as the actor.
+    const scopedEmail = (await get(scopedAdmin, '/api/v1/me')).json().email;
+    const mine = (await get(admin, '/api/v1/audit?action=exclusion.add,exclusion.remove')).json();
+    expect(
+      mine
+        .filter((x: { details: { customerId: string } }) => visible.has(x.details.customerId))
+        .map((x: { action: string; actor: string; source: string }) => [x.action, x.actor, x.source]),
+    ).toEqual([
+      ['exclusion.remove', scopedEmail, 'data'],
+      ['exclusion.add', scopedEmail, 'data'],
+    ]);
     const scoped = (await get(scopedAdmin, '/api/v1/audit?limit=1000')).json();
-    const named = scoped.filter((x: { details: { customerId?: string } }) => x.details.customerId !== undefined);
+    const named = scoped.filter(
+      (x: { details: { customerId?: string } }) => x.details.customerId !== undefined,
+    );
     expect(named.length).toBeGreaterThan(0);
     for (const x of named) expect(visible.has(x.details.customerId)).toBe(true);
     const scopedLog = (await get(scopedAdmin, '/api/v1/settings/log')).json();
-    expect(scopedLog.some((x: { details: { customerId?: string } }) => x.details.customerId === outside())).toBe(
-      false,
-    );
+    expect(
+      scopedLog.some((x: { details: { customerId?: string } }) => x.details.customerId === outside()),
+    ).toBe(false);
     expect((await get(admin, '/api/v1/audit?limit=0')).statusCode).toBe(400);
     expect((await get(admin, '/api/v1/audit?limit=5000')).statusCode).toBe(400);
   });
