@@ -195,6 +195,26 @@ describe('data trust, status and groups', () => {
   });
 });
 
+describe('an account whose scope holds no customer', () => {
+  it('gets empty answers, never another customer’s data nor an error (bug: an empty id list failed to bind, a 500)', async () => {
+    const nobody = await s.token(['admin_agent', 'user_admin'], {
+      scope: { customers: ['gone'], groups: [] },
+    });
+    const r = async (url: string) => {
+      const res = await get(nobody, url);
+      expect([url, res.statusCode]).toEqual([url, 200]);
+      return res.json();
+    };
+    expect((await r('/api/v1/recommendations')).cards).toEqual([]);
+    expect((await r('/api/v1/support')).rows).toEqual([]);
+    expect((await r('/api/v1/data-trust')).customers).toEqual([]);
+    expect((await r('/api/v1/status')).partners[0]).toMatchObject({ customers: 0, users: 0, warnings: [] });
+    expect(await r('/api/v1/groups')).toEqual({ customers: 0, groups: [], ungrouped: 0 });
+    expect(await r('/api/v1/exclusions')).toEqual([]);
+    expect(await r('/api/v1/settings/log')).toEqual([]);
+  });
+});
+
 describe('catalog', () => {
   it('is `insights catalog list|show` of the partner', async () => {
     const list = await get(sales, '/api/v1/catalog?search=e3');

@@ -324,6 +324,9 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
         expect(wide.map((r) => r.day)).toEqual(Array.from({ length: 10 }, (_, i) => iso(D + i)));
         expect(wide).toEqual(await perDay(D, D + 9, ['c1']));
         expect(await s.store.dailyMetricsRange(PARTNER, iso(D), iso(D + 9), [])).toEqual([]);
+        // Bug pinned: a filter of no customers (an empty list parameter) failed to bind.
+        expect(await s.store.dailyMetrics(PARTNER, iso(D), [])).toEqual([]);
+        expect(await s.store.subscriptionsOn(PARTNER, iso(D), [])).toEqual([]);
       });
     });
 
