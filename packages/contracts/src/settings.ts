@@ -73,7 +73,10 @@ export const settingsPatchSchema = z
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-/** The changes a settings patch asks for (`RULE.field` = value), rule by rule in the playbook's order. */
+/**
+ * The changes a settings patch asks for (`RULE.field` = value), rules in the playbook's order and
+ * fields in the settings' order (as parsed by `settingsPatchSchema`).
+ */
 export function settingsPatchChanges(
   patch: SettingsPatch,
 ): { readonly path: string; readonly value: boolean | number }[] {
