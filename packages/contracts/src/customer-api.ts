@@ -28,7 +28,10 @@ export type CustomerAnalyticsQuery = z.infer<typeof customerAnalyticsQuerySchema
 export const customerTrendQuerySchema = z.object({
   from: daySchema.optional().describe('First day (or days, not both)'),
   to: daySchema.optional().describe('Last day (default: the last day with metrics)'),
-  days: wholeNumber('a whole number of days').optional().describe('Days ending on to (default 28)'),
+  days: wholeNumber('a whole number of days from 1')
+    .min(1)
+    .optional()
+    .describe('Days ending on to (default 28)'),
   view,
   workloads: z
     .stringbool({ error: 'must be true or false' })

@@ -37,8 +37,9 @@ describe('query strings', () => {
     audit: auditQuerySchema,
   };
   it.each([
-    ['trend', { days: 'two' }, 'must be a whole number of days'],
-    ['trend', { days: '2.5' }, 'must be a whole number of days'],
+    ['trend', { days: 'two' }, 'must be a whole number of days from 1'],
+    ['trend', { days: '2.5' }, 'must be a whole number of days from 1'],
+    ['trend', { days: '0' }, 'must be a whole number of days from 1'],
     ['trend', { workloads: 'maybe' }, 'must be true or false'],
     ['trend', { from: '2026-02-30' }, 'must be a date YYYY-MM-DD'],
     ['inactive', { days: '45' }, 'must be 28, 60 or 90'],
