@@ -35,10 +35,15 @@ import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requestLogValue } from './logging';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
+import { registerCustomerAnalyticsRoutes } from './routes/customer-analytics';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
 import { registerPageRoutes } from './routes/pages';
+import { registerPartnerDataRoutes } from './routes/partner-data';
+import { registerRecommendationRoutes } from './routes/recommendations';
+import { registerSettingsRoutes } from './routes/settings';
 import { registerStaffRoutes } from './routes/staff';
 import { registerTokenRoutes } from './routes/tokens';
 
@@ -191,7 +196,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   registerStaffRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerPageRoutes(app, ctx);
-  // (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
+  // (customer analytics)
+  registerCustomerAnalyticsRoutes(app, ctx);
+  registerRecommendationRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
+  registerPartnerDataRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  // (portfolio) (partner center) (exports) (jobs)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -24,7 +24,11 @@ export const exclusionRecordSchema = exclusionSchema.extend({
 });
 export type Exclusion = z.infer<typeof exclusionRecordSchema>;
 
-export const listExclusionsRequestSchema = z.object({ partnerId: z.string().min(1) });
+export const listExclusionsRequestSchema = z.object({
+  partnerId: z.string().min(1),
+  /** Only exclusions of these customers (a staff account's scope, by id); all when absent. */
+  customerIds: z.array(z.string()).readonly().optional(),
+});
 export type ListExclusionsRequest = z.infer<typeof listExclusionsRequestSchema>;
 export const listExclusionsResponseSchema = z.array(exclusionRecordSchema).readonly();
 export type ListExclusionsResponse = z.infer<typeof listExclusionsResponseSchema>;

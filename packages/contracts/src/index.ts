@@ -1,9 +1,14 @@
 export * from './access';
+// Customer analytics and the partner's admin reads (issue 12)
+export * from './audit';
 export * from './auth';
 export * from './canonical';
 export * from './catalog';
 export * from './codes';
 export * from './compute';
+export * from './customer-analytics';
+export * from './customer-api';
+export * from './data-trust';
 export * from './errors';
 export * from './exclusions';
 export * from './graph';

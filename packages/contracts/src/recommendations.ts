@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { daySchema, workloadCodeSchema } from './codes';
 import { localeSchema } from './i18n';
+import { channelViewSchema } from './metrics';
 import { staleMetricsSchema } from './stale';
 
 export const RULE_IDS = [
@@ -211,7 +212,8 @@ export type CardText = z.infer<typeof cardTextSchema>;
 export const recommendationCardSchema = z.object({
   /** Stable id: the same data gives the same id (rule, customer, product, workload, subscription). */
   id: z.string(),
-  rank: z.number().int().positive(),
+  /** 1 … n by priority among the cards; 0 for a card an exclusion silenced. */
+  rank: z.number().int().nonnegative(),
   rule: ruleIdSchema,
   day: daySchema,
   customerId: z.string(),
@@ -240,6 +242,13 @@ export const recommendationsRequestSchema = z.object({
   customer: z.string().trim().min(1, 'must name a customer: its id, domain or name').optional(),
   rule: z.enum(RULE_IDS, { error: `must be one of ${RULE_IDS.join(', ')}` }).optional(),
   locale: localeSchema,
+  /** Only these customers (a staff account's scope, by id); every customer when absent. */
+  customerIds: z.array(z.string()).readonly().optional(),
+  /**
+   * `own`: only cards about products the partner itself sold to the customer on the day (and the
+   * customer-wide cards); `all` (default): every card.
+   */
+  channel: channelViewSchema.optional(),
 });
 export type RecommendationsRequest = z.infer<typeof recommendationsRequestSchema>;
 

@@ -138,6 +138,26 @@ export const dataTrustSchema = z.object({
 });
 export type DataTrust = z.infer<typeof dataTrustSchema>;
 
+/**
+ * Licensed users of a product without activity in its measured workloads for 28, 60, 90 days or
+ * more (SPEC §2.3): counts (null where the data does not reach back that far) and who they are.
+ */
+export const inactiveCountsSchema = z.object({
+  productId: z.string(),
+  productName: z.string(),
+  /** Whether the data can tell who is inactive for 28 days. */
+  availability: inactiveAvailabilitySchema,
+  days28: z.number().nullable(),
+  days60: z.number().nullable(),
+  days90: z.number().nullable(),
+});
+export type InactiveCounts = z.infer<typeof inactiveCountsSchema>;
+
+export const inactiveProductSchema = inactiveCountsSchema.extend({
+  /** Users inactive for 28 days or more (empty unless available): user-level (SPEC §5). */
+  users: z.array(inactiveUserSchema).readonly(),
+});
+
 export const customerReportRequestSchema = z.object({
   partnerId: partnerIdSchema,
   /** The customer's id, domain or name. */
@@ -161,21 +181,7 @@ export const customerReportResponseSchema = z.object({
    * Licensed users without activity in the product's measured workloads for 28, 60, 90 days or more
    * (SPEC §2.3); a count is null where the data does not reach back that far.
    */
-  inactive: z
-    .array(
-      z.object({
-        productId: z.string(),
-        productName: z.string(),
-        /** Whether the data can tell who is inactive for 28 days. */
-        availability: inactiveAvailabilitySchema,
-        days28: z.number().nullable(),
-        days60: z.number().nullable(),
-        days90: z.number().nullable(),
-        /** Users inactive for 28 days or more (empty unless available). */
-        users: z.array(inactiveUserSchema).readonly(),
-      }),
-    )
-    .readonly(),
+  inactive: z.array(inactiveProductSchema).readonly(),
   dataTrust: dataTrustSchema.nullable(),
   /** Support requests of the 28 days to D and how-to requests per 100 active users (whole customer). */
   support: supportMetricSchema.nullable(),

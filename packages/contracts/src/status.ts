@@ -66,6 +66,11 @@ export type StoreStatus = z.infer<typeof storeStatusSchema>;
 export const statusRequestSchema = z.object({
   /** Only this partner (it must exist); every partner when absent. */
   partnerId: z.string().min(1).optional(),
+  /**
+   * Only these customers of the partner (a staff account's scope, by id): counts, coverage,
+   * warnings and out-of-date metrics over them; every customer when absent. Needs `partnerId`.
+   */
+  customerIds: z.array(z.string()).readonly().optional(),
 });
 export type StatusRequest = z.infer<typeof statusRequestSchema>;
 

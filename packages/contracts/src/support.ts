@@ -39,8 +39,12 @@ export const supportMetricsRequestSchema = z.object({
   customer: z.string().trim().min(1, 'must name a customer: its id, domain or name').optional(),
   /** The last day of the history (default: the last day with metrics). */
   to: daySchema.optional(),
-  /** The first day (default: 27 days before `to`, four weeks of history). */
+  /** The first day (default: `days` − 1 days before `to`). */
   from: daySchema.optional(),
+  /** Days of history ending on `to` when `from` is not given (default 28: four weeks). */
+  days: z.number().int().min(1).max(400).optional(),
+  /** Only these customers (a staff account's scope, by id); every customer when absent. */
+  customerIds: z.array(z.string()).readonly().optional(),
 });
 export type SupportMetricsRequest = z.infer<typeof supportMetricsRequestSchema>;
 

@@ -51,7 +51,11 @@ export type {
   SubscriptionState,
   SupportCount,
 } from './store/store';
+// Customer analytics and the partner's admin reads (issue 12)
+export * from './use-cases/audit-log';
 export * from './use-cases/compute-metrics';
+export * from './use-cases/customer-analytics';
+export * from './use-cases/data-trust';
 export * from './use-cases/find-customer';
 export * from './use-cases/generate-demo';
 export * from './use-cases/get-recommendations';

@@ -8,8 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   addExclusionResponseSchema,
+  auditLogResponseSchema,
+  changeSettingsResponseSchema,
   computeReportSchema,
+  customerAnalyticsResponseSchema,
+  customerGroupsResponseSchema,
   customerReportResponseSchema,
+  customerSubscriptionsResponseSchema,
+  customerTrendResponseSchema,
+  dataTrustReportSchema,
   effectiveSettingsSchema,
   errorResponseSchema,
   importReportSchema,
@@ -29,8 +36,17 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../src/demo/generate-demo';
 import { AppError } from '../src/errors';
+import { openAccountStore } from '../src/store/open-store';
 import { TEST_PARTNER as P, type TempStore, tempStore } from '../src/testing';
+import { getAuditLog } from '../src/use-cases/audit-log';
 import { computeMetrics } from '../src/use-cases/compute-metrics';
+import {
+  customerGroups,
+  getCustomerAnalytics,
+  getCustomerSubscriptions,
+  getCustomerTrend,
+} from '../src/use-cases/customer-analytics';
+import { getDataTrust } from '../src/use-cases/data-trust';
 import { getRecommendations, getSupportMetrics } from '../src/use-cases/get-recommendations';
 import { getStatus } from '../src/use-cases/get-status';
 import type { ImportReport } from '../src/use-cases/import-files';
@@ -38,6 +54,7 @@ import { getInactiveUsers } from '../src/use-cases/inactive-users';
 import { listCatalog, showCatalogProduct } from '../src/use-cases/look-up-catalog';
 import {
   addExclusion,
+  changeRecommendationSettings,
   getRecommendationSettings,
   listExclusions,
   removeExclusion,
@@ -187,6 +204,71 @@ describe('use-case results parse with their response schemas', () => {
     const log = await settingsHistory(t.store, { partnerId: P });
     expect(log).toHaveLength(4);
     expectShape(settingsLogResponseSchema, log);
+  });
+
+  it('the server’s reads: customer analytics, trend, subscriptions, groups, data trust, a scoped status, the audit log', async () => {
+    const portfolio = await getPortfolioReport(t.store, { partnerId: P });
+    const id = portfolio.customers[0]?.customerId ?? '';
+    expectShape(
+      customerAnalyticsResponseSchema,
+      await getCustomerAnalytics(t.store, { partnerId: P, customer: id }),
+    );
+    const trend = await getCustomerTrend(t.store, {
+      partnerId: P,
+      customer: graphCustomer,
+      days: 5,
+      workloads: true,
+    });
+    expect(trend.days).toHaveLength(5);
+    expectShape(customerTrendResponseSchema, trend);
+    expectShape(
+      customerSubscriptionsResponseSchema,
+      await getCustomerSubscriptions(t.store, { partnerId: P, customer: id }),
+    );
+    expectShape(customerGroupsResponseSchema, customerGroups(await t.store.customers(P)));
+    const trust = await getDataTrust(t.store, { partnerId: P });
+    expect(trust.customers).toHaveLength(9);
+    expectShape(dataTrustReportSchema, trust);
+    const scoped = await getStatus(t.store, { partnerId: P, customerIds: [graphCustomer] });
+    expect(scoped.partners[0]?.customers).toBe(1);
+    expectShape(statusResponseSchema, scoped);
+    const accounts = await openAccountStore({ dataDir: t.dataDir });
+    try {
+      const log = await getAuditLog(t.store, accounts, { partnerId: P });
+      expect(log.length).toBeGreaterThan(0);
+      expectShape(auditLogResponseSchema, log);
+    } finally {
+      await accounts.close();
+    }
+  });
+
+  it('thresholds changed together, and recommendations with a silenced card (rank 0)', async () => {
+    const actor = 'alice';
+    expectShape(
+      changeSettingsResponseSchema,
+      await changeRecommendationSettings(t.store, {
+        partnerId: P,
+        actor,
+        changes: [
+          { path: 'UPSELL.enabled', value: false },
+          { path: 'LOW_ADOPTION.usageBelow', value: '45' },
+        ],
+      }),
+    );
+    await resetRecommendationSettings(t.store, { partnerId: P, actor });
+    const [card] = (await getRecommendations(t.store, { partnerId: P, locale: 'en' })).cards;
+    if (card === undefined) throw new Error('no card');
+    await addExclusion(t.store, {
+      partnerId: P,
+      actor,
+      customer: card.customerId,
+      product: '*',
+      reason: 'x',
+    });
+    const r = await getRecommendations(t.store, { partnerId: P, locale: 'en' });
+    expect(r.silenced.length).toBeGreaterThan(0);
+    expectShape(recommendationsResponseSchema, r);
+    await removeExclusion(t.store, { partnerId: P, actor, customer: card.customerId, product: '*' });
   });
 
   it('an error as an adapter sends it on: code, a message about the data, a hint', async () => {

@@ -62,6 +62,31 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/tokens': { signedIn: true },
   'GET /api/v1/tokens': { signedIn: true },
   'DELETE /api/v1/tokens/:tokenId': { signedIn: true },
+  // Customer analytics (routes/customer-analytics.ts, routes/recommendations.ts)
+  'GET /api/v1/customers/:customerId/analytics': { right: 'read_aggregates', customer: 'customerId' },
+  'GET /api/v1/customers/:customerId/trend': { right: 'read_aggregates', customer: 'customerId' },
+  'GET /api/v1/customers/:customerId/subscriptions': { right: 'read_subscriptions', customer: 'customerId' },
+  'GET /api/v1/customers/:customerId/inactive-users': { right: 'read_user_lists', customer: 'customerId' },
+  'GET /api/v1/customers/:customerId/recommendations': { right: 'read_aggregates', customer: 'customerId' },
+  // Recommendations and support, of the customers in scope (a customerId in the query: 404 outside it)
+  'GET /api/v1/recommendations': { right: 'read_aggregates' },
+  'GET /api/v1/support': { right: 'read_aggregates' },
+  // Settings (thresholds visible to every role) and exclusions (routes/settings.ts); a customer
+  // named in the body of POST /exclusions answers 404 outside the scope
+  'GET /api/v1/settings': { right: 'read_aggregates' },
+  'PATCH /api/v1/settings': { right: 'manage_data' },
+  'POST /api/v1/settings/reset': { right: 'manage_data' },
+  'GET /api/v1/settings/log': { right: 'read_audit' },
+  'GET /api/v1/exclusions': { right: 'read_aggregates' },
+  'POST /api/v1/exclusions': { right: 'manage_data' },
+  'DELETE /api/v1/exclusions/:customerId/:productId': { right: 'manage_data', customer: 'customerId' },
+  // The partner's data (routes/partner-data.ts) and audit log (routes/audit.ts)
+  'GET /api/v1/data-trust': { right: 'read_aggregates' },
+  'GET /api/v1/status': { right: 'read_aggregates' },
+  'GET /api/v1/groups': { right: 'read_aggregates' },
+  'GET /api/v1/catalog': { right: 'read_aggregates' },
+  'GET /api/v1/catalog/:productId': { right: 'read_aggregates' },
+  'GET /api/v1/audit': { right: 'read_audit' },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

@@ -283,7 +283,8 @@ export interface StoredSettings {
 export interface StoreReader {
   schemaVersion(): Promise<number>;
   partnerIds(): Promise<string[]>;
-  status(partnerId?: string): Promise<StoreStatus>;
+  /** What is stored: every partner, or one (over the listed customers only, when given). */
+  status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus>;
   /** Everything stored for an entity, in canonical form (sorted by key): for export and round-trip tests. */
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]>;
   partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
@@ -318,6 +319,17 @@ export interface StoreReader {
   dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]>;
   /** Stored daily metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
   dailyMetrics(partnerId: string, day: string, customerIds?: readonly string[]): Promise<ProductDayMetrics[]>;
+  /**
+   * Stored daily metrics rows of every day from `from` to `to` of the listed customers, sorted by
+   * day, then as `dailyMetrics` (each day's rows equal `dailyMetrics` of that day): one read of the
+   * runs instead of one per day, for a customer's trend.
+   */
+  dailyMetricsRange(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds: readonly string[],
+  ): Promise<ProductDayMetrics[]>;
   /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */
   loadMetricData(
     partnerId: string,
@@ -346,8 +358,16 @@ export interface StoreReader {
   ): Promise<SubscriptionState[]>;
   recommendationSettings(partnerId: string): Promise<StoredSettings | null>;
   exclusions(partnerId: string): Promise<Exclusion[]>;
-  /** The newest audit records first, optionally of some actions only. */
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]>;
+  /**
+   * The newest audit records first, optionally of some actions only, and without the records about
+   * customers not listed in `customerIds` (a record is about a customer when its details name one).
+   */
+  auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    customerIds?: readonly string[],
+  ): Promise<AuditRecord[]>;
   /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
 }

@@ -294,6 +294,40 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
         ]);
         expect(await s.store.verifyIntegrity()).toEqual([]);
       });
+
+      it('a range of days reads as each of its days does, for the customers listed (a trend)', async () => {
+        await write(
+          D,
+          D + 9,
+          [
+            [0, D, D + 4, 10, 8, 5, 1],
+            [0, D + 5, D + 9, 10, 9, 12, 2],
+            [1, D, D + 9, 4, 4, 0, 0],
+          ],
+          true,
+        );
+        const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+        const perDay = async (from: number, to: number, ids: readonly string[]) => {
+          const out: ProductDayMetrics[] = [];
+          for (let d = from; d <= to; d++) out.push(...(await s.store.dailyMetrics(PARTNER, iso(d), ids)));
+          return out;
+        };
+        // Across a change of run (D + 4 → D + 5), both customers, and one of them.
+        const both = await s.store.dailyMetricsRange(PARTNER, iso(D + 3), iso(D + 6), ['c1', 'c2']);
+        expect(both).toHaveLength(8);
+        expect(both).toEqual(await perDay(D + 3, D + 6, ['c1', 'c2']));
+        expect(await s.store.dailyMetricsRange(PARTNER, iso(D + 3), iso(D + 6), ['c2'])).toEqual(
+          await perDay(D + 3, D + 6, ['c2']),
+        );
+        // A range reaching past the metrics holds the days that have them.
+        const wide = await s.store.dailyMetricsRange(PARTNER, iso(D - 5), iso(D + 20), ['c1']);
+        expect(wide.map((r) => r.day)).toEqual(Array.from({ length: 10 }, (_, i) => iso(D + i)));
+        expect(wide).toEqual(await perDay(D, D + 9, ['c1']));
+        expect(await s.store.dailyMetricsRange(PARTNER, iso(D), iso(D + 9), [])).toEqual([]);
+        // Bug pinned: a filter of no customers (an empty list parameter) failed to bind.
+        expect(await s.store.dailyMetrics(PARTNER, iso(D), [])).toEqual([]);
+        expect(await s.store.subscriptionsOn(PARTNER, iso(D), [])).toEqual([]);
+      });
     });
 
     describe('many readers while an import and a compute run', () => {

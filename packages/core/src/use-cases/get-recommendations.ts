@@ -27,13 +27,23 @@ async function computedRange(store: StoreReader, partnerId: string): Promise<(da
   return (day) => computed !== null && computed.firstDay <= day && day <= computed.lastDay;
 }
 
-/** The customer asked for, by id, domain or name (see findCustomer), as a one-element filter. */
-async function onlyCustomer(
+/**
+ * The customers to read: the one asked for, by id, domain or name (see findCustomer), and only
+ * among `customerIds` when given (a staff account's scope: a customer outside it is as unknown as
+ * one that does not exist); undefined: every customer.
+ */
+async function onlyCustomers(
   store: StoreReader,
   partnerId: string,
   customer: string | undefined,
+  customerIds: readonly string[] | undefined,
 ): Promise<string[] | undefined> {
-  return customer === undefined ? undefined : [(await findCustomer(store, partnerId, customer)).customerId];
+  if (customer === undefined) return customerIds === undefined ? undefined : [...customerIds];
+  const found = await findCustomer(store, partnerId, customer);
+  if (customerIds !== undefined && !customerIds.includes(found.customerId)) {
+    throw new AppError('not_found', `no customer ${JSON.stringify(customer)}`);
+  }
+  return [found.customerId];
 }
 
 async function recommendations(
@@ -42,7 +52,7 @@ async function recommendations(
 ): Promise<RecommendationsResponse> {
   const day = await reportDay(store, req.partnerId, req.day);
   const ctx = await reportContext(store, req.partnerId);
-  const only = await onlyCustomer(store, req.partnerId, req.customer);
+  const only = await onlyCustomers(store, req.partnerId, req.customer, req.customerIds);
   const computed = await computedRange(store, req.partnerId);
   const before = addDays(day, -28);
   const { settings } = await getRecommendationSettings(store, { partnerId: req.partnerId });
@@ -72,7 +82,12 @@ async function recommendations(
     subscriptions: await store.subscriptionsOn(req.partnerId, day, only),
     inactive28,
   });
-  const keep = (c: RecommendationCard) => req.rule === undefined || c.rule === req.rule;
+  // The own view: cards about products the partner itself sold to the customer on D, and the
+  // customer-wide ones (SPEC §2 channel views).
+  const own = new Set(productRows.filter((r) => r.soldOwn > 0).map((r) => key(r.customerId, r.productId)));
+  const keep = (c: RecommendationCard) =>
+    (req.rule === undefined || c.rule === req.rule) &&
+    (req.channel !== 'own' || c.productId === null || own.has(key(c.customerId, c.productId)));
   return {
     day,
     settings,
@@ -96,14 +111,14 @@ export const MAX_SUPPORT_DAYS = 400;
 /** The support metric of every day asked for, each row with the customer's and the product's names. */
 async function supportMetrics(store: StoreReader, req: SupportMetricsRequest): Promise<SupportReportRow[]> {
   const to = await reportDay(store, req.partnerId, req.to);
-  const from = req.from ?? addDays(to, -27);
+  const from = req.from ?? addDays(to, 1 - (req.days ?? 28));
   if (from > to)
     throw new AppError('usage.invalid_argument', `the first day ${from} is after the last day ${to}`);
   if (dayOf(to) - dayOf(from) + 1 > MAX_SUPPORT_DAYS) {
     throw new AppError('usage.invalid_argument', `ask for at most ${MAX_SUPPORT_DAYS} days at once`);
   }
   const ctx = await reportContext(store, req.partnerId);
-  const only = await onlyCustomer(store, req.partnerId, req.customer);
+  const only = await onlyCustomers(store, req.partnerId, req.customer, req.customerIds);
   const counts = await store.supportCounts(req.partnerId, from, to, only);
   // Product scopes take the product's `active` from the metrics of each day they appear on.
   const computed = await computedRange(store, req.partnerId);

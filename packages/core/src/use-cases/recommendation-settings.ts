@@ -7,6 +7,8 @@ import {
   type AddExclusionResponse,
   ALL_PRODUCTS,
   type AuditRecord,
+  type ChangeSettingsRequest,
+  type ChangeSettingsResponse,
   DEFAULT_RECOMMENDATION_SETTINGS,
   describeRange,
   type EffectiveSettings,
@@ -185,6 +187,33 @@ export function setRecommendationSetting(store: Store, req: SetSettingRequest): 
   return store.write(req.partnerId, (tx) => setRecommendationSettingIn(tx, req));
 }
 
+/**
+ * Several thresholds changed together, in one write unit: every change is checked and audited as
+ * `setRecommendationSetting` does it, and a refused one leaves all of them unchanged. Returns each
+ * change with its value before and after.
+ */
+export function changeRecommendationSettings(
+  store: Store,
+  req: ChangeSettingsRequest,
+): Promise<ChangeSettingsResponse> {
+  if (req.changes.length === 0) {
+    throw new AppError('usage.invalid_argument', 'name at least one setting to change');
+  }
+  return store.write(req.partnerId, async (tx) => {
+    const changes: ChangeSettingsResponse['changes'][number][] = [];
+    for (const c of req.changes) {
+      const r = await setRecommendationSettingIn(tx, {
+        partnerId: req.partnerId,
+        actor: req.actor,
+        path: c.path,
+        value: c.value,
+      });
+      changes.push({ path: c.path, ...r });
+    }
+    return { changes };
+  });
+}
+
 /** Back to the defaults: one rule, or all of them. */
 async function resetRecommendationSettingsIn(
   store: StoreWriter,
@@ -276,15 +305,20 @@ export function removeExclusion(store: Store, req: RemoveExclusionRequest): Prom
   return store.write(req.partnerId, (tx) => removeExclusionIn(tx, req));
 }
 
-export function listExclusions(store: StoreReader, req: ListExclusionsRequest): Promise<Exclusion[]> {
-  return store.exclusions(req.partnerId);
+/** The partner's exclusions (of some customers only, when `customerIds` is given). */
+export async function listExclusions(store: StoreReader, req: ListExclusionsRequest): Promise<Exclusion[]> {
+  const all = await store.exclusions(req.partnerId);
+  if (req.customerIds === undefined) return all;
+  const only = new Set(req.customerIds);
+  return all.filter((e) => only.has(e.customerId));
 }
 
-/** Changes of settings and exclusions, newest first. */
+/** Changes of settings and exclusions, newest first (exclusions of some customers only, when asked). */
 export function settingsHistory(store: StoreReader, req: SettingsLogRequest): Promise<AuditRecord[]> {
   return store.auditLog(
     req.partnerId,
     ['settings.change', 'exclusion.add', 'exclusion.remove'],
     req.limit ?? 100,
+    req.customerIds,
   );
 }

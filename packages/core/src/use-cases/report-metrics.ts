@@ -107,7 +107,7 @@ export function toMetricsRow(r: ProductDayMetrics, ctx: ReportContext, channel: 
  * Rows of the view: `own` keeps the products the partner itself sold to the customer on that day
  * (sold_own > 0); counts stay those of all channels, since people use licenses, not channels.
  */
-function filterRows(
+export function filterRows(
   rows: readonly ProductDayMetrics[],
   ctx: ReportContext,
   req: Pick<PortfolioReportRequest, 'service' | 'channel' | 'group'>,

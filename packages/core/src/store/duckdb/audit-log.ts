@@ -14,8 +14,16 @@ export async function queryAuditLog(
   partnerId: string,
   actions: readonly string[] | null,
   limit: number,
+  customerIds?: readonly string[],
 ): Promise<AuditRecord[]> {
-  const filter = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
+  const ofActions = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
+  // A record is about a customer when its details name one (exclusions); others are the partner's.
+  const ofCustomers =
+    customerIds === undefined
+      ? sql`true`
+      : sql`(json_extract_string(details, '$.customerId') IS NULL
+             OR list_contains(${[...customerIds]}, json_extract_string(details, '$.customerId')))`;
+  const filter = sql`${ofActions} AND ${ofCustomers}`;
   const rows = await db.all<{
     audit_id: number;
     occurred_at: string;

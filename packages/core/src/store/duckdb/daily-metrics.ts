@@ -12,7 +12,7 @@ import {
   WORKLOAD_CODES,
   type WorkloadCode,
 } from '@license-insights/contracts';
-import { dayOf } from '../../dates';
+import { dayOf, formatDay } from '../../dates';
 import { NEVER_YIELD } from '../../jobs/yielder';
 import { OPEN } from '../../metrics/bitset-engine';
 import type { MeasuredSources } from '../../metrics/measured';
@@ -730,4 +730,69 @@ export async function queryDailyMetrics(
     });
   }
   return out;
+}
+
+/**
+ * The metrics rows of every day from `from` to `to` for a few customers (a customer's trend): the
+ * runs overlapping the range are read once and each is spread over its days in the range. Rows of
+ * a day come in `queryDailyMetrics`'s order (customer, product, workload ALL first, then the
+ * codes' order): the runs are read in that order and a row has one run per day.
+ */
+export async function queryDailyMetricsRange(
+  db: DuckDbClient,
+  partnerId: string,
+  from: string,
+  to: string,
+  customerIds: readonly string[],
+): Promise<ProductDayMetrics[]> {
+  if (customerIds.length === 0 || from > to) return [];
+  const workloads = ['ALL', ...WORKLOAD_CODES] as const;
+  const runs = await db.all<{
+    customer_id: string;
+    product_id: string;
+    workload: WorkloadCode | 'ALL';
+    first_day: string;
+    last_day: string;
+    sold: number;
+    sold_own: number;
+    assigned: number;
+    active: number;
+    rotation: number;
+    unlicensed: number;
+    trial_capacity: number;
+    noncounted_capacity: number;
+    usage_state: number;
+  }>(sql`SELECT customer_id, product_id, workload,
+                greatest(first_day, ${from}::DATE)::VARCHAR AS first_day,
+                least(last_day, ${to}::DATE)::VARCHAR AS last_day,
+                sold, sold_own, assigned, active, rotation, unlicensed, trial_capacity, noncounted_capacity,
+                usage_state::INTEGER AS usage_state
+         FROM metric_runs
+         WHERE partner_id = ${partnerId} AND list_contains(${[...customerIds]}, customer_id)
+           AND first_day <= ${to}::DATE AND last_day >= ${from}::DATE
+         ORDER BY customer_id, product_id, list_position(${[...workloads]}, workload)`);
+  const first = dayOf(from);
+  const byDay: ProductDayMetrics[][] = Array.from({ length: dayOf(to) - first + 1 }, () => []);
+  for (const r of runs) {
+    for (let d = dayOf(r.first_day); d <= dayOf(r.last_day); d++) {
+      byDay[d - first]?.push(
+        metricsRowOf({
+          customerId: r.customer_id,
+          productId: r.product_id,
+          workload: r.workload,
+          day: formatDay(d),
+          sold: r.sold,
+          soldOwn: r.sold_own,
+          assigned: r.assigned,
+          active: r.active,
+          rotation: r.rotation,
+          unlicensed: r.unlicensed,
+          trial: r.trial_capacity,
+          noncounted: r.noncounted_capacity,
+          usage: r.usage_state,
+        }),
+      );
+    }
+  }
+  return byDay.flat();
 }

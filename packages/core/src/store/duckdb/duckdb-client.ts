@@ -13,7 +13,9 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
+  LIST,
   listValue,
+  VARCHAR,
 } from '@duckdb/node-api';
 import bindings, { type DataChunk } from '@duckdb/node-bindings';
 import { AppError, messageOf } from '../../errors';
@@ -32,6 +34,22 @@ export interface DuckDbOptions {
 function toDuckValue(v: SqlValue): DuckDBValue {
   if (Array.isArray(v)) return listValue(v as string[]);
   return v as DuckDBValue;
+}
+
+/** A list parameter is a list of text (the only lists `SqlValue` holds), even when empty. */
+const TEXT_LIST = LIST(VARCHAR);
+
+/**
+ * Parameters as DuckDB binds them. DuckDB infers a parameter's type from its value, which an
+ * empty list does not have (bug: a customer filter of no ids — a staff account whose scope holds
+ * no customer — failed to bind): such a statement names the types of its lists; every other
+ * value's type stays inferred (`bind` passes an undefined type on as "infer").
+ */
+function bound(params: readonly SqlValue[]): [DuckDBValue[] | undefined, DuckDBType[] | undefined] {
+  if (params.length === 0) return [undefined, undefined];
+  const values = params.map(toDuckValue);
+  if (!params.some((p) => Array.isArray(p) && p.length === 0)) return [values, undefined];
+  return [values, params.map((p) => (Array.isArray(p) ? TEXT_LIST : undefined)) as DuckDBType[]];
 }
 
 function normaliseRows(reader: DuckDBResultReader): Row[] {
@@ -151,7 +169,7 @@ export class DuckDbClient {
   async run(q: SqlFragment | CompiledSql): Promise<number> {
     const { text, params } = this.compiled(q);
     const started = TRACE ? performance.now() : 0;
-    const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    const result = await this.connection.run(text, ...bound(params));
     if (TRACE) trace(started, text);
     return result.rowsChanged;
   }
@@ -159,10 +177,7 @@ export class DuckDbClient {
   async all<T extends Row = Row>(q: SqlFragment | CompiledSql): Promise<T[]> {
     const { text, params } = this.compiled(q);
     const started = TRACE ? performance.now() : 0;
-    const reader = await this.connection.runAndReadAll(
-      text,
-      params.length > 0 ? params.map(toDuckValue) : undefined,
-    );
+    const reader = await this.connection.runAndReadAll(text, ...bound(params));
     if (TRACE) trace(started, text);
     return normaliseRows(reader) as T[];
   }
@@ -211,7 +226,7 @@ export class DuckDbClient {
   async query(q: SqlFragment | CompiledSql): Promise<HeldResult> {
     const { text, params } = this.compiled(q);
     const started = TRACE ? performance.now() : 0;
-    const result = await this.connection.run(text, params.length > 0 ? params.map(toDuckValue) : undefined);
+    const result = await this.connection.run(text, ...bound(params));
     if (TRACE) trace(started, text);
     return { result };
   }

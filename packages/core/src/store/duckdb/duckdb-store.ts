@@ -233,8 +233,8 @@ export class DuckDbStore implements Store {
   partnerIds(): Promise<string[]> {
     return this.read((q) => q.partnerIds());
   }
-  status(partnerId?: string): Promise<StoreStatus> {
-    return this.read((q) => q.status(partnerId));
+  status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus> {
+    return this.read((q) => q.status(partnerId, customerIds));
   }
   dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
     return this.read((q) => q.dumpCanonical(partnerId, entity));
@@ -283,6 +283,14 @@ export class DuckDbStore implements Store {
   ): Promise<ProductDayMetrics[]> {
     return this.read((q) => q.dailyMetrics(partnerId, day, customerIds));
   }
+  dailyMetricsRange(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return this.read((q) => q.dailyMetricsRange(partnerId, from, to, customerIds));
+  }
   loadMetricData(
     partnerId: string,
     customerIds: readonly string[] | null,
@@ -319,8 +327,13 @@ export class DuckDbStore implements Store {
   exclusions(partnerId: string): Promise<Exclusion[]> {
     return this.read((q) => q.exclusions(partnerId));
   }
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
-    return this.read((q) => q.auditLog(partnerId, actions, limit));
+  auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    customerIds?: readonly string[],
+  ): Promise<AuditRecord[]> {
+    return this.read((q) => q.auditLog(partnerId, actions, limit, customerIds));
   }
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]> {
     return this.read((q) => q.verifyIntegrity());

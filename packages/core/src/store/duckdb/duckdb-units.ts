@@ -37,7 +37,13 @@ import type {
 import { insertAudit, queryAuditLog } from './audit-log';
 import { queryCustomerCandidates } from './customer-candidates';
 import { queryDataTrust } from './customer-health';
-import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
+import {
+  loadMetricData,
+  queryDailyMetrics,
+  queryDailyMetricsRange,
+  queryMetricsPlan,
+  writeDailyMetrics,
+} from './daily-metrics';
 import type { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
 import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
@@ -73,11 +79,11 @@ export class DuckDbReader implements StoreReader {
     return queryPartnerIds(this.db);
   }
 
-  async status(partnerId?: string): Promise<StoreStatus> {
+  async status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus> {
     const ids = partnerId === undefined ? await queryPartnerIds(this.db) : [partnerId];
     const partners = [];
     for (const id of ids) {
-      const s = await queryPartnerStatus(this.db, id);
+      const s = await queryPartnerStatus(this.db, id, partnerId === undefined ? undefined : customerIds);
       partners.push({
         ...s,
         products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown },
@@ -160,6 +166,15 @@ export class DuckDbReader implements StoreReader {
     return queryDailyMetrics(this.db, partnerId, day, customerIds);
   }
 
+  dailyMetricsRange(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return queryDailyMetricsRange(this.db, partnerId, from, to, customerIds);
+  }
+
   metricsPlan(partnerId: string): Promise<MetricsPlan> {
     return queryMetricsPlan(this.db, partnerId);
   }
@@ -207,8 +222,13 @@ export class DuckDbReader implements StoreReader {
     return queryExclusions(this.db, partnerId);
   }
 
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
-    return queryAuditLog(this.db, partnerId, actions, limit);
+  auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    customerIds?: readonly string[],
+  ): Promise<AuditRecord[]> {
+    return queryAuditLog(this.db, partnerId, actions, limit, customerIds);
   }
 
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {

@@ -6,7 +6,7 @@ import type {
   SourceCoverage,
   StatusWarning,
 } from '@license-insights/contracts';
-import { sql } from '../sql';
+import { type SqlFragment, sql } from '../sql';
 import type { DuckDbClient } from './duckdb-client';
 
 export async function queryPartnerIds(db: DuckDbClient): Promise<string[]> {
@@ -14,11 +14,20 @@ export async function queryPartnerIds(db: DuckDbClient): Promise<string[]> {
   return rows.map((r) => r.partner_id);
 }
 
+/**
+ * One partner's status; with `customerIds`, over those customers only (a staff account's scope):
+ * counts, coverage, warnings, unknown products met at them and their out-of-date metrics. The
+ * partner's own products and its recent imports are the partner's as a whole.
+ */
 export async function queryPartnerStatus(
   db: DuckDbClient,
   partnerId: string,
+  customerIds?: readonly string[],
 ): Promise<Omit<PartnerStatus, 'products'> & { products: { custom: number; unknown: number } }> {
   const p = partnerId;
+  const ids = customerIds === undefined ? null : [...customerIds];
+  const scoped = (column: SqlFragment) => (ids === null ? sql`true` : sql`list_contains(${ids}, ${column})`);
+  const inScope = scoped(sql`customer_id`);
   const counts = await db.one<{
     customers: number;
     users: number;
@@ -29,14 +38,20 @@ export async function queryPartnerStatus(
     facts: number | null;
     support: number;
   }>(sql`SELECT
-      (SELECT count(*) FROM customers WHERE partner_id = ${p}) AS customers,
-      (SELECT count(*) FROM users WHERE partner_id = ${p}) AS users,
+      (SELECT count(*) FROM customers WHERE partner_id = ${p} AND ${inScope}) AS customers,
+      (SELECT count(*) FROM users WHERE partner_id = ${p} AND ${inScope}) AS users,
       (SELECT count(*) FROM products WHERE partner_id = ${p} AND origin = 'custom') AS custom,
-      (SELECT count(*) FROM products WHERE partner_id = ${p} AND origin = 'discovered') AS unknown,
-      (SELECT count(DISTINCT (customer_id, subscription_id)) FROM subscription_snapshots WHERE partner_id = ${p}) AS subscriptions,
-      (SELECT count(*) FROM license_assignments WHERE partner_id = ${p}) AS assignments,
-      (SELECT sum(bit_count(days)) FROM activity WHERE partner_id = ${p}) AS facts,
-      (SELECT count(*) FROM support_requests WHERE partner_id = ${p}) AS support`);
+      (SELECT count(*) FROM products pr WHERE partner_id = ${p} AND origin = 'discovered'
+         AND (${
+           ids === null
+             ? sql`true`
+             : sql`EXISTS (SELECT 1 FROM subscription_snapshots s WHERE s.partner_id = pr.partner_id AND s.product_id = pr.product_id AND ${scoped(sql`s.customer_id`)})
+              OR EXISTS (SELECT 1 FROM license_assignments a WHERE a.partner_id = pr.partner_id AND a.product_id = pr.product_id AND ${scoped(sql`a.customer_id`)})`
+         })) AS unknown,
+      (SELECT count(DISTINCT (customer_id, subscription_id)) FROM subscription_snapshots WHERE partner_id = ${p} AND ${inScope}) AS subscriptions,
+      (SELECT count(*) FROM license_assignments WHERE partner_id = ${p} AND ${inScope}) AS assignments,
+      (SELECT sum(bit_count(days)) FROM activity WHERE partner_id = ${p} AND ${inScope}) AS facts,
+      (SELECT count(*) FROM support_requests WHERE partner_id = ${p} AND ${inScope}) AS support`);
   const coverageRows = await db.all<{
     source: DataSource;
     entity: SourceCoverage['entity'];
@@ -44,10 +59,10 @@ export async function queryPartnerStatus(
     first_date: string;
     last_date: string;
   }>(sql`SELECT source, entity, count(*) AS customers, min(first_date)::VARCHAR AS first_date, max(last_date)::VARCHAR AS last_date
-      FROM source_coverage WHERE partner_id = ${p} GROUP BY ALL ORDER BY source, entity`);
+      FROM source_coverage WHERE partner_id = ${p} AND ${inScope} GROUP BY ALL ORDER BY source, entity`);
   const warnings: StatusWarning[] = [];
   const flags = await db.all<{ customer_id: string; flag: string; detail: string }>(
-    sql`SELECT customer_id, flag, detail FROM customer_flags WHERE partner_id = ${p} ORDER BY customer_id, flag`,
+    sql`SELECT customer_id, flag, detail FROM customer_flags WHERE partner_id = ${p} AND ${inScope} ORDER BY customer_id, flag`,
   );
   for (const f of flags) {
     warnings.push({
@@ -59,18 +74,19 @@ export async function queryPartnerStatus(
   const unknown = await db.all<{ product_id: string; name: string; customers: number }>(
     sql`SELECT p.product_id, p.name,
           (SELECT count(DISTINCT customer_id) FROM (
-             SELECT customer_id FROM subscription_snapshots s WHERE s.partner_id = p.partner_id AND s.product_id = p.product_id
-             UNION ALL SELECT customer_id FROM license_assignments a WHERE a.partner_id = p.partner_id AND a.product_id = p.product_id)) AS customers
+             SELECT customer_id FROM subscription_snapshots s WHERE s.partner_id = p.partner_id AND s.product_id = p.product_id AND ${scoped(sql`s.customer_id`)}
+             UNION ALL SELECT customer_id FROM license_assignments a WHERE a.partner_id = p.partner_id AND a.product_id = p.product_id AND ${scoped(sql`a.customer_id`)})) AS customers
         FROM products p WHERE p.partner_id = ${p} AND p.origin = 'discovered' ORDER BY p.product_id`,
   );
   for (const u of unknown) {
+    if (ids !== null && u.customers === 0) continue; // met at no customer in scope
     warnings.push({
       code: 'unknown_product',
       message: `unknown product ${JSON.stringify(u.product_id)} (${u.name}) at ${u.customers} customer(s): kept by id, name unknown; add it to a products file to name it`,
     });
   }
   const noActivity = await db.all<{ customer_id: string }>(
-    sql`SELECT customer_id FROM customers c WHERE partner_id = ${p}
+    sql`SELECT customer_id FROM customers c WHERE partner_id = ${p} AND ${inScope}
         AND NOT EXISTS (SELECT 1 FROM source_coverage s WHERE s.partner_id = c.partner_id AND s.customer_id = c.customer_id AND s.entity = 'activity')
         ORDER BY customer_id`,
   );
@@ -82,7 +98,7 @@ export async function queryPartnerStatus(
     });
   }
   const noSubs = await db.all<{ customer_id: string }>(
-    sql`SELECT customer_id FROM customers c WHERE partner_id = ${p}
+    sql`SELECT customer_id FROM customers c WHERE partner_id = ${p} AND ${inScope}
         AND NOT EXISTS (SELECT 1 FROM subscription_snapshots s WHERE s.partner_id = c.partner_id AND s.customer_id = c.customer_id)
         ORDER BY customer_id`,
   );
@@ -94,7 +110,7 @@ export async function queryPartnerStatus(
     });
   }
   const doubled = await db.all<{ customer_id: string; product_id: string }>(
-    sql`SELECT customer_id, product_id FROM subscription_snapshots WHERE partner_id = ${p}
+    sql`SELECT customer_id, product_id FROM subscription_snapshots WHERE partner_id = ${p} AND ${inScope}
         GROUP BY customer_id, product_id
         HAVING count(DISTINCT source) FILTER (WHERE source IN ('partner_center', 'graph_subscribed_skus')) = 2
         ORDER BY customer_id, product_id`,
@@ -137,7 +153,7 @@ export async function queryPartnerStatus(
   });
   const state = await db.all<{ first_day: string; last_day: string; dirty: number }>(
     sql`SELECT first_day::VARCHAR AS first_day, last_day::VARCHAR AS last_day,
-               (SELECT count(*) FROM metrics_dirty d WHERE d.partner_id = m.partner_id) AS dirty
+               (SELECT count(*) FROM metrics_dirty d WHERE d.partner_id = m.partner_id AND ${scoped(sql`d.customer_id`)}) AS dirty
         FROM metrics_state m WHERE partner_id = ${p}`,
   );
   const m = state[0];
