@@ -14,7 +14,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { type Principal, ROLES } from '@license-insights/contracts';
-import type { AccountStore, Config, Store } from '@license-insights/core';
+import { type AccountStore, type Config, PortfolioViews, type Store } from '@license-insights/core';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -35,6 +35,7 @@ import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
+import { registerPortfolioRoutes } from './routes/portfolio';
 
 export const API_VERSION = '1.0.0';
 
@@ -57,6 +58,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly tls: boolean;
   readonly directory: CustomerDirectory;
   readonly authenticator: Authenticator;
+  /** The portfolio views, with their memory of per-customer sums (kept per store commit). */
+  readonly portfolio: PortfolioViews;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     tls,
     directory,
     authenticator,
+    portfolio: new PortfolioViews(deps.store),
   };
 
   app.decorateRequest('principal', null);
@@ -165,7 +169,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
-  // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
+  registerPortfolioRoutes(app, ctx);
+  // (auth) (customer analytics) (partner center) (exports) (jobs) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
