@@ -14,7 +14,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { type Principal, ROLES } from '@license-insights/contracts';
-import type { AccountStore, Config, Store } from '@license-insights/core';
+import { type AccountStore, type Config, PortfolioViews, type Store } from '@license-insights/core';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -42,6 +42,7 @@ import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
+import { registerPortfolioRoutes } from './routes/portfolio';
 import { registerRecommendationRoutes } from './routes/recommendations';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerStaffRoutes } from './routes/staff';
@@ -72,6 +73,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly authenticator: Authenticator;
   /** CSRF tokens of browser sessions (checked centrally by `authorize`). */
   readonly csrf: CsrfGuard;
+  /** The portfolio views, with their memory of per-customer sums (kept per store commit). */
+  readonly portfolio: PortfolioViews;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -161,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     directory,
     authenticator,
     csrf,
+    portfolio: new PortfolioViews(deps.store),
     homePartnerId: deps.homePartnerId ?? null,
   };
   await app.register(fastifyRateLimit, { global: false });
@@ -202,7 +206,9 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   registerSettingsRoutes(app, ctx);
   registerPartnerDataRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
-  // (portfolio) (partner center) (exports) (jobs)
+  // (portfolio)
+  registerPortfolioRoutes(app, ctx);
+  // (partner center) (exports) (jobs)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -16,6 +16,7 @@ export * from './hints';
 export * from './i18n';
 export * from './imports';
 export * from './metrics';
+export * from './portfolio';
 export * from './problems';
 export * from './recommendations';
 export * from './reports';

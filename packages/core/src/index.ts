@@ -65,6 +65,7 @@ export * from './use-cases/inactive-users';
 export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/oidc-accounts';
+export * from './use-cases/portfolio-views';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';
 export * from './use-cases/resolve-partner';

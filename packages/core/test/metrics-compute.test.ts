@@ -16,11 +16,34 @@ import { effectiveCatalog, shippedCatalog } from '../src/catalog/catalog';
 import { addDays } from '../src/dates';
 import { writeDemoDataset } from '../src/demo/generate-demo';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
+import { F } from '../src/metrics/sums';
 import { type TempStore, tempStore } from '../src/testing';
 import { computeMetrics } from '../src/use-cases/compute-metrics';
 import { getCustomerReport, getPortfolioReport } from '../src/use-cases/report-metrics';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+let t: TempStore;
+
+/** Every stored per-customer sum run of a partner (ALL and workload cells), as sorted text. */
+async function storedSums(partnerId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const which of ['ALL', 'each'] as const) {
+    const s = await t.store.sumRuns(partnerId, '1970-01-01', '9999-12-31', which);
+    for (let i = 0; i < s.count; i++) {
+      out.push(
+        [
+          s.customerIds[s.customer[i] as number],
+          s.cell[i],
+          s.first[i],
+          s.last[i],
+          ...s.values.subarray(i * F, (i + 1) * F),
+        ].join(','),
+      );
+    }
+  }
+  return out.sort();
+}
 
 function workedExample(t: TempStore): string {
   const holders = Array.from({ length: 15 }, (_, i) => `u${i + 1}`);
@@ -60,7 +83,6 @@ function workedExample(t: TempStore): string {
   return `${t.files.dir}/we`;
 }
 
-let t: TempStore;
 beforeEach(async () => {
   t = await tempStore();
 });
@@ -307,10 +329,15 @@ describe('daily metrics', () => {
     expect(await t.store.verifyIntegrity()).toEqual([]);
     const days = ['2026-03-10', '2026-03-15', '2026-03-22', '2026-03-31'];
     const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics('p-test', d)));
+    const incrementalSums = await storedSums('p-test');
     await computeMetrics(t.store, { partnerId: 'p-test', full: true });
     const full = await Promise.all(days.map((d) => t.store.dailyMetrics('p-test', d)));
     expect(incremental).toEqual(full);
     expect(full[3]?.length).toBeGreaterThan(20);
+    // The per-customer sums too: the same runs (maximal both ways), cut and extended alike.
+    const fullSums = await storedSums('p-test');
+    expect(incrementalSums).toEqual(fullSums);
+    expect(fullSums.length).toBeGreaterThan(20);
   });
 
   it('stored metrics equal the reference computed from the stored canonical data', async () => {
@@ -418,9 +445,11 @@ describe('daily metrics', () => {
           expect(await t.store.verifyIntegrity()).toEqual([]);
           const days = ['2026-02-20', cut, '2026-03-31'];
           const incremental = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
+          const incrementalSums = await storedSums(partnerId);
           await computeMetrics(t.store, { partnerId, full: true });
           const full = await Promise.all(days.map((d) => t.store.dailyMetrics(partnerId, d)));
           expect(incremental).toEqual(full);
+          expect(incrementalSums).toEqual(await storedSums(partnerId));
         },
       ),
       { numRuns: 6 },

@@ -1,16 +1,20 @@
 /**
  * Schema migrations on real DuckDB: a store written by an older version opens with the newest
- * schema and the same data. Migration 6 rebuilds the per-user tables without primary-key indexes.
+ * schema and the same data. Migration 6 rebuilds the per-user tables without primary-key indexes;
+ * migration 8 adds the per-customer sums, to be written by the next compute.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeDemoDataset } from '../src/demo/generate-demo';
 import { DuckDbClient } from '../src/store/duckdb/duckdb-client';
 import { DATABASE_FILE } from '../src/store/duckdb/duckdb-store';
 import { MIGRATIONS } from '../src/store/duckdb/migrations';
 import { openStore } from '../src/store/open-store';
 import { dumpAll, type TempStore, tempStore } from '../src/testing';
+import { computeMetrics } from '../src/use-cases/compute-metrics';
+import { getPortfolioReport } from '../src/use-cases/report-metrics';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -72,6 +76,42 @@ describe('migrations', () => {
       await migrated.close();
     }
     // The tempStore's own close at afterEach must not fail on the closed store: reopen it.
+    t = await tempStore();
+  });
+});
+
+describe('migration 8: per-customer sums', () => {
+  it('a store computed before the sums opens with every customer stale, and the next compute writes them', async () => {
+    const dir = path.join(t.files.dir, 'demo');
+    await writeDemoDataset(dir, { customers: 4, seed: 'm8', days: 40, end: '2026-03-31' });
+    await t.import([dir]);
+    await computeMetrics(t.store, { partnerId: 'p-test' });
+    const before = await getPortfolioReport(t.store, { partnerId: 'p-test' });
+    await t.store.close();
+    // Back to schema 7 as version 7 left it: metrics computed, no sums table.
+    const db = await DuckDbClient.open({ path: path.join(t.dataDir, DATABASE_FILE) });
+    await db.exec('DROP TABLE customer_sums');
+    await db.exec('DELETE FROM schema_migrations WHERE version = 8');
+    db.close();
+
+    const migrated = await openStore({ dataDir: t.dataDir, memoryLimit: '1GB', threads: 1 });
+    try {
+      expect(await migrated.schemaVersion()).toBe(8);
+      const ids = await migrated.customerIds('p-test');
+      // The old metrics still read, and every report says they are out of date for every customer.
+      const stale = await getPortfolioReport(migrated, { partnerId: 'p-test' });
+      expect(stale.totals).toEqual(before.totals);
+      expect(stale.stale).toMatchObject({ customers: ids, fromDay: '2026-02-20' });
+      const compute = await computeMetrics(migrated, { partnerId: 'p-test' });
+      expect(compute).toMatchObject({ mode: 'incremental', customers: ids.length, fromDay: '2026-02-20' });
+      expect(await migrated.verifyIntegrity()).toEqual([]);
+      expect((await migrated.sumRuns('p-test', '2026-02-20', '2026-03-31', 'ALL')).customerIds).toEqual(ids);
+      const after = await getPortfolioReport(migrated, { partnerId: 'p-test' });
+      expect(after.stale).toBeNull();
+      expect(after.totals).toEqual(before.totals);
+    } finally {
+      await migrated.close();
+    }
     t = await tempStore();
   });
 });

@@ -87,6 +87,11 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/catalog': { right: 'read_aggregates' },
   'GET /api/v1/catalog/:productId': { right: 'read_aggregates' },
   'GET /api/v1/audit': { right: 'read_audit' },
+  // Portfolio views (the caller's visible customers only) and the customer table
+  'GET /api/v1/portfolio/summary': { right: 'read_aggregates' },
+  'GET /api/v1/portfolio/trend': { right: 'read_aggregates' },
+  'GET /api/v1/portfolio/breakdown': { right: 'read_aggregates' },
+  'GET /api/v1/customers': { right: 'read_aggregates' },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

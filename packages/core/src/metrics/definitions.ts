@@ -21,12 +21,20 @@ export function decompose(
   const out: Reasons = {};
   let left = Math.max(0, excess);
   for (const [code, amount] of components) {
-    const take = Math.min(left, Math.max(0, amount));
+    const take = capped(left, amount);
     if (take > 0) out[code] = take;
     left -= take;
   }
   if (left > 0) out.UNEXPLAINED = left;
   return out;
+}
+
+/**
+ * One component of a decomposition: the amount, capped at what is still unexplained (`left`).
+ * The one rule `decompose` and the per-customer sums (sums.ts) both apply.
+ */
+export function capped(left: number, amount: number): number {
+  return Math.min(left, Math.max(0, amount));
 }
 
 /** The ingredients of the reason codes (SPEC §2.1), in decomposition order. */

@@ -34,7 +34,13 @@ export class EngineThread {
     const result = this.reply(worker, onProgress, signal);
     result.catch(() => undefined); // awaited below; a failure while sending must not go unhandled
     const send = (m: EngineMessage) => worker.postMessage(m);
-    send({ kind: 'begin', first: batch.first, days: batch.days, capacity: batch.capacity });
+    send({
+      kind: 'begin',
+      first: batch.first,
+      days: batch.days,
+      capacity: batch.capacity,
+      services: batch.services,
+    });
     for (let i = 0; i < batch.customers.length; i += SLICE) {
       await y.slice();
       send({ kind: 'customers', customers: batch.customers.slice(i, i + SLICE) });

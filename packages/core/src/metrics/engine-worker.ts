@@ -13,7 +13,7 @@ if (port === null) throw new Error('engine-worker.ts runs in a worker thread');
 let computation: EngineBatchComputation | null = null;
 port.on('message', (m: EngineMessage) => {
   try {
-    if (m.kind === 'begin') computation = new EngineBatchComputation(m.first, m.days, m.capacity);
+    if (m.kind === 'begin') computation = new EngineBatchComputation(m.first, m.days, m.capacity, m.services);
     else if (computation === null) throw new Error(`${m.kind} before begin`);
     else if (m.kind === 'customers') {
       const before = computation.done;

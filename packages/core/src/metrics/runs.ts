@@ -16,6 +16,7 @@ import {
   unlicensedAt,
   usageAt,
 } from './bitset-engine';
+import type { SumRunBuilder } from './sum-runs';
 
 /** The run columns, in the store's order: keys, days, then the values. */
 export const RUN_COLUMNS = [
@@ -79,11 +80,13 @@ export class MetricRunBuilder {
 
   /**
    * Adds the runs of one customer (index `c` in the batch) whose local product i is global
-   * product `products[i]`; day 0 of the series is day number `fromDay`.
+   * product `products[i]`; day 0 of the series is day number `fromDay`. `sums`, when given, gets
+   * the same runs and builds the customer's sums (sum-runs.ts).
    */
-  add(c: number, products: ArrayLike<number>, f: FlatSeries, fromDay: number): void {
+  add(c: number, products: ArrayLike<number>, f: FlatSeries, fromDay: number, sums?: SumRunBuilder): void {
     const { block, days } = f;
     const at = this.at;
+    sums?.begin(c);
     for (let r = 0; r < f.rows; r++) {
       const p = f.rowProduct[r] as number;
       at[0] = soldAt(f, p);
@@ -117,9 +120,27 @@ export class MetricRunBuilder {
           block,
           start,
         );
+        if (sums !== undefined) {
+          sums.addRun(
+            products[p] as number,
+            f.rowWorkload[r] as number,
+            fromDay + start,
+            fromDay + i - 1,
+            block[(at[0] as number) + start] as number,
+            block[(at[1] as number) + start] as number,
+            block[(at[2] as number) + start] as number,
+            block[(at[3] as number) + start] as number,
+            block[(at[4] as number) + start] as number,
+            block[(at[5] as number) + start] as number,
+            block[(at[6] as number) + start] as number,
+            block[(at[7] as number) + start] as number,
+            block[(at[8] as number) + start] as number,
+          );
+        }
         start = i;
       }
     }
+    sums?.end();
   }
 
   private push(c: number, p: number, w: number, first: number, last: number, block: Int32Array, day: number) {

@@ -1,88 +1,23 @@
 /**
  * Roll-ups: ratios of sums (Σ assigned / Σ sold), never averages of percentages; usage over the
  * rows whose usage is known (SPEC §2.3); the excess of a roll-up is decomposed with the summed
- * components of its rows, in SPEC order, so the codes still add up exactly. Pure.
+ * components of its rows, in SPEC order, so the codes still add up exactly. The sums themselves
+ * and their totals are defined once, in metrics/sums.ts (the stored per-customer sums use them
+ * too). Pure.
  */
-import type { ProductDayMetrics, Totals, UsageBand } from '@license-insights/contracts';
-import { figuresOf } from '../metrics/definitions';
+import type { ProductDayMetrics, Totals } from '@license-insights/contracts';
+import { addRowSums, bandOf, F, totalsOfSums } from '../metrics/sums';
+
+export { bandOf };
 
 /**
  * The roll-up of some rows. Deployment sums every row; usage sums active and sold over the rows
  * whose usage is known (SPEC §2.3) and says how many licenses' usage is not measured.
  */
 export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
-  let sold = 0;
-  let soldOwn = 0;
-  let assigned = 0;
-  let active = 0;
-  let soldMeasured = 0;
-  let known = 0;
-  let partial = false;
-  const u = { ROTATION: 0, UNLICENSED_WORKLOAD_USE: 0, TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
-  const d = { TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
-  for (const r of rows) {
-    sold += r.sold;
-    soldOwn += r.soldOwn;
-    assigned += r.assigned;
-    d.TRIAL += r.deploymentReasons.TRIAL ?? 0;
-    d.NONCOUNTED_SUBSCRIPTION += r.deploymentReasons.NONCOUNTED_SUBSCRIPTION ?? 0;
-    if (!r.usageKnown || r.active === null) continue;
-    known++;
-    active += r.active;
-    soldMeasured += r.sold;
-    if (r.partialWindow) partial = true;
-    const x = r.usageReasons ?? {};
-    u.ROTATION += x.ROTATION ?? 0;
-    u.UNLICENSED_WORKLOAD_USE += x.UNLICENSED_WORKLOAD_USE ?? 0;
-    u.TRIAL += x.TRIAL ?? 0;
-    u.NONCOUNTED_SUBSCRIPTION += x.NONCOUNTED_SUBSCRIPTION ?? 0;
-  }
-  return {
-    sold,
-    soldOwn,
-    assigned,
-    active: known > 0 ? active : null,
-    soldMeasured,
-    soldNotMeasured: sold - soldMeasured,
-    partialWindow: partial,
-    // The roll-up's excess is decomposed with the sums of its rows' components (SPEC §2.3).
-    ...figuresOf({
-      sold,
-      assigned,
-      active: known > 0 ? active : null,
-      usageSold: soldMeasured,
-      rotation: u.ROTATION,
-      unlicensed: u.UNLICENSED_WORKLOAD_USE,
-      // Trial and non-counted capacity explain deployment and usage alike; each sum is its rows'.
-      trial: u.TRIAL,
-      noncounted: u.NONCOUNTED_SUBSCRIPTION,
-    }),
-    deploymentReasons: figuresOf({
-      sold,
-      assigned,
-      active: null,
-      usageSold: 0,
-      rotation: 0,
-      unlicensed: 0,
-      trial: d.TRIAL,
-      noncounted: d.NONCOUNTED_SUBSCRIPTION,
-    }).deploymentReasons,
-  };
-}
-
-/**
- * Usage band of a roll-up (a customer's): `none` when nothing is sold, `unmeasured` when no
- * licenses sold have known usage, else by usage %: <25, 25–50, 50–75, 75–100 (100 included), >100.
- */
-export function bandOf(t: Pick<Totals, 'sold' | 'usagePercent'>): UsageBand {
-  if (t.sold === 0) return 'none';
-  const p = t.usagePercent;
-  if (p === null) return 'unmeasured';
-  if (p < 25) return '<25';
-  if (p < 50) return '25-50';
-  if (p < 75) return '50-75';
-  if (p <= 100) return '75-100';
-  return '>100';
+  const sums = new Float64Array(F);
+  for (const r of rows) addRowSums(sums, 0, r);
+  return totalsOfSums(sums);
 }
 
 /** Groups rows by a key and totals each group, sorted by key. */

@@ -28,6 +28,7 @@ import type { CsvDelimiter } from '../ingest/csv-scan';
 import type { BitsetInput } from '../metrics/bitset-engine';
 import type { MeasuredSources } from '../metrics/measured';
 import type { MetricRuns } from '../metrics/runs';
+import type { SumRuns } from '../metrics/sum-runs';
 
 /** Shapes the store returns as the contracts define them (one definition for core and adapters). */
 export type { AuditRecord, CustomerRecord, DataTrust, InactiveUser };
@@ -234,6 +235,11 @@ export interface DailyMetricsWrite {
   /** The products runs refer to by index. */
   readonly productIds: readonly string[];
   readonly runs: MetricRuns;
+  /**
+   * The written customers' sums per cell and day (metrics/sum-runs.ts), from the same runs: stored
+   * with them, replaced from the same day on, in the same unit of work.
+   */
+  readonly sums: SumRuns;
 }
 
 export interface AuditEntry {
@@ -330,6 +336,19 @@ export interface StoreReader {
     to: string,
     customerIds: readonly string[],
   ): Promise<ProductDayMetrics[]>;
+  /**
+   * The partner's per-customer sums (metrics/sum-runs.ts) in runs overlapping the days `from` …
+   * `to`: the ALL cells (products as a whole) or the workload cells.
+   */
+  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns>;
+  /** The partner's metric runs overlapping `from` … `to` (ALL or workload rows; of one product, or all). */
+  metricRunColumns(
+    partnerId: string,
+    from: string,
+    to: string,
+    workloads: SumWorkloads,
+    productId: string | null,
+  ): Promise<MetricRunColumns>;
   /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */
   loadMetricData(
     partnerId: string,
@@ -389,6 +408,41 @@ export interface StoreWriter extends StoreReader {
   addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null>;
   /** Removes an exclusion (audited); false when there was none. */
   removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean>;
+}
+
+/**
+ * Sum runs as typed columns: `customer` indexes `customerIds`, `cell` the cell (sum-runs.ts),
+ * `first` and `last` day numbers, `values` F sums per run (run i at i · F).
+ */
+export interface SumRunColumns {
+  readonly customerIds: readonly string[];
+  readonly count: number;
+  readonly customer: Int32Array;
+  readonly cell: Uint8Array;
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  readonly values: Int32Array;
+}
+
+/** Which workload cells to read: the products as a whole (ALL), or each workload. */
+export type SumWorkloads = 'ALL' | 'each';
+
+/**
+ * Metric runs as typed columns: `customer` and `product` index the two id lists, `workload` is 0
+ * for ALL else 1 + index in WORKLOAD_CODES, `first`/`last` day numbers, `values` the 9 stored
+ * values per run (sold, sold_own, assigned, active, rotation, unlicensed, trial_capacity,
+ * noncounted_capacity, usage_state) at i · 9.
+ */
+export interface MetricRunColumns {
+  readonly customerIds: readonly string[];
+  readonly productIds: readonly string[];
+  readonly count: number;
+  readonly customer: Int32Array;
+  readonly product: Int32Array;
+  readonly workload: Uint8Array;
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  readonly values: Int32Array;
 }
 
 /** Lets other work run on the event loop between slices of a long job (jobs/yielder.ts). */

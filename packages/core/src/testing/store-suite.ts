@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../demo/generate-demo';
 import { isAppError } from '../errors';
 import { RUN_COLUMNS } from '../metrics/runs';
+import { serviceIndex, sumRunsOf } from '../metrics/sum-runs';
 import type { Store } from '../store/store';
 import { computeMetrics } from '../use-cases/compute-metrics';
 import { getRecommendations } from '../use-cases/get-recommendations';
@@ -249,6 +250,8 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
           customerIds: ['c1', 'c2'],
           productIds: ['p'],
           runs: runs(rows),
+          // The customers' sums from the same runs (product p: OTHER), as the compute writes them.
+          sums: sumRunsOf(runs(rows), fromDay, lastDay - fromDay + 1, [serviceIndex('OTHER')]),
         });
       const row = (r: ProductDayMetrics | undefined) =>
         r === undefined

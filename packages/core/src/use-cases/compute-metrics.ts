@@ -21,6 +21,7 @@ import { WINDOW_DAYS } from '../metrics/definitions';
 import { type BatchCustomer, computeBatch } from '../metrics/engine-batch';
 import { EngineThread } from '../metrics/engine-thread';
 import type { MetricRuns } from '../metrics/runs';
+import { type SumRuns, serviceIndex } from '../metrics/sum-runs';
 import type { MetricsPlan, Store, StoreWriter } from '../store/store';
 
 export interface ComputeProgress {
@@ -163,6 +164,7 @@ async function computeBatches(
         customerIds: data.map((c) => c.customerId),
         productIds: computed.productIds,
         runs: computed.runs,
+        sums: computed.sums,
       },
       y,
     );
@@ -227,7 +229,7 @@ async function engineBatch(
   y: Yielder,
   signal: AbortSignal | undefined,
   onCustomer: (done: number) => void,
-): Promise<{ runs: MetricRuns; productIds: string[]; rows: number }> {
+): Promise<{ runs: MetricRuns; sums: SumRuns; productIds: string[]; rows: number }> {
   const first = dayOf(scope.fromDay);
   const days = dayOf(scope.lastDay) - first + 1;
   // At least one run per row: the rows of the batch, from the catalog.
@@ -253,7 +255,10 @@ async function engineBatch(
     });
     customers.push({ input: { ...c, products }, global });
   }
-  const batch = { customers, first, days, capacity: days === 1 ? rowCount : rowCount * 4 };
+  // Each product's service, for the per-customer sums (an unknown product counts as OTHER, as
+  // reports show it).
+  const services = new Uint8Array(productIds.map((id) => serviceIndex(catalog.get(id)?.service)));
+  const batch = { customers, first, days, capacity: days === 1 ? rowCount : rowCount * 4, services };
   const result =
     engine.thread !== null
       ? await engine.thread.run(batch, onCustomer, y, signal)
@@ -262,5 +267,5 @@ async function engineBatch(
           if ((done & 255) === 0) onCustomer(done);
         });
   onCustomer(data.length);
-  return { runs: result.runs, productIds, rows: result.rows };
+  return { runs: result.runs, sums: result.sums, productIds, rows: result.rows };
 }

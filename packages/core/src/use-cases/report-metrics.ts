@@ -15,6 +15,7 @@ import {
   type PortfolioReportRequest,
   type ProductDayMetrics,
   SERVICE_NAMES,
+  type Totals,
   USAGE_BANDS,
   USAGE_STATES,
   type UsageBand,
@@ -28,7 +29,7 @@ import { AppError, hinted } from '../errors';
 import { dataSince, NOTHING_MEASURED, usageStateOf } from '../metrics/measured';
 import { composeSupportMetrics } from '../recommendations/support-metric';
 import { bandOf, groupTotals, monthBefore, totalsOf } from '../reports/rollup';
-import type { CustomerRecord, Store, StoreReader } from '../store/store';
+import type { CustomerRecord, MetricsPlan, Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { planInactive } from './inactive-users';
 import { getStaleMetrics } from './metrics-freshness';
@@ -51,7 +52,14 @@ export async function reportDay(
   partnerId: string,
   day: string | undefined,
 ): Promise<string> {
-  const plan = await store.metricsPlan(partnerId);
+  return reportDayOf(await store.metricsPlan(partnerId), day);
+}
+
+/**
+ * The day a report shows: the one asked for, by default the last computed day; a day metrics do
+ * not cover is an error that says which days they cover (and, for newer data, how to compute it).
+ */
+export function reportDayOf(plan: MetricsPlan, day: string | undefined): string {
   if (plan.computed === null) {
     throw hinted('not_found', 'no metrics yet: none have been computed for this partner', {
       kind: 'compute_metrics',
@@ -144,7 +152,7 @@ function byCustomer(rows: readonly ProductDayMetrics[]): Map<string, ProductDayM
 }
 
 /** Days tried for a customer whose compared day is not comparable: nearest first, earlier first on ties. */
-const STAND_IN_OFFSETS = [-1, 1, -2, 2, -3, 3] as const;
+export const STAND_IN_OFFSETS = [-1, 1, -2, 2, -3, 3] as const;
 
 /**
  * Month over month of a view's product rows (SPEC §2). `rowsOf(day, customers)` reads the view's
@@ -183,35 +191,60 @@ export async function monthOverMonth(
     }
   }
   const compared = [...then.keys()];
-  if (compared.length === 0) {
+  return monthOverMonthOf(
+    comparedDay,
+    now.size,
+    compared.length,
+    standIns,
+    compared.length === 0 ? null : totalsOf(compared.flatMap((id) => now.get(id) ?? [])),
+    compared.length === 0 ? null : totalsOf(compared.flatMap((id) => then.get(id) ?? [])),
+  );
+}
+
+/**
+ * Month over month from its parts: of `inView` customers, `compared` (of them `standIns` on a
+ * stand-in day) with roll-ups `a` on D and `b` on their compared days; the others left out.
+ * Counts change by a signed difference, percentages in points; null when none are compared.
+ */
+export function monthOverMonthOf(
+  comparedDay: string,
+  inView: number,
+  compared: number,
+  standIns: number,
+  a: Totals | null,
+  b: Totals | null,
+): MonthOverMonth {
+  if (compared === 0 || a === null || b === null) {
     return {
       comparedDay,
       customers: 0,
       standIns: 0,
-      leftOut: now.size,
+      leftOut: inView,
       current: null,
       previous: null,
       change: { sold: null, assigned: null, active: null, deploymentPoints: null, usagePoints: null },
     };
   }
-  const a = totalsOf(compared.flatMap((id) => now.get(id) ?? []));
-  const b = totalsOf(compared.flatMap((id) => then.get(id) ?? []));
-  const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : x - y);
   return {
     comparedDay,
-    customers: compared.length,
+    customers: compared,
     standIns,
-    leftOut: now.size - compared.length,
+    leftOut: inView - compared,
     current: a,
     previous: b,
     change: {
       sold: a.sold - b.sold,
       assigned: a.assigned - b.assigned,
-      active: diff(a.active, b.active),
-      deploymentPoints: diff(a.deploymentPercent, b.deploymentPercent),
-      usagePoints: diff(a.usagePercent, b.usagePercent),
+      active: difference(a.active, b.active),
+      deploymentPoints: difference(a.deploymentPercent, b.deploymentPercent),
+      usagePoints: difference(a.usagePercent, b.usagePercent),
     },
   };
+}
+
+/** x − y, null when either is (a change against "—" is "—"). */
+export function difference(x: number | null, y: number | null): number | null {
+  return x === null || y === null ? null : x - y;
 }
 
 async function portfolioReport(store: StoreReader, req: PortfolioReportRequest): Promise<PortfolioReport> {
@@ -271,7 +304,14 @@ export function getPortfolioReport(store: Store, req: PortfolioReportRequest): P
 
 /** Ids of a group's customers; an unknown group is an error listing the groups that exist. */
 function customersInGroup(ctx: ReportContext, group: string): string[] {
-  const customers = [...ctx.customers.values()];
+  return groupMembers([...ctx.customers.values()], group);
+}
+
+/**
+ * Ids of the customers (of those given: a caller's visible ones) in a group; a group none of them
+ * is in is an error listing the groups they have.
+ */
+export function groupMembers(customers: readonly CustomerRecord[], group: string): string[] {
   const ids = customers.filter((c) => c.groups.includes(group)).map((c) => c.customerId);
   if (ids.length > 0) return ids;
   const groups = [...new Set(customers.flatMap((c) => c.groups))].sort();

@@ -2,7 +2,8 @@
  * The metric engine's edge of the store: what it reads (per customer: subscription snapshots,
  * users' deletion days, assignment intervals, activity facts as day lists) and where its results
  * go (`daily_metrics`, replaced per customer from a day on). Large reads and writes go through
- * typed arrays; strings are mapped to small integers in SQL first.
+ * typed arrays; strings are mapped to small integers in SQL first. The per-customer sums
+ * (`customer_sums`) are written with the runs (customer-sums.ts).
  */
 import { DATE, INTEGER, UTINYINT } from '@duckdb/node-api';
 import {
@@ -20,6 +21,7 @@ import { metricsRowOf } from '../../metrics/rows';
 import { RUN_COLUMNS } from '../../metrics/runs';
 import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan, Yield } from '../store';
+import { writeCustomerSums } from './customer-sums';
 import type { DuckDbClient, HeldResult } from './duckdb-client';
 
 /** A query started and awaited later: its failure is not unhandled meanwhile (await rethrows it). */
@@ -658,6 +660,19 @@ export async function writeDailyMetrics(
                             AND r.first_day = ${from})`);
       }
     } else if (n > 0) await db.run(sql`INSERT INTO metric_runs ${named}`);
+    // The customers' sums, from the same runs, by the same rules, in the same unit of work.
+    await writeCustomerSums(
+      db,
+      partnerId,
+      {
+        replaceAll: write.replaceAll,
+        fromDay: write.fromDay,
+        customers: customerIds.length,
+        sums: write.sums,
+      },
+      written,
+      y,
+    );
     if (customerIds.length > 0) {
       await db.run(
         write.allCustomers

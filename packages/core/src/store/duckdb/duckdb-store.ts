@@ -31,12 +31,15 @@ import type {
   ImportSession,
   InactiveScope,
   InactiveUser,
+  MetricRunColumns,
   MetricsPlan,
   Store,
   StoredSettings,
   StoreReader,
   StoreWriter,
   SubscriptionState,
+  SumRunColumns,
+  SumWorkloads,
   SupportCount,
   WriteOptions,
 } from '../store';
@@ -290,6 +293,18 @@ export class DuckDbStore implements Store {
     customerIds: readonly string[],
   ): Promise<ProductDayMetrics[]> {
     return this.read((q) => q.dailyMetricsRange(partnerId, from, to, customerIds));
+  }
+  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
+    return this.read((q) => q.sumRuns(partnerId, from, to, workloads));
+  }
+  metricRunColumns(
+    partnerId: string,
+    from: string,
+    to: string,
+    workloads: SumWorkloads,
+    productId: string | null,
+  ): Promise<MetricRunColumns> {
+    return this.read((q) => q.metricRunColumns(partnerId, from, to, workloads, productId));
   }
   loadMetricData(
     partnerId: string,

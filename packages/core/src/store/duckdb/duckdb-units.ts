@@ -15,7 +15,8 @@ import type {
 } from '@license-insights/contracts';
 import type { CustomerCandidate } from '../../customers/resolve-customer';
 import type { MeasuredSources } from '../../metrics/measured';
-import { type SqlFragment, sql } from '../sql';
+import { SUM_FIELDS } from '../../metrics/sums';
+import { ident, join, type SqlFragment, sql } from '../sql';
 import type {
   ActiveUserCount,
   AuditEntry,
@@ -26,17 +27,21 @@ import type {
   DataTrust,
   InactiveScope,
   InactiveUser,
+  MetricRunColumns,
   MetricsPlan,
   StoredSettings,
   StoreReader,
   StoreWriter,
   SubscriptionState,
+  SumRunColumns,
+  SumWorkloads,
   SupportCount,
   Yield,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
 import { queryCustomerCandidates } from './customer-candidates';
 import { queryDataTrust } from './customer-health';
+import { queryMetricRunColumns, querySumRuns } from './customer-sums';
 import {
   loadMetricData,
   queryDailyMetrics,
@@ -175,6 +180,20 @@ export class DuckDbReader implements StoreReader {
     return queryDailyMetricsRange(this.db, partnerId, from, to, customerIds);
   }
 
+  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
+    return querySumRuns(this.db, partnerId, from, to, workloads);
+  }
+
+  metricRunColumns(
+    partnerId: string,
+    from: string,
+    to: string,
+    workloads: SumWorkloads,
+    productId: string | null,
+  ): Promise<MetricRunColumns> {
+    return queryMetricRunColumns(this.db, partnerId, from, to, workloads, productId);
+  }
+
   metricsPlan(partnerId: string): Promise<MetricsPlan> {
     return queryMetricsPlan(this.db, partnerId);
   }
@@ -258,6 +277,23 @@ export class DuckDbReader implements StoreReader {
              AND a.noncounted_capacity = b.noncounted_capacity AND a.usage_state = b.usage_state`,
       ],
       [
+        'customer sums of one cell do not overlap',
+        sql`SELECT count(*) AS n FROM customer_sums a JOIN customer_sums b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.own = b.own
+             AND a.service = b.service AND a.workload = b.workload AND a.first_day < b.first_day AND b.first_day <= a.last_day`,
+      ],
+      [
+        'customer sums are maximal (no two adjacent runs of one cell hold the same sums)',
+        sql`SELECT count(*) AS n FROM customer_sums a JOIN customer_sums b
+              ON a.partner_id = b.partner_id AND a.customer_id = b.customer_id AND a.own = b.own
+             AND a.service = b.service AND a.workload = b.workload AND b.first_day = a.last_day + 1
+             AND ${join(
+               SUM_FIELDS.map((f) => sql`a.${ident(f)} = b.${ident(f)}`),
+               ' AND ',
+             )}`,
+      ],
+      ['customer sums equal the sums of the metrics rows', sumsMismatch()],
+      [
         'users natural key (partner, customer, user id) is unique',
         sql`SELECT count(*) AS n FROM (SELECT partner_id, customer_id, user_id FROM users GROUP BY ALL HAVING count(*) > 1)`,
       ],
@@ -318,4 +354,58 @@ export class DuckDbWriter extends DuckDbReader implements StoreWriter {
   removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean> {
     return deleteExclusion(this.db, partnerId, customerId, productId, actor);
   }
+}
+
+/**
+ * Days and cells where the stored sums differ from the metrics rows they sum (SPEC §2 roll-ups,
+ * §2.3 known usage, §2.1 reasons decomposed per row — written here in SQL, apart from the code
+ * that builds them). Runs are constant between their first days, so each customer is compared on
+ * the days a run of either table starts or follows an end. Services come from the catalog, which
+ * the database does not hold: the cells are compared summed over services.
+ */
+function sumsMismatch(): SqlFragment {
+  const values = SUM_FIELDS.filter((f) => f !== 'metric_rows');
+  return sql`WITH pts AS (
+      SELECT partner_id, customer_id, first_day AS d FROM metric_runs
+      UNION SELECT partner_id, customer_id, last_day + 1 FROM metric_runs
+      UNION SELECT partner_id, customer_id, first_day FROM customer_sums
+      UNION SELECT partner_id, customer_id, last_day + 1 FROM customer_sums),
+    r AS (
+      SELECT p.partner_id, p.customer_id, p.d, m.product_id, m.workload, m.sold, m.sold_own, m.assigned,
+             m.usage_state <> 0 AS known, m.usage_state = 2 AS partial,
+             CASE WHEN m.usage_state <> 0 AND m.active > m.sold THEN m.active - m.sold ELSE 0 END AS ux,
+             least(ux, greatest(m.rotation, 0)) AS u1,
+             least(ux - u1, greatest(m.unlicensed, 0)) AS u2,
+             least(ux - u1 - u2, greatest(m.trial_capacity, 0)) AS u3,
+             least(ux - u1 - u2 - u3, greatest(m.noncounted_capacity, 0)) AS u4,
+             greatest(m.assigned - m.sold, 0) AS dx,
+             least(dx, greatest(m.trial_capacity, 0)) AS d1,
+             least(dx - d1, greatest(m.noncounted_capacity, 0)) AS d2,
+             CASE WHEN m.usage_state <> 0 THEN m.active ELSE 0 END AS act
+      FROM pts p JOIN metric_runs m ON m.partner_id = p.partner_id AND m.customer_id = p.customer_id
+       AND m.first_day <= p.d AND m.last_day >= p.d),
+    own AS (SELECT partner_id, customer_id, d, product_id, sold_own > 0 AS own FROM r WHERE workload = 'ALL'),
+    expected AS (
+      SELECT r.partner_id, r.customer_id, r.d, o.own, r.workload, count(*) AS metric_rows,
+             sum(r.sold) AS sold, sum(r.sold_own) AS sold_own, sum(r.assigned) AS assigned, sum(r.act) AS active,
+             sum(CASE WHEN r.known THEN r.sold ELSE 0 END) AS sold_known, count(*) FILTER (WHERE r.known) AS known_rows,
+             count(*) FILTER (WHERE r.partial) AS partial_rows, sum(r.u1) AS usage_rotation,
+             sum(r.u2) AS usage_unlicensed, sum(r.u3) AS usage_trial, sum(r.u4) AS usage_noncounted,
+             sum(r.d1) AS deployment_trial, sum(r.d2) AS deployment_noncounted
+      FROM r JOIN own o ON o.partner_id = r.partner_id AND o.customer_id = r.customer_id AND o.d = r.d
+        AND o.product_id = r.product_id
+      GROUP BY ALL),
+    stored AS (
+      SELECT p.partner_id, p.customer_id, p.d, s.own, s.workload,
+             ${join(SUM_FIELDS.map((f) => sql`sum(s.${ident(f)}) AS ${ident(f)}`))}
+      FROM pts p JOIN customer_sums s ON s.partner_id = p.partner_id AND s.customer_id = p.customer_id
+       AND s.first_day <= p.d AND s.last_day >= p.d
+      GROUP BY ALL)
+    SELECT count(*) AS n FROM expected e FULL OUTER JOIN stored s
+      ON e.partner_id = s.partner_id AND e.customer_id = s.customer_id AND e.d = s.d AND e.own = s.own
+     AND e.workload = s.workload
+    WHERE e.metric_rows IS DISTINCT FROM s.metric_rows OR ${join(
+      values.map((f) => sql`e.${ident(f)} IS DISTINCT FROM s.${ident(f)}`),
+      ' OR ',
+    )}`;
 }

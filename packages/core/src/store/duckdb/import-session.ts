@@ -82,6 +82,7 @@ const PARTNER_TABLES = [
   'customer_flags',
   'measured_sources',
   'metric_runs',
+  'customer_sums',
   'metrics_dirty',
   'metrics_state',
 ] as const;

@@ -17,6 +17,7 @@ import {
   SUPPORT_CATEGORIES,
   SUSPENSION_REASONS,
 } from '@license-insights/contracts';
+import { SUM_FIELDS } from '../../metrics/sums';
 
 export interface Migration {
   readonly version: number;
@@ -379,6 +380,37 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       'DELETE FROM metrics_state',
       'DELETE FROM metrics_dirty',
+    ],
+  },
+  {
+    version: 8,
+    name: 'per-customer sums of the metrics rows',
+    statements: [
+      // Per customer and day (run-length encoded like metric_runs), the sums the portfolio views
+      // need (metrics/sums.ts) in each cell of a partition of the customer's metrics rows: the
+      // channel side (own: the product sold by the partner itself that day, sold_own > 0) ×
+      // service × workload (ALL or one). A view adds cells: all = both sides, service * = every
+      // service. Written by the compute with the metric runs, in the same transaction; a cell has
+      // runs only on days it has rows (metric_rows > 0).
+      `CREATE TABLE customer_sums (
+        partner_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        own BOOLEAN NOT NULL,
+        service VARCHAR NOT NULL CHECK (service IN ${oneOf(SERVICE_CODES)}),
+        workload VARCHAR NOT NULL,
+        first_day DATE NOT NULL,
+        last_day DATE NOT NULL,
+        ${SUM_FIELDS.map((f) => `${f} INTEGER NOT NULL`).join(', ')},
+        CHECK (first_day <= last_day),
+        CHECK (metric_rows > 0)
+      )`,
+      // Metrics computed before this migration have no sums: every customer is out of date from
+      // the first computed day (the stale signal of every report says so), and the next compute
+      // — an incremental one over every customer — writes the sums with the metrics.
+      `INSERT INTO metrics_dirty (partner_id, customer_id, from_day)
+        SELECT c.partner_id, c.customer_id, s.first_day
+        FROM customers c JOIN metrics_state s ON s.partner_id = c.partner_id
+        ON CONFLICT (partner_id, customer_id) DO UPDATE SET from_day = least(metrics_dirty.from_day, excluded.from_day)`,
     ],
   },
 ];
