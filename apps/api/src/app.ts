@@ -31,8 +31,9 @@ import {
 } from 'fastify-type-provider-zod';
 import { Authenticator, type LocalOperator, sessionCookieName } from './auth/authenticate';
 import { type CsrfGuard, registerCsrf } from './auth/csrf';
-import { authorize, checkAccessTable } from './authz/authorize';
+import { authorize, checkAccessTable, checkOwnedResources } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
+import { OwnedResources } from './authz/owned-resources';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requestLogValue } from './logging';
 import { registerAuditRoutes } from './routes/audit';
@@ -75,6 +76,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly csrf: CsrfGuard;
   /** The portfolio views, with their memory of per-customer sums (kept per store commit). */
   readonly portfolio: PortfolioViews;
+  /** Owner checks of the resources routes name by id (another partner's: 404). */
+  readonly owned: OwnedResources;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -155,6 +158,15 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   });
   await app.register(fastifyCookie);
   const csrf = await registerCsrf(app, tls, authenticator.sessionCookie);
+  const owned = new OwnedResources();
+  owned.register(
+    'staff_account',
+    async (partnerId, id) => (await deps.accounts.accountById(partnerId, id)) !== null,
+  );
+  owned.register('api_token', async (partnerId, id) =>
+    (await deps.accounts.tokens(partnerId, null)).some((t) => t.tokenId === id),
+  );
+  app.addHook('onReady', async () => checkOwnedResources(owned));
   const ctx: AppContext = {
     config: deps.config,
     store: deps.store,
@@ -165,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     authenticator,
     csrf,
     portfolio: new PortfolioViews(deps.store),
+    owned,
     homePartnerId: deps.homePartnerId ?? null,
   };
   await app.register(fastifyRateLimit, { global: false });

@@ -11,14 +11,24 @@
  * - `customer`: the route names a customer in this path parameter: another partner's customer, or
  *   one outside the account's scope, answers 404 before any right is looked at (its existence
  *   must not leak); routes without it show only the customers in the caller's scope;
+ * - `owned`: the route names a resource of a partner (a staff account, an API token, a job) in this
+ *   path parameter: another partner's answers 404 like an unknown id, before any right is looked
+ *   at (`owned-resources.ts`);
  * - `local`: only the local operator (the CLI on the server's machine, by the credential file).
  */
 import type { Right } from '@license-insights/contracts';
+import type { OwnedKind } from './owned-resources';
+
+/** A path parameter naming a resource the partner owns. */
+export interface OwnedParam {
+  readonly param: string;
+  readonly kind: OwnedKind;
+}
 
 export type RouteAccess =
   | { readonly public: true }
-  | { readonly signedIn: true }
-  | { readonly right: Right; readonly customer?: string; readonly local?: true };
+  | { readonly signedIn: true; readonly owned?: OwnedParam }
+  | { readonly right: Right; readonly customer?: string; readonly owned?: OwnedParam; readonly local?: true };
 
 export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Server
@@ -26,8 +36,6 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/openapi.json': { public: true },
   // The API reference page (Swagger UI) and the document it shows: no data, no sign-in.
   'GET /api/docs': { public: true },
-  'GET /api/docs/': { public: true },
-  'GET /api/docs/*': { public: true },
   'GET /api/docs/json': { public: true },
   'GET /api/docs/yaml': { public: true },
   'GET /api/docs/static/index.html': { public: true },
@@ -56,12 +64,18 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Partner staff (SPEC §5: user management admin)
   'GET /api/v1/staff': { right: 'manage_staff' },
   'POST /api/v1/staff': { right: 'manage_staff' },
-  'PATCH /api/v1/staff/:accountId': { right: 'manage_staff' },
-  'POST /api/v1/staff/:accountId/sign-in-link': { right: 'manage_staff' },
+  'PATCH /api/v1/staff/:accountId': {
+    right: 'manage_staff',
+    owned: { param: 'accountId', kind: 'staff_account' },
+  },
+  'POST /api/v1/staff/:accountId/sign-in-link': {
+    right: 'manage_staff',
+    owned: { param: 'accountId', kind: 'staff_account' },
+  },
   // API tokens: one's own (the partner's with manage_staff, checked in the route)
   'POST /api/v1/tokens': { signedIn: true },
   'GET /api/v1/tokens': { signedIn: true },
-  'DELETE /api/v1/tokens/:tokenId': { signedIn: true },
+  'DELETE /api/v1/tokens/:tokenId': { signedIn: true, owned: { param: 'tokenId', kind: 'api_token' } },
   // Customer analytics (routes/customer-analytics.ts, routes/recommendations.ts)
   'GET /api/v1/customers/:customerId/analytics': { right: 'read_aggregates', customer: 'customerId' },
   'GET /api/v1/customers/:customerId/trend': { right: 'read_aggregates', customer: 'customerId' },

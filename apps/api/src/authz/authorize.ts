@@ -6,6 +6,7 @@
  *    carry the session's CSRF token (403 otherwise) — here, so that no route can forget it;
  * 3. a route that names a customer answers 404 unless the customer is the caller's partner's and
  *    in the account's scope (its existence must not leak);
+ *    likewise a route that names a resource another partner owns (a staff account, a token, a job);
  * 4. the caller's roles must hold the route's right (403 otherwise: the resource is in scope).
  */
 import { type Right, ROLE_NAMES } from '@license-insights/contracts';
@@ -14,6 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Api, AppContext } from '../app';
 import { CSRF_HEADER, STATE_CHANGING } from '../auth/csrf';
 import { ACCESS_TABLE, accessKey, accessOf } from './access-table';
+import type { OwnedResources } from './owned-resources';
 
 /** What a right lets one do, for messages that say what is missing. */
 const RIGHT_TEXT: Readonly<Record<Right, string>> = {
@@ -90,6 +92,10 @@ export function authorize(ctx: AppContext) {
         `this request changes something and is signed in by the session cookie: send the ${CSRF_HEADER} header with the token from GET /api/v1/auth/csrf (a token of another session, or from before the server restarted, does not work)`,
       );
     }
+    if (access.owned !== undefined) {
+      const id = (req.params as Record<string, string | undefined>)[access.owned.param];
+      await ctx.owned.require(access.owned.kind, principal, id ?? '');
+    }
     if ('signedIn' in access) return;
     if (access.local === true && principal.via !== 'local') {
       throw new AppError(
@@ -108,6 +114,15 @@ export function authorize(ctx: AppContext) {
       );
     }
   };
+}
+
+/** Every kind of owned resource the table names has its owner check (called when the app is ready). */
+export function checkOwnedResources(owned: OwnedResources): void {
+  for (const [key, access] of Object.entries(ACCESS_TABLE)) {
+    if ('owned' in access && access.owned !== undefined && !owned.has(access.owned.kind)) {
+      throw new Error(`route ${key} names a ${access.owned.kind} but no owner check is registered for it`);
+    }
+  }
 }
 
 /** The table's keys, for tests that check the table has no rows for routes that do not exist. */
