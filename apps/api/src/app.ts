@@ -8,8 +8,10 @@
  * use-case → the response schema serializes the answer.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -33,8 +35,11 @@ import { Authenticator, type LocalOperator } from './auth/authenticate';
 import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { JobRunner } from './jobs/job-runner';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
+import { registerJobRoutes } from './routes/jobs';
+import { registerLocalRoutes } from './routes/local';
 
 export const API_VERSION = '1.0.0';
 
@@ -50,13 +55,29 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** HTTPS options when the server speaks TLS (then HSTS and Secure cookies). */
   readonly https?: { readonly key: Buffer; readonly cert: Buffer } | null;
+  /** Jobs: how they run and stop (defaults from the configuration). */
+  readonly jobOptions?: JobOptions;
+}
+
+export interface JobOptions {
+  /** On close, how long running jobs may go on before they are cancelled (default server.shutdownGraceSeconds). */
+  readonly graceMs?: number;
+  /** Heartbeat comments on job event streams (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** Finished jobs kept in memory (default 100). */
+  readonly maxFinished?: number;
+  /** Database threads while a job runs (default: one core less than the machine has, at least 1; null: unchanged). */
+  readonly threadsWhileBusy?: number | null;
 }
 
 /** What routes share: the deps and the services the app made from them. */
-export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 'local'>> {
+export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 'local' | 'jobOptions'>> {
   readonly tls: boolean;
   readonly directory: CustomerDirectory;
   readonly authenticator: Authenticator;
+  /** Imports and computes off the request path (jobs/job-runner.ts). */
+  readonly jobs: JobRunner;
+  readonly sseHeartbeatMs: number;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -72,6 +93,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller, set by `authorize` on every route that is not public. */
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** The job runner (imports, computes), for the server's shutdown and for tests. */
+    jobs: JobRunner;
   }
 }
 
@@ -101,6 +126,19 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   const now = deps.now ?? (() => new Date());
   const directory = new CustomerDirectory(deps.store);
   const authenticator = new Authenticator(deps.accounts, deps.local ?? null, now);
+  // Jobs (imports, computes): one at a time, off the request path; stopped gracefully on close.
+  const jobOptions = deps.jobOptions ?? {};
+  const jobs = new JobRunner({
+    store: deps.store,
+    dataDir: deps.config.dataDir,
+    now,
+    log: app.log,
+    ...(jobOptions.maxFinished === undefined ? {} : { maxFinished: jobOptions.maxFinished }),
+    threadsWhileBusy:
+      jobOptions.threadsWhileBusy === undefined
+        ? Math.max(1, availableParallelism() - 1)
+        : jobOptions.threadsWhileBusy,
+  });
   const ctx: AppContext = {
     config: deps.config,
     store: deps.store,
@@ -109,9 +147,17 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     tls,
     directory,
     authenticator,
+    jobs,
+    sseHeartbeatMs: jobOptions.heartbeatMs ?? 15_000,
   };
+  // On close (before the listener stops): running jobs get their grace period, then are cancelled;
+  // queued ones are cancelled; every job stream gets its final event and ends.
+  app.addHook('preClose', async () => {
+    await jobs.shutdown(jobOptions.graceMs ?? deps.config.server.shutdownGraceSeconds * 1000);
+  });
 
   app.decorateRequest('principal', null);
+  app.decorate('jobs', jobs);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   checkAccessTable(app);
@@ -137,6 +183,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
+  // Uploads are read part by part (routes/jobs.ts streams files to disk); limits are per route.
+  await app.register(fastifyMultipart);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
@@ -165,7 +213,9 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
-  // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
+  registerJobRoutes(app, ctx);
+  registerLocalRoutes(app, ctx);
+  // (auth) (portfolio) (customer analytics) (partner center) (exports) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
