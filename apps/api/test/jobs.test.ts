@@ -95,7 +95,9 @@ describe('an import job from an upload', () => {
     expect(done.computeJobId).not.toBeNull();
     const computeEvents = await follow(fresh, String(done.computeJobId));
     expect(computeEvents.at(-1)?.event).toBe('done');
-    const computed = computeReportSchema.parse((computeEvents.at(-1)?.data as { report: unknown } | undefined)?.report);
+    const computed = computeReportSchema.parse(
+      (computeEvents.at(-1)?.data as { report: unknown } | undefined)?.report,
+    );
     expect(computed.customers).toBe(30);
 
     const list = await s.call(fresh, { method: 'GET', url: '/api/v1/jobs' });
