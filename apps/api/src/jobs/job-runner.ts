@@ -78,6 +78,8 @@ interface JobRecord {
   startedAt: string | null;
   finishedAt: string | null;
   cancelRequested: boolean;
+  /** Cancelled because the server stops (its error says so). */
+  stoppedByShutdown: boolean;
   progress: Progress | null;
   fraction: number;
   report: Report | null;
@@ -125,7 +127,7 @@ export interface ImportJobOptions {
   /** Removes what the job's request brought (uploaded files); runs when the job ends. */
   readonly cleanup?: () => Promise<void>;
   /** The report as this job's clients see it (upload paths made relative, a download link). */
-  readonly presentReport?: (report: ImportReport) => ImportReport;
+  readonly presentReport?: (report: ImportReport) => ImportReport | Promise<ImportReport>;
   /** Progress events as this job's clients see them (upload paths made relative). */
   readonly presentProgress?: (progress: ImportProgress) => ImportProgress;
 }
@@ -208,6 +210,7 @@ export class JobRunner {
       startedAt: null,
       finishedAt: null,
       cancelRequested: false,
+      stoppedByShutdown: false,
       progress: null,
       fraction: 0,
       report: null,
@@ -372,6 +375,7 @@ export class JobRunner {
           { jobId: running.jobId, graceMs },
           'job still running at shutdown: cancelling it',
         );
+        running.stoppedByShutdown = true;
         this.cancel(running.jobId, `${SHUTDOWN_MESSAGE}: the job was cancelled`);
       }
       await running.ended;
@@ -445,6 +449,11 @@ export class JobRunner {
   }
 
   private errorOf(job: JobRecord, e: unknown): AppError {
+    // The use-case's own words ("the import was interrupted; nothing was stored"), as the CLI
+    // prints them; when the server's stop was the reason, the error says so too.
+    if (isAppError(e) && e.code === 'interrupted' && job.stoppedByShutdown) {
+      return new AppError('interrupted', `${SHUTDOWN_MESSAGE}: ${e.message}`, e.problems);
+    }
     if (isAppError(e)) return e;
     if (job.abort.signal.aborted) {
       const reason: unknown = job.abort.signal.reason;

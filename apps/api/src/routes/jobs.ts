@@ -8,9 +8,11 @@
  * partner's job is a 404 like anything else of another partner. The local operator (the CLI on this
  * machine, owner of the store) may follow any job it started, whatever its partner.
  */
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -102,6 +104,42 @@ export function safeFileName(raw: string | undefined, index: number, taken: Read
 /** A path under the upload folder as the uploader named the file. */
 const uploadedName = (dir: string, f: string) =>
   f.startsWith(`${dir}${path.sep}`) ? path.relative(dir, f) : f;
+
+/**
+ * The rejects file of an upload, its `file` column naming the files as uploaded rather than where
+ * the server kept them (its paths are nobody's business, and the report names them so too).
+ * Streamed line by line into a new file; only a record's first field is touched (a line that
+ * starts inside a quoted value is left alone).
+ */
+export async function nameUploadsInRejects(file: string, dir: string): Promise<void> {
+  const prefix = `${dir}${path.sep}`;
+  const quoted = `"${prefix.replaceAll('"', '""')}`;
+  const renamed = `${file}.renamed`;
+  const out = createWriteStream(renamed, { mode: 0o600 });
+  try {
+    let inQuotes = false;
+    for await (const line of createInterface({
+      input: createReadStream(file, 'utf8'),
+      crlfDelay: Infinity,
+    })) {
+      let text = line;
+      if (!inQuotes) {
+        const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+        const bom = body === text ? '' : '\uFEFF';
+        if (body.startsWith(prefix)) text = `${bom}${body.slice(prefix.length)}`;
+        else if (body.startsWith(quoted)) text = `${bom}"${body.slice(quoted.length)}`;
+      }
+      if ((line.match(/"/g)?.length ?? 0) % 2 === 1) inQuotes = !inQuotes;
+      if (!out.write(`${text}\r\n`)) await once(out, 'drain');
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await rename(renamed, file);
+  } catch (e) {
+    out.destroy();
+    await rm(renamed, { force: true });
+    throw e;
+  }
+}
 
 /** The report as an uploader sees it: files by the names uploaded, rejects by their download link. */
 function presentUploadReport(report: ImportReport, dir: string, jobId: string): ImportReport {
@@ -229,7 +267,16 @@ export function registerJobRoutes(app: Api, ctx: AppContext): void {
           files: names,
           computeAfter: f.compute ?? true,
           cleanup: () => rm(dir, { recursive: true, force: true }),
-          presentReport: (r) => presentUploadReport(r, dir, jobId),
+          presentReport: async (r) => {
+            if (r.rejectsFile !== null) {
+              // The import is stored whatever happens here: a rejects file left as it was is no
+              // reason to report it failed.
+              await nameUploadsInRejects(r.rejectsFile, dir).catch((e: unknown) =>
+                req.log.warn({ err: e, jobId }, 'could not rename the uploads in the rejects file'),
+              );
+            }
+            return presentUploadReport(r, dir, jobId);
+          },
           presentProgress: (pr) => ({ ...pr, file: uploadedName(dir, pr.file) }),
         });
         return reply.status(202).send(job);
