@@ -8,8 +8,10 @@
  * use-case → the response schema serializes the answer.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -35,12 +37,15 @@ import { authorize, checkAccessTable, checkOwnedResources } from './authz/author
 import { CustomerDirectory } from './authz/customer-directory';
 import { OwnedResources } from './authz/owned-resources';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { JobRunner } from './jobs/job-runner';
 import { requestLogValue } from './logging';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCustomerAnalyticsRoutes } from './routes/customer-analytics';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
+import { registerJobRoutes } from './routes/jobs';
+import { registerLocalRoutes } from './routes/local';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
 import { registerPortfolioRoutes } from './routes/portfolio';
@@ -65,10 +70,23 @@ export interface AppDeps {
   readonly https?: { readonly key: Buffer; readonly cert: Buffer } | null;
   /** The partner whose staff use this server (OpenID Connect creates accounts for it by default). */
   readonly homePartnerId?: string | null;
+  /** Jobs: how they run and stop (defaults from the configuration). */
+  readonly jobOptions?: JobOptions;
+}
+
+export interface JobOptions {
+  /** On close, how long running jobs may go on before they are cancelled (default server.shutdownGraceSeconds). */
+  readonly graceMs?: number;
+  /** Heartbeat comments on job event streams (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** Finished jobs kept in memory (default 100). */
+  readonly maxFinished?: number;
+  /** Database threads while a job runs (default: one core less than the machine has, at least 1; null: unchanged). */
+  readonly threadsWhileBusy?: number | null;
 }
 
 /** What routes share: the deps and the services the app made from them. */
-export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 'local'>> {
+export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 'local' | 'jobOptions'>> {
   readonly tls: boolean;
   readonly directory: CustomerDirectory;
   readonly authenticator: Authenticator;
@@ -78,6 +96,9 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly portfolio: PortfolioViews;
   /** Owner checks of the resources routes name by id (another partner's: 404). */
   readonly owned: OwnedResources;
+  /** Imports and computes off the request path (jobs/job-runner.ts). */
+  readonly jobs: JobRunner;
+  readonly sseHeartbeatMs: number;
 }
 
 /** The app as routes see it: Fastify with zod schemas as its type provider. */
@@ -93,6 +114,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller, set by `authorize` on every route that is not public. */
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** The job runner (imports, computes), for the server's shutdown and for tests. */
+    jobs: JobRunner;
   }
 }
 
@@ -130,8 +155,27 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   const now = deps.now ?? (() => new Date());
   const directory = new CustomerDirectory(deps.store);
   const authenticator = new Authenticator(deps.accounts, deps.local ?? null, now, tls);
+  // Jobs (imports, computes): one at a time, off the request path; stopped gracefully on close.
+  const jobOptions = deps.jobOptions ?? {};
+  const jobs = new JobRunner({
+    store: deps.store,
+    dataDir: deps.config.dataDir,
+    now,
+    log: app.log,
+    ...(jobOptions.maxFinished === undefined ? {} : { maxFinished: jobOptions.maxFinished }),
+    threadsWhileBusy:
+      jobOptions.threadsWhileBusy === undefined
+        ? Math.max(1, availableParallelism() - 1)
+        : jobOptions.threadsWhileBusy,
+  });
+  // On close (before the listener stops): running jobs get their grace period, then are cancelled;
+  // queued ones are cancelled; every job stream gets its final event and ends.
+  app.addHook('preClose', async () => {
+    await jobs.shutdown(jobOptions.graceMs ?? deps.config.server.shutdownGraceSeconds * 1000);
+  });
 
   app.decorateRequest('principal', null);
+  app.decorate('jobs', jobs);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   checkAccessTable(app);
@@ -161,10 +205,15 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   const owned = new OwnedResources();
   owned.register(
     'staff_account',
-    async (partnerId, id) => (await deps.accounts.accountById(partnerId, id)) !== null,
+    async (p, id) => (await deps.accounts.accountById(p.partnerId, id)) !== null,
   );
-  owned.register('api_token', async (partnerId, id) =>
-    (await deps.accounts.tokens(partnerId, null)).some((t) => t.tokenId === id),
+  owned.register('api_token', async (p, id) =>
+    (await deps.accounts.tokens(p.partnerId, null)).some((t) => t.tokenId === id),
+  );
+  // The local operator follows the jobs of every partner (the CLI names the partner per command).
+  owned.register(
+    'job',
+    (p, id) => jobs.get(id) !== null && (p.via === 'local' || jobs.partnerOf(id) === p.partnerId),
   );
   app.addHook('onReady', async () => checkOwnedResources(owned));
   const ctx: AppContext = {
@@ -179,7 +228,11 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     portfolio: new PortfolioViews(deps.store),
     owned,
     homePartnerId: deps.homePartnerId ?? null,
+    jobs,
+    sseHeartbeatMs: jobOptions.heartbeatMs ?? 15_000,
   };
+  // Uploads are read part by part (routes/jobs.ts streams files to disk); limits are per route.
+  await app.register(fastifyMultipart);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
@@ -221,7 +274,10 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   registerAuditRoutes(app, ctx);
   // (portfolio)
   registerPortfolioRoutes(app, ctx);
-  // (partner center) (exports) (jobs)
+  // (jobs, and the CLI's routes while a server holds the store)
+  registerJobRoutes(app, ctx);
+  registerLocalRoutes(app, ctx);
+  // (partner center) (exports)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

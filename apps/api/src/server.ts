@@ -22,7 +22,7 @@ import {
   type Store,
   writeServerFile,
 } from '@license-insights/core';
-import { type Api, buildApp, REDACTED_HEADERS } from './app';
+import { type Api, buildApp, type JobOptions, REDACTED_HEADERS } from './app';
 
 export interface RunningServer {
   readonly app: Api;
@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly logger?: boolean | Record<string, unknown>;
   /** Print a fresh sign-in link for the partner's first admin on every start (the demo). */
   readonly alwaysPrintLink?: boolean;
+  /** How jobs run and stop (default: from the configuration). */
+  readonly jobOptions?: JobOptions;
 }
 
 /** The partner the first account (and the local operator by default) belongs to. */
@@ -86,6 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       accounts,
       https: tlsFiles,
       homePartnerId: partnerId,
+      ...(options.jobOptions === undefined ? {} : { jobOptions: options.jobOptions }),
       logger:
         options.logger === false
           ? false
@@ -132,11 +135,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       signInLink: link,
       partnerId,
       close() {
+        // Fastify stops routing new requests (503), then its preClose hook lets running jobs finish
+        // within the grace period, cancels the rest (the store rolls back) and ends every job
+        // stream with its final event; then it stops listening. The stores close after that, and
+        // the CLI's pointer to this server goes last: until then a command finds a server that
+        // says it is stopping, never a store locked by nobody it can name.
         closing ??= (async () => {
-          rmSync(serverFile, { force: true });
-          await app.close();
-          await owned.close();
-          await store.close();
+          try {
+            await app.close();
+            await owned.close();
+            await store.close();
+          } finally {
+            rmSync(serverFile, { force: true });
+          }
         })();
         return closing;
       },

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Right, ROLES, type Role } from '@license-insights/contracts';
-import { createApiToken, loadConfig } from '@license-insights/core';
+import { createApiToken, loadConfig, newSecret } from '@license-insights/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, buildApp } from '../src/app';
 import { accessOf, type RouteAccess } from '../src/authz/access-table';
@@ -27,6 +27,7 @@ interface Caller {
   readonly roles: readonly Role[];
   /** Customer ids the account is limited to (null: every customer of its partner). */
   readonly scope: readonly string[] | null;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 type CustomerCase = 'in-scope' | 'out-of-scope' | 'foreign';
@@ -50,6 +51,8 @@ interface Sample {
   readonly owned?: (ctx: SampleContext) => Promise<string>;
   /** Only the local operator (the CLI on the server's machine). */
   readonly localOnly?: true;
+  /** Refused (403) to accounts limited to some customers: the route acts on the whole portfolio. */
+  readonly wholePortfolio?: true;
 }
 
 const LOCAL = 'the local operator';
@@ -91,6 +94,7 @@ let inScope: string;
 let outOfScope: string;
 let foreignCustomer: string;
 let callers: Caller[];
+const localSecret = newSecret('local');
 
 const uniqueEmail = () => `matrix-${randomUUID().slice(0, 8)}@demo.example`;
 
@@ -104,9 +108,19 @@ async function newStaffAccount(): Promise<string> {
   return r.json().accountId;
 }
 
+/** A compute job of the demo partner (made by its staff). */
+async function newJob(): Promise<string> {
+  const r = await s.call(makerToken, { method: 'POST', url: '/api/v1/jobs/compute', payload: {} });
+  if (r.statusCode !== 202) throw new Error(`job: ${r.statusCode} ${r.body}`);
+  return r.json().jobId;
+}
+
 /** A token of the caller's own account (a token of the demo partner's staff for callers of another partner). */
 async function newToken(ctx: SampleContext): Promise<string> {
-  const owner = ctx.caller.token !== null && ctx.caller.partnerId === PARTNER ? ctx.caller.token : makerToken;
+  const owner =
+    ctx.caller.token !== null && ctx.caller.partnerId === PARTNER && ctx.caller.name !== LOCAL
+      ? ctx.caller.token
+      : makerToken;
   const me = await s.call(owner, { method: 'GET', url: '/api/v1/me' });
   const account = await s.accounts.accountById(PARTNER, me.json().accountId);
   if (account === null) throw new Error(`no account behind ${me.body}`);
@@ -230,6 +244,144 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/portfolio/trend': { who: 'aggregates', query: 'days=28', ok: [200] },
   'GET /api/v1/portfolio/breakdown': { who: 'aggregates', query: 'by=service', ok: [200] },
   'GET /api/v1/customers': { who: 'aggregates', ok: [200] },
+
+  // Jobs: imports and computes act on the whole portfolio.
+  'POST /api/v1/jobs/import': {
+    who: 'manage_data',
+    wholePortfolio: true,
+    body: () => ({ not: 'multipart' }),
+    ok: [406, 415, 400],
+  },
+  'POST /api/v1/jobs/compute': { who: 'manage_data', wholePortfolio: true, body: () => ({}), ok: [202] },
+  'GET /api/v1/jobs': { who: 'manage_data', wholePortfolio: true, ok: [200] },
+  'GET /api/v1/jobs/:jobId': { who: 'manage_data', wholePortfolio: true, owned: newJob, ok: [200] },
+  'DELETE /api/v1/jobs/:jobId': { who: 'manage_data', wholePortfolio: true, owned: newJob, ok: [200] },
+  'GET /api/v1/jobs/:jobId/events': { who: 'manage_data', wholePortfolio: true, owned: newJob, ok: [200] },
+  // A compute has no rejected rows: the route's own 404 (partner isolation of jobs: the rows above).
+  'GET /api/v1/jobs/:jobId/rejects': {
+    who: 'manage_data',
+    wholePortfolio: true,
+    owned: newJob,
+    ok: [404, 409],
+  },
+
+  // The CLI's routes while a server holds the store: the local operator only. The matrix checks who
+  // gets through; through-server.test.ts (apps/cli) checks what they answer.
+  'GET /api/v1/local/partners': { who: 'aggregates', localOnly: true, ok: [200, 202, 400, 404] },
+  'POST /api/v1/local/partner': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({}),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/jobs/import': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, paths: [] }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/jobs/compute': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/reports/portfolio': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/reports/customer': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, customer: inScope }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/reports/inactive': {
+    who: 'user_lists',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, customer: inScope }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/reports/support': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/reports/stale': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/recommendations': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/settings/show': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/settings/set': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, rule: 'LOW_ADOPTION', key: 'usageBelow', value: 40 }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/settings/reset': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/settings/log': {
+    who: 'audit',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/exclusions/list': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/exclusions/add': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, customer: inScope, product: '*', reason: 'matrix' }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/exclusions/remove': {
+    who: 'manage_data',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, customer: inScope, product: '*' }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/status': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/catalog/list': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200, 202, 400, 404],
+  },
+  'POST /api/v1/local/catalog/show': {
+    who: 'aggregates',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, query: 'ENTERPRISEPACK' }),
+    ok: [200, 202, 400, 404],
+  },
 };
 
 function customerOf(c: CustomerCase): string {
@@ -256,6 +408,7 @@ function expected(sample: Sample, caller: Caller, customerCase: CustomerCase | n
   if (sample.customerIn === 'path' && customerHidden) return 404;
   if (ownedHidden) return 404;
   if (lacksRight) return 403;
+  if (sample.wholePortfolio === true && caller.scope !== null) return 403;
   if (customerHidden) return 404;
   return null;
 }
@@ -287,7 +440,18 @@ function fill(route: string, sample: Sample, customerId: string, ownedId: string
 }
 
 beforeAll(async () => {
-  s = await startTestApp({ customers: 6, days: 40 });
+  s = await startTestApp({
+    customers: 6,
+    days: 40,
+    deps: {
+      local: {
+        secret: localSecret,
+        defaultPartnerId: async () => PARTNER,
+        partnerExists: async (p) => p === PARTNER || p === OTHER_PARTNER,
+      },
+      jobOptions: { threadsWhileBusy: null, heartbeatMs: 60_000 },
+    },
+  });
   const ids = async (partnerId: string): Promise<string[]> =>
     (await s.t.store.read((q) => q.customers(partnerId))).map((c) => c.customerId).sort();
   const mine = await ids(PARTNER);
@@ -312,6 +476,14 @@ beforeAll(async () => {
     partnerId: PARTNER,
     roles: scoped,
     scope: [inScope],
+  });
+  callers.push({
+    name: LOCAL,
+    token: localSecret,
+    partnerId: PARTNER,
+    roles: [...ROLES],
+    scope: null,
+    headers: { 'x-insights-partner': PARTNER, 'x-insights-os-user': 'matrix' },
   });
   callers.push({
     name: 'every role, of another partner',
@@ -387,7 +559,7 @@ describe('every route × every caller × own/foreign partner × in/out of scope'
             method: r.method as 'GET',
             url: fill(r.url, sample, customerId, ownedId),
             ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-            ...(sample.headers === undefined ? {} : { headers: sample.headers }),
+            headers: { ...(caller.headers ?? {}), ...(sample.headers ?? {}) },
           });
           calls++;
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);

@@ -7,13 +7,16 @@ import type { StaleMetrics } from '@license-insights/contracts';
 import {
   AppError,
   type Config,
+  type Insights,
+  isAppError,
   loadConfig,
+  localInsights,
   openStore,
-  resolvePartner,
-  type Store,
 } from '@license-insights/core';
 import { commandFor } from './hints';
 import { paint, type Terminal } from './output';
+import { remoteInsights } from './remote-insights';
+import { serverClientFor } from './server-client';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -136,19 +139,46 @@ export function intOption(value: unknown, name: string, fallback: number, min: n
 }
 
 /**
- * Opens the store and settles the partner. Reading commands (`read`) need a store that exists (none
- * is created) and a partner in it; writing commands (`write`: import) create the store.
+ * Where this command's use-cases run: the store in the data directory, opened by this process —
+ * or, while a server holds that store (`insights serve`; one process owns it), that server, through
+ * its local operator's routes. `create`: a missing store is made (import, demo); otherwise it is an
+ * error and nothing is created.
  */
-export async function openForPartner(
+export async function insightsFor(
+  ctx: CommandContext,
+  options: { readonly create: boolean },
+): Promise<Insights> {
+  const config = ctx.config();
+  const served = serverClientFor(config);
+  if (served !== null) return remoteInsights(served);
+  try {
+    return localInsights(await openStore(config, { create: options.create }), { owned: true });
+  } catch (e) {
+    // A server that started meanwhile holds the store now: go through it.
+    const late = isAppError(e) && e.code === 'store.locked' ? serverClientFor(config) : null;
+    if (late === null) throw e;
+    return remoteInsights(late);
+  }
+}
+
+/**
+ * The use-cases and the partner they act for. Reading commands (`read`) need a store that exists
+ * (none is created) and a partner in it; writing commands (`write`: import) create the store.
+ */
+export async function openInsights(
   ctx: CommandContext,
   purpose: 'read' | 'write',
-): Promise<{ readonly store: Store; readonly partnerId: string; readonly config: Config }> {
+): Promise<{ readonly insights: Insights; readonly partnerId: string; readonly config: Config }> {
   const config = ctx.config();
-  const store = await openStore(config, { create: purpose === 'write' });
+  const insights = await insightsFor(ctx, { create: purpose === 'write' });
   try {
-    return { store, config, partnerId: await resolvePartner(store, config.partnerId, purpose) };
+    const { partnerId } = await insights.resolvePartner({
+      ...(config.partnerId === undefined ? {} : { partnerId: config.partnerId }),
+      purpose,
+    });
+    return { insights, config, partnerId };
   } catch (e) {
-    await store.close();
+    await insights.close();
     throw e;
   }
 }

@@ -15,6 +15,7 @@ export * from './graph';
 export * from './hints';
 export * from './i18n';
 export * from './imports';
+export * from './jobs';
 export * from './metrics';
 export * from './portfolio';
 export * from './problems';

@@ -60,6 +60,8 @@ export const serverConfigSchema = z
       .default(12),
     /** Largest upload accepted, in MB. */
     uploadLimitMb: z.number().int().min(1).max(100_000).default(2048),
+    /** On stop: how long running jobs may go on before they are cancelled (seconds). */
+    shutdownGraceSeconds: z.number().min(0).max(3600).default(30),
     oidc: oidcConfigSchema.optional(),
   })
   .strict();
@@ -119,8 +121,14 @@ const SERVER_ENV_KEYS: Readonly<Record<string, keyof ServerConfig>> = {
   LI_ADMIN_EMAIL: 'adminEmail',
   LI_SESSION_HOURS: 'sessionHours',
   LI_UPLOAD_LIMIT_MB: 'uploadLimitMb',
+  LI_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
 };
-const SERVER_NUMBERS = new Set<keyof ServerConfig>(['port', 'sessionHours', 'uploadLimitMb']);
+const SERVER_NUMBERS = new Set<keyof ServerConfig>([
+  'port',
+  'sessionHours',
+  'uploadLimitMb',
+  'shutdownGraceSeconds',
+]);
 
 export interface ConfigSources {
   readonly cwd: string;

@@ -62,6 +62,7 @@ export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
 export * from './use-cases/inactive-users';
+export * from './use-cases/insights';
 export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/oidc-accounts';

@@ -106,6 +106,40 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/portfolio/trend': { right: 'read_aggregates' },
   'GET /api/v1/portfolio/breakdown': { right: 'read_aggregates' },
   'GET /api/v1/customers': { right: 'read_aggregates' },
+  // Jobs (routes/jobs.ts): imports and computes act on the whole portfolio (accounts limited to
+  // some customers are refused by the routes); another partner's job is a 404.
+  'POST /api/v1/jobs/import': { right: 'manage_data' },
+  'POST /api/v1/jobs/compute': { right: 'manage_data' },
+  'GET /api/v1/jobs': { right: 'manage_data' },
+  'GET /api/v1/jobs/:jobId': { right: 'manage_data', owned: { param: 'jobId', kind: 'job' } },
+  'DELETE /api/v1/jobs/:jobId': { right: 'manage_data', owned: { param: 'jobId', kind: 'job' } },
+  'GET /api/v1/jobs/:jobId/events': { right: 'manage_data', owned: { param: 'jobId', kind: 'job' } },
+  'GET /api/v1/jobs/:jobId/rejects': { right: 'manage_data', owned: { param: 'jobId', kind: 'job' } },
+
+  // The CLI on the server's machine (routes/local.ts): the use-cases of `insights` commands, for the
+  // local operator only (the credential in the data directory). Each row names the right the
+  // command's use-case needs, as for any caller.
+  'GET /api/v1/local/partners': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/partner': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/jobs/import': { right: 'manage_data', local: true },
+  'POST /api/v1/local/jobs/compute': { right: 'manage_data', local: true },
+  'POST /api/v1/local/reports/portfolio': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/reports/customer': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/reports/inactive': { right: 'read_user_lists', local: true },
+  'POST /api/v1/local/reports/support': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/reports/stale': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/recommendations': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/settings/show': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/settings/set': { right: 'manage_data', local: true },
+  'POST /api/v1/local/settings/reset': { right: 'manage_data', local: true },
+  'POST /api/v1/local/settings/log': { right: 'read_audit', local: true },
+  'POST /api/v1/local/exclusions/list': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/exclusions/add': { right: 'manage_data', local: true },
+  'POST /api/v1/local/exclusions/remove': { right: 'manage_data', local: true },
+  'POST /api/v1/local/status': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/catalog/list': { right: 'read_aggregates', local: true },
+  'POST /api/v1/local/catalog/show': { right: 'read_aggregates', local: true },
+  // (users) (tokens): the local operator's account routes come with `insights users|tokens` (issue12-auth).
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

@@ -10,8 +10,8 @@ import { AppError } from '@license-insights/core';
 export const OWNED_KINDS = ['staff_account', 'api_token', 'job'] as const;
 export type OwnedKind = (typeof OWNED_KINDS)[number];
 
-/** Whether the partner owns the resource of this id. */
-export type OwnerCheck = (partnerId: string, id: string) => Promise<boolean>;
+/** Whether the caller's partner owns the resource of this id (or the caller may see it as if it did). */
+export type OwnerCheck = (principal: Principal, id: string) => boolean | Promise<boolean>;
 
 const WHAT: Readonly<Record<OwnedKind, string>> = {
   staff_account: 'staff account',
@@ -35,7 +35,7 @@ export class OwnedResources {
   async require(kind: OwnedKind, principal: Principal, id: string): Promise<void> {
     const check = this.#checks.get(kind);
     if (check === undefined) throw new AppError('internal', `no owner check for ${kind}`);
-    if (id === '' || !(await check(principal.partnerId, id))) {
+    if (id === '' || !(await check(principal, id))) {
       throw new AppError('not_found', `no ${WHAT[kind]} ${JSON.stringify(id)}`);
     }
   }

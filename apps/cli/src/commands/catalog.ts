@@ -8,14 +8,12 @@ import {
 } from '@license-insights/contracts';
 import {
   AppError,
+  type Insights,
   listCatalog,
-  openStore,
-  resolvePartner,
-  type Store,
   showCatalogProduct,
   storeExists,
 } from '@license-insights/core';
-import type { Command, CommandContext } from '../command';
+import { type Command, type CommandContext, insightsFor } from '../command';
 import { EXIT } from '../exit-codes';
 import { countOf, paint, renderTable, type Terminal } from '../output';
 import { requestFrom, stringOf } from '../request';
@@ -68,7 +66,7 @@ products share shows each, the one imports take by default first.`,
         'usage.invalid_argument',
         '--search goes with list: insights catalog list --search TEXT',
       );
-    const { store, partnerId } = await openScope(ctx);
+    const { insights, partnerId } = await openScope(ctx);
     try {
       if (action === 'list') {
         const req = requestFrom(
@@ -76,7 +74,7 @@ products share shows each, the one imports take by default first.`,
           { partnerId, search: values.search === undefined ? null : stringOf(values.search) },
           { search: '--search' },
         );
-        const listing = await listCatalog(store, req);
+        const listing = await (insights === null ? listCatalog(null, req) : insights.listCatalog(req));
         if (json) ctx.term.out(`${JSON.stringify(listing, null, 2)}\n`);
         else ctx.term.out(renderListing(listing, ctx.term));
       } else {
@@ -86,12 +84,14 @@ products share shows each, the one imports take by default first.`,
           { partnerId, query: args.join(' ') },
           { query: 'the product' },
         );
-        const lookup = await showCatalogProduct(store, req);
+        const lookup = await (insights === null
+          ? showCatalogProduct(null, req)
+          : insights.showCatalogProduct(req));
         if (json) ctx.term.out(`${JSON.stringify(lookup, null, 2)}\n`);
         else ctx.term.out(renderLookup(lookup, ctx.term));
       }
     } finally {
-      await store?.close();
+      await insights?.close();
     }
     if (partnerId === null)
       ctx.term.err(
@@ -101,17 +101,23 @@ products share shows each, the one imports take by default first.`,
   },
 };
 
-/** The store and partner when there is a store with data; else the shipped catalog alone (null). */
-async function openScope(ctx: CommandContext): Promise<{ store: Store | null; partnerId: string | null }> {
+/**
+ * The store (or the server that holds it) and the partner when there is a store with data; else the
+ * shipped catalog alone (null).
+ */
+async function openScope(
+  ctx: CommandContext,
+): Promise<{ insights: Insights | null; partnerId: string | null }> {
   const config = ctx.config();
-  if (!storeExists(config)) return { store: null, partnerId: null };
-  const store = await openStore(config, { create: false });
+  if (!storeExists(config)) return { insights: null, partnerId: null };
+  const insights = await insightsFor(ctx, { create: false });
   try {
-    const partners = await store.partnerIds();
-    if (partners.length === 0 && config.partnerId === undefined) return { store, partnerId: null };
-    return { store, partnerId: await resolvePartner(store, config.partnerId, 'read') };
+    const partners = await insights.partnerIds();
+    if (partners.length === 0 && config.partnerId === undefined) return { insights, partnerId: null };
+    const named = config.partnerId === undefined ? {} : { partnerId: config.partnerId };
+    return { insights, partnerId: (await insights.resolvePartner({ ...named, purpose: 'read' })).partnerId };
   } catch (e) {
-    await store.close();
+    await insights.close();
     throw e;
   }
 }

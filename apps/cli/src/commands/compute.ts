@@ -1,7 +1,7 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
 import { computeRequestSchema } from '@license-insights/contracts';
-import { computeMetrics, isAppError } from '@license-insights/core';
-import { type Command, openForPartner } from '../command';
+import { isAppError } from '@license-insights/core';
+import { type Command, openInsights } from '../command';
 import { EXIT } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint } from '../output';
@@ -25,11 +25,11 @@ nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (
       { full: values.full === true },
       { full: '--full' },
     );
-    const { store, partnerId } = await openForPartner(ctx, 'read');
+    const { insights, partnerId } = await openInsights(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
     const interrupt = listenForInterrupt();
     try {
-      const r = await computeMetrics(store, {
+      const r = await insights.computeMetrics({
         ...request,
         partnerId,
         signal: interrupt.signal,
@@ -62,7 +62,7 @@ nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (
     } finally {
       interrupt.dispose();
       bar.done();
-      await store.close();
+      await insights.close();
     }
   },
 };

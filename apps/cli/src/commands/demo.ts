@@ -3,14 +3,13 @@ import path from 'node:path';
 import {
   AppError,
   DEMO_PARTNER_ID,
+  demoImportRequest,
   generateDemo,
   type ImportProgress,
-  importDemo,
-  openStore,
   parseIsoDate,
   todayIso,
 } from '@license-insights/core';
-import { type Command, intOption } from '../command';
+import { type Command, insightsFor, intOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { countOf, ProgressBar, paint } from '../output';
 
@@ -76,23 +75,25 @@ only partner in the store, the other commands use it without --partner.`,
       if (!ctx.term.stdoutIsTty) ctx.term.out(`${JSON.stringify({ outDir, ...summary })}\n`);
       return EXIT.ok;
     }
-    const store = await openStore(config);
+    const insights = await insightsFor(ctx, { create: true });
     try {
       const t2 = performance.now();
-      const report = await importDemo(store, outDir, {
-        partnerId,
-        actor: config.actor,
-        asOf: end,
-        channel: 'direct',
-        rejectsPath: path.join(outDir, 'insights-rejects.csv'),
-        maxProblemsPerFile: config.maxProblemsPerFile,
-        ...(ctx.term.stderrIsTty
-          ? {
-              onProgress: (p: ImportProgress) =>
-                bar.update(p.fraction, `importing for partner ${partnerId} · ${p.phase}`),
-            }
-          : {}),
-      });
+      const report = await insights.importFiles(
+        demoImportRequest(outDir, {
+          partnerId,
+          actor: config.actor,
+          asOf: end,
+          channel: 'direct',
+          rejectsPath: path.join(outDir, 'insights-rejects.csv'),
+          maxProblemsPerFile: config.maxProblemsPerFile,
+          ...(ctx.term.stderrIsTty
+            ? {
+                onProgress: (p: ImportProgress) =>
+                  bar.update(p.fraction, `importing for partner ${partnerId} · ${p.phase}`),
+              }
+            : {}),
+        }),
+      );
       bar.done();
       if (report.outcome === 'rejected') {
         throw new AppError(
@@ -107,7 +108,7 @@ only partner in the store, the other commands use it without --partner.`,
         ctx.term.out(`${JSON.stringify({ outDir, ...summary, importId: report.importId })}\n`);
     } finally {
       bar.done();
-      await store.close();
+      await insights.close();
     }
     return EXIT.ok;
   },

@@ -1,7 +1,7 @@
 /** `insights exclusions`: customer × product whose recommendation cards are silenced, with a reason. */
 import { addExclusionRequestSchema, removeExclusionRequestSchema } from '@license-insights/contracts';
-import { AppError, addExclusion, listExclusions, removeExclusion } from '@license-insights/core';
-import { type Command, openForPartner } from '../command';
+import { AppError } from '@license-insights/core';
+import { type Command, openInsights } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
 import { requestFrom } from '../request';
@@ -55,10 +55,10 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
     const customer = action === 'list' ? '' : need('customer');
     const product = action === 'list' ? '' : need('product');
     const reason = action === 'add' ? need('reason') : '';
-    const { store, partnerId, config } = await openForPartner(ctx, 'read');
+    const { insights, partnerId, config } = await openInsights(ctx, 'read');
     try {
       if (action === 'list') {
-        const list = await listExclusions(store, { partnerId });
+        const list = await insights.exclusions({ partnerId });
         if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) ctx.term.out('no exclusions\n');
         else
@@ -78,8 +78,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
         return EXIT.ok;
       }
       if (action === 'add') {
-        const r = await addExclusion(
-          store,
+        const r = await insights.addExclusion(
           requestFrom(
             addExclusionRequestSchema,
             { partnerId, actor: config.actor, customer, product, reason },
@@ -91,8 +90,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
         );
         return EXIT.ok;
       }
-      await removeExclusion(
-        store,
+      await insights.removeExclusion(
         requestFrom(
           removeExclusionRequestSchema,
           { partnerId, actor: config.actor, customer, product },
@@ -102,7 +100,7 @@ recorded in the audit log with who and when (see \`insights settings log\`).`,
       ctx.term.err(`${paint(ctx.term, 'green', '✔')} exclusion removed\n`);
       return EXIT.ok;
     } finally {
-      await store.close();
+      await insights.close();
     }
   },
 };

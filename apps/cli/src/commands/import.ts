@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { FORMATS, type ImportReport, importRequestSchema } from '@license-insights/contracts';
-import { AppError, type ImportProgress, importFiles, isAppError, todayIso } from '@license-insights/core';
-import { type Command, type CommandContext, openForPartner } from '../command';
+import { AppError, type ImportProgress, isAppError, todayIso } from '@license-insights/core';
+import { type Command, type CommandContext, openInsights } from '../command';
 import { EXIT } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint, renderTable, type Terminal } from '../output';
@@ -167,9 +167,9 @@ before its commit with nothing stored (exit 130 or 143).`,
     const started = performance.now();
     let report: ImportReport;
     try {
-      const { store, partnerId, config } = await openForPartner(ctx, 'write');
+      const { insights, partnerId, config } = await openInsights(ctx, 'write');
       try {
-        report = await importFiles(store, {
+        report = await insights.importFiles({
           ...request,
           partnerId,
           actor: config.actor,
@@ -178,7 +178,7 @@ before its commit with nothing stored (exit 130 or 143).`,
         });
       } finally {
         bar.done();
-        await store.close();
+        await insights.close();
       }
     } catch (e) {
       const received = interrupt.received();

@@ -10,8 +10,8 @@ import {
   translate,
   valueName,
 } from '@license-insights/contracts';
-import { AppError, csvLine, describePriority, getRecommendations } from '@license-insights/core';
-import { type Command, type CommandContext, openForPartner, warnIfStale } from '../command';
+import { AppError, csvLine, describePriority } from '@license-insights/core';
+import { type Command, type CommandContext, openInsights, warnIfStale } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, type Terminal } from '../output';
 import { requestFrom, stringOf, wholeNumberOf } from '../request';
@@ -186,9 +186,9 @@ Run \`insights compute\` first.`,
     const limit = wholeNumberOf(values.limit) ?? 25;
     if (!Number.isInteger(limit) || limit < 1)
       throw new AppError('usage.invalid_argument', '--limit must be a whole number ≥ 1');
-    const { store, partnerId } = await openForPartner(ctx, 'read');
+    const { insights, partnerId } = await openInsights(ctx, 'read');
     try {
-      const r = await getRecommendations(store, { ...request, partnerId });
+      const r = await insights.recommendations({ ...request, partnerId });
       warnIfStale(ctx, values, r.stale);
       if (format === 'csv') ctx.term.out(csvOutput(values, cardsCsv(r.cards, lang)));
       else if (format === 'json')
@@ -217,7 +217,7 @@ Run \`insights compute\` first.`,
         t.out(out.join(''));
       }
     } finally {
-      await store.close();
+      await insights.close();
     }
     return EXIT.ok;
   },

@@ -6,15 +6,8 @@ import {
   resetSettingsRequestSchema,
   setSettingRequestSchema,
 } from '@license-insights/contracts';
-import {
-  AppError,
-  getRecommendationSettings,
-  resetRecommendationSettings,
-  setRecommendationSetting,
-  settingPaths,
-  settingsHistory,
-} from '@license-insights/core';
-import { type Command, openForPartner } from '../command';
+import { AppError, settingPaths } from '@license-insights/core';
+import { type Command, openInsights } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
 import { requestFrom } from '../request';
@@ -51,11 +44,11 @@ A value out of its range is refused. Every change is recorded in the audit log w
   async run(ctx, values, positionals) {
     const [action = 'show', ...args] = positionals;
     const json = jsonOutput(ctx, values.format);
-    const { store, partnerId, config } = await openForPartner(ctx, 'read');
+    const { insights, partnerId, config } = await openInsights(ctx, 'read');
     try {
       if (action === 'show') {
         if (args.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${args.join(' ')}`);
-        const s = await getRecommendationSettings(store, { partnerId });
+        const s = await insights.settings({ partnerId });
         if (json) ctx.term.out(`${JSON.stringify(s, null, 2)}\n`);
         else {
           const rows = settingPaths().map((p) => {
@@ -93,7 +86,7 @@ A value out of its range is refused. Every change is recorded in the audit log w
           { partnerId, actor: config.actor, path, value },
           { path: 'the setting', value: 'the value' },
         );
-        const r = await setRecommendationSetting(store, request);
+        const r = await insights.setSetting(request);
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} ${path}: ${r.before} → ${r.after}\n`);
         return EXIT.ok;
       }
@@ -105,8 +98,7 @@ A value out of its range is refused. Every change is recorded in the audit log w
             `usage: insights settings reset [${RULE_IDS.join('|')}]`,
           );
         }
-        await resetRecommendationSettings(
-          store,
+        await insights.resetSettings(
           requestFrom(
             resetSettingsRequestSchema,
             { partnerId, actor: config.actor, rule },
@@ -117,7 +109,7 @@ A value out of its range is refused. Every change is recorded in the audit log w
         return EXIT.ok;
       }
       if (action === 'log') {
-        const log = await settingsHistory(store, { partnerId });
+        const log = await insights.settingsLog({ partnerId });
         if (json) ctx.term.out(`${JSON.stringify(log, null, 2)}\n`);
         else
           ctx.term.out(
@@ -134,7 +126,7 @@ A value out of its range is refused. Every change is recorded in the audit log w
         `unknown action ${JSON.stringify(action)}; see insights settings --help`,
       );
     } finally {
-      await store.close();
+      await insights.close();
     }
   },
 };

@@ -1,7 +1,7 @@
 /** `insights status`: what is stored — partners, customers, date coverage per source, warnings. */
 import type { StatusResponse } from '@license-insights/contracts';
-import { AppError, getStatus, openStore, resolvePartner } from '@license-insights/core';
-import type { Command } from '../command';
+import { AppError } from '@license-insights/core';
+import { type Command, insightsFor } from '../command';
 import { EXIT } from '../exit-codes';
 import { countOf, formatCount, paint, renderTable, type Terminal } from '../output';
 
@@ -26,17 +26,17 @@ export const statusCommand: Command = {
     if (format !== 'table' && format !== 'json')
       throw new AppError('usage.invalid_argument', '--format must be table or json');
     const config = ctx.config();
-    const store = await openStore(config, { create: false });
+    const insights = await insightsFor(ctx, { create: false });
     let status: StatusResponse;
     try {
       // Every partner, unless one is named (it must exist).
       const only =
         values['all-partners'] === true || config.partnerId === undefined
           ? undefined
-          : await resolvePartner(store, config.partnerId, 'read');
-      status = await getStatus(store, only === undefined ? {} : { partnerId: only });
+          : (await insights.resolvePartner({ partnerId: config.partnerId, purpose: 'read' })).partnerId;
+      status = await insights.status(only === undefined ? {} : { partnerId: only });
     } finally {
-      await store.close();
+      await insights.close();
     }
     if (format === 'json') ctx.term.out(`${JSON.stringify(status, null, 2)}\n`);
     else ctx.term.out(renderStatus(status, ctx.term));

@@ -479,5 +479,13 @@ export interface Store extends StoreWriter {
   progress(): number;
   /** Interrupts the writer's running statement (its unit then rolls back). */
   interrupt(): void;
+  /**
+   * Limits the threads the database works with, for every connection at once (`null`: back to the
+   * store's own setting); returns the number now in effect. A server lowers it while a job runs so
+   * a core stays free for requests: DuckDB's thread setting belongs to the database instance, not
+   * to a connection, so a writer's big scan would otherwise take every core from the readers.
+   * Never raises it above the store's own setting.
+   */
+  limitThreads(threads: number | null): Promise<number>;
   close(): Promise<void>;
 }

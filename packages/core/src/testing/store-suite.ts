@@ -170,6 +170,18 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
         ]);
         expect((await s.store.customers(PARTNER)).length).toBe(7);
       });
+
+      it('limits the threads for every connection while a job runs, and gives them back', async () => {
+        const own = await s.store.limitThreads(null);
+        expect(own).toBeGreaterThanOrEqual(1);
+        // The store's own setting is the ceiling: asking for more changes nothing.
+        expect(await s.store.limitThreads(own + 4)).toBe(own);
+        expect(await s.store.limitThreads(1)).toBe(1);
+        // Work goes on with one thread: a write unit and reads at once.
+        await importDir(customersDir('c1,One\n'));
+        await Promise.all([s.store.customers(PARTNER), s.store.status(PARTNER)]);
+        expect(await s.store.limitThreads(null)).toBe(own);
+      });
     });
 
     describe('import merges', () => {

@@ -11,6 +11,7 @@
  */
 import type {
   CatalogProduct,
+  ComputeProgress,
   ComputeReport,
   ComputeRequest as ComputeRequestData,
 } from '@license-insights/contracts';
@@ -24,14 +25,7 @@ import type { MetricRuns } from '../metrics/runs';
 import { type SumRuns, serviceIndex } from '../metrics/sum-runs';
 import type { MetricsPlan, Store, StoreWriter } from '../store/store';
 
-export interface ComputeProgress {
-  readonly phase: 'loading' | 'computing' | 'writing' | 'committing';
-  /** Customers computed so far, of `total`. */
-  readonly done: number;
-  readonly total: number;
-}
-
-export type { ComputeReport } from '@license-insights/contracts';
+export type { ComputeProgress, ComputeReport } from '@license-insights/contracts';
 
 /** What to compute (contracts `computeRequestSchema`), who hears of its progress, what stops it. */
 export type ComputeRequest = ComputeRequestData & {

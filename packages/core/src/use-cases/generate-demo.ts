@@ -15,11 +15,18 @@ export async function generateDemo(req: DemoRequest): Promise<DemoSummary> {
   return writeDemoDataset(req.outDir, req, req.onGenerate);
 }
 
-/** Imports a generated demo dataset, replacing what the (demo) partner had: a demo is reloaded, never mixed. */
+type DemoImportOptions = Omit<ImportRequest, 'paths' | 'replace' | 'partial' | 'format' | 'customer'>;
+
+/** The import of a generated demo dataset: it replaces what the (demo) partner had, so a demo is reloaded, never mixed. */
+export function demoImportRequest(outDir: string, req: DemoImportOptions): ImportRequest {
+  return { ...req, paths: [outDir], replace: true, partial: false };
+}
+
+/** Imports a generated demo dataset (see `demoImportRequest`). */
 export async function importDemo(
   store: Store,
   outDir: string,
-  req: Omit<ImportRequest, 'paths' | 'replace' | 'partial' | 'format' | 'customer'>,
+  req: DemoImportOptions,
 ): Promise<ImportReport> {
-  return importFiles(store, { ...req, paths: [outDir], replace: true, partial: false });
+  return importFiles(store, demoImportRequest(outDir, req));
 }

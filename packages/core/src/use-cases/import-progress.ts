@@ -6,18 +6,9 @@
  * the fraction by rows (DuckDB's read_csv reports bytes read); a new statement, which starts again
  * at 0 %, never moves it back.
  */
-/** `done`: the import ended, committed or rejected (the last event, at 1). */
-export type ImportPhase = 'reading' | 'validating' | 'merging' | 'committing' | 'done';
+import type { ImportPhase, ImportProgress } from '@license-insights/contracts';
 
-export interface ImportProgress {
-  readonly fileIndex: number;
-  readonly fileCount: number;
-  /** File of the step ('' while committing). */
-  readonly file: string;
-  readonly phase: ImportPhase;
-  /** Share of the whole import done, 0 to 1; never smaller than in the event before. */
-  readonly fraction: number;
-}
+export type { ImportPhase, ImportProgress } from '@license-insights/contracts';
 
 /** Where a file's work is done: read in phase 1 (CSV, by the store) or in phase 2 (JSON, NDJSON). */
 export interface PlannedWork {

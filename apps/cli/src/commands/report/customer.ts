@@ -3,8 +3,8 @@
  * percentage is above 100, unassigned licenses, inactive users, support and what the data can tell.
  */
 import { type CustomerReport, customerReportRequestSchema } from '@license-insights/contracts';
-import { AppError, getCustomerReport } from '@license-insights/core';
-import { openForPartner, warnIfStale } from '../../command';
+import { AppError } from '@license-insights/core';
+import { openInsights, warnIfStale } from '../../command';
 import { EXIT } from '../../exit-codes';
 import { countOf, formatCount, paint, renderTable, type Terminal } from '../../output';
 import { requestFrom, stringOf } from '../../request';
@@ -34,9 +34,9 @@ export const reportCustomer: Subcommand = async (ctx, values, args) => {
     { customer: name, day: stringOf(values.date), channel: stringOf(values.channel) ?? 'all' },
     { customer: 'the customer', day: '--date', channel: '--channel' },
   );
-  const { store, partnerId } = await openForPartner(ctx, 'read');
+  const { insights, partnerId } = await openInsights(ctx, 'read');
   try {
-    const r = await getCustomerReport(store, { ...request, partnerId });
+    const r = await insights.customerReport({ ...request, partnerId });
     warnIfStale(ctx, values, r.stale);
     printAs(ctx, values, format, {
       csv: () => metricsCsv(r.rows),
@@ -44,7 +44,7 @@ export const reportCustomer: Subcommand = async (ctx, values, args) => {
       table: () => customerTable(ctx.term, r),
     });
   } finally {
-    await store.close();
+    await insights.close();
   }
   return EXIT.ok;
 };

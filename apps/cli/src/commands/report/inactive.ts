@@ -4,8 +4,8 @@
  * workload; a product whose usage the data cannot tell says so.
  */
 import { type InactiveUsersReport, inactiveUsersRequestSchema } from '@license-insights/contracts';
-import { AppError, csvLine, getInactiveUsers, getStaleMetrics } from '@license-insights/core';
-import { openForPartner, warnIfStale } from '../../command';
+import { AppError, csvLine } from '@license-insights/core';
+import { openInsights, warnIfStale } from '../../command';
 import { EXIT } from '../../exit-codes';
 import { countOf, formatCount, paint, renderTable, type Terminal } from '../../output';
 import { requestFrom, stringOf, wholeNumberOf } from '../../request';
@@ -31,17 +31,21 @@ export const reportInactive: Subcommand = async (ctx, values, args) => {
     { customer: 'the customer', day: '--date', product: '--product', days: '--days' },
     input,
   );
-  const { store, partnerId } = await openForPartner(ctx, 'read');
+  const { insights, partnerId } = await openInsights(ctx, 'read');
   try {
-    const r = await getInactiveUsers(store, { ...request, partnerId });
-    warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, r.day, [r.customerId]));
+    const r = await insights.inactiveUsers({ ...request, partnerId });
+    warnIfStale(
+      ctx,
+      values,
+      await insights.staleMetrics({ partnerId, day: r.day, customerIds: [r.customerId] }),
+    );
     printAs(ctx, values, format, {
       csv: () => inactiveCsv(r),
       json: () => inactiveRows(r),
       table: () => inactiveTable(ctx.term, r),
     });
   } finally {
-    await store.close();
+    await insights.close();
   }
   return EXIT.ok;
 };

@@ -6,8 +6,7 @@ import {
   type Totals,
   USAGE_BANDS,
 } from '@license-insights/contracts';
-import { getPortfolioReport } from '@license-insights/core';
-import { openForPartner, warnIfStale } from '../../command';
+import { openInsights, warnIfStale } from '../../command';
 import { EXIT } from '../../exit-codes';
 import { countOf, formatCount, paint, renderTable, type Terminal } from '../../output';
 import { requestFrom, stringOf } from '../../request';
@@ -37,9 +36,9 @@ export const reportPortfolio: Subcommand = async (ctx, values, args) => {
     },
     { day: '--date', service: '--service', channel: '--channel', group: '--group' },
   );
-  const { store, partnerId } = await openForPartner(ctx, 'read');
+  const { insights, partnerId } = await openInsights(ctx, 'read');
   try {
-    const r = await getPortfolioReport(store, { ...request, partnerId });
+    const r = await insights.portfolioReport({ ...request, partnerId });
     warnIfStale(ctx, values, r.stale);
     printAs(ctx, values, format, {
       csv: () => metricsCsv(r.rows),
@@ -47,7 +46,7 @@ export const reportPortfolio: Subcommand = async (ctx, values, args) => {
       table: () => portfolioTable(ctx.term, r, partnerId),
     });
   } finally {
-    await store.close();
+    await insights.close();
   }
   return EXIT.ok;
 };

@@ -4,8 +4,8 @@
  * users; every row names its customer (and product) beside the id.
  */
 import { type SupportReportRow, supportMetricsRequestSchema } from '@license-insights/contracts';
-import { csvLine, getStaleMetrics, getSupportMetrics } from '@license-insights/core';
-import { openForPartner, warnIfStale } from '../../command';
+import { csvLine } from '@license-insights/core';
+import { openInsights, warnIfStale } from '../../command';
 import { EXIT } from '../../exit-codes';
 import { formatCount, renderTable, type Terminal } from '../../output';
 import { requestFrom, stringOf } from '../../request';
@@ -19,13 +19,17 @@ export const reportSupport: Subcommand = async (ctx, values, args) => {
     { customer: stringOf(values.customer), to: stringOf(values.date), from: stringOf(values.from) },
     { customer: '--customer', to: '--date', from: '--from' },
   );
-  const { store, partnerId } = await openForPartner(ctx, 'read');
+  const { insights, partnerId } = await openInsights(ctx, 'read');
   try {
-    const rows = await getSupportMetrics(store, { ...request, partnerId });
+    const rows = await insights.supportMetrics({ ...request, partnerId });
     const lastDay = rows.reduce<string | null>((m, r) => (m === null || r.day > m ? r.day : m), null);
     if (lastDay !== null) {
       const customers = [...new Set(rows.map((r) => r.customerId))];
-      warnIfStale(ctx, values, await getStaleMetrics(store, partnerId, lastDay, customers));
+      warnIfStale(
+        ctx,
+        values,
+        await insights.staleMetrics({ partnerId, day: lastDay, customerIds: customers }),
+      );
     }
     printAs(ctx, values, format, {
       csv: () => supportCsv(rows),
@@ -33,7 +37,7 @@ export const reportSupport: Subcommand = async (ctx, values, args) => {
       table: () => supportTable(ctx.term, rows),
     });
   } finally {
-    await store.close();
+    await insights.close();
   }
   return EXIT.ok;
 };

@@ -385,6 +385,33 @@ export class DuckDbStore implements Store {
     this.db.interrupt();
   }
 
+  /** The threads setting the store was opened with (DuckDB's default: every core), read on first use. */
+  private ownThreads: number | null = null;
+
+  async limitThreads(threads: number | null): Promise<number> {
+    if (threads !== null && (!Number.isInteger(threads) || threads < 1)) {
+      throw new AppError('internal', `threads must be a whole number ≥ 1 (got ${threads})`);
+    }
+    // `threads` is a global setting of the DuckDB instance: SET on any connection changes it for
+    // all of them. A pooled connection, counted as a read so no commit runs meanwhile (a commit
+    // must find no other transaction open to checkpoint).
+    await this.gate.enterRead();
+    let conn: DuckDbClient | null = null;
+    try {
+      conn = await this.pool.acquire();
+      const current = async () =>
+        Number((await conn?.one<{ t: unknown }>(sql`SELECT current_setting('threads') AS t`))?.t);
+      this.ownThreads ??= await current();
+      const wanted = threads === null ? this.ownThreads : Math.min(threads, this.ownThreads);
+      // A whole number checked above: our own text, no input.
+      await conn.exec(`SET GLOBAL threads = ${wanted}`);
+      return await current();
+    } finally {
+      if (conn !== null) this.pool.release(conn);
+      this.gate.leaveRead();
+    }
+  }
+
   async close(): Promise<void> {
     this.pool.close();
     this.db.close();
