@@ -194,6 +194,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
         formAction: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // Over plain HTTP (a server on a LAN address) upgrading would break every page's requests.
+        upgradeInsecureRequests: tls ? [] : null,
       },
     },
     strictTransportSecurity: tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
