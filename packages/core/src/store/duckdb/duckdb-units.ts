@@ -16,28 +16,36 @@ import type {
 import type { CustomerCandidate } from '../../customers/resolve-customer';
 import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
-import type {
-  ActiveUserCount,
-  AuditEntry,
-  AuditRecord,
-  CustomerMetricData,
-  CustomerRecord,
-  DailyMetricsWrite,
-  DataTrust,
-  InactiveScope,
-  InactiveUser,
-  MetricsPlan,
-  StoredSettings,
-  StoreReader,
-  StoreWriter,
-  SubscriptionState,
-  SupportCount,
-  Yield,
+import {
+  type ActiveUserCount,
+  type AuditEntry,
+  type AuditRecord,
+  type CustomerMetricData,
+  type CustomerRecord,
+  DAILY_METRICS_CHUNK_ROWS,
+  type DailyMetricsChunksOptions,
+  type DailyMetricsWrite,
+  type DataTrust,
+  type InactiveScope,
+  type InactiveUser,
+  type MetricsPlan,
+  type StoredSettings,
+  type StoreReader,
+  type StoreWriter,
+  type SubscriptionState,
+  type SupportCount,
+  type Yield,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
 import { queryCustomerCandidates } from './customer-candidates';
 import { queryDataTrust } from './customer-health';
-import { loadMetricData, queryDailyMetrics, queryMetricsPlan, writeDailyMetrics } from './daily-metrics';
+import {
+  loadMetricData,
+  queryDailyMetrics,
+  queryDailyMetricsChunks,
+  queryMetricsPlan,
+  writeDailyMetrics,
+} from './daily-metrics';
 import type { DuckDbClient } from './duckdb-client';
 import { dumpCanonicalEntity } from './dump-canonical';
 import { queryInactiveLicensedCounts, queryInactiveLicensedUsers } from './inactive-users';
@@ -158,6 +166,20 @@ export class DuckDbReader implements StoreReader {
     customerIds?: readonly string[],
   ): Promise<ProductDayMetrics[]> {
     return queryDailyMetrics(this.db, partnerId, day, customerIds);
+  }
+
+  dailyMetricsChunks(
+    partnerId: string,
+    day: string,
+    options: DailyMetricsChunksOptions = {},
+  ): AsyncIterable<ProductDayMetrics[]> {
+    return queryDailyMetricsChunks(
+      this.db,
+      partnerId,
+      day,
+      options.customerIds,
+      options.chunkRows ?? DAILY_METRICS_CHUNK_ROWS,
+    );
   }
 
   metricsPlan(partnerId: string): Promise<MetricsPlan> {
