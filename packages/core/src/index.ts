@@ -9,6 +9,7 @@ export type {
   StoredToken,
 } from './accounts/account-store';
 export * from './accounts/secrets';
+export * from './analytics/filter';
 export * from './catalog/catalog';
 export * from './config';
 export {
@@ -57,8 +58,10 @@ export * from './use-cases/get-recommendations';
 export * from './use-cases/get-status';
 export * from './use-cases/import-files';
 export * from './use-cases/inactive-users';
+export * from './use-cases/license-analytics';
 export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
+export * from './use-cases/metrics-rows';
 export * from './use-cases/recommendation-settings';
 export * from './use-cases/report-metrics';
 export * from './use-cases/resolve-partner';

@@ -11,63 +11,76 @@ import { figuresOf } from '../metrics/definitions';
  * whose usage is known (SPEC §2.3) and says how many licenses' usage is not measured.
  */
 export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
-  let sold = 0;
-  let soldOwn = 0;
-  let assigned = 0;
-  let active = 0;
-  let soldMeasured = 0;
-  let known = 0;
-  let partial = false;
-  const u = { ROTATION: 0, UNLICENSED_WORKLOAD_USE: 0, TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
-  const d = { TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
-  for (const r of rows) {
-    sold += r.sold;
-    soldOwn += r.soldOwn;
-    assigned += r.assigned;
-    d.TRIAL += r.deploymentReasons.TRIAL ?? 0;
-    d.NONCOUNTED_SUBSCRIPTION += r.deploymentReasons.NONCOUNTED_SUBSCRIPTION ?? 0;
-    if (!r.usageKnown || r.active === null) continue;
-    known++;
-    active += r.active;
-    soldMeasured += r.sold;
-    if (r.partialWindow) partial = true;
+  const t = new TotalsBuilder();
+  for (const r of rows) t.add(r);
+  return t.totals();
+}
+
+/** A roll-up built row by row (rows streamed in chunks need not be kept): `totalsOf`'s sums. */
+export class TotalsBuilder {
+  private sold = 0;
+  private soldOwn = 0;
+  private assigned = 0;
+  private active = 0;
+  private soldMeasured = 0;
+  private known = 0;
+  private partial = false;
+  private readonly u = { ROTATION: 0, UNLICENSED_WORKLOAD_USE: 0, TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
+  private readonly d = { TRIAL: 0, NONCOUNTED_SUBSCRIPTION: 0 };
+
+  add(r: ProductDayMetrics): void {
+    this.sold += r.sold;
+    this.soldOwn += r.soldOwn;
+    this.assigned += r.assigned;
+    this.d.TRIAL += r.deploymentReasons.TRIAL ?? 0;
+    this.d.NONCOUNTED_SUBSCRIPTION += r.deploymentReasons.NONCOUNTED_SUBSCRIPTION ?? 0;
+    if (!r.usageKnown || r.active === null) return;
+    this.known++;
+    this.active += r.active;
+    this.soldMeasured += r.sold;
+    if (r.partialWindow) this.partial = true;
     const x = r.usageReasons ?? {};
-    u.ROTATION += x.ROTATION ?? 0;
-    u.UNLICENSED_WORKLOAD_USE += x.UNLICENSED_WORKLOAD_USE ?? 0;
-    u.TRIAL += x.TRIAL ?? 0;
-    u.NONCOUNTED_SUBSCRIPTION += x.NONCOUNTED_SUBSCRIPTION ?? 0;
+    this.u.ROTATION += x.ROTATION ?? 0;
+    this.u.UNLICENSED_WORKLOAD_USE += x.UNLICENSED_WORKLOAD_USE ?? 0;
+    this.u.TRIAL += x.TRIAL ?? 0;
+    this.u.NONCOUNTED_SUBSCRIPTION += x.NONCOUNTED_SUBSCRIPTION ?? 0;
   }
-  return {
-    sold,
-    soldOwn,
-    assigned,
-    active: known > 0 ? active : null,
-    soldMeasured,
-    soldNotMeasured: sold - soldMeasured,
-    partialWindow: partial,
-    // The roll-up's excess is decomposed with the sums of its rows' components (SPEC §2.3).
-    ...figuresOf({
+
+  totals(): Totals {
+    const { sold, soldOwn, assigned, soldMeasured, u, d } = this;
+    const active = this.known > 0 ? this.active : null;
+    return {
       sold,
+      soldOwn,
       assigned,
-      active: known > 0 ? active : null,
-      usageSold: soldMeasured,
-      rotation: u.ROTATION,
-      unlicensed: u.UNLICENSED_WORKLOAD_USE,
-      // Trial and non-counted capacity explain deployment and usage alike; each sum is its rows'.
-      trial: u.TRIAL,
-      noncounted: u.NONCOUNTED_SUBSCRIPTION,
-    }),
-    deploymentReasons: figuresOf({
-      sold,
-      assigned,
-      active: null,
-      usageSold: 0,
-      rotation: 0,
-      unlicensed: 0,
-      trial: d.TRIAL,
-      noncounted: d.NONCOUNTED_SUBSCRIPTION,
-    }).deploymentReasons,
-  };
+      active,
+      soldMeasured,
+      soldNotMeasured: sold - soldMeasured,
+      partialWindow: this.partial,
+      // The roll-up's excess is decomposed with the sums of its rows' components (SPEC §2.3).
+      ...figuresOf({
+        sold,
+        assigned,
+        active,
+        usageSold: soldMeasured,
+        rotation: u.ROTATION,
+        unlicensed: u.UNLICENSED_WORKLOAD_USE,
+        // Trial and non-counted capacity explain deployment and usage alike; each sum is its rows'.
+        trial: u.TRIAL,
+        noncounted: u.NONCOUNTED_SUBSCRIPTION,
+      }),
+      deploymentReasons: figuresOf({
+        sold,
+        assigned,
+        active: null,
+        usageSold: 0,
+        rotation: 0,
+        unlicensed: 0,
+        trial: d.TRIAL,
+        noncounted: d.NONCOUNTED_SUBSCRIPTION,
+      }).deploymentReasons,
+    };
+  }
 }
 
 /**
