@@ -34,7 +34,9 @@ import { authorize, checkAccessTable } from './authz/authorize';
 import { CustomerDirectory } from './authz/customer-directory';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { registerCustomerRoutes } from './routes/customers';
+import { registerExportRoutes } from './routes/exports';
 import { registerHealthRoutes } from './routes/health';
+import { registerLicenseAnalyticsRoutes } from './routes/license-analytics';
 
 export const API_VERSION = '1.0.0';
 
@@ -165,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // Routes: one module per area, one line each.
   registerHealthRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
+  registerLicenseAnalyticsRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
   // (auth) (portfolio) (customer analytics) (partner center) (exports) (jobs) — added by their modules
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

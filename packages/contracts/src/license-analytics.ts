@@ -156,7 +156,7 @@ export type LicenseAnalyticsRow = DeploymentAnalyticsRow | UsageAnalyticsRow;
 export interface LicenseAnalyticsPage<R extends LicenseAnalyticsRow = LicenseAnalyticsRow> {
   readonly day: string;
   readonly totalCount: number;
-  readonly rows: readonly R[];
+  readonly rows: R[];
 }
 
 /** The current endpoints' envelope: `Value`, `@nextLink` (null on the last page), `TotalCount`. */

@@ -24,6 +24,7 @@ export type { DemoOptions, DemoSummary } from './demo/generate-demo';
 export { writeDemoDataset } from './demo/generate-demo';
 export * from './errors';
 export * from './export/csv-writer';
+export * from './export/metrics-csv';
 export { type CsvScanResult, scanCsv } from './ingest/csv-scan';
 export {
   type DetectedFile,

@@ -20,6 +20,20 @@ export type RouteAccess =
   | { readonly signedIn: true }
   | { readonly right: Right; readonly customer?: string; readonly local?: true };
 
+/** The Partner Center–compatible paths under one prefix: current, legacy, legacy per customer. */
+function partnerCenterRows(prefix: string): Record<string, RouteAccess> {
+  const rows: Record<string, RouteAccess> = {};
+  for (const kind of ['deployment', 'usage']) {
+    rows[`GET ${prefix}/analytics/commercial/${kind}/license`] = { right: 'read_aggregates' };
+    rows[`GET ${prefix}/analytics/licenses/${kind}`] = { right: 'read_aggregates' };
+    rows[`GET ${prefix}/customers/:customerId/analytics/licenses/${kind}`] = {
+      right: 'read_aggregates',
+      customer: 'customerId',
+    };
+  }
+  return rows;
+}
+
 export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Server
   'GET /api/v1/health': { public: true },
@@ -39,6 +53,14 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
 
   // Customers
   'GET /api/v1/customers/:customerId': { right: 'read_aggregates', customer: 'customerId' },
+
+  // Partner Center–compatible analytics (routes/license-analytics.ts), under both prefixes
+  ...partnerCenterRows('/api/v1'),
+  ...partnerCenterRows('/api/partner/v1'),
+
+  // Exports (routes/exports.ts)
+  'GET /api/v1/exports/metrics': { right: 'export_aggregates' },
+  'GET /api/v1/customers/:customerId/export': { right: 'export_aggregates', customer: 'customerId' },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */
