@@ -15,12 +15,14 @@ import type { Writable } from 'node:stream';
 import { type ExportFormat, METRICS_ROW_COLUMNS, type MetricsRow } from '@license-insights/contracts';
 import { CSV_BOM, METRICS_CSV_HEADER, metricsCsvLine, metricsRowCells } from '@license-insights/core';
 import ExcelJS from 'exceljs';
-import { drained, end, whenFinished, write } from './writable';
+import { drained, end, StreamClosedError, whenFinished, write } from './writable';
 
 export interface MetricsWriter {
   rows(chunk: readonly MetricsRow[]): Promise<void>;
   /** Writes what closes the document and ends the stream. */
   finish(): Promise<void>;
+  /** Lets go of what the writer holds after a failure (the stream was closed, the read failed). */
+  abort(): void;
 }
 
 /** Text gathered before a write: large enough to be cheap, small enough to stay flat. */
@@ -31,6 +33,8 @@ class TextWriter {
   private buffer = '';
   constructor(private readonly out: Writable) {}
   async add(text: string): Promise<void> {
+    // A closed stream fails the next row, not the next batch: the read behind it stops at once.
+    if (this.out.destroyed || this.out.writableEnded) throw new StreamClosedError();
     this.buffer += text;
     if (this.buffer.length >= BATCH_CHARS) await this.flush();
   }
@@ -58,6 +62,7 @@ export function csvWriter(out: Writable): MetricsWriter {
       await text.flush();
       await end(out);
     },
+    abort() {},
   };
 }
 
@@ -76,6 +81,7 @@ export function jsonWriter(out: Writable): MetricsWriter {
       await text.flush();
       await end(out);
     },
+    abort() {},
   };
 }
 
@@ -103,8 +109,8 @@ const WIDTHS: Partial<Record<Column, number>> = {
   deploymentReasons: 30,
 };
 
-/** Bytes the zip archiver may hold before the writer waits for the stream to take them. */
-const ZIP_HELD_BYTES = 1024 * 1024;
+/** Bytes of sheet XML and zip output the writer lets wait before it waits for the stream. */
+const XLSX_HELD_BYTES = 1024 * 1024;
 
 export interface XlsxOptions {
   /** Rows per sheet, the header included (default Excel's maximum): then a further sheet. */
@@ -113,9 +119,53 @@ export interface XlsxOptions {
 }
 
 /**
- * XLSX through exceljs' streaming writer. exceljs pipes its zip archiver into the stream but
- * writes into the archiver without waiting: after each chunk the writer waits until the stream has
- * drained and the archiver holds little, so memory stays flat for a slow client too.
+ * A stream that holds data: the archiver and the PassThroughs in front of it. They come from the
+ * `readable-stream` package (version 2 for the PassThroughs, without `readableLength`), so the
+ * byte counts are read from the stream states both versions and Node's own streams keep.
+ */
+interface HoldingStream {
+  readonly _readableState: { readonly length: number; readonly endEmitted: boolean };
+  readonly _writableState: { readonly length: number };
+}
+
+function isHoldingStream(v: unknown): v is HoldingStream {
+  if (typeof v !== 'object' || v === null) return false;
+  const { _readableState: r, _writableState: w } = v as {
+    _readableState?: unknown;
+    _writableState?: unknown;
+  };
+  const length = (state: unknown) =>
+    typeof state === 'object' && state !== null && typeof (state as { length?: unknown }).length === 'number';
+  return length(r) && length(w);
+}
+
+/** Bytes a holding stream keeps: written and not yet transformed, and transformed and not yet read. */
+function heldBy(stream: HoldingStream): number {
+  return stream._readableState.length + stream._writableState.length;
+}
+
+/**
+ * The stream exceljs hands a sheet's XML to. exceljs writes a sheet into its own `StreamBuf`, which
+ * the zip archiver reads through a PassThrough it pipes it into; StreamBuf writes into that
+ * PassThrough without ever waiting, so it holds everything the archiver has not compressed yet.
+ * Found through exceljs 4's internals: if they change, this fails loudly instead of letting an
+ * export grow without bound.
+ */
+function sheetInput(sheet: ExcelJS.Worksheet): HoldingStream {
+  const buf = (sheet as unknown as { stream?: { pipes?: unknown } }).stream;
+  const pipes = buf?.pipes;
+  const input = Array.isArray(pipes) ? (pipes as unknown[])[0] : undefined;
+  if (!isHoldingStream(input)) {
+    throw new Error('exceljs internals changed: the sheet stream the archiver reads was not found');
+  }
+  return input;
+}
+
+/**
+ * XLSX through exceljs' streaming writer. exceljs pipes its zip archiver into the stream, but a
+ * sheet's rows pile up in front of the archiver without any backpressure: after each chunk the
+ * writer waits until the stream has drained and the sheets' XML and the archiver hold little, so
+ * memory stays flat for a slow client too, and a closed stream stops it.
  */
 export function xlsxWriter(out: Writable, options: XlsxOptions = {}): MetricsWriter {
   const limit = Math.max(2, options.sheetRowLimit ?? EXCEL_MAX_ROWS);
@@ -125,7 +175,10 @@ export function xlsxWriter(out: Writable, options: XlsxOptions = {}): MetricsWri
     useStyles: true,
     useSharedStrings: false,
   });
-  const zip = (workbook as unknown as { zip?: { readableLength: number; writableLength: number } }).zip;
+  const zip = (workbook as unknown as { zip?: unknown }).zip;
+  if (!isHoldingStream(zip)) throw new Error('exceljs internals changed: the zip archiver was not found');
+  /** The inputs of the sheets the archiver has not read to the end yet. */
+  let inputs: HoldingStream[] = [];
   let sheet: ExcelJS.Worksheet | null = null;
   let sheets = 0;
   let rowsInSheet = 0;
@@ -136,6 +189,7 @@ export function xlsxWriter(out: Writable, options: XlsxOptions = {}): MetricsWri
     const s = workbook.addWorksheet(sheets === 1 ? name : `${name} ${sheets}`, {
       views: [{ state: 'frozen', ySplit: 1 }],
     });
+    inputs.push(sheetInput(s));
     s.columns = METRICS_ROW_COLUMNS.map((c) => ({
       key: c,
       width: WIDTHS[c] ?? Math.max(10, c.length + 2),
@@ -150,11 +204,20 @@ export function xlsxWriter(out: Writable, options: XlsxOptions = {}): MetricsWri
     return s;
   };
 
+  const held = () => {
+    inputs = inputs.filter((i) => !i._readableState.endEmitted);
+    let bytes = heldBy(zip);
+    for (const i of inputs) bytes += heldBy(i);
+    return bytes;
+  };
+
+  // Waits for the stream, then while the archiver works through what is held (it compresses on
+  // the thread pool: a short wait lets it run); a closed stream fails the wait.
   const settle = async () => {
     for (;;) {
       await drained(out);
-      if (zip === undefined || zip.readableLength + zip.writableLength <= ZIP_HELD_BYTES) return;
-      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+      if (held() <= XLSX_HELD_BYTES) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, 2));
     }
   };
 
@@ -170,10 +233,12 @@ export function xlsxWriter(out: Writable, options: XlsxOptions = {}): MetricsWri
     },
     async finish() {
       if (sheet === null) openSheet();
-      // The workbook ends the stream (its archiver is piped into it); wait until it is taken.
-      const taken = whenFinished(out);
-      await workbook.commit();
-      await taken;
+      // The workbook ends the stream (its archiver is piped into it) and resolves when the stream
+      // has finished; a stream closed first never finishes, so its closing fails the wait.
+      await Promise.all([workbook.commit(), whenFinished(out)]);
+    },
+    abort() {
+      (zip as unknown as { abort?: () => void }).abort?.();
     },
   };
 }
