@@ -29,36 +29,49 @@ export async function startMetricsExport(
   options: { readonly xlsx?: XlsxOptions; readonly chunkRows?: number } = {},
 ): Promise<StartedExport> {
   const body = new PassThrough({ highWaterMark: BODY_BUFFER });
+  // The failure is reported through `done`; whoever reads the body sees it cut (and its own error
+  // handling runs): this listener only keeps an error without a reader yet from crashing the process.
+  body.on('error', () => undefined);
   const writer = metricsWriter(format, body, options.xlsx);
   let rows = 0;
+  let begun = false;
   let onStart: (meta: { day: string; view: ChannelView }) => void = () => undefined;
   const started = new Promise<{ day: string; view: ChannelView }>((resolve) => {
     onStart = resolve;
   });
-  const run = streamMetricsRows(
+  const done = streamMetricsRows(
     store,
     req,
     {
-      start: (meta) => onStart(meta),
+      start: (meta) => {
+        begun = true;
+        onStart(meta);
+      },
       rows: async (chunk) => {
         await writer.rows(chunk);
         rows += chunk.length;
       },
     },
     options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows },
-  ).then(() => writer.finish());
+  )
+    .then(() => writer.finish())
+    .then(
+      () => ({ rows, error: null }),
+      (error: unknown) => {
+        // The read has ended (a closed body fails the writer, which ends the read unit): let go of
+        // what the writer holds, and cut the body so a client never takes it for a whole document.
+        writer.abort();
+        if (begun) body.destroy(error instanceof Error ? error : new Error(String(error)));
+        else body.destroy();
+        return { rows, error };
+      },
+    );
   const meta = await Promise.race([
     started,
-    run.then(() => {
-      throw new AppError('internal', 'the export ended before it started');
+    done.then(({ error }) => {
+      if (begun) return started;
+      throw error ?? new AppError('internal', 'the export ended before it started');
     }),
   ]);
-  const done = run.then(
-    () => ({ rows, error: null }),
-    (error: unknown) => {
-      body.destroy(error instanceof Error ? error : new Error(String(error)));
-      return { rows, error };
-    },
-  );
   return { ...meta, body, done };
 }
