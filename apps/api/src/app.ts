@@ -43,8 +43,10 @@ import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCustomerAnalyticsRoutes } from './routes/customer-analytics';
 import { registerCustomerRoutes } from './routes/customers';
+import { registerExportRoutes } from './routes/exports';
 import { registerHealthRoutes } from './routes/health';
 import { registerJobRoutes } from './routes/jobs';
+import { registerLicenseAnalyticsRoutes } from './routes/license-analytics';
 import { registerLocalRoutes } from './routes/local';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
@@ -280,6 +282,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   registerJobRoutes(app, ctx);
   registerLocalRoutes(app, ctx);
   // (partner center) (exports)
+  registerLicenseAnalyticsRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
