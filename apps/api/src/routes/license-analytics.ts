@@ -99,7 +99,7 @@ export function registerLicenseAnalyticsRoutes(app: Api, ctx: AppContext): void 
         },
         async (req) => {
           const p = await page(ctx, req, kind, req.query, null);
-          return { Value: p.rows, '@nextLink': nextLink(ctx, req, req.query, p), TotalCount: p.totalCount };
+          return { Value: p.rows, '@nextLink': nextLink(ctx, req, req.query, p), TotalCount: p.rows.length };
         },
       );
 
@@ -107,7 +107,7 @@ export function registerLicenseAnalyticsRoutes(app: Api, ctx: AppContext): void 
         const p = await page(ctx, req, kind, query, customerId);
         const next = nextLink(ctx, req, query, p);
         return {
-          totalCount: p.totalCount,
+          totalCount: p.rows.length,
           items: p.rows,
           links: next === null ? {} : { next: { uri: next, method: 'GET' as const, headers: [] } },
           attributes: { objectType: 'Collection' as const },
