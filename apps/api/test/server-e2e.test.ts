@@ -52,6 +52,8 @@ describe('the server on a loopback port', () => {
     const file = readServerFile(t.dataDir);
     expect(file?.pid).toBe(process.pid);
     expect(statSync(path.join(t.dataDir, SERVER_FILE)).mode & 0o777).toBe(0o600);
+    // The account store holds password and secret hashes: its owner's only, too.
+    expect(statSync(path.join(t.dataDir, 'accounts.duckdb')).mode & 0o777).toBe(0o600);
   });
 
   it('answers over HTTP: health without a credential, the caller with the local credential', async () => {

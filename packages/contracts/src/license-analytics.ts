@@ -164,13 +164,19 @@ export const analyticsEnvelopeSchema = <R extends z.ZodType>(row: R) =>
   z.object({
     Value: z.array(row),
     '@nextLink': z.string().nullable().describe('The next page (same query, skip advanced), or null'),
-    TotalCount: z.number().int().describe('Rows in Value (this page), as Partner Center counts them; follow @nextLink for more'),
+    TotalCount: z
+      .number()
+      .int()
+      .describe('Rows in Value (this page), as Partner Center counts them; follow @nextLink for more'),
   });
 
 /** The legacy endpoints' envelope (Partner Center's resource collection). */
 export const legacyAnalyticsEnvelopeSchema = <R extends z.ZodType>(row: R) =>
   z.object({
-    totalCount: z.number().int().describe('Rows in items (this page), as Partner Center counts them; follow links.next for more'),
+    totalCount: z
+      .number()
+      .int()
+      .describe('Rows in items (this page), as Partner Center counts them; follow links.next for more'),
     items: z.array(row),
     links: z
       .object({ next: z.object({ uri: z.string(), method: z.literal('GET'), headers: z.array(z.never()) }) })

@@ -8,7 +8,7 @@
  * writer: every change runs in the queue and checks before it writes.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CustomerScope, Role } from '@license-insights/contracts';
 import { ROLES } from '@license-insights/contracts';
@@ -27,6 +27,17 @@ import type { AuditEntry, AuditRecord } from '../store';
 import { DuckDbClient } from './duckdb-client';
 
 export const ACCOUNTS_FILE = 'accounts.duckdb';
+
+/** Password and secret hashes are for this server's OS user only (where the file system has modes). */
+function ownerOnly(file: string): void {
+  for (const f of [file, `${file}.wal`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      // A file system without POSIX modes (Windows): its ACLs decide.
+    }
+  }
+}
 
 const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
   {
@@ -204,6 +215,7 @@ export class DuckDbAccountStore implements AccountStore {
       await store.close();
       throw e;
     }
+    ownerOnly(file);
     return store;
   }
 
