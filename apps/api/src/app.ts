@@ -46,6 +46,7 @@ import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
 import { registerJobRoutes } from './routes/jobs';
 import { registerLocalRoutes } from './routes/local';
+import { registerLocalStaffRoutes } from './routes/local-staff';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
 import { registerPortfolioRoutes } from './routes/portfolio';
@@ -277,6 +278,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // (jobs, and the CLI's routes while a server holds the store)
   registerJobRoutes(app, ctx);
   registerLocalRoutes(app, ctx);
+  registerLocalStaffRoutes(app, ctx);
   // (partner center) (exports)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
