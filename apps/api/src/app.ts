@@ -48,6 +48,7 @@ import { registerHealthRoutes } from './routes/health';
 import { registerJobRoutes } from './routes/jobs';
 import { registerLicenseAnalyticsRoutes } from './routes/license-analytics';
 import { registerLocalRoutes } from './routes/local';
+import { registerLocalStaffRoutes } from './routes/local-staff';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
 import { registerPortfolioRoutes } from './routes/portfolio';
@@ -281,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   // (jobs, and the CLI's routes while a server holds the store)
   registerJobRoutes(app, ctx);
   registerLocalRoutes(app, ctx);
+  registerLocalStaffRoutes(app, ctx);
   // (partner center) (exports)
   registerLicenseAnalyticsRoutes(app, ctx);
   registerExportRoutes(app, ctx);

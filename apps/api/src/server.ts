@@ -18,6 +18,7 @@ import {
   newSecret,
   openAccountStore,
   openStore,
+  publicUrlOf,
   readServerFile,
   type Store,
   writeServerFile,
@@ -53,14 +54,6 @@ async function homePartner(store: Store, named: string | undefined): Promise<str
     'usage.invalid_argument',
     `the store holds several partners (${partners.join(', ')}): name the one whose staff use this server (--partner or LI_PARTNER)`,
   );
-}
-
-function publicUrlOf(config: Config, port: number, tls: boolean): string {
-  if (config.server.publicUrl !== undefined) return config.server.publicUrl.replace(/\/+$/, '');
-  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host)
-    ? 'localhost'
-    : config.server.host;
-  return `${tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -106,7 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await app.listen({ host: config.server.host, port: config.server.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
-    const url = publicUrlOf(config, port, tlsFiles !== null);
+    const url = publicUrlOf(config, port);
     let link = await ensureFirstAccount(accounts, partnerId, config.server.adminEmail, url);
     if (link === null && (options.alwaysPrintLink === true || partnerId === DEMO_PARTNER_ID)) {
       const admin = (await accounts.accounts(partnerId)).find(

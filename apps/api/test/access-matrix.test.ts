@@ -413,6 +413,49 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     body: () => ({ partnerId: PARTNER, query: 'ENTERPRISEPACK' }),
     ok: [200, 202, 400, 404],
   },
+  // `insights users` and `insights tokens` through the server: user management admins' work.
+  'POST /api/v1/local/users/list': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200],
+  },
+  'POST /api/v1/local/users/add': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, account: { email: uniqueEmail(), roles: ['sales_agent'] } }),
+    ok: [200],
+  },
+  'POST /api/v1/local/users/update': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, account: 'nobody@demo.example', change: { disabled: true } }),
+    ok: [404],
+  },
+  'POST /api/v1/local/users/link': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, account: 'nobody@demo.example' }),
+    ok: [404],
+  },
+  'POST /api/v1/local/tokens/create': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, account: 'nobody@demo.example', token: { name: 'matrix' } }),
+    ok: [404],
+  },
+  'POST /api/v1/local/tokens/list': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER }),
+    ok: [200],
+  },
+  'POST /api/v1/local/tokens/revoke': {
+    who: 'manage_staff',
+    localOnly: true,
+    body: () => ({ partnerId: PARTNER, tokenId: 'no-such-token' }),
+    ok: [404],
+  },
 };
 
 function customerOf(c: CustomerCase): string {

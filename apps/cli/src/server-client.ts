@@ -10,10 +10,6 @@
  * message, hint, problems), so the CLI words them as it would without a server. Failures of the
  * server itself (it does not answer, is stopping, no longer knows the credential) name the server:
  * its URL and process id — never a raw lock error.
- *
- * Hook for commands that cannot go through a server yet (the account store's `insights users` and
- * `insights tokens`): `refuseWhileServed` says so, naming the server; `serverClientFor` gives them
- * a client once their local-operator routes exist.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -46,19 +42,6 @@ export function runningServer(config: Pick<Config, 'dataDir'>): ServerFile | nul
 /** How a message names a server. */
 export function describeServer(server: ServerFile): string {
   return `the server at ${server.url} (process ${server.pid})`;
-}
-
-/**
- * Refuses a command that cannot go through a running server (yet), naming the server and what to
- * do; does nothing when no server holds the data directory.
- */
-export function refuseWhileServed(config: Pick<Config, 'dataDir'>, what: string): void {
-  const server = runningServer(config);
-  if (server === null) return;
-  throw new AppError(
-    'store.locked',
-    `${what} cannot go through a running server yet, and ${describeServer(server)} holds the stores in ${config.dataDir}: stop the server (Ctrl-C where it runs, or kill ${server.pid}), then run the command again`,
-  );
 }
 
 /** A client of the server that holds the data directory, or null when none does. */

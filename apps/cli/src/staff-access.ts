@@ -1,53 +1,66 @@
 /**
- * What `insights users` and `insights tokens` share: the account store of the data directory, the
- * partner whose staff they manage, and who acts — the local operator, named with the OS user in
- * the audit log (`local operator (OS user alice)`).
+ * What `insights users` and `insights tokens` share: where their use-cases run, the partner whose
+ * staff they manage, and who acts — the local operator, named with the OS user in the audit log
+ * (`local operator (OS user alice)`).
  *
- * One process owns the embedded stores: while `insights serve` runs on the data directory these
- * commands refuse, naming the server, before touching a database (never a raw lock error). Each
- * command's work is one use-case call, so that sending it through the running server instead is
- * a swap of that call.
+ * One process owns the embedded stores. Without a server this process opens the account store of
+ * the data directory and runs the staff use-cases on it; while `insights serve` holds the data
+ * directory, the same use-cases run in that server, through its local operator's routes
+ * (routes/local-staff.ts), which answer what the use-cases return — so a command prints the same
+ * either way. A sign-in link is made on the server's public URL either way: without a server the
+ * one `insights serve` computes from the same configuration, through it the running server's own.
  */
-import os from 'node:os';
-import type { Principal } from '@license-insights/contracts';
+import type {
+  AddStaffAccountRequest,
+  ApiToken,
+  ApiTokenList,
+  CreateApiTokenRequest,
+  CreatedApiToken,
+  LocalStaffAddRequest,
+  LocalStaffLinkRequest,
+  LocalStaffListRequest,
+  LocalStaffUpdateRequest,
+  LocalTokenCreateRequest,
+  LocalTokenListRequest,
+  LocalTokenRevokeRequest,
+  LocalTokenRevokeResponse,
+  ResolvePartnerResponse,
+  SignInLink,
+  StaffAccount,
+  StaffAccountList,
+  UpdateStaffAccountRequest,
+} from '@license-insights/contracts';
 import {
   type AccountStore,
-  AppError,
+  addStaffAccount,
   type Config,
+  createApiTokenFor,
   DEFAULT_PARTNER_ID,
-  hinted,
+  isAppError,
+  issueSignInLink,
+  listApiTokens,
+  listStaffAccounts,
   openAccountStore,
   openStore,
-  readServerFile,
+  publicUrlOf,
+  resolvePartner,
+  revokeApiToken,
   storeExists,
+  updateStaffAccount,
 } from '@license-insights/core';
 import type { CommandContext } from './command';
+import { type LocalServerClient, osUserName, serverClientFor } from './server-client';
 
-export type Actor = Pick<Principal, 'partnerId' | 'email' | 'via'>;
-
-export interface StaffSession {
-  readonly accounts: AccountStore;
-  readonly config: Config;
-  readonly actor: Actor;
-}
-
-function osUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Refuses while a server holds the data directory (its stores are that process's). */
-export function refuseWhileServing(config: Config): void {
-  const server = readServerFile(config.dataDir);
-  if (server !== null) {
-    throw new AppError(
-      'store.locked',
-      `a server (process ${server.pid}) is running on ${config.dataDir} at ${server.url} and holds its stores: manage staff and tokens in its browser pages or API (${server.url}/api/docs), or stop it and run this again`,
-    );
-  }
+/** The staff use-cases of one command, for the partner it acts for. */
+export interface StaffService {
+  readonly partnerId: string;
+  listAccounts(): Promise<StaffAccount[]>;
+  addAccount(request: AddStaffAccountRequest): Promise<StaffAccount>;
+  updateAccount(account: string, change: UpdateStaffAccountRequest): Promise<StaffAccount>;
+  signInLink(account: string): Promise<SignInLink>;
+  createToken(account: string, request: CreateApiTokenRequest): Promise<CreatedApiToken>;
+  listTokens(): Promise<ApiToken[]>;
+  revokeToken(tokenId: string): Promise<void>;
 }
 
 /**
@@ -55,54 +68,81 @@ export function refuseWhileServing(config: Config): void {
  * else (no data yet) the partner `insights serve` starts with.
  */
 async function staffPartner(config: Config): Promise<string> {
-  if (config.partnerId !== undefined) return config.partnerId;
-  if (!storeExists(config)) return DEFAULT_PARTNER_ID;
+  if (!storeExists(config)) return config.partnerId ?? DEFAULT_PARTNER_ID;
   const store = await openStore(config, { create: false });
-  let partners: string[];
   try {
-    partners = await store.partnerIds();
+    return await resolvePartner(store, config.partnerId, 'staff');
   } finally {
     await store.close();
   }
-  const [only, second] = partners;
-  if (only === undefined) return DEFAULT_PARTNER_ID;
-  if (second !== undefined) {
-    throw hinted(
-      'usage.invalid_argument',
-      `the store ${store.location} holds several partners (${partners.join(', ')})`,
-      {
-        kind: 'choose_partner',
-      },
-    );
-  }
-  return only;
 }
 
-/** Opens the account store for one command; `work` runs with it, and it is closed after. */
+/** The use-cases on the account store this process opened. */
+function localStaff(accounts: AccountStore, config: Config, partnerId: string): StaffService {
+  const actor = { partnerId, email: `local operator (OS user ${osUserName()})`, via: 'local' as const };
+  return {
+    partnerId,
+    listAccounts: () => listStaffAccounts(accounts, partnerId),
+    addAccount: (request) => addStaffAccount(accounts, actor, request),
+    updateAccount: (account, change) => updateStaffAccount(accounts, actor, account, change),
+    signInLink: (account) => issueSignInLink(accounts, actor, account, publicUrlOf(config)),
+    createToken: (account, request) => createApiTokenFor(accounts, actor, account, request),
+    listTokens: () => listApiTokens(accounts, partnerId, null),
+    revokeToken: (tokenId) => revokeApiToken(accounts, actor, tokenId),
+  };
+}
+
+/** The same use-cases in the running server (its local operator's routes). */
+async function remoteStaff(client: LocalServerClient, config: Config): Promise<StaffService> {
+  const call = <Q, R>(path: string, body: Q) => client.request<R>('POST', `/api/v1/local/${path}`, body);
+  const { partnerId } = await call<{ partnerId?: string; purpose: 'staff' }, ResolvePartnerResponse>(
+    'partner',
+    { ...(config.partnerId === undefined ? {} : { partnerId: config.partnerId }), purpose: 'staff' },
+  );
+  return {
+    partnerId,
+    listAccounts: async () =>
+      (await call<LocalStaffListRequest, StaffAccountList>('users/list', { partnerId })).accounts,
+    addAccount: (account) => call<LocalStaffAddRequest, StaffAccount>('users/add', { partnerId, account }),
+    updateAccount: (account, change) =>
+      call<LocalStaffUpdateRequest, StaffAccount>('users/update', { partnerId, account, change }),
+    signInLink: (account) => call<LocalStaffLinkRequest, SignInLink>('users/link', { partnerId, account }),
+    createToken: (account, token) =>
+      call<LocalTokenCreateRequest, CreatedApiToken>('tokens/create', { partnerId, account, token }),
+    listTokens: async () =>
+      (await call<LocalTokenListRequest, ApiTokenList>('tokens/list', { partnerId })).tokens,
+    revokeToken: async (tokenId) => {
+      await call<LocalTokenRevokeRequest, LocalTokenRevokeResponse>('tokens/revoke', { partnerId, tokenId });
+    },
+  };
+}
+
+/**
+ * Runs one command's `work` with the staff use-cases: in the server that holds the data directory,
+ * or on the account store this process opens (and closes after).
+ */
 export async function withStaffSession<T>(
   ctx: CommandContext,
-  work: (s: StaffSession) => Promise<T>,
+  work: (s: StaffService) => Promise<T>,
 ): Promise<T> {
   const config = ctx.config();
-  refuseWhileServing(config);
-  const partnerId = await staffPartner(config);
-  const accounts = await openAccountStore(config);
+  const served = serverClientFor(config);
+  if (served !== null) return work(await remoteStaff(served, config));
+  let opened: { accounts: AccountStore; partnerId: string };
   try {
-    return await work({
-      accounts,
-      config,
-      actor: { partnerId, email: `local operator (OS user ${osUser()})`, via: 'local' },
-    });
-  } finally {
-    await accounts.close();
+    const partnerId = await staffPartner(config);
+    opened = { accounts: await openAccountStore(config), partnerId };
+  } catch (e) {
+    // A server that started meanwhile holds the stores now: go through it.
+    const late = isAppError(e) && e.code === 'store.locked' ? serverClientFor(config) : null;
+    if (late === null) throw e;
+    return work(await remoteStaff(late, config));
   }
-}
-
-/** The server's address as people open it (printed links use it). */
-export function publicUrlOf(config: Config): string {
-  if (config.server.publicUrl !== undefined) return config.server.publicUrl;
-  const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined;
-  return `${tls ? 'https' : 'http'}://localhost:${config.server.port}`;
+  try {
+    return await work(localStaff(opened.accounts, config, opened.partnerId));
+  } finally {
+    await opened.accounts.close();
+  }
 }
 
 /** A repeatable option's values (parseArgs gives a list, or nothing). */

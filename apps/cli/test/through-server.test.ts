@@ -6,8 +6,10 @@
  * local-operator routes and print exactly what they print without a server (stdout, stderr, exit
  * code; the "without" runs go to a copy of the store taken before the server started). A write is
  * audited as the local operator and the OS user; an import follows the server's job and a cancel
- * rolls it back; a command that cannot go through the server, or a server that cannot be used, is
- * refused with a message naming the server (URL, process) — never a raw lock error.
+ * rolls it back; `insights users` and `insights tokens` manage staff and tokens in the server's
+ * account store (sign-in links on the server's public URL; a change takes effect on the server's
+ * next request); a second server, or a server that cannot be used, is refused with a message
+ * naming the server (URL, process) — never a raw lock error.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { isAppError, loadConfig, readServerFile, SERVER_FILE } from '@license-in
 import { tempDir } from '@license-insights/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteInsights } from '../src/remote-insights';
-import { osUserName, refuseWhileServed, serverClientFor } from '../src/server-client';
+import { osUserName, serverClientFor } from '../src/server-client';
 
 const BIN = fileURLToPath(new URL('../bin/insights.js', import.meta.url));
 /** `insights` with stderr taken for a terminal: it draws its progress bar. */
@@ -44,14 +46,17 @@ const childEnv = (): NodeJS.ProcessEnv => ({
 });
 
 /** The real `insights` in a child process, its stdout and stderr pipes (not terminals). */
-function insights(args: readonly string[], options: { ttyStderr?: boolean } = {}): Promise<Run> {
+function insights(
+  args: readonly string[],
+  options: { ttyStderr?: boolean; env?: Record<string, string> } = {},
+): Promise<Run> {
   const argv = options.ttyStderr === true ? ['--import', 'tsx', TTY_STDERR, ...args] : [BIN, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       // `--import tsx` resolves from the working directory: the repository's then.
       cwd: options.ttyStderr === true ? ROOT : tmp.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: childEnv(),
+      env: { ...childEnv(), ...options.env },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -86,6 +91,9 @@ async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit: number
 
 const configOf = (dataDir: string) =>
   loadConfig({ cwd: tmp.dir, env: {}, flags: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
+
+/** The URL people open the server at (its printed sign-in links use it). */
+const PUBLIC_URL = 'https://insights.partner.example';
 
 let server: RunningServer | null = null;
 /** A customer of the demo portfolio (its id, read back in beforeAll). */
@@ -136,7 +144,15 @@ describe('the CLI through a running server', () => {
     // A copy of the store for the writes below, before a server holds it.
     cpSync(data, twin, { recursive: true });
 
-    server = await startServer({ config: configOf(data), logger: false, jobOptions: { graceMs: 5_000 } });
+    server = await startServer({
+      config: loadConfig({
+        cwd: tmp.dir,
+        env: {},
+        flags: { dataDir: data, server: { host: '127.0.0.1', port: 0, publicUrl: PUBLIC_URL } },
+      }),
+      logger: false,
+      jobOptions: { graceMs: 5_000 },
+    });
     expect(readServerFile(data)).toMatchObject({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       pid: process.pid,
@@ -213,6 +229,183 @@ describe('the CLI through a running server', () => {
     });
   }, 180_000);
 
+  it('manages staff and tokens as without the server, audited as the local operator and the OS user', async () => {
+    const info = readServerFile(data);
+    if (info === null || server === null) throw new Error('the server is running');
+    const viaServer = server;
+    // The server's first start made the partner's first account; the copy gets it from the CLI.
+    const first = ['users', 'add', 'admin@localhost', '--role', 'admin_agent', '--role', 'user_admin'];
+    expect((await insights(withData(first, twin))).code).toBe(0);
+    // Without a server the CLI makes links on the URL the server is configured to be opened at.
+    const env = { LI_PUBLIC_URL: PUBLIC_URL };
+    const steps: readonly string[][] = [
+      [
+        'users',
+        'add',
+        'ana@partner.example',
+        '--role',
+        'admin_agent',
+        '--role',
+        'user_admin',
+        '--name',
+        'Ana',
+      ],
+      [
+        'users',
+        'add',
+        'sam@partner.example',
+        '--role',
+        'sales_agent',
+        '--customer',
+        customerId,
+        '--format',
+        'table',
+      ],
+      ['users', 'add', 'sam@partner.example', '--role', 'sales_agent'],
+      ['users', 'list'],
+      ['users', 'list', '--format', 'table'],
+      ['users', 'set-role', 'sam@partner.example', '--role', 'sales_agent', '--role', 'admin_agent'],
+      ['users', 'disable', 'sam@partner.example', '--format', 'table'],
+      ['users', 'link', 'sam@partner.example'],
+      ['tokens', 'create', '--for', 'sam@partner.example', '--name', 'refused'],
+      ['users', 'enable', 'sam@partner.example'],
+      ['users', 'disable', 'nobody@partner.example'],
+      ['users', 'link', 'ana@partner.example'],
+      ['users', 'link', 'ana@partner.example', '--format', 'table'],
+      [
+        'tokens',
+        'create',
+        '--for',
+        'sam@partner.example',
+        '--name',
+        'nightly',
+        '--role',
+        'sales_agent',
+        '--days',
+        '30',
+      ],
+      ['tokens', 'create', '--for', 'sam@partner.example', '--name', 'wide', '--role', 'user_admin'],
+      ['tokens', 'create', '--for', 'ana@partner.example', '--name', 'export', '--format', 'table'],
+      ['tokens', 'list'],
+      ['tokens', 'list', '--for', 'sam@partner.example', '--format', 'table'],
+      ['tokens', 'revoke', '{token}'],
+      ['tokens', 'revoke', 'no-such-token'],
+      ['tokens', 'list', '--format', 'table'],
+      ['users', 'list', '--format', 'table'],
+    ];
+    /** Runs the steps on one data directory; `{token}` is the first token it made. */
+    const run = async (dir: string) => {
+      const runs: Run[] = [];
+      let token = '';
+      for (const step of steps) {
+        const r = await insights(
+          withData(
+            step.map((a) => (a === '{token}' ? token : a)),
+            dir,
+          ),
+          { env },
+        );
+        if (token === '' && step[1] === 'create' && r.code === 0) {
+          token = (JSON.parse(r.stdout) as { token: { tokenId: string } }).token.tokenId;
+        }
+        runs.push(r);
+      }
+      return { runs, token };
+    };
+    // The two directories side by side, as two machines would.
+    const [through, alone] = await Promise.all([run(data), run(twin)]);
+    // Ids, instants and secrets differ from store to store; everything else is the same.
+    const same = (text: string) =>
+      text
+        .replaceAll(through.token, '{token}')
+        .replaceAll(alone.token, '{token}')
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}')
+        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '{instant}')
+        .replace(/(li_pat_|li_lnk_)[A-Za-z0-9_-]{43}/g, '$1{secret}');
+    for (const [i, step] of steps.entries()) {
+      const a = through.runs[i];
+      const b = alone.runs[i];
+      expect({ step, code: a?.code, stdout: same(a?.stdout ?? ''), stderr: same(a?.stderr ?? '') }).toEqual({
+        step,
+        code: b?.code,
+        stdout: same(b?.stdout ?? ''),
+        stderr: same(b?.stderr ?? ''),
+      });
+    }
+    // What happened: accounts added and changed, refusals as the use-cases word them, a token revoked.
+    const out = (i: number) => through.runs[i] ?? { code: null, stdout: '', stderr: '' };
+    expect(out(0).code).toBe(0);
+    expect(out(1).stdout).toContain(`✔ added sam@partner.example: Sales agent; customer ${customerId}`);
+    expect(out(2).stderr).toContain('exists already');
+    expect((JSON.parse(out(3).stdout) as { email: string }[]).map((a) => a.email)).toEqual([
+      'admin@localhost',
+      'ana@partner.example',
+      'sam@partner.example',
+    ]);
+    expect(out(7).stderr).toContain('is disabled: enable it first');
+    expect(out(10).stderr).toContain('no staff account "nobody@partner.example"');
+    expect(out(14).stderr).toContain("a token holds at most its creator's roles");
+    expect(out(18).stderr).toContain(`token ${through.token} revoked`);
+    expect(out(19).code).toBe(2);
+    expect(out(20).stdout).toMatch(/nightly +sam@partner\.example +Sales agent +revoked/);
+    for (const r of through.runs) expect(r.stderr).not.toMatch(/lock|IO Error/i);
+
+    // The link is on the server's public URL, whatever the CLI's own configuration says.
+    const link = await insights(withData(['users', 'link', 'ana@partner.example']));
+    expect(link.code).toBe(0);
+    const url = (JSON.parse(link.stdout) as { url: string }).url;
+    expect(url).toMatch(/^https:\/\/insights\.partner\.example\/sign-in\/link#li_lnk_[A-Za-z0-9_-]{43}$/);
+    const linkAlone = await insights(withData(['users', 'link', 'ana@partner.example'], twin));
+    expect((JSON.parse(linkAlone.stdout) as { url: string }).url).toMatch(
+      /^http:\/\/localhost:8080\/sign-in\/link#/,
+    );
+    // The link works once, on the server.
+    const signIn = await fetch(`${info.url}/api/v1/auth/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret: url.split('#')[1] }),
+    });
+    expect(signIn.status).toBe(200);
+
+    // The audit log of the server's account store names the local operator and the OS user.
+    const operator = `local operator (OS user ${osUserName()})`;
+    const audit = await viaServer.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?action=account.create,account.update,account.link,token.create,token.revoke&limit=100',
+      headers: { authorization: `Bearer ${info.secret}`, 'x-insights-partner': 'demo' },
+    });
+    expect(audit.statusCode).toBe(200);
+    const records = audit.json() as { actor: string; action: string; source: string }[];
+    const mine = records.filter(
+      (r) => r.actor !== 'system (first start)' && r.actor !== 'system (demo start)',
+    );
+    expect(new Set(mine.map((r) => r.actor))).toEqual(new Set([operator]));
+    expect(new Set(mine.map((r) => r.action))).toEqual(
+      new Set(['account.create', 'account.update', 'account.link', 'token.create', 'token.revoke']),
+    );
+    expect(mine.every((r) => r.source === 'accounts')).toBe(true);
+  }, 180_000);
+
+  it('makes a change through the server take effect on the server’s next request', async () => {
+    const info = readServerFile(data);
+    if (info === null) throw new Error('the server is running');
+    const made = await insights(
+      withData(['tokens', 'create', '--for', 'sam@partner.example', '--name', 'bot']),
+    );
+    expect(made.code).toBe(0);
+    const { token, secret } = JSON.parse(made.stdout) as { token: { tokenId: string }; secret: string };
+    const me = async () =>
+      (await fetch(`${info.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status;
+    expect(await me()).toBe(200);
+    // The server trusts a checked token for a few seconds: the change through it clears that at once.
+    expect((await insights(withData(['users', 'disable', 'sam@partner.example']))).code).toBe(0);
+    expect(await me()).toBe(401);
+    expect((await insights(withData(['users', 'enable', 'sam@partner.example']))).code).toBe(0);
+    expect(await me()).toBe(200);
+    expect((await insights(withData(['tokens', 'revoke', token.tokenId]))).code).toBe(0);
+    expect(await me()).toBe(401);
+  }, 60_000);
+
   it('runs the import as the server’s job, with progress, and a cancel rolls it back', async () => {
     const client = serverClientFor(configOf(data));
     if (client === null) throw new Error('the server is running');
@@ -258,7 +451,7 @@ describe('the CLI through a running server', () => {
     expect(server?.app.jobs.list('demo')[0]).toMatchObject({ kind: 'import', state: 'succeeded' });
   }, 60_000);
 
-  it('refuses a command that cannot go through the server, naming it', async () => {
+  it('refuses a second server, naming the first', async () => {
     const info = readServerFile(data);
     if (info === null) throw new Error('the server is running');
     // A second server on the same data directory.
@@ -266,10 +459,6 @@ describe('the CLI through a running server', () => {
     expect(second.code).toBe(5);
     expect(second.stderr).toContain(`a server (process ${info.pid}) already serves ${data} at ${info.url}`);
     expect(second.stderr).not.toMatch(/Conflicting lock|IO Error/);
-    // The hook commands use until their local-operator routes exist.
-    expect(() => refuseWhileServed(configOf(data), 'insights users')).toThrow(
-      `the server at ${info.url} (process ${info.pid})`,
-    );
   }, 60_000);
 
   it('names the server when it cannot be used: not answering, another credential; never a lock error', async () => {
@@ -309,7 +498,7 @@ describe('the CLI through a running server', () => {
     await server?.close();
     server = null;
     expect(existsSync(path.join(data, SERVER_FILE))).toBe(false);
-    expect(() => refuseWhileServed(configOf(data), 'insights users')).not.toThrow();
+    expect(serverClientFor(configOf(data))).toBeNull();
     // The demo reloaded through the server above: its metrics are computed by this process now.
     const compute = await insights(withData(['compute', '--partner', 'demo']));
     expect(compute.code).toBe(0);

@@ -3,8 +3,8 @@
  * listed (table on a terminal, JSON when piped), given roles, disabled and enabled, sign-in links
  * that work once; tokens made for an account (secret printed once, stored hashed, never wider than
  * the account), listed and revoked; options refused by name before any store is touched; every
- * change audited as the local operator with the OS user; and a refusal that names the running
- * server instead of a lock error.
+ * change audited as the local operator with the OS user; and a running server that does not
+ * answer named instead of a lock error.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -281,11 +281,13 @@ describe('insights tokens', () => {
 });
 
 describe('while a server runs on the data directory', () => {
-  it('refuses, naming the server’s URL and process, without touching its stores', async () => {
+  // The commands go through the server then (through-server.test.ts); one that does not answer
+  // is named, and its stores are not touched.
+  it('names a server that does not answer, without touching its stores', async () => {
     const served = path.join(tmp.dir, 'served');
     mkdirSync(served);
     writeServerFile(served, {
-      url: 'http://127.0.0.1:8123',
+      url: 'http://127.0.0.1:9',
       pid: process.pid,
       startedAt: new Date().toISOString(),
       secret: 'li_loc_x',
@@ -298,8 +300,8 @@ describe('while a server runs on the data directory', () => {
     ]) {
       const r = await cli([...args, '--data', served]);
       expect(r.code, args.join(' ')).toBe(5);
-      expect(r.stderr).toContain(`a server (process ${process.pid}) is running`);
-      expect(r.stderr).toContain('http://127.0.0.1:8123');
+      expect(r.stderr).toContain(`the server at http://127.0.0.1:9 (process ${process.pid})`);
+      expect(r.stderr).toContain('does not answer');
       expect(r.stderr.toLowerCase()).not.toContain('lock on file');
     }
     expect(existsSync(path.join(served, 'accounts.duckdb'))).toBe(false);

@@ -179,3 +179,51 @@ export const newPasswordSchema = z
   .string()
   .min(12, 'must be at least 12 characters')
   .max(1024, 'must be at most 1024 characters');
+
+// ---- The local operator's staff requests (`insights users`, `insights tokens` while a server
+// holds the data directory): the same requests as above, with the partner the command acts for
+// and the account named by e-mail or id, as the commands name them.
+
+const localPartnerSchema = z.string().min(1).describe('The partner whose staff the command manages');
+const accountRefSchema = z.string().min(1).max(1000).describe('The staff account’s e-mail or id');
+
+export const localStaffListRequestSchema = z.object({ partnerId: localPartnerSchema });
+export type LocalStaffListRequest = z.infer<typeof localStaffListRequestSchema>;
+
+export const localStaffAddRequestSchema = z.object({
+  partnerId: localPartnerSchema,
+  account: addStaffAccountRequestSchema,
+});
+export type LocalStaffAddRequest = z.input<typeof localStaffAddRequestSchema>;
+
+export const localStaffUpdateRequestSchema = z.object({
+  partnerId: localPartnerSchema,
+  account: accountRefSchema,
+  change: updateStaffAccountRequestSchema,
+});
+export type LocalStaffUpdateRequest = z.input<typeof localStaffUpdateRequestSchema>;
+
+export const localStaffLinkRequestSchema = z.object({
+  partnerId: localPartnerSchema,
+  account: accountRefSchema,
+});
+export type LocalStaffLinkRequest = z.infer<typeof localStaffLinkRequestSchema>;
+
+export const localTokenCreateRequestSchema = z.object({
+  partnerId: localPartnerSchema,
+  account: accountRefSchema,
+  token: createApiTokenRequestSchema,
+});
+export type LocalTokenCreateRequest = z.input<typeof localTokenCreateRequestSchema>;
+
+export const localTokenListRequestSchema = z.object({ partnerId: localPartnerSchema });
+export type LocalTokenListRequest = z.infer<typeof localTokenListRequestSchema>;
+
+export const localTokenRevokeRequestSchema = z.object({
+  partnerId: localPartnerSchema,
+  tokenId: z.string().min(1).max(100).describe('The token’s id (not its secret)'),
+});
+export type LocalTokenRevokeRequest = z.infer<typeof localTokenRevokeRequestSchema>;
+
+export const localTokenRevokeResponseSchema = z.object({ tokenId: z.string(), revoked: z.literal(true) });
+export type LocalTokenRevokeResponse = z.infer<typeof localTokenRevokeResponseSchema>;

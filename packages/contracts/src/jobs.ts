@@ -188,7 +188,8 @@ export type ComputeJobRequest = z.infer<typeof computeJobRequestSchema>;
 export const resolvePartnerRequestSchema = z.object({
   /** The partner named (flag, environment, configuration file), if any. */
   partnerId: z.string().min(1).optional(),
-  purpose: z.enum(['read', 'write']),
+  /** read: a partner with data; write: an import's; staff: whose staff accounts (see resolvePartner). */
+  purpose: z.enum(['read', 'write', 'staff']),
 });
 export type ResolvePartnerRequest = z.infer<typeof resolvePartnerRequestSchema>;
 

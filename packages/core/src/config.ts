@@ -240,3 +240,16 @@ function oidcFromEnv(env: ConfigSources['env']): Record<string, unknown> | null 
   if (Object.keys(roleGroups).length > 0) out.roleGroups = roleGroups;
   return Object.keys(out).length === 0 ? null : out;
 }
+
+/**
+ * The server's address as people open it (printed sign-in links use it): the configured public URL,
+ * else the scheme, the host (localhost for a loopback or any-address host) and `port` (default:
+ * the configured one). `insights serve` and the CLI without a server compute it the same way.
+ */
+export function publicUrlOf(config: Pick<Config, 'server'>, port: number = config.server.port): string {
+  const s = config.server;
+  if (s.publicUrl !== undefined) return s.publicUrl.replace(/\/+$/, '');
+  const tls = s.tlsCert !== undefined && s.tlsKey !== undefined;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(s.host) ? 'localhost' : s.host;
+  return `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config';
+import { loadConfig, publicUrlOf } from '../src/config';
 import { tempDir } from '../src/testing';
 
 const tmp = tempDir();
@@ -49,5 +49,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ cwd: tmp.dir, env: {}, flags: { configFile: unknown } })).toThrow(
       /Unrecognized key/,
     );
+  });
+});
+
+describe('the server’s public URL (printed sign-in links)', () => {
+  const config = (env: Record<string, string>) => loadConfig({ cwd: tmp.dir, env });
+
+  it('is the configured one, else the scheme, a host people can open and the port', () => {
+    expect(publicUrlOf(config({ LI_PUBLIC_URL: 'https://insights.partner.example/' }))).toBe(
+      'https://insights.partner.example',
+    );
+    expect(publicUrlOf(config({}))).toBe('http://localhost:8080');
+    // `insights serve` passes the port it listens on (port 0: one the system chose).
+    expect(publicUrlOf(config({ LI_HOST: '0.0.0.0', LI_PORT: '0' }), 41234)).toBe('http://localhost:41234');
+    expect(publicUrlOf(config({ LI_HOST: 'insights.lan', LI_TLS_CERT: 'c.pem', LI_TLS_KEY: 'k.pem' }))).toBe(
+      'https://insights.lan:8080',
+    );
+    expect(publicUrlOf(config({ LI_HOST: 'fd00::1', LI_PORT: '9000' }))).toBe('http://[fd00::1]:9000');
   });
 });

@@ -187,15 +187,20 @@ describe('the store and the partner of a command', () => {
   it('is the only partner when none is named; several or none is an error naming them', async () => {
     const read = (named?: string) => resolvePartner(t.store, named, 'read');
     const write = (named?: string) => resolvePartner(t.store, named, 'write');
+    // Staff accounts (insights users/tokens): a named partner may have no data yet.
+    const staff = (named?: string) => resolvePartner(t.store, named, 'staff');
     await expect(read()).rejects.toMatchObject({
       message: `the store ${t.store.location} holds no data yet`,
       hint: { kind: 'import_data' },
     });
     await expect(read('p1')).rejects.toThrow('holds no data yet');
     expect(await write()).toBe('default');
+    expect(await staff()).toBe('default');
+    expect(await staff('p1')).toBe('p1');
     await t.import([t.files.file('a/customers.csv', 'customer_id,name\nc1,A\n')]);
     expect(await read()).toBe(P);
     expect(await write()).toBe(P);
+    expect(await staff()).toBe(P);
     await expect(read('p1')).rejects.toThrow(
       `no partner "p1" in the store ${t.store.location}; partners: ${P}`,
     );
@@ -206,6 +211,7 @@ describe('the store and the partner of a command', () => {
       hint: { kind: 'choose_partner' },
     });
     await expect(write()).rejects.toThrow('holds several partners');
+    await expect(staff()).rejects.toMatchObject({ hint: { kind: 'choose_partner' } });
     expect(await read('p1')).toBe('p1');
   });
 
@@ -217,5 +223,7 @@ describe('the store and the partner of a command', () => {
       hint: { kind: 'name_import_partner', demoPartnerId: 'demo' },
     });
     expect(await resolvePartner(t.store, 'demo', 'write')).toBe('demo');
+    // The demo's staff are the demo partner's (its server's home partner).
+    expect(await resolvePartner(t.store, undefined, 'staff')).toBe('demo');
   });
 });

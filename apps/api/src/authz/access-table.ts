@@ -153,7 +153,6 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/local/status': { right: 'read_aggregates', local: true },
   'POST /api/v1/local/catalog/list': { right: 'read_aggregates', local: true },
   'POST /api/v1/local/catalog/show': { right: 'read_aggregates', local: true },
-  // (users) (tokens): the local operator's account routes come with `insights users|tokens` (issue12-auth).
   // Partner Center–compatible analytics (routes/license-analytics.ts), under both prefixes
   ...partnerCenterRows('/api/v1'),
   ...partnerCenterRows('/api/partner/v1'),
@@ -161,6 +160,15 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Exports (routes/exports.ts)
   'GET /api/v1/exports/metrics': { right: 'export_aggregates' },
   'GET /api/v1/customers/:customerId/export': { right: 'export_aggregates', customer: 'customerId' },
+  // `insights users` and `insights tokens` (routes/local-staff.ts): the staff of the partner the
+  // command names, as the user management admin's routes above.
+  'POST /api/v1/local/users/list': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/users/add': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/users/update': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/users/link': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/tokens/create': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/tokens/list': { right: 'manage_staff', local: true },
+  'POST /api/v1/local/tokens/revoke': { right: 'manage_staff', local: true },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

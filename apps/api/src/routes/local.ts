@@ -62,7 +62,7 @@ import { ownerOf } from './jobs';
 import { principal } from './principal';
 import { apiErrorSchema, FAILURES } from './schemas';
 
-const LOCAL_FAILURES = {
+export const LOCAL_FAILURES = {
   ...FAILURES,
   503: apiErrorSchema.describe('The store is busy, or the server is shutting down'),
 };
@@ -72,7 +72,7 @@ const LOCAL_FAILURES = {
  * the CLI prints it as it would print its own, key order included, which a copy re-made from the
  * schema would not keep.
  */
-function sendContract(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType, value: unknown) {
+export function sendContract(req: FastifyRequest, reply: FastifyReply, schema: z.ZodType, value: unknown) {
   const checked = schema.safeParse(value);
   if (!checked.success) {
     req.log.error({ issues: checked.error.issues }, 'a local route’s answer does not match its schema');

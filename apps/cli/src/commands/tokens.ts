@@ -1,11 +1,11 @@
 /**
  * `insights tokens`: API tokens of staff accounts from the server's machine — create one for an
  * account (at most its roles and its customer scope; the secret printed once), list, revoke. Acts
- * as the local operator (audited with the OS user); refuses while a server holds the data
- * directory.
+ * as the local operator (audited with the OS user); while a server holds the data directory,
+ * through that server (staff-access.ts), printing the same.
  */
 import { type ApiToken, createApiTokenRequestSchema, ROLE_NAMES, ROLES } from '@license-insights/contracts';
-import { AppError, createApiTokenFor, listApiTokens, revokeApiToken } from '@license-insights/core';
+import { AppError } from '@license-insights/core';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
@@ -33,7 +33,8 @@ export const tokensCommand: Command = {
 or those given with --role) and the account's customer limits, and expires after --days (default
 90, at most 366). The secret is printed once, when the token is made: store it then. A disabled
 account's tokens stop working; revoking one stops it at once. Every creation and revocation is
-audited as the local operator with your OS user name.`,
+audited as the local operator with your OS user name. While a server (insights serve) runs on the
+data directory, the command goes through it and prints the same.`,
   options: {
     for: { type: 'string', value: 'email', description: 'the staff account the token acts as' },
     name: { type: 'string', value: 'name', description: 'create: what the token is for (shown in lists)' },
@@ -72,8 +73,8 @@ audited as the local operator with your OS user name.`,
           'insights tokens revoke needs one token id (insights tokens list shows them)',
         );
       }
-      return withStaffSession(ctx, async ({ accounts, actor }) => {
-        await revokeApiToken(accounts, actor, tokenId);
+      return withStaffSession(ctx, async (staff) => {
+        await staff.revokeToken(tokenId);
         ctx.term.err(`${paint(ctx.term, 'green', '✔')} token ${tokenId} revoked: it no longer works\n`);
         return EXIT.ok;
       });
@@ -81,8 +82,8 @@ audited as the local operator with your OS user name.`,
     if (rest.length > 0) throw new AppError('usage.invalid_argument', `unexpected ${rest.join(' ')}`);
 
     if (action === 'list') {
-      return withStaffSession(ctx, async ({ accounts, actor }) => {
-        const all = await listApiTokens(accounts, actor.partnerId, null);
+      return withStaffSession(ctx, async (staff) => {
+        const all = await staff.listTokens();
         const list =
           forEmail === undefined ? all : all.filter((t) => t.createdBy === forEmail.trim().toLowerCase());
         if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
@@ -134,8 +135,8 @@ audited as the local operator with your OS user name.`,
       { name: '--name', roles: '--role', expiresInDays: '--days' },
       { name: values.name, roles: values.role, expiresInDays: values.days },
     );
-    return withStaffSession(ctx, async ({ accounts, actor }) => {
-      const created = await createApiTokenFor(accounts, actor, forEmail, request);
+    return withStaffSession(ctx, async (staff) => {
+      const created = await staff.createToken(forEmail, request);
       if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(created, null, 2)}\n`);
       else
         ctx.term.out(

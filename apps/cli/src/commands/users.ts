@@ -1,7 +1,8 @@
 /**
  * `insights users`: the partner's staff accounts (SPEC §5) from the server's machine — add, list,
  * set roles, disable/enable, and print a new one-time sign-in link. Acts as the local operator
- * (audited with the OS user); refuses while a server holds the data directory.
+ * (audited with the OS user); while a server holds the data directory, through that server
+ * (staff-access.ts), printing the same.
  */
 import {
   addStaffAccountRequestSchema,
@@ -10,19 +11,12 @@ import {
   type StaffAccount,
   updateStaffAccountRequestSchema,
 } from '@license-insights/contracts';
-import {
-  AppError,
-  addStaffAccount,
-  issueSignInLink,
-  listStaffAccounts,
-  SIGN_IN_LINK_MINUTES,
-  updateStaffAccount,
-} from '@license-insights/core';
+import { AppError, SIGN_IN_LINK_MINUTES } from '@license-insights/core';
 import type { Command, CommandContext } from '../command';
 import { EXIT } from '../exit-codes';
 import { paint, renderTable } from '../output';
 import { requestFrom, stringOf } from '../request';
-import { listOf, publicUrlOf, withStaffSession } from '../staff-access';
+import { listOf, withStaffSession } from '../staff-access';
 import { jsonOutput } from './report/shared';
 
 const ACTIONS = ['add', 'list', 'set-role', 'disable', 'enable', 'link'] as const;
@@ -72,8 +66,9 @@ account may hold several): admin_agent (Admin agent), sales_agent (Sales agent) 
 customer groups; without them it sees all of the partner's customers. A new account has no
 password: \`insights users link <email>\` prints a one-time sign-in link (valid ${SIGN_IN_LINK_MINUTES} minutes) on
 which the person sets one. Changing roles or disabling ends the account's sessions and voids its
-links. Every change is audited as the local operator with your OS user name. While the server
-runs on the data directory, manage staff through it instead (the command says where).`,
+links. Every change is audited as the local operator with your OS user name. While a server
+(insights serve) runs on the data directory, the command goes through it and prints the same; the
+link is on the server's public URL (--public-url or LI_PUBLIC_URL, else localhost and its port).`,
   options: {
     role: {
       type: 'string',
@@ -169,11 +164,11 @@ runs on the data directory, manage staff through it instead (the command says wh
           ? { disabled: act === 'disable' }
           : null;
 
-    return withStaffSession(ctx, async ({ accounts, config, actor }) => {
+    return withStaffSession(ctx, async (staff) => {
       if (act === 'list') {
-        const list = await listStaffAccounts(accounts, actor.partnerId);
+        const list = await staff.listAccounts();
         if (jsonOutput(ctx, values.format)) ctx.term.out(`${JSON.stringify(list, null, 2)}\n`);
-        else if (list.length === 0) ctx.term.out(`no staff accounts of the partner ${actor.partnerId}\n`);
+        else if (list.length === 0) ctx.term.out(`no staff accounts of the partner ${staff.partnerId}\n`);
         else
           ctx.term.out(
             renderTable(
@@ -203,19 +198,19 @@ runs on the data directory, manage staff through it instead (the command says wh
         return EXIT.ok;
       }
       if (add !== null) {
-        const created = await addStaffAccount(accounts, actor, add);
+        const created = await staff.addAccount(add);
         print(ctx, values, created, `${paint(ctx.term, 'green', '✔')} added ${accountLine(created)}`);
         ctx.term.err(`A one-time sign-in link for them: insights users link ${created.email}\n`);
         return EXIT.ok;
       }
       if (patch !== null) {
-        const updated = await updateStaffAccount(accounts, actor, target, patch);
+        const updated = await staff.updateAccount(target, patch);
         print(ctx, values, updated, `${paint(ctx.term, 'green', '✔')} ${accountLine(updated)}`);
         if (act !== 'enable')
           ctx.term.err('Their sessions and sign-in links issued before this change no longer work.\n');
         return EXIT.ok;
       }
-      const link = await issueSignInLink(accounts, actor, target, publicUrlOf(config));
+      const link = await staff.signInLink(target);
       print(
         ctx,
         values,

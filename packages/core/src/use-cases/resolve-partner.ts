@@ -4,7 +4,9 @@
  * the error names them, with none a reading command says there is no data yet and an import
  * starts the partner "default". An import never falls back to the demo partner: its data would
  * be mixed into the demo, and the next `insights demo --import` (which replaces the demo) would
- * delete it.
+ * delete it. Staff accounts (`insights users`, `insights tokens`) belong to the named partner
+ * whether or not the store holds data of it yet, else to the store's only one (the demo's too: its
+ * server's staff), else to "default" (the partner `insights serve` starts with).
  */
 import { AppError, hinted } from '../errors';
 import type { Store } from '../store/store';
@@ -16,12 +18,12 @@ export const DEFAULT_PARTNER_ID = 'default';
 export async function resolvePartner(
   store: Store,
   named: string | undefined,
-  purpose: 'read' | 'write',
+  purpose: 'read' | 'write' | 'staff',
 ): Promise<string> {
   const partners = await store.partnerIds();
   const list = partners.join(', ');
   if (named !== undefined) {
-    if (purpose === 'write' || partners.includes(named)) return named;
+    if (purpose !== 'read' || partners.includes(named)) return named;
     if (partners.length === 0) throw noData(store);
     throw new AppError(
       'not_found',
@@ -30,7 +32,7 @@ export async function resolvePartner(
   }
   const [only, second] = partners;
   if (only === undefined) {
-    if (purpose === 'write') return DEFAULT_PARTNER_ID;
+    if (purpose !== 'read') return DEFAULT_PARTNER_ID;
     throw noData(store);
   }
   if (second !== undefined) {
