@@ -37,11 +37,8 @@ import {
   revokeApiToken,
   updateStaffAccount,
 } from '@license-insights/core';
-import type { FastifySchema } from 'fastify';
-import type { z } from 'zod';
 import type { Api, AppContext } from '../app';
-import { LOCAL_FAILURES, sendContract } from './local';
-import { principal } from './principal';
+import { localUseCaseRoute } from './local';
 
 type Actor = Pick<Principal, 'partnerId' | 'email' | 'via'>;
 
@@ -58,25 +55,7 @@ export function registerLocalStaffRoutes(app: Api, ctx: AppContext): void {
     );
   };
 
-  function useCase<B extends z.ZodType, R extends z.ZodType>(
-    url: string,
-    summary: string,
-    body: B,
-    response: R,
-    run: (body: z.output<B>, p: Principal) => Promise<unknown>,
-  ): void {
-    const schema: FastifySchema = {
-      tags: ['local operator'],
-      summary,
-      body,
-      response: { 200: response, ...LOCAL_FAILURES },
-    };
-    app.post(url, { schema }, async (req, reply): Promise<void> => {
-      const answer = await run(req.body as z.output<B>, principal(req));
-      reply.header('cache-control', 'no-store');
-      await sendContract(req, reply, response, answer);
-    });
-  }
+  const useCase = localUseCaseRoute(app);
 
   useCase(
     '/api/v1/local/users/list',

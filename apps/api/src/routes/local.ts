@@ -81,11 +81,13 @@ export function sendContract(req: FastifyRequest, reply: FastifyReply, schema: z
   return reply.status(200).type('application/json; charset=utf-8').send(JSON.stringify(value));
 }
 
-export function registerLocalRoutes(app: Api, ctx: AppContext): void {
-  const insights: Insights = localInsights(ctx.store);
-
-  /** One use-case as a route: its contract request as the body, its contract response as the answer. */
-  function useCase<B extends z.ZodType, R extends z.ZodType>(
+/**
+ * A registrar of local operator routes: one use-case as a route, its contract request as the body
+ * and its contract response as the answer (checked, then sent as the use-case made it). Never
+ * cached: answers may hold secrets (a token, a sign-in link).
+ */
+export function localUseCaseRoute(app: Api) {
+  return function useCase<B extends z.ZodType, R extends z.ZodType>(
     url: string,
     summary: string,
     body: B,
@@ -100,10 +102,17 @@ export function registerLocalRoutes(app: Api, ctx: AppContext): void {
       response: { 200: response, ...LOCAL_FAILURES },
     };
     app.post(url, { schema }, async (req, reply): Promise<void> => {
-      const p = principal(req);
-      await sendContract(req, reply, response, await run(req.body as z.output<B>, p));
+      const answer = await run(req.body as z.output<B>, principal(req));
+      reply.header('cache-control', 'no-store');
+      await sendContract(req, reply, response, answer);
     });
-  }
+  };
+}
+
+export function registerLocalRoutes(app: Api, ctx: AppContext): void {
+  const insights: Insights = localInsights(ctx.store);
+
+  const useCase = localUseCaseRoute(app);
 
   app.get(
     '/api/v1/local/partners',
