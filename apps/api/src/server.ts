@@ -71,6 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const store = await openStore(config, { create: true });
   let accounts: AccountStore | null = null;
+  let built: Api | null = null;
   try {
     accounts = await openAccountStore(config);
     const partnerId = await homePartner(store, config.partnerId);
@@ -96,7 +97,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         partnerExists: async (p) => p === partnerId || (await store.partnerIds()).includes(p),
       },
     });
-    await app.listen({ host: config.server.host, port: config.server.port });
+    built = app;
+    await listenOn(app, config.server.host, config.server.port);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
     const url = publicUrlOf(config, port);
@@ -146,6 +148,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     };
   } catch (e) {
+    await built?.close().catch(() => undefined);
     await accounts?.close();
     await store.close();
     throw e;
@@ -158,5 +161,38 @@ export function osUser(): string {
     return os.userInfo().username;
   } catch {
     return 'unknown';
+  }
+}
+
+/** Listens, or says in the words of the configuration why the address cannot be used. */
+async function listenOn(
+  app: { listen(o: { host: string; port: number }): Promise<string> },
+  host: string,
+  port: number,
+) {
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    if (code === 'EADDRINUSE') {
+      throw new AppError(
+        'config.invalid',
+        `port ${port} on ${host} is already in use by another program (another server?): choose another port (server.port, LI_PORT) or stop that program`,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new AppError(
+        'config.invalid',
+        `not allowed to listen on ${where} (ports below 1024 need privileges): choose a port from 1024 (server.port, LI_PORT)`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new AppError(
+        'config.invalid',
+        `this machine has no address ${host} to listen on (server.host, LI_HOST): use 127.0.0.1, 0.0.0.0 (every address) or one of its own addresses`,
+      );
+    }
+    throw e;
   }
 }

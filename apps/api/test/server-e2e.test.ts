@@ -3,11 +3,13 @@
  * the first start's account and one-time link, the local operator's credential file (owner-only),
  * requests over HTTP with it, and a graceful stop that removes the file.
  */
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   computeMetrics,
   loadConfig,
+  openStore,
   readServerFile,
   SERVER_FILE,
   writeDemoDataset,
@@ -74,6 +76,28 @@ describe('the server on a loopback port', () => {
       email: 'local operator (OS user alice)',
       roles: ['admin_agent', 'sales_agent', 'user_admin'],
     });
+  });
+
+  it('a port another program holds is a clear configuration error, not a crash', async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), 'li-e2e-port-'));
+    try {
+      const port = Number(new URL(server.url).port);
+      const config = loadConfig({
+        cwd: other,
+        env: {},
+        flags: { dataDir: path.join(other, 'data'), server: { port } },
+      });
+      const refused = startServer({ config, logger: false });
+      await expect(refused).rejects.toMatchObject({
+        code: 'config.invalid',
+        message: expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`),
+      });
+      // It let go of the stores it opened: the folder's store opens again.
+      const store = await openStore(config, { create: false });
+      await store.close();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('stops gracefully and removes its credential file', async () => {
