@@ -204,18 +204,27 @@ function rotating(paths: readonly string[]): Request[] {
   ];
 }
 
+/** CPU time the process has used (all its threads, DuckDB's too), in clock ticks (/proc, Linux). */
+function cpuTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * Waits until the server answers a health check quickly again: requests a finished load left
- * running (autocannon closes its connections, the server still answers them) must not be
- * counted against the next scenario.
+ * Waits until the server is idle again (under 10 % of a core for half a second, twice): requests a
+ * finished load left running (autocannon closes its connections, the server still answers them)
+ * must not be counted against the next scenario.
  */
 async function settle(server: Server): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (let quick = 0; quick < 3 && Date.now() < until; ) {
-    const t = performance.now();
-    await (await fetch(`${server.url}/api/v1/health`)).arrayBuffer();
-    quick = performance.now() - t < 20 ? quick + 1 : 0;
-    await new Promise((r) => setTimeout(r, 50));
+  const until = Date.now() + 120_000;
+  for (let idle = 0; idle < 2 && Date.now() < until; ) {
+    const before = cpuTicks(server.pid);
+    await new Promise((r) => setTimeout(r, 500));
+    idle = cpuTicks(server.pid) - before <= 5 ? idle + 1 : 0;
   }
 }
 
@@ -391,7 +400,8 @@ export async function runApiBench(options: { quick: boolean }): Promise<void> {
       call(pc, 'report portfolio'),
     );
     process.stderr.write('api: customer analytics…\n');
-    const cust = await load(server, t, rotating(analytics), seconds, warm);
+    // Each answer takes a good part of a second of reads: at 32 connections, 10 s at least.
+    const cust = await load(server, t, rotating(analytics), Math.max(seconds, 10), warm);
     add(
       `customer analytics (${analytics.length} customers)`,
       cust,
