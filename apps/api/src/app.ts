@@ -43,8 +43,10 @@ import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCustomerAnalyticsRoutes } from './routes/customer-analytics';
 import { registerCustomerRoutes } from './routes/customers';
+import { registerExportRoutes } from './routes/exports';
 import { registerHealthRoutes } from './routes/health';
 import { registerJobRoutes } from './routes/jobs';
+import { registerLicenseAnalyticsRoutes } from './routes/license-analytics';
 import { registerLocalRoutes } from './routes/local';
 import { registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
@@ -194,6 +196,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
         formAction: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // Over plain HTTP (a server on a LAN address) upgrading would break every page's requests.
+        upgradeInsecureRequests: tls ? [] : null,
       },
     },
     strictTransportSecurity: tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
@@ -278,6 +282,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   registerJobRoutes(app, ctx);
   registerLocalRoutes(app, ctx);
   // (partner center) (exports)
+  registerLicenseAnalyticsRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

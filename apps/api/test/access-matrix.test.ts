@@ -127,6 +127,27 @@ async function newToken(ctx: SampleContext): Promise<string> {
   return (await createApiToken(s.accounts, { ...account, via: 'session' }, { name: 'matrix' })).token.tokenId;
 }
 
+/** Partner Center–compatible analytics, under both of Microsoft's prefixes (license-analytics.test.ts). */
+function partnerCenterSamples(): Record<string, Sample> {
+  const out: Record<string, Sample> = {};
+  for (const prefix of ['/api/v1', '/api/partner/v1']) {
+    for (const kind of ['deployment', 'usage']) {
+      out[`GET ${prefix}/analytics/commercial/${kind}/license`] = {
+        who: 'aggregates',
+        query: 'top=5',
+        ok: [200],
+      };
+      out[`GET ${prefix}/analytics/licenses/${kind}`] = { who: 'aggregates', query: 'top=5', ok: [200] };
+      out[`GET ${prefix}/customers/:customerId/analytics/licenses/${kind}`] = {
+        who: 'aggregates',
+        customerIn: 'path',
+        ok: [200],
+      };
+    }
+  }
+  return out;
+}
+
 /**
  * One sample per route, as `METHOD /url/:pattern`. Path parameters named `customerId` take the
  * case's customer; the owned parameter takes what `owned` made.
@@ -264,6 +285,16 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     owned: newJob,
     ok: [404, 409],
   },
+
+  // Exports (streamed; what they hold: exports.test.ts)
+  'GET /api/v1/exports/metrics': { who: 'export', query: 'format=csv', ok: [200] },
+  'GET /api/v1/customers/:customerId/export': {
+    who: 'export',
+    customerIn: 'path',
+    query: 'format=json',
+    ok: [200],
+  },
+  ...partnerCenterSamples(),
 
   // The CLI's routes while a server holds the store: the local operator only. The matrix checks who
   // gets through; through-server.test.ts (apps/cli) checks what they answer.

@@ -15,6 +15,10 @@ import { startTestApp, type TestApp } from './helpers/test-app';
 
 const CHROMIUM = process.env.LI_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
+// CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
+if (!available && process.env.CI === 'true') {
+  throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it (apt-get install -y chromium)`);
+}
 const shots = process.env.LI_SCREENSHOTS;
 
 let s: TestApp;

@@ -356,6 +356,7 @@ describe('with TLS', () => {
             expect(c).not.toContain('Domain');
           }
           expect(r.headers['strict-transport-security']).toContain('max-age=');
+          expect(String(r.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
           expect((await b.request({ method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
           const secret = b.cookies.get('__Host-li_session');
           const plain = await t.app.inject({

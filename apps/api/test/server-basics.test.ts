@@ -96,6 +96,20 @@ describe('the server frame', () => {
     expect([200, 302]).toContain(page.statusCode);
   });
 
+  it('refuses a JSON body over 1 MB as 413 before any route reads it', async () => {
+    const admin = await s.token(['admin_agent']);
+    const r = await s.call(admin, {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ LOW_ADOPTION: { note: 'x'.repeat(1024 * 1024 + 10) } }),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json()).toMatchObject({ code: 'request.too_large' });
+    const settings = await s.call(admin, { method: 'GET', url: '/api/v1/settings' });
+    expect(settings.statusCode).toBe(200);
+  });
+
   it('sends security headers and an unknown route as the error body', async () => {
     const r = await s.call(null, { method: 'GET', url: '/api/v1/nothing-here' });
     expect(r.statusCode).toBe(404);
@@ -104,5 +118,7 @@ describe('the server frame', () => {
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(String(r.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
     expect(r.headers['strict-transport-security']).toBeUndefined(); // no TLS here
+    // Plain HTTP (a LAN address): the browser must not be told to upgrade the page's requests.
+    expect(String(r.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
   });
 });

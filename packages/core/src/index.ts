@@ -9,6 +9,7 @@ export type {
   StoredToken,
 } from './accounts/account-store';
 export * from './accounts/secrets';
+export * from './analytics/filter';
 export * from './catalog/catalog';
 export * from './config';
 export {
@@ -23,6 +24,7 @@ export type { DemoOptions, DemoSummary } from './demo/generate-demo';
 export { writeDemoDataset } from './demo/generate-demo';
 export * from './errors';
 export * from './export/csv-writer';
+export * from './export/metrics-csv';
 export { type CsvScanResult, scanCsv } from './ingest/csv-scan';
 export {
   type DetectedFile,
@@ -63,8 +65,12 @@ export * from './use-cases/get-status';
 export * from './use-cases/import-files';
 export * from './use-cases/inactive-users';
 export * from './use-cases/insights';
+export * from './use-cases/license-analytics';
+export * from './use-cases/look-up-catalog';
 export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
+export * from './use-cases/metrics-freshness';
+export * from './use-cases/metrics-rows';
 export * from './use-cases/oidc-accounts';
 export * from './use-cases/portfolio-views';
 export * from './use-cases/recommendation-settings';

@@ -30,6 +30,20 @@ export type RouteAccess =
   | { readonly signedIn: true; readonly owned?: OwnedParam }
   | { readonly right: Right; readonly customer?: string; readonly owned?: OwnedParam; readonly local?: true };
 
+/** The Partner Center–compatible paths under one prefix: current, legacy, legacy per customer. */
+function partnerCenterRows(prefix: string): Record<string, RouteAccess> {
+  const rows: Record<string, RouteAccess> = {};
+  for (const kind of ['deployment', 'usage']) {
+    rows[`GET ${prefix}/analytics/commercial/${kind}/license`] = { right: 'read_aggregates' };
+    rows[`GET ${prefix}/analytics/licenses/${kind}`] = { right: 'read_aggregates' };
+    rows[`GET ${prefix}/customers/:customerId/analytics/licenses/${kind}`] = {
+      right: 'read_aggregates',
+      customer: 'customerId',
+    };
+  }
+  return rows;
+}
+
 export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Server
   'GET /api/v1/health': { public: true },
@@ -140,6 +154,13 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/local/catalog/list': { right: 'read_aggregates', local: true },
   'POST /api/v1/local/catalog/show': { right: 'read_aggregates', local: true },
   // (users) (tokens): the local operator's account routes come with `insights users|tokens` (issue12-auth).
+  // Partner Center–compatible analytics (routes/license-analytics.ts), under both prefixes
+  ...partnerCenterRows('/api/v1'),
+  ...partnerCenterRows('/api/partner/v1'),
+
+  // Exports (routes/exports.ts)
+  'GET /api/v1/exports/metrics': { right: 'export_aggregates' },
+  'GET /api/v1/customers/:customerId/export': { right: 'export_aggregates', customer: 'customerId' },
 };
 
 /** The key of a route in the table: its method and its URL pattern as registered. */

@@ -20,6 +20,19 @@ export function totalsOf(rows: readonly ProductDayMetrics[]): Totals {
   return totalsOfSums(sums);
 }
 
+/** A roll-up built row by row (rows streamed in chunks need not be kept): `totalsOf`'s sums. */
+export class TotalsBuilder {
+  private readonly sums = new Float64Array(F);
+
+  add(r: ProductDayMetrics): void {
+    addRowSums(this.sums, 0, r);
+  }
+
+  totals(): Totals {
+    return totalsOfSums(this.sums);
+  }
+}
+
 /** Groups rows by a key and totals each group, sorted by key. */
 export function groupTotals<K extends string>(
   rows: readonly ProductDayMetrics[],

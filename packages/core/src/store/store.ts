@@ -217,6 +217,16 @@ export interface CustomerMetricData extends Omit<BitsetInput, 'products'> {
   readonly productIds: readonly string[];
 }
 
+export interface DailyMetricsChunksOptions {
+  /** Only these customers (default: all the partner's). */
+  readonly customerIds?: readonly string[];
+  /** Rows a chunk holds at most (default `DAILY_METRICS_CHUNK_ROWS`). */
+  readonly chunkRows?: number;
+}
+
+/** Rows of a chunk of `dailyMetricsChunks` unless asked otherwise. */
+export const DAILY_METRICS_CHUNK_ROWS = 8192;
+
 export interface DailyMetricsWrite {
   /** Delete every metric of the partner first (the first batch of a full recompute). */
   readonly replaceAll: boolean;
@@ -349,6 +359,18 @@ export interface StoreReader {
     workloads: SumWorkloads,
     productId: string | null,
   ): Promise<MetricRunColumns>;
+  /**
+   * The rows `dailyMetrics` reads, in the same order (customer, product, workload), in chunks of at
+   * most `chunkRows`, so a read of any size holds one chunk in memory (exports, big pages). All
+   * chunks read the unit's one snapshot; other reads of the same unit may run between two chunks.
+   * Iterate it inside the unit that asked for it. On the store itself, the iteration is a read unit
+   * of its own, open until the iteration ends (or is left: `break`, `return`, a throw).
+   */
+  dailyMetricsChunks(
+    partnerId: string,
+    day: string,
+    options?: DailyMetricsChunksOptions,
+  ): AsyncIterable<ProductDayMetrics[]>;
   /** The engine's input for the partner's customers (all, or the listed ones), facts from a day on. */
   loadMetricData(
     partnerId: string,

@@ -343,6 +343,139 @@ export function describeStore(engine: string, open: OpenSuiteStore): void {
         expect(await s.store.dailyMetrics(PARTNER, iso(D), [])).toEqual([]);
         expect(await s.store.subscriptionsOn(PARTNER, iso(D), [])).toEqual([]);
       });
+
+      /**
+       * 23 customers (ids not in index order: c10 sorts before c2) × 2 products × the rows ALL,
+       * EXO (w 1) and TEAMS (w 3), the second product only for every third customer.
+       */
+      const manyCustomers = async (store: Store = s.store): Promise<string[]> => {
+        const ids = Array.from({ length: 23 }, (_, i) => `c${i + 1}`);
+        const list: { c: number; p: number; w: number }[] = [];
+        ids.forEach((_, c) => {
+          for (const p of c % 3 === 0 ? [1, 0] : [1]) for (const w of [3, 0, 1]) list.push({ c, p, w });
+        });
+        const columns = RUN_COLUMNS.map((name) =>
+          name === 'w' ? new Uint8Array(list.length) : new Int32Array(list.length),
+        );
+        const col = (name: (typeof RUN_COLUMNS)[number]) => columns[RUN_COLUMNS.indexOf(name)] as Int32Array;
+        list.forEach(({ c, p, w }, i) => {
+          col('c')[i] = c;
+          col('p')[i] = p;
+          (columns[RUN_COLUMNS.indexOf('w')] as Uint8Array)[i] = w;
+          col('first_day')[i] = D;
+          col('last_day')[i] = D + 3;
+          col('sold')[i] = 10 + c;
+          col('assigned')[i] = 5 + p;
+          col('active')[i] = w;
+          col('usage_state')[i] = 1;
+        });
+        await store.writeDailyMetrics(PARTNER, {
+          replaceAll: true,
+          allCustomers: true,
+          fromDay: D,
+          previousLastDay: null,
+          days: 4,
+          firstDay: D,
+          lastDay: D + 3,
+          customerIds: ids,
+          productIds: ['p-b', 'p-a'],
+          runs: { count: list.length, chunks: [{ count: list.length, columns }] },
+          sums: sumRunsOf({ chunks: [{ count: list.length, columns }] }, D, 4, [
+            serviceIndex('OTHER'),
+            serviceIndex('OTHER'),
+          ]),
+        });
+        return ids;
+      };
+      const key = (r: ProductDayMetrics) => `${r.customerId}|${r.productId}|${r.workload}`;
+      const collect = async (chunks: AsyncIterable<ProductDayMetrics[]>, most: number) => {
+        const out: ProductDayMetrics[] = [];
+        for await (const chunk of chunks) {
+          expect(chunk.length).toBeGreaterThan(0);
+          expect(chunk.length).toBeLessThanOrEqual(most);
+          out.push(...chunk);
+        }
+        return out;
+      };
+
+      it('read in chunks: the same rows in the same order as one read, at any chunk size, of all or listed customers', async () => {
+        const ids = await manyCustomers();
+        const whole = await s.store.dailyMetrics(PARTNER, '2026-03-02');
+        expect(whole).toHaveLength(8 * 3 * 2 + 15 * 3);
+        // Sorted by customer id as text, product id, then ALL before the workloads in code order.
+        expect(whole.slice(0, 6).map(key)).toEqual([
+          'c1|p-a|ALL',
+          'c1|p-a|EXO',
+          'c1|p-a|TEAMS',
+          'c1|p-b|ALL',
+          'c1|p-b|EXO',
+          'c1|p-b|TEAMS',
+        ]);
+        expect(whole[6]?.customerId).toBe('c10');
+        for (const size of [1, 2, 5, 7, 50, 10_000]) {
+          const chunked = await s.store.read((q) =>
+            collect(q.dailyMetricsChunks(PARTNER, '2026-03-02', { chunkRows: size }), size),
+          );
+          expect(chunked).toEqual(whole);
+        }
+        const listed = ['c4', 'c2', 'c19', 'nobody'];
+        const some = await s.store.dailyMetrics(PARTNER, '2026-03-02', listed);
+        expect(new Set(some.map((r) => r.customerId))).toEqual(new Set(['c2', 'c4', 'c19']));
+        expect(
+          await collect(
+            s.store.dailyMetricsChunks(PARTNER, '2026-03-02', { customerIds: listed, chunkRows: 4 }),
+            4,
+          ),
+        ).toEqual(some);
+        expect(await collect(s.store.dailyMetricsChunks(PARTNER, '2026-04-02'), 10_000)).toEqual([]);
+        expect(ids).toHaveLength(23);
+      });
+
+      it('read in chunks: every chunk sees the unit’s snapshot, other reads run between chunks, and leaving early ends the unit', async () => {
+        await manyCustomers();
+        const before = await s.store.dailyMetrics(PARTNER, '2026-03-02');
+        let writeDone: Promise<unknown> = Promise.resolve();
+        const seen = await s.store.read(async (q) => {
+          const out: ProductDayMetrics[] = [];
+          for await (const chunk of q.dailyMetricsChunks(PARTNER, '2026-03-02', { chunkRows: 10 })) {
+            if (out.length === 0) {
+              // A full recompute that leaves only 2026-03-01 starts; the iteration keeps its snapshot.
+              writeDone = write(D, D, [[0, D, D, 1, 1, 1, 1]], true);
+              await sleep(30);
+            }
+            expect((await q.metricsPlan(PARTNER)).computed).toEqual({
+              firstDay: '2026-03-01',
+              lastDay: '2026-03-04',
+            });
+            out.push(...chunk);
+          }
+          return out;
+        });
+        await writeDone;
+        expect(seen).toEqual(before);
+        expect(await s.store.dailyMetrics(PARTNER, '2026-03-02')).toEqual([]);
+
+        // Left after one chunk, the store's own iteration ends its unit: a write commits (with an
+        // open read it would fail with store.busy after 100 ms).
+        const bounded = await open({ commitWaitMs: 100 });
+        try {
+          await manyCustomers(bounded.store);
+          for await (const chunk of bounded.store.dailyMetricsChunks(PARTNER, '2026-03-02', {
+            chunkRows: 3,
+          })) {
+            expect(chunk).toHaveLength(3);
+            break;
+          }
+          await bounded.store.write(PARTNER, (tx) =>
+            tx.audit({ partnerId: PARTNER, actor: 'suite', action: 'test', outcome: 'after', details: {} }),
+          );
+          expect((await bounded.store.auditLog(PARTNER, ['test'], 10)).map((a) => a.outcome)).toEqual([
+            'after',
+          ]);
+        } finally {
+          await bounded.close();
+        }
+      });
     });
 
     describe('many readers while an import and a compute run', () => {

@@ -689,36 +689,47 @@ export async function writeDailyMetrics(
   }
 }
 
-/**
- * The metrics rows of a day. Read as typed columns: the customer and product ids come once each in
- * two small dictionaries and the rows carry their indexes (10⁵ rows × 11 values through the
- * generic row conversion cost 3× the query itself).
- */
-export async function queryDailyMetrics(
-  db: DuckDbClient,
-  partnerId: string,
-  day: string,
-  customerIds?: readonly string[],
-): Promise<ProductDayMetrics[]> {
+/** A day's stored runs of a partner (all customers, or the listed ones). */
+function ofDay(partnerId: string, day: string, customerIds?: readonly string[]): SqlFragment {
   const filter = customerIds === undefined ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
-  const ofDay = sql`partner_id = ${partnerId} AND first_day <= ${day}::DATE AND last_day >= ${day}::DATE AND ${filter}`;
-  const dictionary = async (column: 'customer_id' | 'product_id') =>
-    (
-      await db.all<{ v: string }>(
-        sql`SELECT DISTINCT ${ident(column)} AS v FROM metric_runs WHERE ${ofDay} ORDER BY 1`,
-      )
-    ).map((r) => r.v);
-  const customers = await dictionary('customer_id');
-  if (customers.length === 0) return [];
-  const products = await dictionary('product_id');
-  // Workload index 0 is ALL, then the codes in their order: the order of the rows.
-  const workloads = ['ALL', ...WORKLOAD_CODES] as const;
+  return sql`partner_id = ${partnerId} AND first_day <= ${day}::DATE AND last_day >= ${day}::DATE AND ${filter}`;
+}
+
+/** The distinct values of a key column among some runs, sorted (a dictionary for typed reads). */
+async function dictionary(
+  db: DuckDbClient,
+  column: 'customer_id' | 'product_id',
+  where: SqlFragment,
+): Promise<string[]> {
+  return (
+    await db.all<{ v: string }>(
+      sql`SELECT DISTINCT ${ident(column)} AS v FROM metric_runs WHERE ${where} ORDER BY 1`,
+    )
+  ).map((r) => r.v);
+}
+
+/** Workload index 0 is ALL, then the codes in their order: the order of a customer's product's rows. */
+const ROW_WORKLOADS = ['ALL', ...WORKLOAD_CODES] as const;
+
+/**
+ * The rows of a day among `where`, for the customers and products of two sorted dictionaries (rows
+ * of other customers are left out), sorted by customer, product, workload. Read as typed columns:
+ * the rows carry dictionary indexes (10⁵ rows × 11 values through the generic row conversion cost
+ * 3× the query itself).
+ */
+async function readDayRows(
+  db: DuckDbClient,
+  day: string,
+  where: SqlFragment,
+  customers: readonly string[],
+  products: readonly string[],
+): Promise<ProductDayMetrics[]> {
   const { rows, columns } = await db.readColumns(
     sql`WITH cl AS ${indexed(customers, 'customer_id', 'ci')}, pl AS ${indexed(products, 'product_id', 'pi')}
-        SELECT cl.ci, pl.pi, (list_position(${[...workloads]}, m.workload) - 1)::INTEGER AS wi,
+        SELECT cl.ci, pl.pi, (list_position(${[...ROW_WORKLOADS]}, m.workload) - 1)::INTEGER AS wi,
                m.sold, m.sold_own, m.assigned, m.active, m.rotation, m.unlicensed, m.trial_capacity, m.noncounted_capacity,
                m.usage_state::INTEGER
-        FROM (SELECT * FROM metric_runs WHERE ${ofDay}) m
+        FROM (SELECT * FROM metric_runs WHERE ${where}) m
         JOIN cl ON cl.customer_id = m.customer_id JOIN pl ON pl.product_id = m.product_id
         ORDER BY cl.ci, pl.pi, wi`,
     ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
@@ -731,7 +742,7 @@ export async function queryDailyMetrics(
     out[r] = metricsRowOf({
       customerId: customers[at(ci, r)] as string,
       productId: products[at(pi, r)] as string,
-      workload: workloads[at(wi, r)] as WorkloadCode | 'ALL',
+      workload: ROW_WORKLOADS[at(wi, r)] as WorkloadCode | 'ALL',
       day,
       sold: at(sold, r),
       soldOwn: at(soldOwn, r),
@@ -810,4 +821,67 @@ export async function queryDailyMetricsRange(
     }
   }
   return byDay.flat();
+}
+
+/** The metrics rows of a day (all customers, or the listed ones), sorted by customer, product, workload. */
+export async function queryDailyMetrics(
+  db: DuckDbClient,
+  partnerId: string,
+  day: string,
+  customerIds?: readonly string[],
+): Promise<ProductDayMetrics[]> {
+  const where = ofDay(partnerId, day, customerIds);
+  const customers = await dictionary(db, 'customer_id', where);
+  if (customers.length === 0) return [];
+  return readDayRows(db, day, where, customers, await dictionary(db, 'product_id', where));
+}
+
+/**
+ * The metrics rows of a day in chunks of at most `chunkRows`, in queryDailyMetrics' order, with
+ * only one page in memory: keyset pages of whole customers. One scan counts each customer's rows;
+ * then each page of customers holding about `chunkRows` rows is read on its own (a range of
+ * customer ids the scan can skip by, joined with the page's ids). Each page is a complete query,
+ * so the caller may run other reads of its unit between chunks; all pages read the unit's one
+ * snapshot.
+ */
+export async function* queryDailyMetricsChunks(
+  db: DuckDbClient,
+  partnerId: string,
+  day: string,
+  customerIds: readonly string[] | undefined,
+  chunkRows: number,
+): AsyncGenerator<ProductDayMetrics[], void, undefined> {
+  const size = Math.max(1, Math.floor(chunkRows));
+  const where = ofDay(partnerId, day, customerIds);
+  const counts = await db.all<{ customer_id: string; n: number }>(
+    sql`SELECT customer_id, count(*)::INTEGER AS n FROM metric_runs WHERE ${where} GROUP BY customer_id ORDER BY customer_id`,
+  );
+  if (counts.length === 0) return;
+  const products = await dictionary(db, 'product_id', where);
+  // Without a list of customers the page is a plain range: no 10⁴-id list to test each run against.
+  const base = ofDay(partnerId, day);
+  let i = 0;
+  while (i < counts.length) {
+    const page: string[] = [];
+    let n = 0;
+    while (i < counts.length) {
+      const c = counts[i] as { customer_id: string; n: number };
+      if (page.length > 0 && n + c.n > size) break;
+      page.push(c.customer_id);
+      n += c.n;
+      i++;
+    }
+    const first = page[0] as string;
+    const last = page[page.length - 1] as string;
+    const rows = await readDayRows(
+      db,
+      day,
+      sql`${base} AND customer_id >= ${first} AND customer_id <= ${last}`,
+      page,
+      products,
+    );
+    // One customer with more rows than a chunk is cut into chunks of its own.
+    for (let at = 0; at < rows.length; at += size)
+      yield rows.length <= size ? rows : rows.slice(at, at + size);
+  }
 }

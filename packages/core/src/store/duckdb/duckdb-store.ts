@@ -26,6 +26,7 @@ import type {
   AuditRecord,
   CustomerMetricData,
   CustomerRecord,
+  DailyMetricsChunksOptions,
   DailyMetricsWrite,
   DataTrust,
   ImportSession,
@@ -174,6 +175,27 @@ export class DuckDbStore implements Store {
   }
 
   /**
+   * A read unit that lasts as long as an iteration: the snapshot opens at the first step and ends
+   * when the iteration ends or is left (`break`, `return`, a throw: the generator's `finally`).
+   */
+  private async *readEach<T>(work: (q: StoreReader) => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+    await this.gate.enterRead();
+    let conn: DuckDbClient | null = null;
+    try {
+      conn = await this.pool.acquire();
+      await conn.exec('BEGIN TRANSACTION');
+      try {
+        yield* work(new DuckDbReader(conn, this.location));
+      } finally {
+        await conn.exec('ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      if (conn !== null) this.pool.release(conn);
+      this.gate.leaveRead();
+    }
+  }
+
+  /**
    * A write unit: waits for earlier writers, runs `work` in one transaction on the writer
    * connection and commits through the gate; any failure, or `signal`, rolls it back.
    */
@@ -305,6 +327,13 @@ export class DuckDbStore implements Store {
     productId: string | null,
   ): Promise<MetricRunColumns> {
     return this.read((q) => q.metricRunColumns(partnerId, from, to, workloads, productId));
+  }
+  dailyMetricsChunks(
+    partnerId: string,
+    day: string,
+    options?: DailyMetricsChunksOptions,
+  ): AsyncIterable<ProductDayMetrics[]> {
+    return this.readEach((q) => q.dailyMetricsChunks(partnerId, day, options));
   }
   loadMetricData(
     partnerId: string,

@@ -17,26 +17,28 @@ import type { CustomerCandidate } from '../../customers/resolve-customer';
 import type { MeasuredSources } from '../../metrics/measured';
 import { SUM_FIELDS } from '../../metrics/sums';
 import { ident, join, type SqlFragment, sql } from '../sql';
-import type {
-  ActiveUserCount,
-  AuditEntry,
-  AuditRecord,
-  CustomerMetricData,
-  CustomerRecord,
-  DailyMetricsWrite,
-  DataTrust,
-  InactiveScope,
-  InactiveUser,
-  MetricRunColumns,
-  MetricsPlan,
-  StoredSettings,
-  StoreReader,
-  StoreWriter,
-  SubscriptionState,
-  SumRunColumns,
-  SumWorkloads,
-  SupportCount,
-  Yield,
+import {
+  type ActiveUserCount,
+  type AuditEntry,
+  type AuditRecord,
+  type CustomerMetricData,
+  type CustomerRecord,
+  DAILY_METRICS_CHUNK_ROWS,
+  type DailyMetricsChunksOptions,
+  type DailyMetricsWrite,
+  type DataTrust,
+  type InactiveScope,
+  type InactiveUser,
+  type MetricRunColumns,
+  type MetricsPlan,
+  type StoredSettings,
+  type StoreReader,
+  type StoreWriter,
+  type SubscriptionState,
+  type SumRunColumns,
+  type SumWorkloads,
+  type SupportCount,
+  type Yield,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
 import { queryCustomerCandidates } from './customer-candidates';
@@ -45,6 +47,7 @@ import { queryMetricRunColumns, querySumRuns } from './customer-sums';
 import {
   loadMetricData,
   queryDailyMetrics,
+  queryDailyMetricsChunks,
   queryDailyMetricsRange,
   queryMetricsPlan,
   writeDailyMetrics,
@@ -192,6 +195,20 @@ export class DuckDbReader implements StoreReader {
     productId: string | null,
   ): Promise<MetricRunColumns> {
     return queryMetricRunColumns(this.db, partnerId, from, to, workloads, productId);
+  }
+
+  dailyMetricsChunks(
+    partnerId: string,
+    day: string,
+    options: DailyMetricsChunksOptions = {},
+  ): AsyncIterable<ProductDayMetrics[]> {
+    return queryDailyMetricsChunks(
+      this.db,
+      partnerId,
+      day,
+      options.customerIds,
+      options.chunkRows ?? DAILY_METRICS_CHUNK_ROWS,
+    );
   }
 
   metricsPlan(partnerId: string): Promise<MetricsPlan> {
