@@ -411,12 +411,14 @@ export async function runApiBench(options: { quick: boolean }): Promise<void> {
     );
 
     // The Partner Center usage endpoint and exports, where this server has them.
-    const routes = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
-    const paths = Object.keys((routes as { paths?: Record<string, unknown> }).paths ?? {});
+    const has = async (p: string) => {
+      const res = await fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${t}` } });
+      await res.body?.cancel();
+      return res.status === 200;
+    };
     const PC_USAGE = '/api/v1/analytics/commercial/usage/license/';
-    if (paths.includes(PC_USAGE)) {
+    if (await has(`${PC_USAGE}?top=1`)) {
       process.stderr.write('api: Partner Center usage, top=10000…\n');
-      await get(`${PC_USAGE}?top=10000`);
       const usage = await load(server, t, [{ path: `${PC_USAGE}?top=10000` }], seconds, warm);
       add(
         `Partner Center usage, top=10000 (of ${count(base.usageRows)} rows)`,
@@ -427,21 +429,23 @@ export async function runApiBench(options: { quick: boolean }): Promise<void> {
       );
     } else rows.push(['Partner Center usage, top=10000', '', '', '', '', '', 'not in this server']);
 
-    if (paths.includes('/api/v1/exports/metrics')) {
+    if (await has('/api/v1/exports/metrics?format=json')) {
       for (const format of ['csv', 'xlsx', 'json'] as const) {
         process.stderr.write(`api: export ${format}…\n`);
         const d = await download(server, t, `/api/v1/exports/metrics?format=${format}`, 'lines');
         // XLSX and JSON hold the same rows as the CSV (identical columns and rows).
         const n = format === 'csv' ? d.rows : base.csv.rows;
         const perSecond = n / d.seconds;
+        // The target is the CSV's (the export partners script); XLSX and JSON are shown beside it.
         const ok = d.status === 200 && perSecond >= 100_000 && d.rssGrowthMB <= 200;
+        const targeted = format === 'csv';
         rows.push([
           `export ${format.toUpperCase()}, whole portfolio (${count(n)} rows, ${(d.bytes / 1e6).toFixed(1)} MB; RSS +${d.rssGrowthMB.toFixed(0)} MB)${d.status === 200 ? '' : ` HTTP ${d.status}!`}`,
           `${count(perSecond)} rows/s`,
           `${d.seconds.toFixed(2)} s`,
           '',
-          '≥ 100 k rows/s, RSS +≤ 200 MB',
-          check(ok),
+          targeted ? '≥ 100 k rows/s, RSS +≤ 200 MB' : 'RSS +≤ 200 MB',
+          targeted ? check(ok) : check(d.status === 200 && d.rssGrowthMB <= 200),
           format === 'csv'
             ? `report portfolio --format csv: ${count(base.csv.rowsPerSecond)} rows/s (${(base.csv.p50Ms / 1000).toFixed(2)} s, process peak RSS ${count(base.rssMB)} MB)`
             : '',
