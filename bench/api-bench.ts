@@ -294,7 +294,14 @@ async function download(
   }
   const seconds = (performance.now() - t) / 1000;
   const peak = sampler.stop();
-  return { seconds, rows: Math.max(0, newlines - 1), bytes, rssGrowthMB: peak - idle, status: res.status };
+  // Growth over idle; never below 0 (a collection during the download may free more than it takes).
+  return {
+    seconds,
+    rows: Math.max(0, newlines - 1),
+    bytes,
+    rssGrowthMB: Math.max(0, peak - idle),
+    status: res.status,
+  };
 }
 
 /** Uploads files as one multipart import job for the token's partner; resolves to the job's id. */
