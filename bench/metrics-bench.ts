@@ -74,7 +74,15 @@ async function splitLastDay(dir: string, main: string, last: string): Promise<vo
   await Promise.all([new Promise<void>((r) => a.end(() => r())), new Promise<void>((r) => b.end(() => r()))]);
 }
 
-async function prepare(scale: Scale): Promise<{ store: string; lastDay: string }> {
+const scaleNamed = (name: Scale['name']): Scale => {
+  const scale = SCALES.find((s) => s.name === name);
+  if (scale === undefined) throw new Error(`no scale ${name}`);
+  return scale;
+};
+
+/** The demo dataset of a scale, generated once into bench/out. */
+export function demoDataset(name: Scale['name']): string {
+  const scale = scaleNamed(name);
   const dir = path.join(OUT, `demo-${scale.name}`);
   if (!existsSync(path.join(dir, 'support_requests.csv'))) {
     process.stderr.write(`generating ${scale.name}…\n`);
@@ -91,6 +99,16 @@ async function prepare(scale: Scale): Promise<{ store: string; lastDay: string }
       String(scale.activityFactor),
     ]);
   }
+  return dir;
+}
+
+/** The store of a scale's demo (all but the last day imported, not computed), and its last day. */
+export function demoStore(name: Scale['name']): Promise<{ store: string; lastDay: string }> {
+  return prepare(scaleNamed(name));
+}
+
+async function prepare(scale: Scale): Promise<{ store: string; lastDay: string }> {
+  const dir = demoDataset(scale.name);
   const main = path.join(OUT, `demo-${scale.name}-main`);
   const lastDay = path.join(OUT, `demo-${scale.name}-lastday`);
   if (!existsSync(path.join(lastDay, 'activity.csv'))) {

@@ -17,7 +17,7 @@ import { TEST_PARTNER as P, type TempStore, tempDir, tempStore } from '../src/te
 import { computeMetrics } from '../src/use-cases/compute-metrics';
 import { getRecommendations } from '../src/use-cases/get-recommendations';
 import { staleMetricsOf } from '../src/use-cases/metrics-freshness';
-import { getCustomerReport, getPortfolioReport } from '../src/use-cases/report-metrics';
+import { getCustomerReport, getPortfolioReport, ReportContexts } from '../src/use-cases/report-metrics';
 import { resolvePartner } from '../src/use-cases/resolve-partner';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
@@ -225,5 +225,27 @@ describe('the store and the partner of a command', () => {
     expect(await resolvePartner(t.store, 'demo', 'write')).toBe('demo');
     // The demo's staff are the demo partner's (its server's home partner).
     expect(await resolvePartner(t.store, undefined, 'staff')).toBe('demo');
+  });
+});
+
+describe('customer reports with the partner’s context kept per commit (ReportContexts, the server’s)', () => {
+  withStore();
+
+  it('reports what a report without kept context reports, and a customer a later commit added or renamed', async () => {
+    await blueprint(t);
+    const contexts = new ReportContexts(t.store);
+    const plain = await getCustomerReport(t.store, { partnerId: P, customer: 'c1' });
+    expect(await getCustomerReport(t.store, { partnerId: P, customer: 'c1' }, contexts)).toEqual(plain);
+    // By name (no exact id): resolved as before.
+    expect(
+      (await getCustomerReport(t.store, { partnerId: P, customer: 'South Co' }, contexts)).customer,
+    ).toEqual((await getCustomerReport(t.store, { partnerId: P, customer: 'c2' })).customer);
+    await t.import([t.files.file('n/customers.csv', 'customer_id,name\nc1,North Renamed\nc3,Third Co\n')]);
+    const c1 = await getCustomerReport(t.store, { partnerId: P, customer: 'c1' }, contexts);
+    expect(c1.customer.name).toBe('North Renamed');
+    expect(
+      (await getCustomerReport(t.store, { partnerId: P, customer: 'Third Co' }, contexts)).customer
+        .customerId,
+    ).toBe('c3');
   });
 });

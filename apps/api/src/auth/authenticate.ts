@@ -75,6 +75,10 @@ export function principalOf(
 export class Authenticator {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
+  /** Checks under way, shared by the requests that carry the same credential meanwhile. */
+  private readonly checking = new Map<string, Promise<Principal | null>>();
+  /** Bumped by `invalidate`: a check begun before a change is not remembered after it. */
+  private generation = 0;
 
   /** The cookie that carries a browser's session on this server (see `sessionCookieName`). */
   readonly sessionCookie: string;
@@ -91,6 +95,27 @@ export class Authenticator {
   /** Forget every cached check (after a change to an account or a token). */
   invalidate(): void {
     this.cache.clear();
+    this.checking.clear();
+    this.generation++;
+  }
+
+  /**
+   * One check of a credential at a time: requests that find no remembered check while one is under
+   * way wait for it. Without this, every connection of a busy client whose remembered check
+   * expired in the same instant read the account store at once (32 connections: 64 reads, and
+   * answers stalled for a second or more every CACHE_MS under load).
+   */
+  private once(
+    key: string,
+    check: (generation: number) => Promise<Principal | null>,
+  ): Promise<Principal | null> {
+    const running = this.checking.get(key);
+    if (running !== undefined) return running;
+    const checked = check(this.generation).finally(() => {
+      if (this.checking.get(key) === checked) this.checking.delete(key);
+    });
+    this.checking.set(key, checked);
+    return checked;
   }
 
   private cached(key: string): Cached | undefined {
@@ -110,7 +135,10 @@ export class Authenticator {
     key: string,
     principal: Principal | null,
     valid?: { readonly tokenId?: string; readonly expiresAt: string },
+    generation = this.generation,
   ): Principal | null {
+    // An account or token changed while this check ran: answer it, but do not remember it.
+    if (generation !== this.generation) return principal;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, {
       principal,
@@ -170,23 +198,26 @@ export class Authenticator {
 
   private async token(secret: string): Promise<Principal | null> {
     const hash = hashSecret(secret);
-    const hit = this.cached(`t:${hash}`);
+    const key = `t:${hash}`;
+    const hit = this.cached(key);
     if (hit !== undefined) {
       if (hit.tokenId !== undefined) this.touch(hit.tokenId);
       return hit.principal;
     }
-    const token = await this.accounts.tokenByHash(hash);
-    const now = this.now().toISOString();
-    if (token === null || token.revokedAt !== null || notAfter(token.expiresAt, now)) {
-      return this.remember(`t:${hash}`, null);
-    }
-    const account = await this.accounts.accountById(token.partnerId, token.accountId);
-    if (account === null || account.disabled) return this.remember(`t:${hash}`, null);
-    const roles = token.roles.filter((r) => account.roles.includes(r));
-    if (roles.length === 0) return this.remember(`t:${hash}`, null);
-    const principal = this.remember(`t:${hash}`, principalOf(account, roles, 'token'), token);
-    this.touch(token.tokenId);
-    return principal;
+    return this.once(key, async (generation) => {
+      const token = await this.accounts.tokenByHash(hash);
+      const now = this.now().toISOString();
+      if (token === null || token.revokedAt !== null || notAfter(token.expiresAt, now)) {
+        return this.remember(key, null, undefined, generation);
+      }
+      const account = await this.accounts.accountById(token.partnerId, token.accountId);
+      if (account === null || account.disabled) return this.remember(key, null, undefined, generation);
+      const roles = token.roles.filter((r) => account.roles.includes(r));
+      if (roles.length === 0) return this.remember(key, null, undefined, generation);
+      const principal = this.remember(key, principalOf(account, roles, 'token'), token, generation);
+      this.touch(token.tokenId);
+      return principal;
+    });
   }
 
   /** Records a token's last use, at most once a minute, without making the request wait. */
@@ -200,19 +231,23 @@ export class Authenticator {
 
   private async session(secret: string): Promise<Principal | null> {
     const hash = hashSecret(secret);
-    const hit = this.cached(`s:${hash}`);
+    const key = `s:${hash}`;
+    const hit = this.cached(key);
     if (hit !== undefined) return hit.principal;
-    const session = await this.accounts.sessionByHash(hash);
-    const now = this.now().toISOString();
-    if (session === null || notAfter(session.expiresAt, now)) return this.remember(`s:${hash}`, null);
-    const account = await this.accounts.accountById(session.partnerId, session.accountId);
-    if (
-      account === null ||
-      account.disabled ||
-      Date.parse(session.createdAt) < Date.parse(account.credentialsValidAfter)
-    ) {
-      return this.remember(`s:${hash}`, null);
-    }
-    return this.remember(`s:${hash}`, principalOf(account, account.roles, 'session'), session);
+    return this.once(key, async (generation) => {
+      const session = await this.accounts.sessionByHash(hash);
+      const now = this.now().toISOString();
+      if (session === null || notAfter(session.expiresAt, now))
+        return this.remember(key, null, undefined, generation);
+      const account = await this.accounts.accountById(session.partnerId, session.accountId);
+      if (
+        account === null ||
+        account.disabled ||
+        Date.parse(session.createdAt) < Date.parse(account.credentialsValidAfter)
+      ) {
+        return this.remember(key, null, undefined, generation);
+      }
+      return this.remember(key, principalOf(account, account.roles, 'session'), session, generation);
+    });
   }
 }

@@ -20,6 +20,7 @@ import {
   getCustomerSubscriptions,
   getCustomerTrend,
   getInactiveUsers,
+  ReportContexts,
 } from '@license-insights/core';
 import type { Api, AppContext } from '../app';
 import { principal } from './principal';
@@ -28,6 +29,8 @@ import { customerParamsSchema, FAILURES } from './schemas';
 const TAGS = ['customer analytics'];
 
 export function registerCustomerAnalyticsRoutes(app: Api, ctx: AppContext): void {
+  // The partner's catalog and customers, read once per commit rather than per customer asked.
+  const contexts = new ReportContexts(ctx.store);
   app.get(
     '/api/v1/customers/:customerId/analytics',
     {
@@ -41,12 +44,16 @@ export function registerCustomerAnalyticsRoutes(app: Api, ctx: AppContext): void
       },
     },
     async (req) =>
-      getCustomerAnalytics(ctx.store, {
-        partnerId: principal(req).partnerId,
-        customer: req.params.customerId,
-        day: req.query.day,
-        channel: req.query.view,
-      }),
+      getCustomerAnalytics(
+        ctx.store,
+        {
+          partnerId: principal(req).partnerId,
+          customer: req.params.customerId,
+          day: req.query.day,
+          channel: req.query.view,
+        },
+        contexts,
+      ),
   );
 
   app.get(

@@ -26,6 +26,7 @@ import {
   filterRows,
   getCustomerReport,
   type ReportContext,
+  type ReportContexts,
   reportContext,
   toMetricsRow,
 } from './report-metrics';
@@ -37,8 +38,9 @@ import {
 export async function getCustomerAnalytics(
   store: Store,
   req: CustomerReportRequest,
+  contexts?: ReportContexts,
 ): Promise<CustomerAnalytics> {
-  const report = await getCustomerReport(store, req);
+  const report = await getCustomerReport(store, req, contexts);
   return {
     ...report,
     inactive: report.inactive.map(({ users: _users, ...counts }) => counts),

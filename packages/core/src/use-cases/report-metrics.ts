@@ -360,12 +360,69 @@ async function inactiveByProduct(
   });
 }
 
-async function customerReport(store: StoreReader, req: CustomerReportRequest): Promise<CustomerReport> {
-  const day = await reportDay(store, req.partnerId, req.day);
-  const ctx = await reportContext(store, req.partnerId);
+/**
+ * The report context of a partner (catalog, every customer), kept while the store commits nothing
+ * new: a server answering one customer after another reads the partner's 10 000 customers once,
+ * not per request. One per store, owned by who makes it.
+ */
+export class ReportContexts {
+  private commits = -1;
+  private byPartner = new Map<string, Promise<ReportContext>>();
+
+  constructor(private readonly store: Pick<Store, 'commitCount'>) {}
+
+  of(q: StoreReader, partnerId: string): Promise<ReportContext> {
+    const commits = this.store.commitCount();
+    if (commits !== this.commits) {
+      this.commits = commits;
+      this.byPartner = new Map();
+    }
+    const byPartner = this.byPartner;
+    let context = byPartner.get(partnerId);
+    if (context === undefined) {
+      context = reportContext(q, partnerId);
+      byPartner.set(partnerId, context);
+      context.catch(() => {
+        if (byPartner.get(partnerId) === context) byPartner.delete(partnerId);
+      });
+    }
+    return context;
+  }
+}
+
+/**
+ * The customer a report request names, and the context to report it with. An exact id needs no
+ * read of the candidates (it wins over domains and names, see resolveCustomer); a context kept
+ * from before a commit that added the customer is read again.
+ */
+async function reportedCustomer(
+  store: StoreReader,
+  req: CustomerReportRequest,
+  contexts: ReportContexts | undefined,
+): Promise<{ ctx: ReportContext; customer: CustomerRecord }> {
+  let ctx =
+    contexts === undefined
+      ? await reportContext(store, req.partnerId)
+      : await contexts.of(store, req.partnerId);
+  const byId = ctx.customers.get(req.customer.trim());
+  if (byId !== undefined) return { ctx, customer: byId };
   const found = await findCustomer(store, req.partnerId, req.customer);
-  const customer = ctx.customers.get(found.customerId);
+  let customer = ctx.customers.get(found.customerId);
+  if (customer === undefined && contexts !== undefined) {
+    ctx = await reportContext(store, req.partnerId);
+    customer = ctx.customers.get(found.customerId);
+  }
   if (customer === undefined) throw new AppError('internal', `customer ${found.customerId} vanished`);
+  return { ctx, customer };
+}
+
+async function customerReport(
+  store: StoreReader,
+  req: CustomerReportRequest,
+  contexts?: ReportContexts,
+): Promise<CustomerReport> {
+  const day = await reportDay(store, req.partnerId, req.day);
+  const { ctx, customer } = await reportedCustomer(store, req, contexts);
   const rows = filterRows(await store.dailyMetrics(req.partnerId, day, [customer.customerId]), ctx, {
     channel: req.channel ?? 'all',
   });
@@ -422,6 +479,10 @@ async function customerReport(store: StoreReader, req: CustomerReportRequest): P
 }
 
 /** The customer report of a day, read in one unit of work (one snapshot). */
-export function getCustomerReport(store: Store, req: CustomerReportRequest): Promise<CustomerReport> {
-  return store.read((q) => customerReport(q, req));
+export function getCustomerReport(
+  store: Store,
+  req: CustomerReportRequest,
+  contexts?: ReportContexts,
+): Promise<CustomerReport> {
+  return store.read((q) => customerReport(q, req, contexts));
 }

@@ -860,8 +860,8 @@ export async function* queryDailyMetricsChunks(
   const products = await dictionary(db, 'product_id', where);
   // Without a list of customers the page is a plain range: no 10⁴-id list to test each run against.
   const base = ofDay(partnerId, day);
-  let i = 0;
-  while (i < counts.length) {
+  const pages: string[][] = [];
+  for (let i = 0; i < counts.length; ) {
     const page: string[] = [];
     let n = 0;
     while (i < counts.length) {
@@ -871,17 +871,32 @@ export async function* queryDailyMetricsChunks(
       n += c.n;
       i++;
     }
-    const first = page[0] as string;
-    const last = page[page.length - 1] as string;
-    const rows = await readDayRows(
-      db,
-      day,
-      sql`${base} AND customer_id >= ${first} AND customer_id <= ${last}`,
-      page,
-      products,
+    pages.push(page);
+  }
+  const read = (page: readonly string[]) =>
+    pending(
+      readDayRows(
+        db,
+        day,
+        sql`${base} AND customer_id >= ${page[0] as string} AND customer_id <= ${page[page.length - 1] as string}`,
+        page,
+        products,
+      ),
     );
-    // One customer with more rows than a chunk is cut into chunks of its own.
-    for (let at = 0; at < rows.length; at += size)
-      yield rows.length <= size ? rows : rows.slice(at, at + size);
+  // The next page is read while the caller works on this one (the database's threads and the
+  // caller's overlap): two pages in memory at most.
+  let next = pages[0] === undefined ? null : read(pages[0]);
+  try {
+    for (let p = 0; next !== null; p++) {
+      const rows = await next;
+      const following = pages[p + 1];
+      next = following === undefined ? null : read(following);
+      // One customer with more rows than a chunk is cut into chunks of its own.
+      for (let at = 0; at < rows.length; at += size)
+        yield rows.length <= size ? rows : rows.slice(at, at + size);
+    }
+  } finally {
+    // A caller that stops early: the read under way ends before the unit does.
+    if (next !== null) await next.catch(() => undefined);
   }
 }

@@ -62,13 +62,19 @@ function inactiveHolders(partnerId: string, day: string, minDays: number, fullHi
   const d = sql`${day}::DATE`;
   const below = sql`((1::UBIGINT << day(${d})::UBIGINT) - 1)`;
   const since = fullHistory ? sql`true` : sql`t.month >= date_trunc('month', ${d} - ${minDays - 1}::INTEGER)`;
-  return sql`WITH holders AS (
+  // The scope's users first, on their own (materialized): joined with the assignments directly,
+  // DuckDB builds its hash table from every user of the partner (a second for one customer at L).
+  return sql`WITH scoped_users AS MATERIALIZED (
+        SELECT u.customer_id, u.user_id, u.user_key, u.upn, u.display_name
+        FROM users u
+        WHERE u.partner_id = ${partnerId} AND (u.deleted_on IS NULL OR u.deleted_on > ${d})
+          AND u.customer_id IN (SELECT DISTINCT customer_id FROM ia_scope)),
+      holders AS (
         SELECT DISTINCT a.customer_id, a.product_id, u.user_key, u.user_id, u.upn, u.display_name
         FROM license_assignments a
-        JOIN users u ON u.partner_id = a.partner_id AND u.customer_id = a.customer_id AND u.user_id = a.user_id
+        JOIN scoped_users u ON u.customer_id = a.customer_id AND u.user_id = a.user_id
         WHERE a.partner_id = ${partnerId}
           AND a.assigned_on <= ${d} AND (a.unassigned_on IS NULL OR ${d} < a.unassigned_on)
-          AND (u.deleted_on IS NULL OR u.deleted_on > ${d})
           AND (a.customer_id, a.product_id) IN (SELECT DISTINCT customer_id, product_id FROM ia_scope)),
       facts AS (
         -- Activity masks up to D (the month of D cut at D), as their last active day.
