@@ -16,7 +16,13 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { type Principal, ROLES } from '@license-insights/contracts';
-import { type AccountStore, type Config, PortfolioViews, type Store } from '@license-insights/core';
+import {
+  type AccountStore,
+  type Config,
+  LicenseAnalyticsMemory,
+  PortfolioViews,
+  type Store,
+} from '@license-insights/core';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -99,6 +105,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'https' | 
   readonly portfolio: PortfolioViews;
   /** Owner checks of the resources routes name by id (another partner's: 404). */
   readonly owned: OwnedResources;
+  /** Whole answers of recent Partner Center–compatible queries, until the next store commit. */
+  readonly licenseAnalytics: LicenseAnalyticsMemory;
   /** Imports and computes off the request path (jobs/job-runner.ts). */
   readonly jobs: JobRunner;
   readonly sseHeartbeatMs: number;
@@ -232,6 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     csrf,
     portfolio: new PortfolioViews(deps.store),
     owned,
+    licenseAnalytics: new LicenseAnalyticsMemory(deps.store),
     homePartnerId: deps.homePartnerId ?? null,
     jobs,
     sseHeartbeatMs: jobOptions.heartbeatMs ?? 15_000,

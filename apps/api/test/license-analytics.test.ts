@@ -20,7 +20,12 @@ import {
   type UsageAnalyticsRow,
   usageAnalyticsRowSchema,
 } from '@license-insights/contracts';
-import { computeMetrics, getPortfolioReport } from '@license-insights/core';
+import {
+  computeMetrics,
+  getLicenseAnalytics,
+  getPortfolioReport,
+  LicenseAnalyticsMemory,
+} from '@license-insights/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_PARTNER, PARTNER, startTestApp, type TestApp } from './helpers/test-app';
@@ -544,5 +549,54 @@ describe('the OpenAPI document', () => {
     ])
       expect(ok).toContain(`"${field}"`);
     expect(DEPLOYMENT_FIELDS.length).toBe(7);
+  });
+});
+
+describe('the memory of whole answers (per store commit)', () => {
+  it('pages from the memory equal the streamed pages, also when an answer is too large to keep', async () => {
+    const req = { partnerId: PARTNER, kind: 'usage' as const, customerIds: null, view: 'all' as const };
+    const small = new LicenseAnalyticsMemory(s.t.store, 40);
+    const large = new LicenseAnalyticsMemory(s.t.store);
+    for (const [skip, top] of [
+      [0, 10_000],
+      [0, 7],
+      [35, 7],
+      [70, 50],
+    ] as const) {
+      const streamed = await getLicenseAnalytics(s.t.store, { ...req, skip, top });
+      expect(streamed.totalCount).toBeGreaterThan(40);
+      expect(await getLicenseAnalytics(s.t.store, { ...req, skip, top }, { memory: large })).toEqual(
+        streamed,
+      );
+      expect(await getLicenseAnalytics(s.t.store, { ...req, skip, top }, { memory: small })).toEqual(
+        streamed,
+      );
+    }
+    const grouped = { ...req, groupby: 'serviceCode,workloadCode', skip: 1, top: 3 };
+    expect(await getLicenseAnalytics(s.t.store, grouped, { memory: large })).toEqual(
+      await getLicenseAnalytics(s.t.store, grouped),
+    );
+  });
+
+  it('reads a query once until the store commits, then again', async () => {
+    let commit = 0;
+    const memory = new LicenseAnalyticsMemory({ commitCount: () => commit });
+    let loads = 0;
+    const plan = { req: { partnerId: PARTNER, kind: 'usage', view: 'own', customerIds: null } } as Parameters<
+      LicenseAnalyticsMemory['answer']
+    >[0];
+    const load = async () => {
+      loads++;
+      return { day: '2026-03-31', totalCount: 0, rows: [] };
+    };
+    await memory.answer(plan, load);
+    await memory.answer(plan, load);
+    expect(loads).toBe(1);
+    commit++;
+    await memory.answer(plan, load);
+    expect(loads).toBe(2);
+    // Another query is another answer.
+    await memory.answer({ ...plan, req: { ...plan.req, view: 'all' } }, load);
+    expect(loads).toBe(3);
   });
 });

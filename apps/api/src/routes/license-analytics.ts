@@ -63,17 +63,21 @@ async function page(
   const caller = principal(req);
   const visible = customerId === null ? await ctx.directory.visibleIds(caller) : new Set([customerId]);
   const day = query.processedDateTime === undefined ? null : dayOfProcessedDateTime(query.processedDateTime);
-  return getLicenseAnalytics(ctx.store, {
-    partnerId: caller.partnerId,
-    kind,
-    customerIds: visible === null ? null : [...visible],
-    ...(query.filter === undefined ? {} : { filter: query.filter }),
-    ...(query.groupby === undefined ? {} : { groupby: query.groupby }),
-    ...(query.top === undefined ? {} : { top: query.top }),
-    ...(query.skip === undefined ? {} : { skip: query.skip }),
-    ...(day === null ? {} : { day }),
-    ...(query.view === undefined ? {} : { view: query.view }),
-  });
+  return getLicenseAnalytics(
+    ctx.store,
+    {
+      partnerId: caller.partnerId,
+      kind,
+      customerIds: visible === null ? null : [...visible],
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+      ...(query.groupby === undefined ? {} : { groupby: query.groupby }),
+      ...(query.top === undefined ? {} : { top: query.top }),
+      ...(query.skip === undefined ? {} : { skip: query.skip }),
+      ...(day === null ? {} : { day }),
+      ...(query.view === undefined ? {} : { view: query.view }),
+    },
+    { memory: ctx.licenseAnalytics },
+  );
 }
 
 export function registerLicenseAnalyticsRoutes(app: Api, ctx: AppContext): void {

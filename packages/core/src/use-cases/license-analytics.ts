@@ -218,8 +218,87 @@ async function licenseAnalytics(
 export async function getLicenseAnalytics(
   store: Store,
   req: LicenseAnalyticsRequest,
-  options: { readonly chunkRows?: number } = {},
+  options: { readonly chunkRows?: number; readonly memory?: LicenseAnalyticsMemory } = {},
 ): Promise<LicenseAnalyticsPage> {
   const plan = planOf(req);
-  return store.read((q) => licenseAnalytics(q, plan, options.chunkRows));
+  const memory = options.memory;
+  const streamed = () => store.read((q) => licenseAnalytics(q, plan, options.chunkRows));
+  if (memory === undefined) return streamed();
+  // Every row of the query (all pages, up to the memory's bound), kept until the next commit: the
+  // pages of a script that walks `@nextLink`, and callers repeating a query, read the day once.
+  const whole = await memory.answer(plan, () =>
+    store.read((q) =>
+      licenseAnalytics(q, { ...plan, req: { ...plan.req, skip: 0 }, top: memory.maxRows }, options.chunkRows),
+    ),
+  );
+  // Larger than the memory holds: this page streamed, as without a memory.
+  if (whole.rows.length < whole.totalCount) return streamed();
+  return {
+    day: whole.day,
+    totalCount: whole.totalCount,
+    rows: whole.rows.slice(plan.req.skip, plan.req.skip + plan.top),
+  };
+}
+
+/**
+ * The whole answers (every page) of recent queries, per store commit: a commit forgets them all.
+ * At most `maxRows` rows are kept over all queries (least recently used go first); an answer
+ * larger than that is served and not kept.
+ */
+export class LicenseAnalyticsMemory {
+  readonly #answers = new Map<string, { readonly answer: Promise<LicenseAnalyticsPage>; rows: number }>();
+  #commit = -1;
+
+  constructor(
+    private readonly store: Pick<Store, 'commitCount'>,
+    /** Rows kept over all queries; an answer with more is not kept (its pages are streamed). */
+    readonly maxRows = 250_000,
+  ) {}
+
+  answer(plan: AnalyticsPlan, load: () => Promise<LicenseAnalyticsPage>): Promise<LicenseAnalyticsPage> {
+    const commit = this.store.commitCount();
+    if (commit !== this.#commit) {
+      this.#answers.clear();
+      this.#commit = commit;
+    }
+    const { req } = plan;
+    const key = JSON.stringify([
+      req.partnerId,
+      req.kind,
+      req.view,
+      req.day ?? null,
+      req.customerIds,
+      req.filter ?? null,
+      req.groupby ?? null,
+    ]);
+    const known = this.#answers.get(key);
+    if (known !== undefined) {
+      this.#answers.delete(key);
+      this.#answers.set(key, known); // the most recently used last
+      return known.answer;
+    }
+    const entry = { answer: load(), rows: 0 };
+    this.#answers.set(key, entry);
+    entry.answer.then(
+      (a) => {
+        if (this.#answers.get(key) !== entry) return;
+        if (a.rows.length < a.totalCount) {
+          this.#answers.delete(key); // too large to keep
+          return;
+        }
+        entry.rows = a.rows.length;
+        let total = 0;
+        for (const e of this.#answers.values()) total += e.rows;
+        for (const [k, e] of this.#answers) {
+          if (total <= this.maxRows || k === key) break;
+          total -= e.rows;
+          this.#answers.delete(k);
+        }
+      },
+      () => {
+        if (this.#answers.get(key) === entry) this.#answers.delete(key);
+      },
+    );
+    return entry.answer;
+  }
 }
