@@ -15,6 +15,21 @@ describe('csv writer', () => {
     expect(csvCell(value)).toBe(expected);
   });
 
+  it('encodes a text the same the thousandth time as the first (the memory of encoded cells)', () => {
+    const texts = ['=HYPERLINK("x")', 'Contoso, Ltd', 'plain', '-5', '"quoted"', 'a\nb'];
+    const first = texts.map(csvCell);
+    expect(first).toEqual([
+      `"'=HYPERLINK(""x"")"`,
+      '"Contoso, Ltd"',
+      'plain',
+      "'-5",
+      '"""quoted"""',
+      '"a\nb"',
+    ]);
+    for (let i = 0; i < 30_000; i++) csvCell(`filler ${i}`); // past the memory's bound: it starts over
+    for (let i = 0; i < 1000; i++) expect(texts.map(csvCell)).toEqual(first);
+  });
+
   it('writes numbers as numbers, never prefixed; null and NaN as empty cells', () => {
     expect(csvLine([-5, 1.5, null, Number.NaN, true])).toBe('-5,1.5,,,true\r\n');
   });

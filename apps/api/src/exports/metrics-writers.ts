@@ -32,11 +32,15 @@ const BATCH_CHARS = 64 * 1024;
 class TextWriter {
   private buffer = '';
   constructor(private readonly out: Writable) {}
-  async add(text: string): Promise<void> {
+  /**
+   * Adds text; a promise only when a batch went to the stream (await it), so a row that only
+   * gathers text costs no turn of the event loop.
+   */
+  add(text: string): Promise<void> | undefined {
     // A closed stream fails the next row, not the next batch: the read behind it stops at once.
     if (this.out.destroyed || this.out.writableEnded) throw new StreamClosedError();
     this.buffer += text;
-    if (this.buffer.length >= BATCH_CHARS) await this.flush();
+    return this.buffer.length >= BATCH_CHARS ? this.flush() : undefined;
   }
   async flush(): Promise<void> {
     if (this.buffer === '') return;
@@ -55,7 +59,10 @@ export function csvWriter(out: Writable): MetricsWriter {
         started = true;
         await text.add(CSV_BOM + METRICS_CSV_HEADER);
       }
-      for (const r of chunk) await text.add(metricsCsvLine(r));
+      for (const r of chunk) {
+        const written = text.add(metricsCsvLine(r));
+        if (written !== undefined) await written;
+      }
     },
     async finish() {
       if (!started) await text.add(CSV_BOM + METRICS_CSV_HEADER);
@@ -72,8 +79,9 @@ export function jsonWriter(out: Writable): MetricsWriter {
   return {
     async rows(chunk) {
       for (const r of chunk) {
-        await text.add(`${first ? '[\n' : ',\n'}${JSON.stringify(r)}`);
+        const written = text.add(`${first ? '[\n' : ',\n'}${JSON.stringify(r)}`);
         first = false;
+        if (written !== undefined) await written;
       }
     },
     async finish() {

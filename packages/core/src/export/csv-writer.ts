@@ -17,12 +17,30 @@ export function csvDocument(text: string, bom: boolean): string {
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+function encodeText(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * Encoded text cells of recent rows: a long export repeats the same names, ids and days on many
+ * rows (a customer's, a product's), so most cells are looked up, not encoded again. Bounded: it
+ * starts over when full.
+ */
+const encoded = new Map<string, string>();
+const ENCODED_MAX = 20_000;
+
 export function csvCell(value: CsvCell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  let text = encoded.get(value);
+  if (text === undefined) {
+    text = encodeText(value);
+    if (encoded.size >= ENCODED_MAX) encoded.clear();
+    if (value.length <= 256) encoded.set(value, text);
+  }
+  return text;
 }
 
 export function csvLine(cells: readonly CsvCell[]): string {

@@ -4,7 +4,7 @@
  * any size is written as it is read.
  */
 import { formatReasons, METRICS_ROW_COLUMNS, type MetricsRow } from '@license-insights/contracts';
-import { type CsvCell, csvLine } from './csv-writer';
+import { type CsvCell, csvCell, csvLine } from './csv-writer';
 
 /** The header line: the column names. */
 export const METRICS_CSV_HEADER = csvLine([...METRICS_ROW_COLUMNS]);
@@ -18,5 +18,12 @@ export function metricsRowCells(row: MetricsRow): CsvCell[] {
 
 /** One row as a CSV line (CRLF-terminated). */
 export function metricsCsvLine(row: MetricsRow): string {
-  return csvLine(metricsRowCells(row));
+  // metricsRowCells joined, without the array (an export writes this for every row).
+  let line = '';
+  for (let i = 0; i < METRICS_ROW_COLUMNS.length; i++) {
+    const c = METRICS_ROW_COLUMNS[i] as (typeof METRICS_ROW_COLUMNS)[number];
+    const cell = csvCell(c === 'usageReasons' || c === 'deploymentReasons' ? formatReasons(row[c]) : row[c]);
+    line = i === 0 ? cell : `${line},${cell}`;
+  }
+  return `${line}\r\n`;
 }
