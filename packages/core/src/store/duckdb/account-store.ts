@@ -24,6 +24,7 @@ import type {
 import { AppError, messageOf } from '../../errors';
 import { type SqlFragment, sql } from '../sql';
 import type { AuditEntry, AuditRecord } from '../store';
+import { readAuditRecords } from './audit-log';
 import { DuckDbClient } from './duckdb-client';
 
 export const ACCOUNTS_FILE = 'accounts.duckdb';
@@ -516,25 +517,7 @@ export class DuckDbAccountStore implements AccountStore {
   auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
     return this.serial(async () => {
       const filter = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
-      const rows = await this.db.all<{
-        audit_id: number;
-        occurred_at: string;
-        actor: string;
-        action: string;
-        outcome: string;
-        details: string;
-      }>(sql`SELECT audit_id, strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at,
-                    actor, action, outcome, details::VARCHAR AS details
-             FROM account_audit WHERE partner_id = ${partnerId} AND ${filter}
-             ORDER BY audit_id DESC LIMIT ${limit}`);
-      return rows.map((r) => ({
-        auditId: r.audit_id,
-        occurredAt: r.occurred_at,
-        actor: r.actor,
-        action: r.action,
-        outcome: r.outcome,
-        details: JSON.parse(r.details) as Record<string, unknown>,
-      }));
+      return readAuditRecords(this.db, 'account_audit', partnerId, filter, limit);
     });
   }
 

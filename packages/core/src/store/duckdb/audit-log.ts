@@ -1,5 +1,5 @@
 /** The audit log: one writer for every audited change (imports, settings, exclusions) and its reader. */
-import { sql } from '../sql';
+import { ident, type SqlFragment, sql } from '../sql';
 import type { AuditEntry, AuditRecord } from '../store';
 import type { DuckDbClient } from './duckdb-client';
 
@@ -23,7 +23,20 @@ export async function queryAuditLog(
       ? sql`true`
       : sql`(json_extract_string(details, '$.customerId') IS NULL
              OR list_contains(${[...customerIds]}, json_extract_string(details, '$.customerId')))`;
-  const filter = sql`${ofActions} AND ${ofCustomers}`;
+  return readAuditRecords(db, 'audit_log', partnerId, sql`${ofActions} AND ${ofCustomers}`, limit);
+}
+
+/**
+ * The newest records of an audit table (the data store's `audit_log`, the account store's
+ * `account_audit`: the same columns) of a partner that pass `filter`, newest first.
+ */
+export async function readAuditRecords(
+  db: DuckDbClient,
+  table: 'audit_log' | 'account_audit',
+  partnerId: string,
+  filter: SqlFragment,
+  limit: number,
+): Promise<AuditRecord[]> {
   const rows = await db.all<{
     audit_id: number;
     occurred_at: string;
@@ -33,7 +46,7 @@ export async function queryAuditLog(
     details: string;
   }>(sql`SELECT audit_id::INTEGER AS audit_id, strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at,
                 actor, action, outcome, details::VARCHAR AS details
-         FROM audit_log WHERE partner_id = ${partnerId} AND ${filter}
+         FROM ${ident(table)} WHERE partner_id = ${partnerId} AND ${filter}
          ORDER BY audit_id DESC LIMIT ${limit}`);
   return rows.map((r) => ({
     auditId: r.audit_id,
