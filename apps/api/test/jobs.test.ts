@@ -428,6 +428,21 @@ describe('the report of an import job', () => {
 
 describe('one writer at a time', () => {
   it('queues a second job, of any partner, until the first has ended; each job runs alone', async () => {
+    // The store's writer is held until the queue is seen, so the first job cannot end before the
+    // others are queued behind it (on a quiet machine it used to, and the positions moved up).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const inWrite = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const holding = s.t.store.write(PARTNER, async () => {
+      entered();
+      await held;
+    });
+    await inWrite;
     const first = await upload(fresh, { compute: 'false' }, demoFiles);
     const second = await s.call(admin, {
       method: 'POST',
@@ -443,6 +458,8 @@ describe('one writer at a time', () => {
     expect(second.json()).toMatchObject({ state: 'queued', queuePosition: 1, startedAt: null });
     // The fresh partner's compute waits behind its import: second in its partner's line.
     expect(third.json()).toMatchObject({ state: 'queued', queuePosition: 2 });
+    release();
+    await holding;
     let mostRunning = 0;
     let sawQueuedWhileRunning = false;
     for (;;) {
