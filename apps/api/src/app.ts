@@ -55,7 +55,7 @@ import { registerJobRoutes } from './routes/jobs';
 import { registerLicenseAnalyticsRoutes } from './routes/license-analytics';
 import { registerLocalRoutes } from './routes/local';
 import { registerLocalStaffRoutes } from './routes/local-staff';
-import { registerPageRoutes } from './routes/pages';
+import { defaultWebDist, registerPageRoutes } from './routes/pages';
 import { registerPartnerDataRoutes } from './routes/partner-data';
 import { registerPortfolioRoutes } from './routes/portfolio';
 import { registerRecommendationRoutes } from './routes/recommendations';
@@ -81,6 +81,12 @@ export interface AppDeps {
   readonly homePartnerId?: string | null;
   /** Jobs: how they run and stop (defaults from the configuration). */
   readonly jobOptions?: JobOptions;
+  /**
+   * The built dashboard (apps/web/dist): served at `/` with its assets; every other path that is
+   * not the API's gets its index.html (the app's own routes). Default: the build beside this
+   * package, when there is one; null: no dashboard (`/` goes to the API reference).
+   */
+  readonly webDist?: string | null;
 }
 
 export interface JobOptions {
@@ -244,6 +250,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     homePartnerId: deps.homePartnerId ?? null,
     jobs,
     sseHeartbeatMs: jobOptions.heartbeatMs ?? 15_000,
+    webDist: deps.webDist === undefined ? defaultWebDist() : deps.webDist,
   };
   // Uploads are read part by part (routes/jobs.ts streams files to disk); limits are per route.
   await app.register(fastifyMultipart);

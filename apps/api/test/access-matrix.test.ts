@@ -18,6 +18,7 @@ import { type Api, buildApp } from '../src/app';
 import { accessOf, type RouteAccess } from '../src/authz/access-table';
 import { accessTableKeys, registeredRoutes } from '../src/authz/authorize';
 import { OTHER_PARTNER, PARTNER, startTestApp, type TestApp } from './helpers/test-app';
+import { webDistFixture } from './helpers/web-dist';
 
 interface Caller {
   readonly name: string;
@@ -185,7 +186,9 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     body: () => ({ currentPassword: 'wrong password here', newPassword: 'a brand new pass phrase' }),
     ok: [400, 401, 403, 409],
   },
-  'GET /': { who: 'public', ok: [200, 302] },
+  'GET /': { who: 'public', ok: [200] },
+  'GET /assets/:file': { who: 'public', params: { file: 'app-1a2b3c.js' }, ok: [200] },
+  'GET /*': { who: 'public', params: { '*': 'customers/x/subscriptions' }, ok: [200] },
   'GET /sign-in/link': { who: 'public', ok: [200] },
   'GET /sign-in/link.js': { who: 'public', ok: [200] },
 
@@ -524,6 +527,7 @@ beforeAll(async () => {
         partnerExists: async (p) => p === PARTNER || p === OTHER_PARTNER,
       },
       jobOptions: { threadsWhileBusy: null, heartbeatMs: 60_000 },
+      webDist: await webDistFixture(),
     },
   });
   const ids = async (partnerId: string): Promise<string[]> =>

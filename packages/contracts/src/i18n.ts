@@ -545,6 +545,18 @@ export function translate(
   return render(locale, parsed(MESSAGES[locale][key]), params, null);
 }
 
+/**
+ * A message template of another catalog (the web app keeps its own, per page) rendered with the
+ * same syntax, number formats and plurals as {@link translate}.
+ */
+export function formatMessage(
+  locale: Locale,
+  template: string,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
+  return render(locale, parsed(template), params, null);
+}
+
 /** The name of a workload in a language ("SharePoint i OneDrive"). */
 export function workloadName(locale: Locale, workload: WorkloadCode): string {
   return translate(locale, `workload.${workload}`);

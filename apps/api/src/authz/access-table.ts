@@ -73,6 +73,9 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/me/password': { signedIn: true },
   // Pages before the dashboard: the front page (to the API reference), the sign-in link page
   'GET /': { public: true },
+  // The dashboard (its page and assets; its data comes from the routes below, each checked)
+  'GET /assets/:file': { public: true },
+  'GET /*': { public: true },
   'GET /sign-in/link': { public: true },
   'GET /sign-in/link.js': { public: true },
   // Partner staff (SPEC §5: user management admin)

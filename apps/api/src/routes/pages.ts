@@ -1,6 +1,6 @@
 /**
- * The few pages the server serves before the dashboard exists: `/` (to the API reference for now),
- * the one-time sign-in link page, and the message page of a refused OpenID Connect sign-in.
+ * The pages the server serves: the dashboard (apps/web's build: `/`, its assets, and its page for
+ * every path of its own), the one-time sign-in link page, and the message page of a refused OpenID Connect sign-in.
  * Self-contained: no external assets; the app's CSP allows scripts only from this server, so the
  * link page's script is a route of its own (`/sign-in/link.js`), and its texts reach it in data
  * attributes. English or Polish by Accept-Language, from the contracts' i18n catalogs.
@@ -9,8 +9,15 @@
  * log and no Referer; the script reads it, removes it from the address bar and history, and posts
  * it to /api/v1/auth/link.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isLocale, type Locale, translate } from '@license-insights/contracts';
+import { AppError } from '@license-insights/core';
+import type { FastifyReply } from 'fastify';
 import type { Api, AppContext } from '../app';
+import { notFoundHandler } from '../error-handler';
 
 /** The first of the caller's languages we have (Accept-Language, by q-value), else English. */
 export function negotiateLocale(acceptLanguage: string | undefined): Locale {
@@ -191,11 +198,69 @@ export const LINK_SCRIPT = `'use strict';
 })();
 `;
 
-export function registerPageRoutes(app: Api, _ctx: AppContext): void {
+/** The dashboard's build beside this package (apps/web/dist), when it has been built; else null. */
+export function defaultWebDist(): string | null {
+  const dir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+  return existsSync(path.join(dir, 'index.html')) ? dir : null;
+}
+
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/** An asset's name: the bundler's content-hashed file names, nothing that could leave the folder. */
+const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+
+export function registerPageRoutes(app: Api, ctx: AppContext): void {
+  const dist = ctx.webDist;
+  // The dashboard's page is read once (it names the hashed assets of this build).
+  let indexHtml: Buffer | null = null;
+  const index = async (): Promise<Buffer> => {
+    if (dist === null) throw new AppError('not_found', 'the dashboard is not built (npm run build)');
+    indexHtml ??= await readFile(path.join(dist, 'index.html'));
+    return indexHtml;
+  };
+  const sendIndex = async (reply: FastifyReply) =>
+    reply
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(await index());
+
   app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-    // The dashboard comes with the next release; until then the API reference is the front page.
-    reply.redirect('/api/docs', 302),
+    // Without a built dashboard the API reference is the front page.
+    dist === null ? reply.redirect('/api/docs', 302) : sendIndex(reply),
   );
+
+  app.get('/assets/:file', { schema: { hide: true } }, async (req, reply) => {
+    const { file } = req.params as { file: string };
+    const type = ASSET_TYPES[path.extname(file)];
+    if (dist === null || !ASSET_NAME.test(file) || type === undefined) {
+      throw new AppError('not_found', `no asset ${file}`);
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(path.join(dist, 'assets', file));
+    } catch {
+      throw new AppError('not_found', `no asset ${file}`);
+    }
+    // Content-hashed names: a new build has new names, so an asset never changes.
+    return reply.header('cache-control', 'public, max-age=31536000, immutable').type(type).send(body);
+  });
+
+  // The dashboard's own routes (/insights, /customers/…): its page, which routes in the browser.
+  // Paths of the API keep their JSON 404.
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+    const url = req.url.split('?')[0] ?? '';
+    if (dist === null || url.startsWith('/api/') || url === '/api' || path.extname(url) !== '') {
+      return notFoundHandler(req, reply);
+    }
+    return sendIndex(reply);
+  });
 
   app.get('/sign-in/link', { schema: { hide: true } }, async (req, reply) =>
     reply

@@ -64,7 +64,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   }
   const accounts = await openAccountStore({ dataDir: t.dataDir });
   const config = loadConfig({ cwd: t.dataDir, env: {}, flags: { dataDir: t.dataDir } });
-  const app = await buildApp({ config, store: t.store, accounts, logger: false, ...options.deps });
+  const app = await buildApp({
+    config,
+    store: t.store,
+    accounts,
+    logger: false,
+    webDist: null,
+    ...options.deps,
+  });
   await app.ready();
   return {
     app,

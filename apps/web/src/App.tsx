@@ -1,0 +1,193 @@
+/**
+ * Routes. Every page is its own chunk (loaded when first opened), so the first page pays only for
+ * itself; URLs keep each page's filters in the query string.
+ */
+
+import { Button, Text } from '@fluentui/react-components';
+import type { Right } from '@license-insights/contracts';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useNavigate,
+} from 'react-router';
+import { setOnUnauthenticated } from './api/http';
+import { can, ME_KEY, useMe } from './app/auth';
+import { Shell } from './app/Shell';
+import { shellMessages } from './app/shell.messages';
+import { ErrorState, Loading } from './components/states';
+import { useT } from './i18n';
+import { queryClient } from './query';
+
+const SignInPage = lazy(() => import('./pages/SignInPage'));
+const PortfolioPage = lazy(() => import('./pages/PortfolioPage'));
+const CustomerPage = lazy(() => import('./pages/CustomerPage'));
+const SubscriptionsPage = lazy(() => import('./pages/SubscriptionsPage'));
+const RecommendationsPage = lazy(() => import('./pages/RecommendationsPage'));
+const ImportsPage = lazy(() => import('./pages/ImportsPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+const StaffPage = lazy(() => import('./pages/StaffPage'));
+const TokensPage = lazy(() => import('./pages/TokensPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+
+/** Signed in, else to the sign-in page (coming back here after). */
+function SignedIn() {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  useEffect(() => {
+    setOnUnauthenticated(() => {
+      queryClient.setQueryData(ME_KEY, null);
+    });
+  }, []);
+  useEffect(() => {
+    if (me.data === null) {
+      navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+    }
+  }, [me.data, location.pathname, location.search, navigate]);
+  if (me.isPending) return <Loading />;
+  if (me.error) return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
+  if (me.data === null || me.data === undefined) return <Loading />;
+  return (
+    <Shell principal={me.data}>
+      <Suspense fallback={<Loading />}>
+        <Outlet />
+      </Suspense>
+    </Shell>
+  );
+}
+
+/** A page for a right the roles may lack: a clear message, not a broken page. */
+function Needs({ right, children }: { right: Right | null; children: ReactNode }) {
+  const me = useMe();
+  const t = useT(shellMessages);
+  if (right !== null && !can(me.data, right)) {
+    return (
+      <section>
+        <Text as="h1" size={700} weight="semibold">
+          {t('forbiddenTitle')}
+        </Text>
+        <Text as="p">{t('forbidden')}</Text>
+      </section>
+    );
+  }
+  return <>{children}</>;
+}
+
+function Home() {
+  const me = useMe();
+  return <Navigate to={can(me.data, 'read_aggregates') ? '/insights' : '/tokens'} replace />;
+}
+
+function NotFound() {
+  const t = useT(shellMessages);
+  const navigate = useNavigate();
+  return (
+    <section>
+      <Text as="h1" size={700} weight="semibold">
+        {t('notFoundTitle')}
+      </Text>
+      <Text as="p">{t('notFound')}</Text>
+      <Button appearance="primary" onClick={() => navigate('/insights')}>
+        {t('backHome')}
+      </Button>
+    </section>
+  );
+}
+
+const router = createBrowserRouter([
+  {
+    path: '/sign-in',
+    element: (
+      <Suspense fallback={<Loading />}>
+        <SignInPage />
+      </Suspense>
+    ),
+  },
+  {
+    element: <SignedIn />,
+    children: [
+      { path: '/', element: <Home /> },
+      {
+        path: '/insights',
+        element: (
+          <Needs right="read_aggregates">
+            <PortfolioPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/customers/:customerId',
+        element: (
+          <Needs right="read_aggregates">
+            <CustomerPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/customers/:customerId/subscriptions',
+        element: (
+          <Needs right="read_subscriptions">
+            <SubscriptionsPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/recommendations',
+        element: (
+          <Needs right="read_aggregates">
+            <RecommendationsPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/imports',
+        element: (
+          <Needs right="manage_data">
+            <ImportsPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/settings',
+        element: (
+          <Needs right="manage_data">
+            <SettingsPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/staff',
+        element: (
+          <Needs right="manage_staff">
+            <StaffPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/tokens',
+        element: (
+          <Needs right={null}>
+            <TokensPage />
+          </Needs>
+        ),
+      },
+      {
+        path: '/audit',
+        element: (
+          <Needs right="read_audit">
+            <AuditPage />
+          </Needs>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

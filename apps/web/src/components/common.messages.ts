@@ -1,0 +1,41 @@
+import { defineMessages } from '../i18n';
+
+export const commonMessages = defineMessages(
+  {
+    loading: 'Loading…',
+    retry: 'Try again',
+    errorTitle: 'This could not be loaded',
+    'error.network': 'The server could not be reached. Is `insights serve` running?',
+    'null.notSold': 'Nothing sold: no percentage without licenses sold',
+    'null.notMeasured': 'No source measures this workload, so its usage is unknown (not zero)',
+    'null.beforeData': 'A day before the data: nothing to compare with',
+    'null.unknown': 'Not known from the imported data',
+    'null.noAssigned': 'No licenses assigned: no usage percentage',
+    empty: 'Nothing to show.',
+    close: 'Close',
+    cancel: 'Cancel',
+    save: 'Save',
+    page: 'Page {page} of {pages}',
+    previous: 'Previous page',
+    next: 'Next page',
+  },
+  {
+    loading: 'Wczytywanie…',
+    retry: 'Spróbuj ponownie',
+    errorTitle: 'Nie udało się wczytać',
+    'error.network': 'Nie można połączyć się z serwerem. Czy działa `insights serve`?',
+    'null.notSold': 'Nic nie sprzedano: bez sprzedanych licencji nie ma procentu',
+    'null.notMeasured':
+      'Żadne źródło nie mierzy tego obciążenia, więc jego użycie jest nieznane (nie zerowe)',
+    'null.beforeData': 'Dzień sprzed danych: nie ma z czym porównać',
+    'null.unknown': 'Nieznane z zaimportowanych danych',
+    'null.noAssigned': 'Brak przypisanych licencji: brak procentu użycia',
+    empty: 'Nic do pokazania.',
+    close: 'Zamknij',
+    cancel: 'Anuluj',
+    save: 'Zapisz',
+    page: 'Strona {page} z {pages}',
+    previous: 'Poprzednia strona',
+    next: 'Następna strona',
+  },
+);
