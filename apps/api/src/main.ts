@@ -3,11 +3,13 @@
  * flags, environment and file; start; a banner with the URL, the API reference and the sign-in
  * link; graceful shutdown on SIGINT/SIGTERM (a second signal stops at once).
  */
+
 import { parseArgs } from 'node:util';
 import { isAppError, loadConfig } from '@license-insights/core';
+import { defaultWebDist } from './routes/pages';
 import { startServer } from './server';
 
-const HELP = `insights serve — the HTTP server: JSON API, API reference, sign-in (dashboard: next release)
+const HELP = `insights serve — the HTTP server: the dashboard, the JSON API and its reference, sign-in
 
 Usage: insights serve [--host <addr>] [--port <n>] [--public-url <url>] [--log-level <level>]
                       [--data <dir>] [--partner <id>] [--config <file>]
@@ -94,11 +96,14 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const lines = [
     `License Insights is listening on ${server.url} (partner ${server.partnerId}, data ${config.dataDir})`,
+    defaultWebDist() === null
+      ? '  Dashboard: not built (run `npm run build` in the project, then start again)'
+      : `  Dashboard: ${server.url}/`,
     `  API reference: ${server.url}/api/docs`,
   ];
   if (server.signInLink !== null) {
     lines.push(
-      `  Sign in as ${server.signInLink.email} (one-time link, valid until ${server.signInLink.expiresAt}):`,
+      `  Sign in as ${server.signInLink.email}: open this one-time link (valid until ${server.signInLink.expiresAt}):`,
       `    ${server.signInLink.url}`,
     );
   } else {
