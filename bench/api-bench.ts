@@ -78,7 +78,7 @@ function child<T>(args: string[]): T {
  * of the engine is caught up by `insights compute`, which does nothing when all is current),
  * cached as bench/out/api-store-L; every run works on a fresh copy (the import changes it).
  */
-async function prepareStore(): Promise<string> {
+export async function prepareStore(): Promise<string> {
   const cached = path.join(OUT, 'api-store-L');
   if (!existsSync(path.join(cached, 'insights.duckdb'))) {
     const { store } = await demoStore('L');

@@ -3,9 +3,10 @@
  * hashed assets are served immutable with their type, nothing outside the assets folder is reachable,
  * API paths keep their JSON 404, and without a build `/` goes to the API reference.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/test-app';
-import { FIXTURE_INDEX, FIXTURE_SCRIPT, webDistFixture } from './helpers/web-dist';
+import { FIXTURE_BIG, FIXTURE_INDEX, FIXTURE_SCRIPT, webDistFixture } from './helpers/web-dist';
 
 let s: TestApp;
 let bare: TestApp;
@@ -38,6 +39,22 @@ describe('dashboard pages', () => {
     expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(r.headers['cache-control']).toContain('immutable');
     expect(r.body).toBe(FIXTURE_SCRIPT);
+  });
+
+  it('sends an asset gzipped to a browser that takes gzip, plain to one that does not', async () => {
+    const zipped = await s.app.inject({
+      method: 'GET',
+      url: '/assets/big-4d5e6f.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('accept-encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(FIXTURE_BIG.length / 4);
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(FIXTURE_BIG);
+    const plain = await s.app.inject({ method: 'GET', url: '/assets/big-4d5e6f.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(FIXTURE_BIG);
   });
 
   it.each([
