@@ -64,7 +64,7 @@ interface Baseline {
   rssMB: number;
 }
 
-function child<T>(args: string[]): T {
+export function child<T>(args: string[]): T {
   const out = execFileSync(process.execPath, ['--import', 'tsx', CHILD, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -142,13 +142,13 @@ function sampleRss(pid: number): { stop(): number } {
   };
 }
 
-interface Server {
+export interface Server {
   url: string;
   pid: number;
   stop(): Promise<void>;
 }
 
-async function startServer(dataDir: string): Promise<Server> {
+export async function startServer(dataDir: string): Promise<Server> {
   const log = openSync(path.join(dataDir, 'server.log'), 'w');
   const proc: ChildProcess = spawn(
     process.execPath,

@@ -4,20 +4,23 @@
  *   import     import throughput of activity rows vs DuckDB's own read_csv (issue: foundation)
  *   metrics    the metric engine at S and L scale vs a straightforward SQL baseline (issue: metrics)
  *   api        the HTTP API on the L portfolio under load vs the CLI report path (issue 12)
- * Options: --quick (import: 1 M rows only; metrics: S only; api: 3 s per scenario, a short import).
+ *   web        the dashboard in headless Chromium on the L portfolio vs its own API calls (issue 13)
+ * Options: --quick (import: 1 M rows only; metrics: S only; api: 3 s per scenario, a short import; web: 3 loads each).
  */
 import { runApiBench } from './api-bench';
 import { runImportBench } from './import-throughput';
 import { runMetricsBench } from './metrics-bench';
+import { runWebBench } from './web-bench';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const names = args.filter((a) => !a.startsWith('--'));
-const all = ['import', 'metrics', 'api'];
+const all = ['import', 'metrics', 'api', 'web'];
 for (const name of names.length > 0 ? names : all) {
   if (name === 'import') await runImportBench({ quick });
   else if (name === 'metrics') await runMetricsBench({ quick });
   else if (name === 'api') await runApiBench({ quick });
+  else if (name === 'web') await runWebBench({ quick });
   else {
     process.stderr.write(`unknown benchmark ${name}; known: ${all.join(', ')}\n`);
     process.exitCode = 2;
