@@ -49,13 +49,15 @@ import { staffMessages } from './StaffPage.messages';
 
 const useStyles = makeStyles({
   tableWrap: { overflowX: 'auto' },
-  table: { minWidth: '860px' },
+  table: { minWidth: '1000px' },
   account: { display: 'flex', flexDirection: 'column', gap: '2px', padding: '6px 0' },
   name: { fontWeight: tokens.fontWeightSemibold },
   muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   count: { color: tokens.colorNeutralForeground3, marginBottom: '8px', display: 'block' },
   disabledRow: { '& td': { color: tokens.colorNeutralForeground3 } },
   actionsCell: { width: '56px' },
+  date: { whiteSpace: 'nowrap' },
+  rolesCell: { paddingTop: '6px', paddingBottom: '6px' },
 });
 
 type Pending = { kind: 'disable' | 'enable'; account: StaffAccount } | null;
@@ -123,10 +125,10 @@ export default function StaffPage() {
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>{t('col.account')}</TableHeaderCell>
-                      <TableHeaderCell style={{ width: 230 }}>{t('col.roles')}</TableHeaderCell>
-                      <TableHeaderCell>{t('col.scope')}</TableHeaderCell>
-                      <TableHeaderCell>{t('col.status')}</TableHeaderCell>
-                      <TableHeaderCell>{t('col.lastSignIn')}</TableHeaderCell>
+                      <TableHeaderCell style={{ width: 250 }}>{t('col.roles')}</TableHeaderCell>
+                      <TableHeaderCell style={{ width: 230 }}>{t('col.scope')}</TableHeaderCell>
+                      <TableHeaderCell style={{ width: 130 }}>{t('col.status')}</TableHeaderCell>
+                      <TableHeaderCell style={{ width: 190 }}>{t('col.lastSignIn')}</TableHeaderCell>
                       <TableHeaderCell className={s.actionsCell}>
                         <VisuallyHidden>{t('col.actions')}</VisuallyHidden>
                       </TableHeaderCell>
@@ -159,7 +161,7 @@ export default function StaffPage() {
                             </Text>
                           </div>
                         </TableCell>
-                        <TableCell>
+                        <TableCell className={s.rolesCell}>
                           <RoleBadges roles={acc.roles} />
                         </TableCell>
                         <TableCell>
@@ -176,7 +178,7 @@ export default function StaffPage() {
                             </Badge>
                           )}
                         </TableCell>
-                        <TableCell>
+                        <TableCell className={s.date}>
                           {acc.lastSignInAt === null ? (
                             <Text className={s.muted}>{a('never')}</Text>
                           ) : (

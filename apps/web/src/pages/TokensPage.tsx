@@ -67,7 +67,9 @@ const useStyles = makeStyles({
     margin: 0,
   },
   h2: { margin: 0 },
-  actionsCell: { width: '130px' },
+  date: { whiteSpace: 'nowrap' },
+  rolesCell: { paddingTop: '6px', paddingBottom: '6px' },
+  actionsCell: { width: '120px' },
 });
 
 type Status = 'active' | 'expired' | 'revoked';
@@ -134,7 +136,7 @@ export default function TokensPage() {
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>{t('col.name')}</TableHeaderCell>
-                      <TableHeaderCell style={{ width: 230 }}>{t('col.roles')}</TableHeaderCell>
+                      <TableHeaderCell style={{ width: 250 }}>{t('col.roles')}</TableHeaderCell>
                       <TableHeaderCell>{t('col.created')}</TableHeaderCell>
                       <TableHeaderCell>{t('col.expires')}</TableHeaderCell>
                       <TableHeaderCell>{t('col.lastUsed')}</TableHeaderCell>
@@ -154,12 +156,12 @@ export default function TokensPage() {
                         <TableCell>
                           <Text className={s.name}>{token.name}</Text>
                         </TableCell>
-                        <TableCell>
+                        <TableCell className={s.rolesCell}>
                           <RoleBadges roles={token.roles} />
                         </TableCell>
-                        <TableCell>{fmtInstant(locale, token.createdAt)}</TableCell>
-                        <TableCell>{fmtInstant(locale, token.expiresAt)}</TableCell>
-                        <TableCell>
+                        <TableCell className={s.date}>{fmtInstant(locale, token.createdAt)}</TableCell>
+                        <TableCell className={s.date}>{fmtInstant(locale, token.expiresAt)}</TableCell>
+                        <TableCell className={s.date}>
                           {token.lastUsedAt === null ? (
                             <Text className={s.muted}>{a('never')}</Text>
                           ) : (

@@ -41,8 +41,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground3,
     padding: '8px 10px',
     borderRadius: tokens.borderRadiusMedium,
-    overflowX: 'auto',
-    whiteSpace: 'pre',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
     margin: 0,
   },
 });
@@ -74,6 +74,12 @@ export function CreateTokenDialog({
   const [checked, setChecked] = useState(false);
   const create = useCreateToken();
   const created = create.data;
+  const edited =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      if (create.error !== null) create.reset();
+      set(v);
+    };
 
   const server = { ...fieldProblems(create.error) };
   if (server.name !== undefined) server.name = t('form.noName');
@@ -133,11 +139,16 @@ export function CreateTokenDialog({
             <DialogTitle>{t('form.title')}</DialogTitle>
             <DialogContent className={s.form}>
               <Field label={t('form.name')} hint={t('form.nameHint')} required {...fieldError(errors.name)}>
-                <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={200} name="name" />
+                <Input
+                  value={name}
+                  onChange={(_, d) => edited(setName)(d.value)}
+                  maxLength={200}
+                  name="name"
+                />
               </Field>
               <RoleCheckboxes
                 value={roles}
-                onChange={setRoles}
+                onChange={edited(setRoles)}
                 offered={ownRoles}
                 error={errors.roles}
                 label={t('form.roles')}

@@ -20,7 +20,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { CustomerScope } from '@license-insights/contracts';
-import { useDeferredValue, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useCustomerSearch, useGroups } from '../../api/admin';
 import { useT } from '../../i18n';
 import { staffMessages } from '../StaffPage.messages';
@@ -51,7 +51,12 @@ export function ScopeEditor({
   const t = useT(staffMessages);
   const groups = useGroups();
   const [query, setQuery] = useState('');
-  const search = useDeferredValue(query.trim());
+  // Searched once typing pauses, not on every key.
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(query.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [query]);
   const limited = value !== null;
   const customers = useCustomerSearch(search, limited);
   // Names of customers picked from the search (a scope read from the server has ids only).
@@ -106,13 +111,8 @@ export function ScopeEditor({
                   </TagPickerOption>
                 ) : (
                   groupOptions.map((g) => (
-                    <TagPickerOption
-                      key={g.group}
-                      value={g.group}
-                      text={g.group}
-                      secondaryContent={t('scope.groupSize', { n: g.customers })}
-                    >
-                      {g.group}
+                    <TagPickerOption key={g.group} value={g.group} text={g.group}>
+                      {g.group} <span className={s.muted}>· {t('scope.groupSize', { n: g.customers })}</span>
                     </TagPickerOption>
                   ))
                 )}
@@ -156,13 +156,9 @@ export function ScopeEditor({
                   </TagPickerOption>
                 ) : (
                   customerOptions.map((c) => (
-                    <TagPickerOption
-                      key={c.customerId}
-                      value={c.customerId}
-                      text={c.name}
-                      secondaryContent={c.domain}
-                    >
+                    <TagPickerOption key={c.customerId} value={c.customerId} text={c.name}>
                       {c.name}
+                      {c.domain === null ? null : <span className={s.muted}> · {c.domain}</span>}
                     </TagPickerOption>
                   ))
                 )}

@@ -57,6 +57,13 @@ export function StaffFormDialog({
   const add = useAddStaff();
   const update = useUpdateStaff();
   const mutation = editing === null ? add : update;
+  // A change to the form clears the last failure (its field messages no longer hold).
+  const edited =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      if (mutation.error !== null) mutation.reset();
+      set(v);
+    };
 
   // Local checks first (shown once the form was submitted), then the API's problems by field.
   const local: Record<string, string> = {};
@@ -121,7 +128,7 @@ export function StaffFormDialog({
                     type="email"
                     autoComplete="off"
                     value={email}
-                    onChange={(_, d) => setEmail(d.value)}
+                    onChange={(_, d) => edited(setEmail)(d.value)}
                     name="email"
                   />
                 </Field>
@@ -129,7 +136,7 @@ export function StaffFormDialog({
               <Field label={t('form.name')} hint={t('form.nameHint')} {...fieldError(errors.displayName)}>
                 <Input
                   value={name}
-                  onChange={(_, d) => setName(d.value)}
+                  onChange={(_, d) => edited(setName)(d.value)}
                   name="displayName"
                   maxLength={200}
                 />
@@ -140,7 +147,7 @@ export function StaffFormDialog({
                 error={errors.roles}
                 label={t('form.roles')}
               />
-              <ScopeEditor value={scope} onChange={setScope} errors={errors} />
+              <ScopeEditor value={scope} onChange={edited(setScope)} errors={errors} />
               {rightsChange && editing !== null ? (
                 <MessageBar intent="warning">
                   <MessageBarBody>{t('form.editWarning', { email: editing.email })}</MessageBarBody>

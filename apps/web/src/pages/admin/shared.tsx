@@ -39,8 +39,10 @@ import { adminMessages } from './admin.messages';
 
 const useStyles = makeStyles({
   badges: { display: 'flex', flexWrap: 'wrap', gap: '4px' },
-  badge: { whiteSpace: 'nowrap' },
-  roleBox: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  // A long role name (Polish) wraps inside its badge rather than out of the column.
+  badge: { height: 'auto', minHeight: '20px', whiteSpace: 'normal', textAlign: 'start' },
+  roleBox: { display: 'flex', flexDirection: 'column', gap: '4px' },
+  roleRow: { display: 'flex', flexDirection: 'column' },
   fieldset: { border: 'none', margin: 0, padding: 0, minWidth: 0 },
   legend: {
     padding: 0,
@@ -59,6 +61,8 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase200,
   },
   roleHelp: {
+    display: 'block',
+    margin: 0,
     color: tokens.colorNeutralForeground3,
     fontSize: tokens.fontSizeBase200,
     lineHeight: tokens.lineHeightBase200,
@@ -140,7 +144,7 @@ export function RoleCheckboxes({
       </legend>
       <div className={s.roleBox}>
         {offered.map((r) => (
-          <div key={r}>
+          <div key={r} className={s.roleRow}>
             <Checkbox
               checked={value.includes(r)}
               onChange={(_, d) => toggle(r, d.checked === true)}
