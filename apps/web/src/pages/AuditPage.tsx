@@ -103,6 +103,11 @@ function Outcome({ outcome }: { outcome: string }) {
   );
 }
 
+/** Back to the top of the table when turning a page (the pager is below it). */
+function toTop(): void {
+  document.getElementById('main')?.scrollIntoView({ block: 'start' });
+}
+
 export default function AuditPage() {
   const s = useStyles();
   const t = useT(auditMessages);
@@ -233,7 +238,10 @@ export default function AuditPage() {
               <Button
                 icon={<ArrowLeftRegular />}
                 disabled={page <= 1}
-                onClick={() => set({ page: page - 1 <= 1 ? null : page - 1 })}
+                onClick={() => {
+                  set({ page: page - 1 <= 1 ? null : page - 1 });
+                  toTop();
+                }}
               >
                 {t('previous')}
               </Button>
@@ -241,7 +249,10 @@ export default function AuditPage() {
                 icon={<ArrowRightRegular />}
                 iconPosition="after"
                 disabled={!log.data.hasMore}
-                onClick={() => set({ page: page + 1 })}
+                onClick={() => {
+                  set({ page: page + 1 });
+                  toTop();
+                }}
               >
                 {t('next')}
               </Button>

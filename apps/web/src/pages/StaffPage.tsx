@@ -164,7 +164,7 @@ export default function StaffPage() {
                         <TableCell className={s.rolesCell}>
                           <RoleBadges roles={acc.roles} />
                         </TableCell>
-                        <TableCell>
+                        <TableCell className={s.rolesCell}>
                           <ScopeText scope={acc.scope} />
                         </TableCell>
                         <TableCell>
