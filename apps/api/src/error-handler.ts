@@ -1,10 +1,11 @@
 /**
  * The one error handler: every failure leaves as the contracts' error body (`code`, `message`,
  * `hint`, `problems`) with the status of the one table (`http-errors.ts`). Request validation
- * failures are `usage.invalid_argument` naming each field; unexpected errors are logged with their
- * stack and answered as `internal` without details.
+ * failures are `usage.invalid_argument` naming each field, in the message and as a problem per
+ * field (`file`: body, querystring or params; `field`: the path in it); unexpected errors are
+ * logged with their stack and answered as `internal` without details.
  */
-import type { ErrorResponse } from '@license-insights/contracts';
+import type { ErrorResponse, Problem } from '@license-insights/contracts';
 import { AppError, formatIssues, isAppError } from '@license-insights/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -28,7 +29,15 @@ export function toAppError(error: unknown, req: FastifyRequest): AppError {
       ],
       message: v.message ?? 'is invalid',
     }));
-    return new AppError('usage.invalid_argument', `invalid request: ${formatIssues(issues)}`);
+    // Each issue also as a problem naming its field, so a form can show it at the field.
+    const problems: Problem[] = issues.map((i) => ({
+      severity: 'error',
+      code: 'request.invalid_value',
+      file: where,
+      ...(i.path.length > 1 ? { field: i.path.slice(1).join('.') } : {}),
+      message: i.message,
+    }));
+    return new AppError('usage.invalid_argument', `invalid request: ${formatIssues(issues)}`, problems);
   }
   if (isResponseSerializationError(error)) {
     req.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');

@@ -474,4 +474,49 @@ describe('audit log', () => {
     expect((await get(admin, '/api/v1/audit?limit=0')).statusCode).toBe(400);
     expect((await get(admin, '/api/v1/audit?limit=5000')).statusCode).toBe(400);
   });
+
+  it('pages with an offset and narrows by actor (part, any case) and time, as the whole log filtered', async () => {
+    type Entry = { auditId: number; source: string; actor: string; occurredAt: string };
+    const key = (x: Entry) => `${x.source}:${x.auditId}`;
+    const full: Entry[] = (await get(userAdmin, '/api/v1/audit?limit=1000')).json();
+    expect(full.length).toBeGreaterThan(6);
+    const page = async (offset: number) =>
+      ((await get(userAdmin, `/api/v1/audit?limit=3&offset=${offset}`)).json() as Entry[]).map(key);
+    expect(await page(0)).toEqual(full.slice(0, 3).map(key));
+    expect(await page(3)).toEqual(full.slice(3, 6).map(key));
+    expect(await page(full.length)).toEqual([]);
+
+    const scopedEmail: string = (await get(scopedAdmin, '/api/v1/me')).json().email;
+    const part = scopedEmail.slice(0, -3).toUpperCase();
+    const byActor: Entry[] = (
+      await get(userAdmin, `/api/v1/audit?limit=1000&actor=${encodeURIComponent(part)}`)
+    ).json();
+    expect(byActor.length).toBeGreaterThan(0);
+    expect(byActor.map(key)).toEqual(
+      full.filter((x) => x.actor.toLowerCase().includes(part.toLowerCase())).map(key),
+    );
+
+    // A second of the log that leaves records on both sides: from is inclusive, to exclusive.
+    const times = [...new Set(full.map((x) => x.occurredAt))].sort();
+    const t = times[Math.floor(times.length / 2)] ?? '';
+    const from: Entry[] = (await get(userAdmin, `/api/v1/audit?limit=1000&from=${t}`)).json();
+    const to: Entry[] = (await get(userAdmin, `/api/v1/audit?limit=1000&to=${t}`)).json();
+    expect(from.map(key)).toEqual(full.filter((x) => x.occurredAt >= t).map(key));
+    expect(to.map(key)).toEqual(full.filter((x) => x.occurredAt < t).map(key));
+    // The same instant with an offset of its zone.
+    const shifted = new Date(Date.parse(t) + 3_600_000).toISOString().replace('Z', '+01:00');
+    const fromShifted: Entry[] = (
+      await get(userAdmin, `/api/v1/audit?limit=1000&from=${encodeURIComponent(shifted)}`)
+    ).json();
+    expect(fromShifted.map(key)).toEqual(from.map(key));
+
+    const bad = await get(userAdmin, '/api/v1/audit?from=yesterday&offset=-1');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems.map((p: { file: string; field: string }) => [p.file, p.field])).toEqual(
+      expect.arrayContaining([
+        ['querystring', 'from'],
+        ['querystring', 'offset'],
+      ]),
+    );
+  });
 });

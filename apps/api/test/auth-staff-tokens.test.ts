@@ -125,6 +125,26 @@ describe('staff accounts', () => {
     expect(actions).toEqual(expect.arrayContaining(['account.create', 'account.update', 'account.link']));
   });
 
+  it('names each invalid field as a problem of the body, for a form to show at the field', async () => {
+    const admin = await s.token(['user_admin']);
+    const r = await s.call(admin, {
+      method: 'POST',
+      url: '/api/v1/staff',
+      payload: { email: 'not an e-mail', roles: [] },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'usage.invalid_argument' });
+    expect(r.json().problems).toEqual([
+      expect.objectContaining({ severity: 'error', file: 'body', field: 'email' }),
+      expect.objectContaining({
+        severity: 'error',
+        file: 'body',
+        field: 'roles',
+        message: 'must hold at least one role',
+      }),
+    ]);
+  });
+
   it('answers 404 for another partner’s account, and 403 for roles without manage_staff', async () => {
     const admin = await s.token(['user_admin']);
     const foreign = await staffWithPassword(s.accounts, ['sales_agent'], { partnerId: OTHER_PARTNER });

@@ -16,12 +16,23 @@ export type AuditSource = z.infer<typeof auditSourceSchema>;
 /** Most records one request returns. */
 export const MAX_AUDIT_RECORDS = 1000;
 
+/** Most records a request may skip (paging deeper than this: narrow by time instead). */
+export const MAX_AUDIT_OFFSET = 100_000;
+
 export const auditLogRequestSchema = z.object({
   partnerId: z.string().min(1),
   /** Newest first, at most this many (default 100). */
   limit: z.number().int().min(1).max(MAX_AUDIT_RECORDS).optional(),
   /** Only records of these actions (`import`, `settings.change`, `exclusion.add`, `token.create`…). */
   actions: z.array(z.string().min(1)).readonly().optional(),
+  /** Only records whose actor holds this text (case-insensitive). */
+  actor: z.string().min(1).max(254).optional(),
+  /** Only records from this instant on (ISO, inclusive). */
+  from: z.string().optional(),
+  /** Only records before this instant (ISO, exclusive). */
+  to: z.string().optional(),
+  /** Skip this many of the newest records that pass (paging; default 0). */
+  offset: z.number().int().min(0).max(MAX_AUDIT_OFFSET).optional(),
   /**
    * Leave out records about customers not listed (a staff account's scope, by id): a record whose
    * details name a customer; records about the partner as a whole stay. Every record when absent.

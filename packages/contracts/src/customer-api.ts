@@ -114,6 +114,11 @@ export const catalogParamsSchema = z.object({
   productId: z.string().trim().min(1).max(300).describe('A skuId, part number or name'),
 });
 
+/** An instant of the audit log's filters: ISO with a zone (2026-12-01T00:00:00Z, …+01:00) or a UTC day. */
+const auditInstant = z.union([z.iso.datetime({ offset: true }), daySchema], {
+  error: 'must be an ISO instant (2026-12-01T08:00:00Z) or a day (2026-12-01)',
+});
+
 export const auditQuerySchema = z.object({
   limit: wholeNumber('a whole number from 1 to 1000').min(1).max(1000).optional().describe('Default 100'),
   action: z
@@ -122,5 +127,21 @@ export const auditQuerySchema = z.object({
     .max(500)
     .optional()
     .describe('Only these actions, comma-separated (import, settings.change, exclusion.add, token.create…)'),
+  actor: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .describe(
+      'Only records whose actor (an e-mail, `cli`, `local operator …`) holds this text, case-insensitive',
+    ),
+  from: auditInstant.optional().describe('Only records from this instant on (inclusive)'),
+  to: auditInstant.optional().describe('Only records before this instant (exclusive)'),
+  offset: wholeNumber('a whole number from 0 to 100000')
+    .min(0)
+    .max(100_000)
+    .optional()
+    .describe('Skip this many of the newest records that pass the filters (paging; default 0)'),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

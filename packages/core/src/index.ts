@@ -47,6 +47,7 @@ export { openAccountStore, openStore, storeExists } from './store/open-store';
 export type {
   ActiveUserCount,
   AuditEntry,
+  AuditFilter,
   AuditRecord,
   InactiveUser,
   Store,

@@ -32,6 +32,10 @@ export function registerAuditRoutes(app: Api, ctx: AppContext): void {
       return getAuditLog(ctx.store, ctx.accounts, {
         partnerId: p.partnerId,
         limit: req.query.limit,
+        offset: req.query.offset,
+        actor: req.query.actor,
+        from: req.query.from,
+        to: req.query.to,
         actions: actions === undefined || actions.length === 0 ? undefined : actions,
         customerIds: await visibleCustomerIds(ctx, p),
       });

@@ -9,7 +9,7 @@
  * the PostgreSQL store will keep the same tables in its database.
  */
 import type { CustomerScope, Role, StaffAccount } from '@license-insights/contracts';
-import type { AuditEntry, AuditRecord } from '../store/store';
+import type { AuditEntry, AuditFilter, AuditRecord } from '../store/store';
 
 /** An account as stored: with its partner and its password hash (never sent to clients). */
 export interface StoredAccount extends StaffAccount {
@@ -126,7 +126,12 @@ export interface AccountStore {
 
   audit(entry: AuditEntry): Promise<void>;
   /** The newest records first, of some actions only when asked. */
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]>;
+  auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    filter?: AuditFilter,
+  ): Promise<AuditRecord[]>;
 
   close(): Promise<void>;
 }

@@ -252,6 +252,16 @@ export interface DailyMetricsWrite {
   readonly sums: SumRuns;
 }
 
+/** More conditions on the audit records read (all optional; absent: no condition). */
+export interface AuditFilter {
+  /** Part of the actor (case-insensitive). */
+  readonly actor?: string | undefined;
+  /** From this instant on (ISO, inclusive). */
+  readonly from?: string | undefined;
+  /** Before this instant (ISO, exclusive). */
+  readonly to?: string | undefined;
+}
+
 export interface AuditEntry {
   readonly partnerId: string;
   readonly actor: string;
@@ -408,6 +418,7 @@ export interface StoreReader {
     actions: readonly string[] | null,
     limit: number,
     customerIds?: readonly string[],
+    filter?: AuditFilter,
   ): Promise<AuditRecord[]>;
   /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;

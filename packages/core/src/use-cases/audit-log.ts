@@ -6,14 +6,16 @@
  */
 import type { AuditLogEntry, AuditLogRequest, AuditRecord } from '@license-insights/contracts';
 import type { AccountStore } from '../accounts/account-store';
-import type { Store } from '../store/store';
+import type { AuditFilter, Store } from '../store/store';
 
 /** Records returned when the request names no limit. */
 export const DEFAULT_AUDIT_RECORDS = 100;
 
 /**
- * The newest records of both stores, newest first. Times have whole seconds: within one second a
- * store's own order holds, and data records come before account records.
+ * The newest records of both stores that pass the request's filters, newest first, after skipping
+ * `offset` of them (each store is read `offset + limit` deep, so the merge is exact). Times have
+ * whole seconds: within one second a store's own order holds, and data records come before
+ * account records.
  */
 export async function getAuditLog(
   store: Store,
@@ -21,16 +23,18 @@ export async function getAuditLog(
   req: AuditLogRequest,
 ): Promise<AuditLogEntry[]> {
   const limit = req.limit ?? DEFAULT_AUDIT_RECORDS;
+  const offset = req.offset ?? 0;
   const actions = req.actions === undefined ? null : [...req.actions];
+  const filter: AuditFilter = { actor: req.actor, from: req.from, to: req.to };
   const [data, account] = await Promise.all([
-    store.auditLog(req.partnerId, actions, limit, req.customerIds),
-    accounts.auditLog(req.partnerId, actions, limit),
+    store.auditLog(req.partnerId, actions, offset + limit, req.customerIds, filter),
+    accounts.auditLog(req.partnerId, actions, offset + limit, filter),
   ]);
   const out: AuditLogEntry[] = [];
   let i = 0;
   let j = 0;
   const tag = (r: AuditRecord, source: AuditLogEntry['source']): AuditLogEntry => ({ ...r, source });
-  while (out.length < limit) {
+  while (out.length < offset + limit) {
     const a = data[i];
     const b = account[j];
     if (a === undefined && b === undefined) break;
@@ -42,5 +46,5 @@ export async function getAuditLog(
       j++;
     }
   }
-  return out;
+  return out.slice(offset);
 }

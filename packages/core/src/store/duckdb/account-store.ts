@@ -23,7 +23,7 @@ import type {
 } from '../../accounts/account-store';
 import { AppError, messageOf } from '../../errors';
 import { type SqlFragment, sql } from '../sql';
-import type { AuditEntry, AuditRecord } from '../store';
+import type { AuditEntry, AuditFilter, AuditRecord } from '../store';
 import { readAuditRecords } from './audit-log';
 import { DuckDbClient } from './duckdb-client';
 
@@ -514,10 +514,15 @@ export class DuckDbAccountStore implements AccountStore {
     return this.serial(() => this.insertAudit(entry));
   }
 
-  auditLog(partnerId: string, actions: readonly string[] | null, limit: number): Promise<AuditRecord[]> {
+  auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    filter?: AuditFilter,
+  ): Promise<AuditRecord[]> {
     return this.serial(async () => {
-      const filter = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
-      return readAuditRecords(this.db, 'account_audit', partnerId, filter, limit);
+      const ofActions = actions === null ? sql`true` : sql`list_contains(${[...actions]}, action)`;
+      return readAuditRecords(this.db, 'account_audit', partnerId, ofActions, limit, filter);
     });
   }
 

@@ -23,6 +23,7 @@ import { sql } from '../sql';
 import type {
   ActiveUserCount,
   AuditEntry,
+  AuditFilter,
   AuditRecord,
   CustomerMetricData,
   CustomerRecord,
@@ -376,8 +377,9 @@ export class DuckDbStore implements Store {
     actions: readonly string[] | null,
     limit: number,
     customerIds?: readonly string[],
+    filter?: AuditFilter,
   ): Promise<AuditRecord[]> {
-    return this.read((q) => q.auditLog(partnerId, actions, limit, customerIds));
+    return this.read((q) => q.auditLog(partnerId, actions, limit, customerIds, filter));
   }
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]> {
     return this.read((q) => q.verifyIntegrity());

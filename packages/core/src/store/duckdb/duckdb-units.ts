@@ -20,6 +20,7 @@ import { ident, join, type SqlFragment, sql } from '../sql';
 import {
   type ActiveUserCount,
   type AuditEntry,
+  type AuditFilter,
   type AuditRecord,
   type CustomerMetricData,
   type CustomerRecord,
@@ -263,8 +264,9 @@ export class DuckDbReader implements StoreReader {
     actions: readonly string[] | null,
     limit: number,
     customerIds?: readonly string[],
+    filter?: AuditFilter,
   ): Promise<AuditRecord[]> {
-    return queryAuditLog(this.db, partnerId, actions, limit, customerIds);
+    return queryAuditLog(this.db, partnerId, actions, limit, customerIds, filter);
   }
 
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
