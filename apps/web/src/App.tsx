@@ -67,10 +67,12 @@ function Needs({ right, children }: { right: Right | null; children: ReactNode }
   if (right !== null && !can(me.data, right)) {
     return (
       <section>
-        <Text as="h1" size={700} weight="semibold">
+        <Text as="h1" size={700} weight="semibold" block>
           {t('forbiddenTitle')}
         </Text>
-        <Text as="p">{t('forbidden')}</Text>
+        <Text as="p" block>
+          {t('forbidden')}
+        </Text>
       </section>
     );
   }
@@ -87,10 +89,12 @@ function NotFound() {
   const navigate = useNavigate();
   return (
     <section>
-      <Text as="h1" size={700} weight="semibold">
+      <Text as="h1" size={700} weight="semibold" block>
         {t('notFoundTitle')}
       </Text>
-      <Text as="p">{t('notFound')}</Text>
+      <Text as="p" block>
+        {t('notFound')}
+      </Text>
       <Button appearance="primary" onClick={() => navigate('/insights')}>
         {t('backHome')}
       </Button>

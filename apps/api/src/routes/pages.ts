@@ -251,12 +251,11 @@ class AssetMemory {
 export function registerPageRoutes(app: Api, ctx: AppContext): void {
   const dist = ctx.webDist;
   const assets = new AssetMemory();
-  // The dashboard's page is read once (it names the hashed assets of this build).
-  let indexHtml: Buffer | null = null;
+  // The dashboard's page names the hashed assets of its build: read at every request (it is small),
+  // so a new build is served at once, without a restart.
   const index = async (): Promise<Buffer> => {
     if (dist === null) throw new AppError('not_found', 'the dashboard is not built (npm run build)');
-    indexHtml ??= await readFile(path.join(dist, 'index.html'));
-    return indexHtml;
+    return readFile(path.join(dist, 'index.html'));
   };
   const sendIndex = async (reply: FastifyReply) =>
     reply
