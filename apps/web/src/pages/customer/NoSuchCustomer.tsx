@@ -15,7 +15,8 @@ const useStyles = makeStyles({
     maxWidth: '640px',
   },
   icon: { fontSize: '48px', color: tokens.colorNeutralForeground3 },
-  id: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
+  id: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+  p: { margin: 0 },
 });
 
 export function NoSuchCustomer({ customerId }: { customerId: string }) {
@@ -25,13 +26,15 @@ export function NoSuchCustomer({ customerId }: { customerId: string }) {
   return (
     <section className={s.root} data-state="no-such-customer">
       <PersonQuestionMarkRegular className={s.icon} aria-hidden />
-      <Text as="h1" size={700} weight="semibold">
+      <Text as="h1" block size={700} weight="semibold" className={s.p}>
         {t('notFound.title')}
       </Text>
-      <Text as="p">
+      <Text as="p" block className={s.p}>
         {t('notFound.body')} <span className={s.id}>{customerId}</span>
       </Text>
-      <Text as="p">{t('notFound.hint')}</Text>
+      <Text as="p" block className={s.p}>
+        {t('notFound.hint')}
+      </Text>
       <Button appearance="primary" onClick={() => navigate('/insights')}>
         {t('notFound.back')}
       </Button>

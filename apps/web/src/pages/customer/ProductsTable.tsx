@@ -27,7 +27,8 @@ import { fmtInt, fmtPct } from '../../format';
 import { useLocale, useT } from '../../i18n';
 import { customerMessages } from '../CustomerPage.messages';
 import { useTableStyles } from './parts';
-import { hasReasons, ReasonsButton } from './Reasons';
+import { ReasonsButton } from './Reasons';
+import { groupRows, hasReasons, usageNullReason } from './rows';
 import { useWorkloadName } from './workloads';
 
 const useStyles = makeStyles({
@@ -47,31 +48,6 @@ const useStyles = makeStyles({
   help: { cursor: 'help', display: 'inline-flex' },
   badge: { whiteSpace: 'nowrap' },
 });
-
-interface ProductGroup {
-  readonly product: MetricsRow;
-  readonly workloads: readonly MetricsRow[];
-}
-
-/** The rows as products (the `ALL` row) each with its workload rows, in the API's order. */
-export function groupRows(rows: readonly MetricsRow[]): ProductGroup[] {
-  const byProduct = new Map<string, { product?: MetricsRow; workloads: MetricsRow[] }>();
-  for (const r of rows) {
-    const g = byProduct.get(r.productId) ?? { workloads: [] };
-    if (r.workloadCode === 'ALL') g.product = r;
-    else g.workloads.push(r);
-    byProduct.set(r.productId, g);
-  }
-  return [...byProduct.values()].flatMap((g) =>
-    g.product === undefined ? [] : [{ product: g.product, workloads: g.workloads }],
-  );
-}
-
-/** Why a row's usage is null: nothing sold, or no source measures it. */
-function usageNullReason(r: MetricsRow): NullReason {
-  if (r.licensesSold === 0) return 'notSold';
-  return r.usageKnown ? 'unknown' : 'notMeasured';
-}
 
 function Percent({
   value,
