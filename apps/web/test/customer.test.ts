@@ -66,7 +66,9 @@ describe('reasons', () => {
 describe('usageNullReason', () => {
   it('says nothing is sold before it says a workload is not measured', () => {
     expect(usageNullReason(row('e5', 'EXO', { licensesSold: 0, usagePercent: null }))).toBe('notSold');
-    expect(usageNullReason(row('visio', 'ALL', { usageKnown: false, usagePercent: null }))).toBe('notMeasured');
+    expect(usageNullReason(row('visio', 'ALL', { usageKnown: false, usagePercent: null }))).toBe(
+      'notMeasured',
+    );
     expect(usageNullReason(row('e3', 'ALL', { usagePercent: null }))).toBe('unknown');
   });
 });
