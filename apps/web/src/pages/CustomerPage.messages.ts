@@ -5,6 +5,7 @@ export const customerMessages = defineMessages(
   {
     loadingCustomer: 'Customer',
     loadingReport: 'Loading the customer’s analytics…',
+    updating: 'Updating…',
     asOf: 'as of {day}',
     channel: 'Channel',
     'channel.all': 'All partners',
@@ -50,6 +51,7 @@ export const customerMessages = defineMessages(
     'products.legend':
       '“—” is a value the data cannot give (hover or focus it to see why): no licenses sold, or a workload no source measures — never zero use. The info button beside a value above 100 % explains the excess.',
     'col.product': 'Product / workload',
+    'col.productOnly': 'Product',
     'col.sold': 'Sold',
     'col.soldOwn': 'Sold own',
     'col.assigned': 'Assigned',
@@ -154,6 +156,7 @@ export const customerMessages = defineMessages(
     'trust.noData': 'No data for this customer',
     'trust.lastActivity': 'Newest usage data',
     'trust.noActivity': 'No usage (activity) data',
+    'trust.activityBefore': 'Ends before {day}: later use is not in the data',
     'trust.names': 'User names',
     'trust.namesVisible': 'Visible in the reports',
     'trust.namesConcealed': 'Concealed in Graph reports (users show as hashes): {detail}',
@@ -203,6 +206,7 @@ export const customerMessages = defineMessages(
   {
     loadingCustomer: 'Klient',
     loadingReport: 'Wczytywanie analizy klienta…',
+    updating: 'Aktualizowanie…',
     asOf: 'stan na {day}',
     channel: 'Kanał',
     'channel.all': 'Wszyscy partnerzy',
@@ -249,6 +253,7 @@ export const customerMessages = defineMessages(
     'products.legend':
       '„—” to wartość, której dane nie podają (najedź lub ustaw fokus, by zobaczyć dlaczego): brak sprzedanych licencji lub obciążenie, którego żadne źródło nie mierzy — nigdy zerowe użycie. Przycisk informacji przy wartości powyżej 100 % wyjaśnia nadwyżkę.',
     'col.product': 'Produkt / obciążenie',
+    'col.productOnly': 'Produkt',
     'col.sold': 'Sprzedane',
     'col.soldOwn': 'Sprzedane własne',
     'col.assigned': 'Przypisane',
@@ -354,6 +359,7 @@ export const customerMessages = defineMessages(
     'trust.noData': 'Brak danych tego klienta',
     'trust.lastActivity': 'Najnowsze dane o użyciu',
     'trust.noActivity': 'Brak danych o użyciu (aktywności)',
+    'trust.activityBefore': 'Kończą się przed {day}: późniejszego użycia nie ma w danych',
     'trust.names': 'Nazwy użytkowników',
     'trust.namesVisible': 'Widoczne w raportach',
     'trust.namesConcealed': 'Ukryte w raportach Graph (użytkownicy widoczni jako skróty): {detail}',

@@ -20,6 +20,7 @@ import {
   makeStyles,
   Radio,
   RadioGroup,
+  Spinner,
   Text,
   tokens,
 } from '@fluentui/react-components';
@@ -33,7 +34,7 @@ import {
   useCustomerAnalytics,
   useCustomerRecord,
 } from '../api/customer';
-import { ApiError } from '../api/http';
+import { ApiError, withQuery } from '../api/http';
 import { can, useMe } from '../app/auth';
 import { clearReady } from '../app/ready';
 import { useSearchState } from '../app/search-state';
@@ -93,6 +94,11 @@ export default function CustomerPage() {
   const facts =
     c === null ? [] : [c.domain, c.country, c.segment, ...c.groups].filter((x) => x !== null && x !== '');
   const dayShown = report?.day ?? v.day;
+  // The view rides along so that the subscriptions page's back link returns to this view.
+  const subscriptionsPath = withQuery(`/customers/${encodeURIComponent(customerId)}/subscriptions`, {
+    day: v.day,
+    view: v.view === 'own' ? 'own' : null,
+  });
 
   const header = (
     <PageHeader
@@ -137,13 +143,11 @@ export default function CustomerPage() {
               size="small"
               as="a"
               icon={<ReceiptRegular />}
-              href={`/customers/${encodeURIComponent(customerId)}/subscriptions${v.day === null ? '' : `?day=${v.day}`}`}
+              href={subscriptionsPath}
               onClick={(e) => {
                 if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
                 e.preventDefault();
-                navigate(
-                  `/customers/${encodeURIComponent(customerId)}/subscriptions${v.day === null ? '' : `?day=${v.day}`}`,
-                );
+                navigate(subscriptionsPath);
               }}
             >
               {t('subscriptions')}
@@ -214,6 +218,9 @@ export default function CustomerPage() {
         id="products"
         title={t('products.title')}
         subtitle={v.view === 'own' ? t('products.subtitleOwn') : t('products.subtitle')}
+        actions={
+          analytics.isPlaceholderData ? <Spinner size="extra-tiny" label={t('updating')} /> : undefined
+        }
       >
         <TotalsTiles totals={report.totals} subject={report.customer.name} />
         {products.length === 0 ? (

@@ -39,7 +39,7 @@ import {
 import type { ReactElement } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useCustomerRecord, useCustomerSubscriptions } from '../api/customer';
-import { ApiError } from '../api/http';
+import { ApiError, withQuery } from '../api/http';
 import { useSearchState } from '../app/search-state';
 import { PageHeader } from '../components/PageHeader';
 import { Empty, ErrorState, Loading } from '../components/states';
@@ -110,7 +110,11 @@ export default function SubscriptionsPage() {
   }
 
   const name = record.data?.name ?? subs.data?.customer.name ?? null;
-  const customerPath = `/customers/${encodeURIComponent(customerId)}${day === null ? '' : `?day=${day}`}`;
+  // Back to the customer as it was left: its day and channel view.
+  const customerPath = withQuery(`/customers/${encodeURIComponent(customerId)}`, {
+    day,
+    view: search.get('view') === 'own' ? 'own' : null,
+  });
   const dayShown = subs.data?.day ?? day;
   const all = subs.data?.subscriptions ?? [];
   const count = (c: Channel | null) => all.filter((x) => c === null || x.channel === c).length;

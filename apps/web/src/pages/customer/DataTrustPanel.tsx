@@ -122,7 +122,15 @@ export function DataTrustPanel({ customerId, report }: { customerId: string; rep
                     {c.lastActivityDay === null ? (
                       <Status ok={false}>{t('trust.noActivity')}</Status>
                     ) : (
-                      <span>{fmtDay(locale, c.lastActivityDay)}</span>
+                      <>
+                        <span>{fmtDay(locale, c.lastActivityDay)}</span>
+                        {/* Days compare as text (YYYY-MM-DD). */}
+                        {c.lastActivityDay < report.day ? (
+                          <Status ok={false}>
+                            {t('trust.activityBefore', { day: fmtDay(locale, report.day) })}
+                          </Status>
+                        ) : null}
+                      </>
                     )}
                   </Fact>
                   <Fact term={t('trust.names')}>

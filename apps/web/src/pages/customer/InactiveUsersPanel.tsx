@@ -43,7 +43,7 @@ const useStyles = makeStyles({
   head: { fontWeight: tokens.fontWeightSemibold },
   muted: { color: tokens.colorNeutralForeground3 },
   upn: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
-  h3: { marginTop: '8px' },
+  h3: { margin: '8px 0 0' },
 });
 
 export function parseInactiveDays(v: string | null): InactiveDays {
@@ -110,7 +110,7 @@ export function InactiveUsersPanel({
           >
             <TableHeader>
               <TableRow>
-                <TableHeaderCell className={s.head}>{t('col.product')}</TableHeaderCell>
+                <TableHeaderCell className={s.head}>{t('col.productOnly')}</TableHeaderCell>
                 {INACTIVE_DAYS.map((n) => (
                   <TableHeaderCell key={n} className={ts.head} button={{ className: ts.numHead }}>
                     {t('inactive.daysOption', { n })}
@@ -137,7 +137,7 @@ export function InactiveUsersPanel({
           </Table>
         </div>
       )}
-      <Text as="h3" weight="semibold" size={400} className={s.h3}>
+      <Text as="h3" block weight="semibold" size={400} className={s.h3}>
         {t('inactive.listTitle', { n: days })}
       </Text>
       <QueryView query={users}>
@@ -220,7 +220,7 @@ function UserTable({
           <TableHeader>
             <TableRow>
               <TableHeaderCell className={s.head}>{t('inactive.user')}</TableHeaderCell>
-              <TableHeaderCell className={s.head}>{t('col.product')}</TableHeaderCell>
+              <TableHeaderCell className={s.head}>{t('col.productOnly')}</TableHeaderCell>
               <TableHeaderCell className={s.head}>{t('inactive.lastActive')}</TableHeaderCell>
               <TableHeaderCell className={ts.head} button={{ className: ts.numHead }}>
                 {t('inactive.daysInactive')}
