@@ -136,6 +136,18 @@ describe('support', () => {
     );
     expect(new Set(history.rows.map((r: { day: string }) => r.day)).size).toBe(7);
   });
+
+  it('of one customer (customerId) is that customer’s rows, within the scope only', async () => {
+    const day = await getSupportMetrics(s.t.store, { partnerId: PARTNER, days: 1 });
+    const id = inside();
+    const one = (await get(scopedSales, `/api/v1/support?customerId=${id}`)).json();
+    expect(one.rows.length).toBeGreaterThan(0);
+    expect(one.rows).toEqual(plain(day.filter((r) => r.customerId === id)));
+    for (const other of [outside(), foreign, 'no-such-customer']) {
+      expect((await get(scopedSales, `/api/v1/support?customerId=${other}`)).statusCode).toBe(404);
+    }
+    expect((await get(sales, `/api/v1/support?customerId=${foreign}`)).statusCode).toBe(404);
+  });
 });
 
 describe('data trust, status and groups', () => {
@@ -154,6 +166,29 @@ describe('data trust, status and groups', () => {
           ? null
           : (Date.parse(full.newestDay) - Date.parse(c.lastDataDay)) / 86_400_000,
       );
+    }
+  });
+
+  it('data trust of one customer (customerId) lists it alone, its age against every customer seen; 404 outside the scope', async () => {
+    const full = await getDataTrust(s.t.store, { partnerId: PARTNER });
+    const id = inside();
+    const one = (await get(sales, `/api/v1/data-trust?customerId=${id}`)).json();
+    expect(one.newestDay).toBe(full.newestDay);
+    expect(one.customers).toEqual(plain(full.customers.filter((c) => c.customerId === id)));
+    expect(one.concealedNames).toEqual(plain(full.concealedNames.filter((c) => c.customerId === id)));
+    const trust = full.customers.find((c) => c.customerId === id);
+    expect(one.missing).toEqual({
+      activity: trust?.missing.includes('activity') ? 1 : 0,
+      subscriptions: trust?.missing.includes('subscriptions') ? 1 : 0,
+      license_assignments: trust?.missing.includes('license_assignments') ? 1 : 0,
+    });
+    for (const u of one.unknownProducts) expect(u.customers).toEqual([id]);
+    const scoped = (await get(scopedSales, `/api/v1/data-trust?customerId=${id}`)).json();
+    expect(scoped).toEqual(
+      plain(await getDataTrust(s.t.store, { partnerId: PARTNER, customerIds: [...visible], customerId: id })),
+    );
+    for (const other of [outside(), foreign, 'no-such-customer']) {
+      expect((await get(scopedSales, `/api/v1/data-trust?customerId=${other}`)).statusCode).toBe(404);
     }
   });
 

@@ -57,3 +57,8 @@ export function fmtInstant(locale: Locale, iso: string): string {
   }
   return f.format(new Date(iso));
 }
+
+/** A number with at most `digits` decimals ("2.2" / "2,2"): rates that are not percentages. */
+export function fmtDecimal(locale: Locale, n: number, digits = 1): string {
+  return numberFormat(locale, { maximumFractionDigits: digits }).format(n);
+}

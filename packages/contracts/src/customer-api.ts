@@ -68,11 +68,21 @@ export const recommendationsQuerySchema = customerRecommendationsQuerySchema.ext
 });
 export type RecommendationsQuery = z.infer<typeof recommendationsQuerySchema>;
 
+const onlyCustomer = z.string().min(1).max(200).optional().describe('Only this customer (its id)');
+
 export const supportQuerySchema = z.object({
   day,
   from: daySchema.optional().describe('First day of a history (default: day alone)'),
+  customerId: onlyCustomer,
 });
 export type SupportQuery = z.infer<typeof supportQuerySchema>;
+
+export const dataTrustQuerySchema = z.object({
+  customerId: onlyCustomer.describe(
+    'Only this customer (its id) in the lists; its days behind still count from the newest data of every customer seen',
+  ),
+});
+export type DataTrustQuery = z.infer<typeof dataTrustQuerySchema>;
 
 /** Body of `POST /api/v1/settings/reset`: one rule, or every rule when absent. */
 export const resetSettingsBodySchema = z.object({ rule: ruleIdSchema.optional() }).strict().nullish();

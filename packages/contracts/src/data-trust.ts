@@ -11,6 +11,11 @@ export const dataTrustRequestSchema = z.object({
   partnerId: z.string().min(1),
   /** Only these customers (a staff account's scope, by id); every customer when absent. */
   customerIds: z.array(z.string()).readonly().optional(),
+  /**
+   * Only this customer (an id among those seen) in the lists; `newestDay` and its `daysBehind`
+   * stay those of every customer seen, so its data's age reads against the rest of the portfolio.
+   */
+  customerId: z.string().min(1).optional(),
 });
 export type DataTrustRequest = z.infer<typeof dataTrustRequestSchema>;
 

@@ -8,6 +8,7 @@ import {
   catalogParamsSchema,
   catalogQuerySchema,
   customerGroupsResponseSchema,
+  dataTrustQuerySchema,
   dataTrustReportSchema,
   listCatalogResponseSchema,
   showCatalogProductResponseSchema,
@@ -32,15 +33,20 @@ export function registerPartnerDataRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['data'],
         summary:
-          'Data trust per customer: age of its data, concealed user names, unknown SKUs, missing kinds of data',
+          'Data trust per customer: age of its data, concealed user names, unknown SKUs, missing kinds of data (one customer with customerId)',
+        querystring: dataTrustQuerySchema,
         response: { 200: dataTrustReportSchema, ...FAILURES },
       },
     },
     async (req) => {
       const p = principal(req);
+      const one = req.query.customerId;
+      // A customer named in the query is checked as a path's would be (404 outside the scope).
+      if (one !== undefined) await ctx.directory.require(p, one);
       return getDataTrust(ctx.store, {
         partnerId: p.partnerId,
         customerIds: await visibleCustomerIds(ctx, p),
+        ...(one === undefined ? {} : { customerId: one }),
       });
     },
   );

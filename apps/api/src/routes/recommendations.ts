@@ -76,20 +76,23 @@ export function registerRecommendationRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['recommendations'],
         summary:
-          'Support requests of the 28 days to a day and how-to requests per 100 active users, per customer and per product or workload named (a history with from)',
+          'Support requests of the 28 days to a day and how-to requests per 100 active users, per customer and per product or workload named (a history with from; one customer with customerId)',
         querystring: supportQuerySchema,
         response: { 200: supportResponseSchema, ...FAILURES },
       },
     },
     async (req) => {
       const p = principal(req);
+      const one = req.query.customerId;
+      // A customer named in the query is checked as a path's would be (404 outside the scope).
+      if (one !== undefined) await ctx.directory.require(p, one);
       const rows = await getSupportMetrics(ctx.store, {
         partnerId: p.partnerId,
         to: req.query.day,
         from: req.query.from,
         // One day unless a history is asked for.
         days: 1,
-        customerIds: await visibleCustomerIds(ctx, p),
+        customerIds: one === undefined ? await visibleCustomerIds(ctx, p) : [one],
       });
       return { rows };
     },

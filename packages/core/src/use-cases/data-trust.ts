@@ -37,14 +37,17 @@ async function dataTrustReport(store: StoreReader, req: DataTrustRequest): Promi
     lastActivityDay,
     daysBehind: lastDataDay === null || newestDay === null ? null : dayOf(newestDay) - dayOf(lastDataDay),
   }));
+  // One customer asked for: the lists speak of it alone, its age still against every customer seen.
+  const shown = req.customerId === undefined ? trust : trust.filter((t) => t.customerId === req.customerId);
   const unknown = new Map<string, string[]>();
-  for (const t of trust) {
+  for (const t of shown) {
     for (const p of t.unknownProducts) unknown.set(p, [...(unknown.get(p) ?? []), t.customerId]);
   }
   return {
     newestDay,
-    customers,
-    concealedNames: trust.flatMap((t) =>
+    customers:
+      req.customerId === undefined ? customers : customers.filter((c) => c.customerId === req.customerId),
+    concealedNames: shown.flatMap((t) =>
       t.flags
         .filter((f) => f.flag === CONCEALED_NAMES)
         .map((f) => ({ customerId: t.customerId, name: name(t.customerId), detail: f.detail })),
@@ -57,7 +60,7 @@ async function dataTrustReport(store: StoreReader, req: DataTrustRequest): Promi
         customers: ids,
       })),
     missing: Object.fromEntries(
-      MISSING_DATA_KINDS.map((k) => [k, trust.filter((t) => t.missing.includes(k)).length]),
+      MISSING_DATA_KINDS.map((k) => [k, shown.filter((t) => t.missing.includes(k)).length]),
     ) as DataTrustReport['missing'],
   };
 }
