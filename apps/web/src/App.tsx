@@ -22,16 +22,46 @@ import { ErrorState, Loading } from './components/states';
 import { useT } from './i18n';
 import { queryClient } from './query';
 
-const SignInPage = lazy(() => import('./pages/SignInPage'));
-const PortfolioPage = lazy(() => import('./pages/PortfolioPage'));
-const CustomerPage = lazy(() => import('./pages/CustomerPage'));
-const SubscriptionsPage = lazy(() => import('./pages/SubscriptionsPage'));
-const RecommendationsPage = lazy(() => import('./pages/RecommendationsPage'));
-const ImportsPage = lazy(() => import('./pages/ImportsPage'));
-const SettingsPage = lazy(() => import('./pages/SettingsPage'));
-const StaffPage = lazy(() => import('./pages/StaffPage'));
-const TokensPage = lazy(() => import('./pages/TokensPage'));
-const AuditPage = lazy(() => import('./pages/AuditPage'));
+/** Each page's chunk, loaded when first needed. */
+const load = {
+  signIn: () => import('./pages/SignInPage'),
+  portfolio: () => import('./pages/PortfolioPage'),
+  customer: () => import('./pages/CustomerPage'),
+  subscriptions: () => import('./pages/SubscriptionsPage'),
+  recommendations: () => import('./pages/RecommendationsPage'),
+  imports: () => import('./pages/ImportsPage'),
+  settings: () => import('./pages/SettingsPage'),
+  staff: () => import('./pages/StaffPage'),
+  tokens: () => import('./pages/TokensPage'),
+  audit: () => import('./pages/AuditPage'),
+};
+const SignInPage = lazy(load.signIn);
+const PortfolioPage = lazy(load.portfolio);
+const CustomerPage = lazy(load.customer);
+const SubscriptionsPage = lazy(load.subscriptions);
+const RecommendationsPage = lazy(load.recommendations);
+const ImportsPage = lazy(load.imports);
+const SettingsPage = lazy(load.settings);
+const StaffPage = lazy(load.staff);
+const TokensPage = lazy(load.tokens);
+const AuditPage = lazy(load.audit);
+
+/**
+ * The first page's chunk starts loading with the app, beside the check of who is signed in (not
+ * after it): a cold load waits for the slower of the two, not their sum.
+ */
+function preloadFirstPage(pathname: string): void {
+  const first =
+    pathname === '/' || pathname.startsWith('/insights')
+      ? load.portfolio
+      : /^\/customers\/[^/]+\/subscriptions/.test(pathname)
+        ? load.subscriptions
+        : pathname.startsWith('/customers/')
+          ? load.customer
+          : (Object.entries(load).find(([k]) => pathname.startsWith(`/${k}`))?.[1] ?? null);
+  void first?.();
+}
+preloadFirstPage(window.location.pathname);
 
 /** Signed in, else to the sign-in page (coming back here after). */
 function SignedIn() {

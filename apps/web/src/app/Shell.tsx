@@ -23,6 +23,7 @@ import {
   DocumentSearchRegular,
   KeyRegular,
   LightbulbRegular,
+  LocalLanguageRegular,
   PeopleRegular,
   PersonCircleRegular,
   SettingsRegular,
@@ -138,7 +139,12 @@ export function Shell({ principal, children }: { principal: Principal; children:
         <Text className={s.brand}>{t('brand')}</Text>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
-            <Button appearance="transparent" className={s.headerButton} aria-label={t('language')}>
+            <Button
+              appearance="transparent"
+              className={s.headerButton}
+              icon={<LocalLanguageRegular />}
+              aria-label={`${t('language')}: ${locale === 'pl' ? 'Polski' : 'English'}`}
+            >
               {locale === 'pl' ? 'Polski' : 'English'}
             </Button>
           </MenuTrigger>
