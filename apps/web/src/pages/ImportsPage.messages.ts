@@ -106,7 +106,6 @@ export const importsMessages = defineMessages(
     'job.computeFull': 'Recompute everything',
 
     // Report
-    'report.title': 'Validation report',
     'report.committed': 'Imported: every row was stored.',
     'report.unchanged': 'Nothing new: everything in these files was stored already.',
     'report.rejected':
@@ -313,7 +312,6 @@ export const importsMessages = defineMessages(
     'job.computeUpToDate': 'Metryki były aktualne: nie było nic do obliczenia.',
     'job.computeFull': 'Oblicz wszystko od nowa',
 
-    'report.title': 'Raport walidacji',
     'report.committed': 'Zaimportowano: zapisano wszystkie wiersze.',
     'report.unchanged': 'Nic nowego: wszystko z tych plików było już zapisane.',
     'report.rejected':

@@ -33,7 +33,6 @@ export const recommendationsMessages = defineMessages(
     silencedShow: 'Show silenced cards',
     silencedNone: 'No card is silenced for {day}.',
     exclusionsTitle: 'Exclusions',
-    salesNote: 'Only admin agents add or remove exclusions.',
   },
   {
     title: 'Rekomendacje',
@@ -67,6 +66,5 @@ export const recommendationsMessages = defineMessages(
     silencedShow: 'Pokaż wyciszone karty',
     silencedNone: 'Żadna karta nie jest wyciszona na {day}.',
     exclusionsTitle: 'Wykluczenia',
-    salesNote: 'Wykluczenia dodają i usuwają tylko agenci administracyjni.',
   },
 );

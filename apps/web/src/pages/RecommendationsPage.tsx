@@ -22,14 +22,13 @@ import {
   type RecommendationCard as Card,
   channelViewSchema,
   daySchema,
-  type NamedExclusion,
   RULE_IDS,
   ruleIdSchema,
   type StaleMetrics,
   translate,
 } from '@license-insights/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { exclusionsQuery, recommendationsQuery } from '../api/ops';
 import { can, useMe } from '../app/auth';
@@ -42,6 +41,7 @@ import { fmtDay } from '../format';
 import { useLocale, useT } from '../i18n';
 import { ExcludeDialog, type ExcludeTarget } from './ops/ExcludeDialog';
 import { ExclusionsTable } from './ops/ExclusionsTable';
+import { silencingReason } from './ops/helpers';
 import { OpsToaster } from './ops/notify';
 import { RecommendationCard } from './ops/RecommendationCard';
 import { recommendationsMessages } from './RecommendationsPage.messages';
@@ -61,7 +61,8 @@ const useStyles = makeStyles({
   cards: { display: 'flex', flexDirection: 'column', gap: '12px' },
   pager: { display: 'flex', alignItems: 'center', gap: '8px', marginTop: '16px', flexWrap: 'wrap' },
   section: { marginTop: '32px', display: 'flex', flexDirection: 'column', gap: '8px' },
-  muted: { color: tokens.colorNeutralForeground3 },
+  muted: { color: tokens.colorNeutralForeground3, margin: 0 },
+  heading: { margin: 0 },
   summaryToggle: {
     cursor: 'pointer',
     padding: '4px 0',
@@ -69,14 +70,6 @@ const useStyles = makeStyles({
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
   },
 });
-
-/** The exclusion that silences a card: its product's, or the customer's `*`. */
-function silencingReason(card: Card, exclusions: readonly NamedExclusion[] | undefined): string | null {
-  const match =
-    exclusions?.find((e) => e.customerId === card.customerId && e.productId === card.productId) ??
-    exclusions?.find((e) => e.customerId === card.customerId && e.productId === '*');
-  return match?.reason ?? null;
-}
 
 function StaleNote({ stale, canCompute }: { stale: StaleMetrics; canCompute: boolean }) {
   const t = useT(recommendationsMessages);
@@ -130,6 +123,11 @@ export default function RecommendationsPage() {
   });
   const exclusions = useQuery(exclusionsQuery());
   const [excluding, setExcluding] = useState<ExcludeTarget | null>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const goTo = (n: number) => {
+    set({ page: n === 1 ? null : n });
+    top.current?.scrollIntoView({ block: 'start' });
+  };
 
   useEffect(() => {
     clearReady();
@@ -205,6 +203,7 @@ export default function RecommendationsPage() {
         {(data) => (
           <>
             {data.stale === null ? null : <StaleNote stale={data.stale} canCompute={canManage} />}
+            <div ref={top} style={{ scrollMarginTop: 16 }} />
             <Text as="p" className={s.summary} aria-live="polite">
               {t('summary', { count: cards.length, day: fmtDay(locale, data.day) })}
             </Text>
@@ -235,14 +234,14 @@ export default function RecommendationsPage() {
                 <Button
                   icon={<ChevronLeftRegular />}
                   disabled={current <= 1}
-                  onClick={() => set({ page: current - 1 === 1 ? null : current - 1 })}
+                  onClick={() => goTo(current - 1)}
                   aria-label={common('previous')}
                 />
                 <Text>{common('page', { page: current, pages })}</Text>
                 <Button
                   icon={<ChevronRightRegular />}
                   disabled={current >= pages}
-                  onClick={() => set({ page: current + 1 })}
+                  onClick={() => goTo(current + 1)}
                   aria-label={common('next')}
                 />
                 <Text className={s.muted}>
@@ -256,7 +255,7 @@ export default function RecommendationsPage() {
             ) : null}
 
             <section className={s.section} aria-labelledby="silenced-title">
-              <Text as="h2" size={500} weight="semibold" id="silenced-title">
+              <Text as="h2" size={500} weight="semibold" id="silenced-title" className={s.heading}>
                 {t('silencedTitle')}
               </Text>
               {data.silenced.length === 0 ? (
@@ -286,7 +285,7 @@ export default function RecommendationsPage() {
       </QueryView>
 
       <section className={s.section} aria-labelledby="exclusions-title">
-        <Text as="h2" size={500} weight="semibold" id="exclusions-title">
+        <Text as="h2" size={500} weight="semibold" id="exclusions-title" className={s.heading}>
           {t('exclusionsTitle')}
         </Text>
         <ExclusionsTable canManage={canManage} />

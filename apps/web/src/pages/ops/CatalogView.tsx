@@ -106,7 +106,10 @@ function CatalogTable({ products, label }: { products: readonly CatalogEntry[]; 
               <TableCell>{p.service}</TableCell>
               <TableCell>
                 {workloads(p)}
-                <span className={s.small}>{t('catalog.why', { reason: p.workloadReason })}</span>
+                {/* A partner's own product has its workloads from its file (its source says so). */}
+                {p.origin === 'custom' ? null : (
+                  <span className={s.small}>{t('catalog.why', { reason: p.workloadReason })}</span>
+                )}
               </TableCell>
               <TableCell>
                 {p.listPrice === null ? (

@@ -89,6 +89,8 @@ export function ExcludeDialog({ target, onClose }: { target: ExcludeTarget | nul
     <Dialog open={target !== null} onOpenChange={(_e, d) => (d.open ? undefined : onClose())}>
       <DialogSurface>
         <form
+          // The reason is checked here, with a message in the language (not the browser's bubble).
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             submit();

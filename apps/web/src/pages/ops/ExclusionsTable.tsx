@@ -98,7 +98,13 @@ export function ExclusionsTable({ canManage }: { canManage: boolean }) {
                       )}
                     </TableCell>
                     <TableCell>
-                      <span className={e.productName === null ? s.muted : undefined}>{names.product(e)}</span>
+                      <span
+                        className={
+                          e.productName === null && e.productId !== ALL_PRODUCTS ? s.muted : undefined
+                        }
+                      >
+                        {names.product(e)}
+                      </span>
                     </TableCell>
                     <TableCell className={s.reason}>{e.reason}</TableCell>
                     <TableCell>{e.createdBy}</TableCell>

@@ -24,6 +24,7 @@ import type { ErrorHint, Problem, ImportReport as Report } from '@license-insigh
 import { fmtInt } from '../../format';
 import { type Translate, useLocale, useT } from '../../i18n';
 import { importsMessages } from '../ImportsPage.messages';
+import { problemWhere } from './helpers';
 
 type Key = keyof (typeof importsMessages)['en'];
 
@@ -71,10 +72,6 @@ function hintText(t: Translate<Key>, hint: ErrorHint | undefined): string | null
   }
 }
 
-export function where(p: Problem): string {
-  return [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
-}
-
 export function ProblemsTable({ problems }: { problems: readonly Problem[] }) {
   const s = useStyles();
   const t = useT(importsMessages);
@@ -108,7 +105,7 @@ export function ProblemsTable({ problems }: { problems: readonly Problem[] }) {
                   </span>
                 </TableCell>
                 <TableCell className={s.code}>
-                  {where(p)}
+                  {problemWhere(p)}
                   {p.line === undefined ? <span className={s.muted}> ({t('report.wholeFile')})</span> : null}
                 </TableCell>
                 <TableCell className={s.code}>{p.field ?? '—'}</TableCell>

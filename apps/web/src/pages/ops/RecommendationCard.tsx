@@ -21,7 +21,8 @@ import {
 import type { ReactElement } from 'react';
 import { useLocale, useT } from '../../i18n';
 import { AppLink } from './AppLink';
-import { EvidenceList, priorityText } from './evidence';
+import { EvidenceList } from './evidence';
+import { priorityText } from './helpers';
 import { opsMessages } from './ops.messages';
 
 export const RULE_ICONS: Readonly<Record<RuleId, ReactElement>> = {
@@ -142,7 +143,7 @@ export function RecommendationCard({
           <div className={s.titleLine}>
             <RuleBadge rule={card.rule} />
             {silenced ? (
-              <Badge appearance="outline" color="subtle" icon={<SpeakerMuteRegular />}>
+              <Badge appearance="outline" color="informative" icon={<SpeakerMuteRegular />}>
                 {t('silencedBadge')}
               </Badge>
             ) : null}

@@ -20,7 +20,7 @@ import {
   translate,
 } from '@license-insights/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { settingsLogQuery } from '../../api/ops';
+import { exclusionsQuery, settingsLogQuery } from '../../api/ops';
 import { Empty, QueryView } from '../../components/states';
 import { fmtInstant } from '../../format';
 import { useLocale, useT } from '../../i18n';
@@ -40,6 +40,9 @@ export function SettingsLog() {
   const t = useT(settingsMessages);
   const { locale } = useLocale();
   const query = useQuery(settingsLogQuery());
+  // The log names customers by id; the names of those still excluded are known.
+  const exclusions = useQuery(exclusionsQuery());
+  const names = new Map((exclusions.data ?? []).map((e) => [e.customerId, e.customerName]));
 
   const value = (v: unknown): string =>
     typeof v === 'boolean'
@@ -78,11 +81,12 @@ export function SettingsLog() {
       return (
         <>
           <AppLink to={`/customers/${encodeURIComponent(customerId)}`}>
-            <span className={s.code}>{customerId}</span>
+            {names.get(customerId) ?? <span className={s.code}>{customerId}</span>}
           </AppLink>
           {' · '}
           {productId === '*' ? t('log.allProducts') : <span className={s.code}>{productId}</span>}
-          {' · '}“{str(d.reason) ?? ''}”
+          {' · '}
+          {t('log.reason', { reason: str(d.reason) ?? '' })}
         </>
       );
     }

@@ -40,6 +40,7 @@ import { fmtInstant } from '../../format';
 import { useLocale, useT } from '../../i18n';
 import { settingsMessages } from '../SettingsPage.messages';
 import { ConfirmDialog } from './ConfirmDialog';
+import { fieldOfMessage } from './helpers';
 import { FailureBar, useNotify } from './notify';
 import { RULE_ICONS } from './RecommendationCard';
 
@@ -88,12 +89,6 @@ function parseNumber(text: string): number | null {
   return Number(t);
 }
 
-/** The `RULE.field` an API refusal names ("LOW_ADOPTION.usageBelow must be…", "body.UPSELL.x: …"). */
-export function fieldOfMessage(message: string): string | null {
-  const m = new RegExp(`\\b(${RULE_IDS.join('|')})\\.(\\w+)`).exec(message);
-  return m === null ? null : `${m[1]}.${m[2]}`;
-}
-
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: '16px' },
   bar: {
@@ -116,7 +111,12 @@ const useStyles = makeStyles({
   head: { display: 'flex', alignItems: 'center', gap: '10px', flexWrap: 'wrap' },
   icon: { fontSize: '20px', color: tokens.colorBrandForeground1, display: 'inline-flex' },
   ruleTitle: { margin: 0, flexGrow: 1 },
-  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(190px, 1fr))', gap: '12px 16px' },
+  fields: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(190px, 1fr))',
+    gap: '12px 16px',
+    alignItems: 'start',
+  },
   unit: { color: tokens.colorNeutralForeground3, whiteSpace: 'nowrap' },
   labelLine: { display: 'inline-flex', gap: '6px', alignItems: 'center', flexWrap: 'wrap' },
 });
@@ -230,6 +230,8 @@ function ThresholdsEditor({
   return (
     <form
       className={s.root}
+      // The fields are checked here, with messages in the language (not the browser's bubbles).
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -308,7 +310,7 @@ function ThresholdsEditor({
                 <Switch
                   checked={enabled}
                   disabled={!canManage}
-                  label={t('thresholds.enabled')}
+                  label={enabled ? t('thresholds.enabled') : t('thresholds.disabled')}
                   aria-label={t('thresholds.enabledLabel', { rule: ruleName })}
                   onChange={(_e, d) => setDraft((prev) => ({ ...prev, [`${rule}.enabled`]: d.checked }))}
                 />

@@ -31,32 +31,16 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { CloudArrowUpRegular, DeleteRegular, DismissRegular, DocumentRegular } from '@fluentui/react-icons';
-import { CHANNELS, FORMATS, type Job, type Locale, MAX_UPLOAD_FILES } from '@license-insights/contracts';
+import { CHANNELS, FORMATS, type Job, MAX_UPLOAD_FILES } from '@license-insights/contracts';
 import { useRef, useState } from 'react';
 import { type UploadFields, uploadImport } from '../../api/ops';
 import { fmtPct } from '../../format';
 import { useLocale, useT } from '../../i18n';
 import { importsMessages } from '../ImportsPage.messages';
+import { fmtBytes } from './helpers';
 import { FailureBar } from './notify';
 
 const PERIODS = ['D7', 'D30', 'D90', 'D180'] as const;
-
-/** "12.3 MB", "850 kB" in the language's number format. */
-export function fmtBytes(locale: Locale, n: number): string {
-  const [unit, size] =
-    n >= 1e9
-      ? ['gigabyte', n / 1e9]
-      : n >= 1e6
-        ? ['megabyte', n / 1e6]
-        : n >= 1e3
-          ? ['kilobyte', n / 1e3]
-          : ['byte', n];
-  return new Intl.NumberFormat(locale, {
-    style: 'unit',
-    unit,
-    maximumFractionDigits: size < 10 ? 1 : 0,
-  }).format(size);
-}
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '16px' },
@@ -84,6 +68,7 @@ const useStyles = makeStyles({
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(280px, 1fr))',
     gap: '16px 24px',
+    alignItems: 'start',
     paddingTop: '8px',
   },
   wide: { gridColumn: '1 / -1' },
@@ -179,6 +164,8 @@ export function UploadForm({ onStarted }: { onStarted: (job: Job) => void }) {
   return (
     <form
       className={s.form}
+      // Checked here, with messages in the language (not the browser's bubbles).
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void submit();

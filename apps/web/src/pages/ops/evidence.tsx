@@ -5,13 +5,10 @@
  */
 import { makeStyles, tokens } from '@fluentui/react-components';
 import {
-  type CardPriority,
   type EvidenceValue,
   fieldName,
-  formatMoneyPerMonth,
   formatNumber,
   type Locale,
-  translate,
   valueName,
   workloadCodeSchema,
   workloadName,
@@ -30,16 +27,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 function workloadText(locale: Locale, code: string): string {
   const w = workloadCodeSchema.safeParse(code);
   return w.success ? workloadName(locale, w.data) : code;
-}
-
-/** "364 licenses × $36.00/month = $13,104.00/month", "140 users to train": the contracts' words. */
-export function priorityText(locale: Locale, p: CardPriority): string {
-  if (p.unitPrice === null) return translate(locale, `priority.${p.unit}.count`, { quantity: p.quantity });
-  return translate(locale, `priority.${p.unit}.price`, {
-    quantity: p.quantity,
-    price: formatMoneyPerMonth(locale, p.unitPrice, p.currency),
-    score: formatMoneyPerMonth(locale, p.score, p.currency),
-  });
 }
 
 export function useEvidenceValue(products: ReadonlyMap<string, string>) {

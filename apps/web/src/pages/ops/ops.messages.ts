@@ -61,7 +61,6 @@ export const opsMessages = defineMessages(
     confirm: 'Confirm',
     cancel: 'Cancel',
     failed: 'That did not work',
-    close: 'Close',
   },
   {
     rank: 'Pozycja {rank}',
@@ -117,6 +116,5 @@ export const opsMessages = defineMessages(
     confirm: 'Potwierdź',
     cancel: 'Anuluj',
     failed: 'Nie udało się',
-    close: 'Zamknij',
   },
 );
