@@ -272,6 +272,7 @@ export default function RecommendationsPage() {
                         <RecommendationCard
                           key={c.id}
                           card={c}
+                          headingLevel="h3"
                           silencedReason={silencingReason(c, exclusions.data)}
                         />
                       ))}

@@ -104,8 +104,11 @@ export function RecommendationCard({
   card,
   silencedReason,
   onExclude,
+  headingLevel = 'h2',
 }: {
   card: Card_;
+  /** The card's title level: h2 in the page's list, h3 inside a section. */
+  headingLevel?: 'h2' | 'h3';
   /** Set for a card an exclusion silenced: its reason. */
   silencedReason?: string | null;
   /** Present for an account that may add exclusions. */
@@ -148,7 +151,7 @@ export function RecommendationCard({
               </Badge>
             ) : null}
           </div>
-          <Text as="h3" id={headingId} className={s.customer}>
+          <Text as={headingLevel} id={headingId} className={s.customer}>
             <AppLink to={`/customers/${encodeURIComponent(card.customerId)}`}>{card.customerName}</AppLink>
             {card.productName === null ? null : <span className={s.sub}> · {card.productName}</span>}
           </Text>

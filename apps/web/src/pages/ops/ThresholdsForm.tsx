@@ -311,7 +311,10 @@ function ThresholdsEditor({
                   checked={enabled}
                   disabled={!canManage}
                   label={enabled ? t('thresholds.enabled') : t('thresholds.disabled')}
-                  aria-label={t('thresholds.enabledLabel', { rule: ruleName })}
+                  aria-label={t('thresholds.enabledLabel', {
+                    rule: ruleName,
+                    state: enabled ? t('thresholds.enabled') : t('thresholds.disabled'),
+                  })}
                   onChange={(_e, d) => setDraft((prev) => ({ ...prev, [`${rule}.enabled`]: d.checked }))}
                 />
               </div>
