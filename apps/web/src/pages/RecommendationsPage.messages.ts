@@ -51,7 +51,7 @@ export const recommendationsMessages = defineMessages(
     search: 'Klient',
     searchPlaceholder: 'Filtruj po nazwie klienta',
     none: 'Brak rekomendacji na {day}: żaden klient nie przekracza progów playbooka.',
-    noneRule: 'Brak rekomendacji „{rule}” na {day}.',
+    noneRule: 'Reguła {rule} nie daje rekomendacji na {day}.',
     noneSearch: 'Brak rekomendacji dla klienta o nazwie podobnej do „{q}”.',
     shown: 'Pozycje {from}–{to} z {total}',
     'stale.title': 'Liczby są nieaktualne',

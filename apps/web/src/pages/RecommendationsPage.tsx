@@ -57,7 +57,7 @@ const useStyles = makeStyles({
     marginBottom: '16px',
   },
   filter: { minWidth: '180px' },
-  summary: { color: tokens.colorNeutralForeground2, margin: '0 0 12px' },
+  summary: { display: 'block', color: tokens.colorNeutralForeground2, margin: '0 0 12px' },
   cards: { display: 'flex', flexDirection: 'column', gap: '12px' },
   pager: { display: 'flex', alignItems: 'center', gap: '8px', marginTop: '16px', flexWrap: 'wrap' },
   section: { marginTop: '32px', display: 'flex', flexDirection: 'column', gap: '8px' },
@@ -204,9 +204,11 @@ export default function RecommendationsPage() {
           <>
             {data.stale === null ? null : <StaleNote stale={data.stale} canCompute={canManage} />}
             <div ref={top} style={{ scrollMarginTop: 16 }} />
-            <Text as="p" className={s.summary} aria-live="polite">
-              {t('summary', { count: cards.length, day: fmtDay(locale, data.day) })}
-            </Text>
+            {cards.length === 0 ? null : (
+              <Text as="p" block className={s.summary} aria-live="polite">
+                {t('summary', { count: cards.length, day: fmtDay(locale, data.day) })}
+              </Text>
+            )}
             {cards.length === 0 ? (
               <Empty>
                 {needle !== ''
@@ -262,7 +264,7 @@ export default function RecommendationsPage() {
                 <Empty>{t('silencedNone', { day: fmtDay(locale, data.day) })}</Empty>
               ) : (
                 <>
-                  <Text as="p" className={s.muted}>
+                  <Text as="p" block className={s.muted}>
                     {t('silencedIntro', { n: data.silenced.length })}
                   </Text>
                   <details>

@@ -99,7 +99,9 @@ export function ExcludeDialog({ target, onClose }: { target: ExcludeTarget | nul
           <DialogBody>
             <DialogTitle>{t('excludeDialog.title')}</DialogTitle>
             <DialogContent className={s.content}>
-              <Text as="p">{t('excludeDialog.intro', { customer: target?.customerName ?? '' })}</Text>
+              <Text as="p" block>
+                {t('excludeDialog.intro', { customer: target?.customerName ?? '' })}
+              </Text>
               {target?.productId === null || target === null ? null : (
                 <Field label={t('excludeDialog.scope')}>
                   <RadioGroup value={scope} onChange={(_e, d) => setScope(d.value as 'product' | 'all')}>

@@ -133,7 +133,7 @@ export function ExclusionsTable({ canManage }: { canManage: boolean }) {
               </TableBody>
             </Table>
             {canManage ? null : (
-              <Text as="p" className={s.muted}>
+              <Text as="p" block className={s.muted}>
                 {t('exclusions.readOnly')}
               </Text>
             )}
@@ -147,7 +147,7 @@ export function ExclusionsTable({ canManage }: { canManage: boolean }) {
                 if (asked !== null) remove.mutate(asked);
               }}
             >
-              <Text as="p">
+              <Text as="p" block>
                 {asked === null
                   ? null
                   : t('exclusions.confirmText', {

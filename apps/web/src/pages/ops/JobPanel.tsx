@@ -191,7 +191,9 @@ function ActiveJob({ job }: { job: Job }) {
         onCancel={() => setAsking(false)}
         onConfirm={() => cancel.mutate()}
       >
-        <Text as="p">{t('job.confirmCancelText')}</Text>
+        <Text as="p" block>
+          {t('job.confirmCancelText')}
+        </Text>
         {cancel.error ? <FailureBar error={cancel.error} /> : null}
       </ConfirmDialog>
     </div>
@@ -272,6 +274,9 @@ function ComputeFollowUp({ job }: { job: Job }) {
   });
   if (job.kind !== 'import' || job.state !== 'succeeded' || job.report === null) return null;
   if (job.report.outcome !== 'committed' && job.report.outcome !== 'partial') return null;
+  // A partial import whose valid rows were all stored already changed nothing: no compute to offer.
+  const changed = job.report.files.some((f) => f.inserted + f.updated > 0);
+  if (!changed && computeId === null) return null;
   return (
     <section className={s.follow} aria-label={t('job.computeAfter')}>
       <div className={s.row}>

@@ -73,7 +73,7 @@ export function JobsTable({
                   <TableHeaderCell style={{ width: 190 }}>{t('jobs.started')}</TableHeaderCell>
                   <TableHeaderCell style={{ width: 170 }}>{t('jobs.kind')}</TableHeaderCell>
                   <TableHeaderCell>{t('jobs.what')}</TableHeaderCell>
-                  <TableHeaderCell style={{ width: 140 }}>{t('jobs.state')}</TableHeaderCell>
+                  <TableHeaderCell style={{ width: 180 }}>{t('jobs.state')}</TableHeaderCell>
                   <TableHeaderCell style={{ width: 180 }}>{t('jobs.by')}</TableHeaderCell>
                   <TableHeaderCell style={{ width: 130 }}>{t('jobs.actions')}</TableHeaderCell>
                 </TableRow>

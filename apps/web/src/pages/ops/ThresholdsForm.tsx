@@ -401,7 +401,9 @@ function ThresholdsEditor({
           if (resetting !== null) reset.mutate(resetting);
         }}
       >
-        <Text as="p">{t('thresholds.resetText')}</Text>
+        <Text as="p" block>
+          {t('thresholds.resetText')}
+        </Text>
         {reset.error ? <FailureBar error={reset.error} /> : null}
       </ConfirmDialog>
     </form>

@@ -254,7 +254,7 @@ export function UploadForm({ onStarted }: { onStarted: (job: Job) => void }) {
               ))}
             </TableBody>
           </Table>
-          <Text as="p" className={s.muted}>
+          <Text as="p" block className={s.muted}>
             {t('upload.total', { n: files.length, size: fmtBytes(locale, total) })}
           </Text>
         </div>

@@ -8,11 +8,12 @@ import {
   computeProgressSchema,
   importProgressSchema,
   type Job,
+  type JobList,
   type JobProgressEvent,
 } from '@license-insights/contracts';
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { followJob, jobQuery } from '../../api/ops';
+import { followJob, jobQuery, jobsQuery } from '../../api/ops';
 import { ME_KEY } from '../../app/auth';
 
 export const isActive = (job: Pick<Job, 'state'> | undefined): boolean =>
@@ -48,6 +49,17 @@ export function useJob(jobId: string | null) {
     refetchInterval: (q) => (streamBroken && isActive(q.state.data) ? 2000 : false),
   });
   const active = isActive(query.data);
+
+  // The jobs list shows the same job: keep its row as current as the job itself.
+  useEffect(() => {
+    const job = query.data;
+    if (job === undefined) return;
+    queryClient.setQueryData(jobsQuery().queryKey, (list: JobList | undefined) =>
+      list === undefined || !list.jobs.some((j) => j.jobId === job.jobId)
+        ? list
+        : { jobs: list.jobs.map((j) => (j.jobId === job.jobId ? job : j)) },
+    );
+  }, [query.data, queryClient]);
 
   useEffect(() => {
     if (jobId === null || !active) return;
