@@ -286,6 +286,15 @@ describe('exclusions', () => {
     expect(listed.map((e: { customerId: string }) => e.customerId).sort()).toEqual(
       [mine.customerId, theirs.customerId].sort(),
     );
+    // Listed with the names a person reads: the card's customer and product; `*` names no product.
+    expect(listed.find((e: { customerId: string }) => e.customerId === mine.customerId)).toMatchObject({
+      customerName: card?.customerName,
+      productName: card?.productName,
+    });
+    expect(listed.find((e: { customerId: string }) => e.customerId === theirs.customerId)).toMatchObject({
+      customerName: expect.any(String),
+      productName: null,
+    });
     const scoped = (await get(scopedSales, '/api/v1/exclusions')).json();
     expect(scoped).toEqual([expect.objectContaining(mine)]);
     // The excluded card stays visible, marked: among the silenced cards, no longer among the cards.

@@ -33,6 +33,17 @@ export type ListExclusionsRequest = z.infer<typeof listExclusionsRequestSchema>;
 export const listExclusionsResponseSchema = z.array(exclusionRecordSchema).readonly();
 export type ListExclusionsResponse = z.infer<typeof listExclusionsResponseSchema>;
 
+/**
+ * An exclusion as the API lists it, with the names a person reads beside the ids: null for `*`
+ * (every product), or for a customer or product the data no longer holds.
+ */
+export const namedExclusionSchema = exclusionRecordSchema.extend({
+  customerName: z.string().nullable(),
+  productName: z.string().nullable(),
+});
+export type NamedExclusion = z.infer<typeof namedExclusionSchema>;
+export const namedExclusionsResponseSchema = z.array(namedExclusionSchema).readonly();
+
 export const addExclusionRequestSchema = z.object({
   partnerId: z.string().min(1),
   /** Who adds it, for the audit log. */

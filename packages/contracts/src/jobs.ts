@@ -146,6 +146,9 @@ export type JobEventName = (typeof JOB_EVENT_NAMES)[number];
 
 // The fields of an upload (`POST /api/v1/jobs/import`, multipart/form-data): text, as forms send.
 
+/** Files one upload may carry (the dashboard says so before sending more). */
+export const MAX_UPLOAD_FILES = 100;
+
 const GRAPH_PERIODS = Object.keys(GRAPH_REPORT_PERIODS) as (keyof typeof GRAPH_REPORT_PERIODS)[];
 const formBoolean = z
   .enum(['true', 'false'], { error: 'must be true or false' })

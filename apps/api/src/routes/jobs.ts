@@ -24,6 +24,7 @@ import {
   jobListSchema,
   jobParamsSchema,
   jobSchema,
+  MAX_UPLOAD_FILES,
   type Principal,
 } from '@license-insights/contracts';
 import { AppError, actorOf, formatIssues, todayIso } from '@license-insights/core';
@@ -34,8 +35,6 @@ import type { JobOwner } from '../jobs/job-runner';
 import { principal } from './principal';
 import { apiErrorSchema, FAILURES } from './schemas';
 
-/** Files one upload may carry. */
-export const MAX_UPLOAD_FILES = 100;
 /** Room for the form's own bytes (boundaries, part headers, fields) beside the files. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 

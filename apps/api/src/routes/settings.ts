@@ -10,7 +10,7 @@ import {
   changeSettingsResponseSchema,
   effectiveSettingsSchema,
   exclusionParamsSchema,
-  listExclusionsResponseSchema,
+  namedExclusionsResponseSchema,
   removeExclusionResponseSchema,
   resetSettingsBodySchema,
   resetSettingsResponseSchema,
@@ -23,11 +23,13 @@ import {
   actorOf,
   addExclusion,
   changeRecommendationSettings,
+  effectiveCatalog,
   getRecommendationSettings,
   listExclusions,
   removeExclusion,
   resetRecommendationSettings,
   settingsHistory,
+  shippedCatalog,
 } from '@license-insights/core';
 import type { Api, AppContext } from '../app';
 import { principal } from './principal';
@@ -111,14 +113,28 @@ export function registerSettingsRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['settings'],
         summary:
-          'Customer × product whose recommendation cards are silenced, with the reason (customers in scope)',
-        response: { 200: listExclusionsResponseSchema, ...FAILURES },
+          'Customer × product whose recommendation cards are silenced, with the reason and the names (customers in scope)',
+        response: { 200: namedExclusionsResponseSchema, ...FAILURES },
       },
     },
     async (req) => {
       const p = principal(req);
       const customerIds = await visibleCustomerIds(ctx, p);
-      return listExclusions(ctx.store, { partnerId: p.partnerId, customerIds });
+      const list = await listExclusions(ctx.store, { partnerId: p.partnerId, customerIds });
+      if (list.length === 0) return [];
+      // The names a person reads beside the ids (the dashboard lists exclusions without a report).
+      const customers = new Map((await ctx.directory.all(p.partnerId)).map((c) => [c.customerId, c.name]));
+      const products = new Map(
+        effectiveCatalog(shippedCatalog().products, await ctx.store.partnerProducts(p.partnerId)).map((x) => [
+          x.productId,
+          x.name,
+        ]),
+      );
+      return list.map((e) => ({
+        ...e,
+        customerName: customers.get(e.customerId) ?? null,
+        productName: products.get(e.productId) ?? null,
+      }));
     },
   );
 

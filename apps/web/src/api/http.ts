@@ -50,7 +50,8 @@ export function setOnUnauthenticated(f: () => void): void {
   onUnauthenticated = f;
 }
 
-async function parse<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
+/** An answer checked and parsed as {@link apiGet} and {@link apiSend} do (also for a request made otherwise). */
+export async function parseResponse<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
   if (res.status === 401) onUnauthenticated();
   if (!res.ok) throw await failure(res);
   if (res.status === 204) return schema.parse(undefined);
@@ -78,12 +79,21 @@ export async function apiGet<S extends z.ZodType>(
     headers: { accept: 'application/json' },
     ...(signal === undefined ? {} : { signal }),
   });
-  return parse(res, schema);
+  return parseResponse(res, schema);
 }
 
 let csrfToken: string | null = null;
 export function rememberCsrfToken(token: string | null): void {
   csrfToken = token;
+}
+
+/**
+ * The session's CSRF token, for a write made without {@link apiSend} (an upload through
+ * XMLHttpRequest, whose progress fetch cannot report); `fresh` fetches a new one (after a refusal).
+ */
+export async function sessionCsrfToken(fresh = false): Promise<string> {
+  if (fresh) csrfToken = null;
+  return currentCsrfToken();
 }
 
 async function currentCsrfToken(): Promise<string> {
@@ -123,5 +133,5 @@ export async function apiSend<S extends z.ZodType>(
       res = await send(await currentCsrfToken());
     }
   }
-  return parse(res, schema);
+  return parseResponse(res, schema);
 }
