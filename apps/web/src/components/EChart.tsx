@@ -35,10 +35,13 @@ export function EChart({
   option,
   label,
   height = 260,
+  onClick,
 }: {
   option: ChartOption;
   label: string;
   height?: number;
+  /** A click on a data item (bar, point): its index in the series. */
+  onClick?: (dataIndex: number, seriesIndex: number) => void;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -64,6 +67,21 @@ export function EChart({
       { notMerge: true },
     );
   }, [option, label, theme]);
+
+  // The latest handler, without a new chart for each render's new function.
+  const click = useRef(onClick);
+  click.current = onClick;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new theme makes a new chart, which needs the handler again
+  useEffect(() => {
+    const c = chart.current;
+    if (c === null) return;
+    const handler = (p: { dataIndex?: number; seriesIndex?: number }) =>
+      click.current?.(p.dataIndex ?? 0, p.seriesIndex ?? 0);
+    c.on('click', handler);
+    return () => {
+      c.off('click', handler);
+    };
+  }, [theme]);
 
   return <div ref={el} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }

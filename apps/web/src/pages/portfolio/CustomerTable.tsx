@@ -1,0 +1,341 @@
+/**
+ * The customer table (GET /api/v1/customers): paged, sorted and searched on the server, so it
+ * stays instant with 10 000 customers; the previous page stays on screen while the next loads.
+ * Sort, order, page, search and band live in the URL.
+ */
+import {
+  Button,
+  Field,
+  makeStyles,
+  mergeClasses,
+  SearchBox,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Tag,
+  Text,
+  Tooltip,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  ChevronDoubleLeftRegular,
+  ChevronDoubleRightRegular,
+  ChevronLeftRegular,
+  ChevronRightRegular,
+} from '@fluentui/react-icons';
+import type {
+  CustomerSort,
+  CustomerTable as CustomerTableData,
+  UsageBand,
+} from '@license-insights/contracts';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import type { CustomerTableState } from '../../api/portfolio';
+import { useTheme } from '../../app/theme';
+import { commonMessages } from '../../components/common.messages';
+import { ErrorState, Loading } from '../../components/states';
+import { Dash, Int, Pct } from '../../components/Value';
+import { fmtInt, fmtPoints } from '../../format';
+import { useLocale, useT } from '../../i18n';
+import { portfolioMessages } from '../PortfolioPage.messages';
+import { BAND_COLORS } from './BandsCard';
+import { deploymentReason, usageReason } from './reasons';
+import { useCardStyles } from './styles';
+
+const useStyles = makeStyles({
+  tools: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: '8px 12px' },
+  search: { width: '280px', maxWidth: '100%' },
+  table: { tableLayout: 'auto', minWidth: '860px' },
+  updating: { opacity: 0.55, transitionProperty: 'opacity', transitionDuration: tokens.durationNormal },
+  name: { display: 'flex', flexDirection: 'column', minWidth: 0, padding: '4px 0' },
+  link: {
+    color: tokens.colorBrandForegroundLink,
+    textDecorationLine: 'none',
+    fontWeight: tokens.fontWeightSemibold,
+    overflowWrap: 'anywhere',
+    ':hover': { textDecorationLine: 'underline', color: tokens.colorBrandForegroundLinkHover },
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: '2px' },
+  },
+  domain: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+  groups: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  band: { display: 'inline-flex', alignItems: 'center', gap: '6px', whiteSpace: 'nowrap' },
+  swatch: { width: '10px', height: '10px', borderRadius: '2px', flexShrink: 0 },
+  pager: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: '8px',
+    paddingTop: '4px',
+  },
+  pagerButtons: { display: 'flex', alignItems: 'center', gap: '4px' },
+  colCustomer: { width: '28%' },
+});
+
+type Column = { key: CustomerSort; label: string; numeric: boolean; hint?: string };
+
+/** The search box: its own text, sent to the URL 250 ms after the last key. */
+function useDebounced(value: string | undefined, onChange: (v: string) => void) {
+  const [text, setText] = useState(value ?? '');
+  const last = useRef(value ?? '');
+  // The URL changed from elsewhere (back button, a cleared filter): show it.
+  useEffect(() => {
+    if ((value ?? '') !== last.current) {
+      last.current = value ?? '';
+      setText(value ?? '');
+    }
+  }, [value]);
+  const change = useRef(onChange);
+  change.current = onChange;
+  useEffect(() => {
+    if (text === last.current) return;
+    const timer = setTimeout(() => {
+      last.current = text;
+      change.current(text);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return [text, setText] as const;
+}
+
+export function CustomerTable({
+  query,
+  state,
+  linkQuery,
+  onChange,
+}: {
+  query: UseQueryResult<CustomerTableData>;
+  state: CustomerTableState;
+  /** `?view=…&day=…` carried to the customer's page. */
+  linkQuery: string;
+  onChange: (changes: Record<string, string | number | null>, replace?: boolean) => void;
+}) {
+  const s = useStyles();
+  const c = useCardStyles();
+  const t = useT(portfolioMessages);
+  const tc = useT(commonMessages);
+  const { locale } = useLocale();
+  const { theme } = useTheme();
+  const [text, setText] = useDebounced(state.search, (v) => onChange({ q: v, page: null }, true));
+
+  const columns: Column[] = [
+    { key: 'name', label: t('col.customer'), numeric: false },
+    { key: 'sold', label: t('col.sold'), numeric: true },
+    { key: 'soldOwn', label: t('col.soldOwn'), numeric: true },
+    { key: 'assigned', label: t('col.assigned'), numeric: true },
+    { key: 'active', label: t('col.active'), numeric: true },
+    { key: 'deploymentPercent', label: t('col.deployment'), numeric: true },
+    { key: 'usagePercent', label: t('col.usage'), numeric: true },
+    { key: 'band', label: t('col.band'), numeric: false },
+    { key: 'usageChange', label: t('col.change'), numeric: true, hint: t('col.changeHint') },
+  ];
+
+  const sortBy = (key: CustomerSort) => {
+    // Names start A→Z; figures start with the largest.
+    const order =
+      state.sort === key ? (state.order === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
+    onChange({ sort: key === 'name' ? null : key, order: order === 'asc' ? null : 'desc', page: null });
+  };
+
+  const data = query.data;
+  const pages = data === undefined ? 1 : Math.max(1, Math.ceil(data.total / data.pageSize));
+  const page = data?.page ?? state.page;
+  const go = (p: number) => onChange({ page: p === 1 ? null : p });
+  const bandText = (b: UsageBand) => t(`band.${b}`);
+
+  return (
+    <section className={c.card} aria-labelledby="customers-heading">
+      <div className={c.head}>
+        <div className={c.titles}>
+          <h2 id="customers-heading" className={c.title}>
+            {t('customers.title')}
+          </h2>
+        </div>
+        <div className={s.tools}>
+          {state.band === undefined ? null : (
+            <Tag
+              dismissible
+              size="small"
+              appearance="brand"
+              dismissIcon={{ 'aria-label': t('customers.removeBand') }}
+              onClick={() => onChange({ band: null, page: null })}
+              data-band-filter={state.band}
+            >
+              {t('customers.band', { band: bandText(state.band) })}
+            </Tag>
+          )}
+          <Field label={t('customers.search')} size="small">
+            <SearchBox
+              className={s.search}
+              size="small"
+              value={text}
+              placeholder={t('customers.searchPlaceholder')}
+              onChange={(_, d) => setText(d.value)}
+            />
+          </Field>
+        </div>
+      </div>
+
+      {query.error !== null && !query.isFetching ? (
+        <ErrorState error={query.error} onRetry={() => query.refetch()} />
+      ) : null}
+      {data === undefined ? (
+        query.isPending ? (
+          <Loading />
+        ) : null
+      ) : data.rows.length === 0 ? (
+        <Text as="p" className={c.note} role="status">
+          {t('customers.none')}
+        </Text>
+      ) : (
+        <div className={c.tableWrap}>
+          <Table
+            size="small"
+            className={mergeClasses(s.table, query.isPlaceholderData && s.updating)}
+            aria-labelledby="customers-heading"
+            aria-busy={query.isFetching}
+            data-customer-table
+          >
+            <TableHeader>
+              <TableRow>
+                {columns.map((col) => {
+                  const sorted = state.sort === col.key;
+                  const cell = (
+                    <TableHeaderCell
+                      key={col.key}
+                      className={mergeClasses(col.numeric && c.numHead, col.key === 'name' && s.colCustomer)}
+                      sortable
+                      {...(sorted
+                        ? { sortDirection: state.order === 'asc' ? 'ascending' : 'descending' }
+                        : {})}
+                      onClick={() => sortBy(col.key)}
+                      data-sort={col.key}
+                    >
+                      {col.label}
+                    </TableHeaderCell>
+                  );
+                  return col.key === 'name' ? (
+                    [cell, <TableHeaderCell key="groups">{t('col.groups')}</TableHeaderCell>]
+                  ) : col.hint === undefined ? (
+                    cell
+                  ) : (
+                    <Tooltip key={col.key} content={col.hint} relationship="description">
+                      {cell}
+                    </Tooltip>
+                  );
+                })}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.rows.map((r) => (
+                <TableRow key={r.customerId} data-customer={r.customerId}>
+                  <TableCell>
+                    <div className={s.name}>
+                      <Link
+                        className={s.link}
+                        to={`/customers/${encodeURIComponent(r.customerId)}${linkQuery}`}
+                      >
+                        {r.name}
+                      </Link>
+                      {r.domain === null ? null : <span className={s.domain}>{r.domain}</span>}
+                    </div>
+                  </TableCell>
+                  <TableCell className={s.groups}>{r.groups.join(', ')}</TableCell>
+                  <TableCell className={c.num}>
+                    <Int value={r.totals.sold} />
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    <Int value={r.totals.soldOwn} />
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    <Int value={r.totals.assigned} />
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    <Int value={r.totals.active} reason={usageReason(r.totals)} />
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    <Pct value={r.totals.deploymentPercent} reason={deploymentReason(r.totals)} />
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    <Pct value={r.totals.usagePercent} reason={usageReason(r.totals)} />
+                  </TableCell>
+                  <TableCell>
+                    <span className={s.band}>
+                      <span
+                        className={s.swatch}
+                        style={{ backgroundColor: BAND_COLORS[r.band][theme === 'dark' ? 'dark' : 'light'] }}
+                      />
+                      {bandText(r.band)}
+                    </span>
+                  </TableCell>
+                  <TableCell className={c.num}>
+                    {r.usageChange === null ? <Dash reason="beforeData" /> : fmtPoints(locale, r.usageChange)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+
+      {data === undefined || data.total === 0 ? null : (
+        <nav className={s.pager} aria-label={t('customers.pages')}>
+          <Text size={200} aria-live="polite">
+            {t('customers.showing', {
+              from: fmtInt(locale, (page - 1) * data.pageSize + 1),
+              to: fmtInt(locale, Math.min(page * data.pageSize, data.total)),
+              total: fmtInt(locale, data.total),
+            })}
+            {query.isFetching ? (
+              <Spinner
+                size="extra-tiny"
+                label={t('customers.updating')}
+                style={{ display: 'inline-flex', marginLeft: 8 }}
+              />
+            ) : null}
+          </Text>
+          <div className={s.pagerButtons}>
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<ChevronDoubleLeftRegular />}
+              aria-label={t('customers.first')}
+              disabled={page <= 1}
+              onClick={() => go(1)}
+            />
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<ChevronLeftRegular />}
+              aria-label={tc('previous')}
+              disabled={page <= 1}
+              onClick={() => go(page - 1)}
+            />
+            <Text size={200}>{tc('page', { page: fmtInt(locale, page), pages: fmtInt(locale, pages) })}</Text>
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<ChevronRightRegular />}
+              aria-label={tc('next')}
+              disabled={page >= pages}
+              onClick={() => go(page + 1)}
+            />
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<ChevronDoubleRightRegular />}
+              aria-label={t('customers.last')}
+              disabled={page >= pages}
+              onClick={() => go(pages)}
+            />
+          </div>
+        </nav>
+      )}
+    </section>
+  );
+}
