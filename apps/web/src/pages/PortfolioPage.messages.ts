@@ -92,9 +92,9 @@ export const portfolioMessages = defineMessages(
     'band.unmeasured': 'Not measured',
     'band.none': 'Nothing sold',
     'band.short.<25': '<25 %',
-    'band.short.25-50': '25–50',
-    'band.short.50-75': '50–75',
-    'band.short.75-100': '75–100',
+    'band.short.25-50': '25–50 %',
+    'band.short.50-75': '50–75 %',
+    'band.short.75-100': '75–100 %',
     'band.short.>100': '>100 %',
 
     'breakdown.title': 'Breakdown',
@@ -133,7 +133,7 @@ export const portfolioMessages = defineMessages(
     'customers.pages': 'Customer table pages',
   },
   {
-    title: 'Analiza',
+    title: 'Insights',
     subtitle:
       '{customers, plural, one {# klient} few {# klientów} many {# klientów} other {# klienta}} · stan na {day} · {view}',
     'view.all': 'wszystkie kanały',
@@ -226,9 +226,9 @@ export const portfolioMessages = defineMessages(
     'band.unmeasured': 'Niemierzone',
     'band.none': 'Nic nie sprzedano',
     'band.short.<25': '<25 %',
-    'band.short.25-50': '25–50',
-    'band.short.50-75': '50–75',
-    'band.short.75-100': '75–100',
+    'band.short.25-50': '25–50 %',
+    'band.short.50-75': '50–75 %',
+    'band.short.75-100': '75–100 %',
     'band.short.>100': '>100 %',
 
     'breakdown.title': 'Podział',

@@ -181,12 +181,24 @@ function BreakdownBody({ data, updating }: { data: PortfolioBreakdown; updating:
           <TableHeader>
             <TableRow>
               <TableHeaderCell className={s.nameCell}>{t(`by.${data.by}`)}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.sold')}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.soldOwn')}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.assigned')}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.active')}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.deployment')}</TableHeaderCell>
-              <TableHeaderCell className={c.numHead}>{t('col.usage')}</TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.sold')}
+              </TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.soldOwn')}
+              </TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.assigned')}
+              </TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.active')}
+              </TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.deployment')}
+              </TableHeaderCell>
+              <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+                {t('col.usage')}
+              </TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>

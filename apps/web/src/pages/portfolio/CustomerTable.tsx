@@ -50,7 +50,9 @@ import { useCardStyles } from './styles';
 const useStyles = makeStyles({
   tools: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: '8px 12px' },
   search: { width: '280px', maxWidth: '100%' },
-  table: { tableLayout: 'auto', minWidth: '860px' },
+  table: { tableLayout: 'auto', minWidth: '680px' },
+  // Narrow screens: the groups column goes (the group filter still narrows by group).
+  wide: { '@media (max-width: 1279px)': { display: 'none' } },
   updating: { opacity: 0.55, transitionProperty: 'opacity', transitionDuration: tokens.durationNormal },
   name: { display: 'flex', flexDirection: 'column', minWidth: 0, padding: '4px 0' },
   link: {
@@ -146,7 +148,17 @@ export function CustomerTable({
   const pages = data === undefined ? 1 : Math.max(1, Math.ceil(data.total / data.pageSize));
   const page = data?.page ?? state.page;
   const go = (p: number) => onChange({ page: p === 1 ? null : p });
+  // A page past the end (a bookmarked page 9 of a list now shorter): the last page instead.
+  const past = data !== undefined && data.rows.length === 0 && data.total > 0 && data.page > 1;
+  const change = useRef(onChange);
+  change.current = onChange;
+  useEffect(() => {
+    if (past) change.current({ page: pages === 1 ? null : pages }, true);
+  }, [past, pages]);
   const bandText = (b: UsageBand) => t(`band.${b}`);
+  // In the table's narrow column the bands on the Usage % scale go by their short names.
+  const bandCell = (b: UsageBand) =>
+    b === 'unmeasured' || b === 'none' ? t(`band.${b}`) : t(`band.short.${b}`);
 
   return (
     <section className={c.card} aria-labelledby="customers-heading">
@@ -188,6 +200,8 @@ export function CustomerTable({
         query.isPending ? (
           <Loading />
         ) : null
+      ) : past ? (
+        <Loading />
       ) : data.rows.length === 0 ? (
         <Text as="p" className={c.note} role="status">
           {t('customers.none')}
@@ -209,6 +223,7 @@ export function CustomerTable({
                     <TableHeaderCell
                       key={col.key}
                       className={mergeClasses(col.numeric && c.numHead, col.key === 'name' && s.colCustomer)}
+                      button={{ className: col.numeric ? c.numHeadButton : undefined }}
                       sortable
                       {...(sorted
                         ? { sortDirection: state.order === 'asc' ? 'ascending' : 'descending' }
@@ -245,7 +260,7 @@ export function CustomerTable({
                       {r.domain === null ? null : <span className={s.domain}>{r.domain}</span>}
                     </div>
                   </TableCell>
-                  <TableCell className={s.groups}>{r.groups.join(', ')}</TableCell>
+                  <TableCell className={mergeClasses(s.groups, s.wide)}>{r.groups.join(', ')}</TableCell>
                   <TableCell className={c.num}>
                     <Int value={r.totals.sold} />
                   </TableCell>
@@ -270,7 +285,7 @@ export function CustomerTable({
                         className={s.swatch}
                         style={{ backgroundColor: BAND_COLORS[r.band][theme === 'dark' ? 'dark' : 'light'] }}
                       />
-                      {bandText(r.band)}
+                      {bandCell(r.band)}
                     </span>
                   </TableCell>
                   <TableCell className={c.num}>
@@ -283,7 +298,7 @@ export function CustomerTable({
         </div>
       )}
 
-      {data === undefined || data.total === 0 ? null : (
+      {data === undefined || data.rows.length === 0 ? null : (
         <nav className={s.pager} aria-label={t('customers.pages')}>
           <Text size={200} aria-live="polite">
             {t('customers.showing', {

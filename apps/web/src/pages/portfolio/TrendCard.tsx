@@ -175,11 +175,21 @@ function TrendTable({ trend }: { trend: PortfolioTrend }) {
         <TableHeader>
           <TableRow>
             <TableHeaderCell>{t('trend.day')}</TableHeaderCell>
-            <TableHeaderCell className={c.numHead}>{t('trend.sold')}</TableHeaderCell>
-            <TableHeaderCell className={c.numHead}>{t('trend.assigned')}</TableHeaderCell>
-            <TableHeaderCell className={c.numHead}>{t('trend.active')}</TableHeaderCell>
-            <TableHeaderCell className={c.numHead}>{t('trend.deployment')}</TableHeaderCell>
-            <TableHeaderCell className={c.numHead}>{t('trend.usage')}</TableHeaderCell>
+            <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+              {t('trend.sold')}
+            </TableHeaderCell>
+            <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+              {t('trend.assigned')}
+            </TableHeaderCell>
+            <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+              {t('trend.active')}
+            </TableHeaderCell>
+            <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+              {t('trend.deployment')}
+            </TableHeaderCell>
+            <TableHeaderCell className={c.numHead} button={{ className: c.numHeadButton }}>
+              {t('trend.usage')}
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>

@@ -19,7 +19,9 @@ export const useCardStyles = makeStyles({
   sub: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   note: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, margin: 0 },
   num: { textAlign: 'right', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
-  numHead: { textAlign: 'right', justifyContent: 'flex-end', whiteSpace: 'nowrap' },
+  numHead: { textAlign: 'right', whiteSpace: 'nowrap' },
+  /** A header cell's inner button (Fluent's): numbers' headers line up with the figures, right. */
+  numHeadButton: { justifyContent: 'flex-end', textAlign: 'right' },
   tableWrap: { overflowX: 'auto', minWidth: 0 },
   visuallyHidden: {
     position: 'absolute',
