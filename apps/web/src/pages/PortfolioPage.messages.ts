@@ -76,6 +76,7 @@ export const portfolioMessages = defineMessages(
     'trend.hideTable': 'Hide table',
     'trend.day': 'Day',
     'trend.empty': 'No computed days in this range.',
+    'trend.nothing': 'Nothing was sold in this view on these days.',
     'trend.partial': 'partial window',
 
     'bands.title': 'Usage bands',
@@ -210,6 +211,7 @@ export const portfolioMessages = defineMessages(
     'trend.hideTable': 'Ukryj tabelę',
     'trend.day': 'Dzień',
     'trend.empty': 'Brak obliczonych dni w tym zakresie.',
+    'trend.nothing': 'W tym widoku nic nie sprzedano w tych dniach.',
     'trend.partial': 'niepełne okno',
 
     'bands.title': 'Przedziały użycia',

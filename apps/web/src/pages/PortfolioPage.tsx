@@ -5,9 +5,9 @@
  * product), so a view can be bookmarked or shared. Every figure is the API's.
  */
 import { MessageBar, MessageBarBody, MessageBarTitle, makeStyles } from '@fluentui/react-components';
-import type { StaleMetrics } from '@license-insights/contracts';
-import { useEffect } from 'react';
-import { useCustomerTable, usePortfolioSummary } from '../api/portfolio';
+import type { StaleMetrics, UsageBand } from '@license-insights/contracts';
+import { useCallback, useEffect } from 'react';
+import { type BreakdownKey, useCustomerTable, usePortfolioSummary } from '../api/portfolio';
 import { can, useMe } from '../app/auth';
 import { clearReady, markReady } from '../app/ready';
 import { PageHeader } from '../components/PageHeader';
@@ -20,7 +20,7 @@ import { BreakdownCard } from './portfolio/BreakdownCard';
 import { Controls, ExportMenu } from './portfolio/Controls';
 import { CustomerTable } from './portfolio/CustomerTable';
 import { KpiTiles } from './portfolio/KpiTiles';
-import { carriedQuery, usePortfolioState } from './portfolio/state';
+import { carriedQuery, type TrendChoice, usePortfolioState } from './portfolio/state';
 import { TrendCard } from './portfolio/TrendCard';
 
 const useStyles = makeStyles({
@@ -73,6 +73,35 @@ export default function PortfolioPage() {
   const shownDay = summary.data?.filter.day;
   const sum = summary.data;
 
+  // Stable handlers: the cards are memoised and draw again only when their own inputs change.
+  const onFilters = useCallback((c: Record<string, string | number | null>) => set(c), [set]);
+  const onChoice = useCallback(
+    (c: TrendChoice) => set({ range: c === '90' ? null : c, from: null, to: null }, { replace: true }),
+    [set],
+  );
+  const onCustom = useCallback(
+    (from: string | null, to: string | null) => set({ range: 'custom', from, to }, { replace: true }),
+    [set],
+  );
+  const onBand = useCallback(
+    (band: UsageBand | null) => {
+      set({ band, page: null });
+      // The table is below the breakdown: bring it into view to show what the band holds.
+      if (band !== null) {
+        document.getElementById('customers-heading')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      }
+    },
+    [set],
+  );
+  const onBy = useCallback(
+    (by: BreakdownKey) => set({ by: by === 'product' ? null : by }, { replace: true }),
+    [set],
+  );
+  const onTable = useCallback(
+    (c: Record<string, string | number | null>, replace?: boolean) => set(c, { replace: replace ?? false }),
+    [set],
+  );
+
   return (
     <div className={s.page}>
       <PageHeader
@@ -90,7 +119,7 @@ export default function PortfolioPage() {
           can(me.data, 'export_aggregates') ? <ExportMenu filters={filters} shownDay={shownDay} /> : undefined
         }
       />
-      <Controls filters={filters} shownDay={shownDay} onChange={(c) => set(c)} ready={ready} />
+      <Controls filters={filters} shownDay={shownDay} onChange={onFilters} ready={ready} />
       {sum?.stale ? <Stale stale={sum.stale} /> : null}
       {sum === undefined ? (
         summary.error ? (
@@ -104,28 +133,20 @@ export default function PortfolioPage() {
           <KpiTiles summary={sum} />
           <div className={s.charts}>
             <TrendCard
+              enabled={ready}
               filters={filters}
               range={trend}
               choice={trendChoice}
               lastDay={shownDay}
-              onChoice={(c) => set({ range: c === '90' ? null : c, from: null, to: null }, { replace: true })}
-              onCustom={(from, to) => set({ range: 'custom', from, to }, { replace: true })}
+              onChoice={onChoice}
+              onCustom={onCustom}
             />
-            <BandsCard summary={sum} selected={table.band} onSelect={(band) => set({ band, page: null })} />
+            <BandsCard summary={sum} selected={table.band} onSelect={onBand} />
           </div>
-          <BreakdownCard
-            filters={filters}
-            by={breakdown}
-            onBy={(by) => set({ by: by === 'product' ? null : by }, { replace: true })}
-          />
+          <BreakdownCard enabled={ready} filters={filters} by={breakdown} onBy={onBy} />
         </>
       )}
-      <CustomerTable
-        query={customers}
-        state={table}
-        linkQuery={carriedQuery(filters)}
-        onChange={(c, replace) => set(c, { replace: replace ?? false })}
-      />
+      <CustomerTable query={customers} state={table} linkQuery={carriedQuery(filters)} onChange={onTable} />
     </div>
   );
 }

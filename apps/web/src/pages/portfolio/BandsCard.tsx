@@ -5,7 +5,7 @@
 import { Button, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { FilterRegular } from '@fluentui/react-icons';
 import { type PortfolioSummary, USAGE_BANDS, type UsageBand } from '@license-insights/contracts';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useTheme } from '../../app/theme';
 import { fmtInt } from '../../format';
 import { useLocale, useT } from '../../i18n';
@@ -49,7 +49,7 @@ const useStyles = makeStyles({
   count: { fontVariantNumeric: 'tabular-nums', display: 'inline-flex', alignItems: 'center', gap: '4px' },
 });
 
-export function BandsCard({
+export const BandsCard = memo(function BandsCard({
   summary,
   selected,
   onSelect,
@@ -150,4 +150,4 @@ export function BandsCard({
       </div>
     </section>
   );
-}
+});

@@ -6,8 +6,6 @@
 import {
   makeStyles,
   mergeClasses,
-  Tab,
-  TabList,
   Table,
   TableBody,
   TableCell,
@@ -17,7 +15,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { PortfolioBreakdown } from '@license-insights/contracts';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { type BreakdownKey, type PortfolioFilters, usePortfolioBreakdown } from '../../api/portfolio';
 import { useTheme } from '../../app/theme';
 import { Empty, QueryView } from '../../components/states';
@@ -28,6 +26,7 @@ import { portfolioMessages } from '../PortfolioPage.messages';
 import { Chart, type ChartOption, palette } from './Chart';
 import { escapeHtml } from './html';
 import { deploymentReason, usageReason } from './reasons';
+import { Segmented } from './Segmented';
 import { useCardStyles } from './styles';
 
 const useStyles = makeStyles({
@@ -234,18 +233,21 @@ function BreakdownBody({ data, updating }: { data: PortfolioBreakdown; updating:
   );
 }
 
-export function BreakdownCard({
+export const BreakdownCard = memo(function BreakdownCard({
   filters,
   by,
   onBy,
+  enabled,
 }: {
+  /** Ask the API (false while the page's first data loads: the tiles and table go first). */
+  enabled: boolean;
   filters: PortfolioFilters;
   by: BreakdownKey;
   onBy: (by: BreakdownKey) => void;
 }) {
   const c = useCardStyles();
   const t = useT(portfolioMessages);
-  const breakdown = usePortfolioBreakdown(filters, by);
+  const breakdown = usePortfolioBreakdown(filters, by, enabled);
   return (
     <section className={c.card} aria-labelledby="breakdown-heading">
       <div className={c.head}>
@@ -254,22 +256,16 @@ export function BreakdownCard({
             {t('breakdown.title')}
           </h2>
         </div>
-        <TabList
-          size="small"
-          selectedValue={by}
-          onTabSelect={(_, d) => onBy(d.value as BreakdownKey)}
-          aria-label={t('breakdown.by')}
-        >
-          {BY.map((b) => (
-            <Tab key={b} value={b}>
-              {t(`by.${b}`)}
-            </Tab>
-          ))}
-        </TabList>
+        <Segmented
+          label={t('breakdown.by')}
+          value={by}
+          onChange={onBy}
+          options={BY.map((b) => ({ value: b, label: t(`by.${b}`) }))}
+        />
       </div>
       <QueryView query={breakdown}>
         {(data) => <BreakdownBody data={data} updating={breakdown.isPlaceholderData} />}
       </QueryView>
     </section>
   );
-}
+});

@@ -3,6 +3,7 @@
  * product — and the export menu. Every choice goes to the URL; a new filter starts the customer
  * table at its first page.
  */
+
 import {
   Button,
   Field,
@@ -27,6 +28,7 @@ import {
   SERVICE_CODES,
   type ServiceCode,
 } from '@license-insights/contracts';
+import { memo } from 'react';
 import {
   exportUrl,
   type PortfolioFilters,
@@ -62,7 +64,7 @@ const useStyles = makeStyles({
 
 type Change = Record<string, string | number | null>;
 
-export function Controls({
+export const Controls = memo(function Controls({
   filters,
   shownDay,
   onChange,
@@ -196,7 +198,7 @@ export function Controls({
       <div className={s.spacer} />
     </fieldset>
   );
-}
+});
 
 export function ExportMenu({
   filters,

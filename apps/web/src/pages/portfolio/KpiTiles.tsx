@@ -7,6 +7,7 @@ import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-componen
 import { ArrowDownRegular, ArrowRightRegular, ArrowUpRegular } from '@fluentui/react-icons';
 import type { PortfolioSummary } from '@license-insights/contracts';
 import type { ReactNode } from 'react';
+import { memo } from 'react';
 import { Dash, Int, Pct } from '../../components/Value';
 import { fmtDay, fmtDelta, fmtInt, fmtPoints } from '../../format';
 import { useLocale, useT } from '../../i18n';
@@ -136,7 +137,7 @@ function Tile({
   );
 }
 
-export function KpiTiles({ summary }: { summary: PortfolioSummary }) {
+export const KpiTiles = memo(function KpiTiles({ summary }: { summary: PortfolioSummary }) {
   const s = useStyles();
   const c = useCardStyles();
   const t = useT(portfolioMessages);
@@ -208,4 +209,4 @@ export function KpiTiles({ summary }: { summary: PortfolioSummary }) {
       </div>
     </section>
   );
-}
+});

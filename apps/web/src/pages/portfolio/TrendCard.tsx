@@ -8,8 +8,6 @@ import {
   Field,
   Input,
   makeStyles,
-  Tab,
-  TabList,
   Table,
   TableBody,
   TableCell,
@@ -19,7 +17,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { PortfolioTrend } from '@license-insights/contracts';
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { type PortfolioFilters, type TrendRange, usePortfolioTrend } from '../../api/portfolio';
 import { useTheme } from '../../app/theme';
 import { Empty, QueryView } from '../../components/states';
@@ -29,6 +27,7 @@ import { useLocale, useT } from '../../i18n';
 import { portfolioMessages } from '../PortfolioPage.messages';
 import { Chart, type ChartOption, palette } from './Chart';
 import { deploymentReason, usageReason } from './reasons';
+import { Segmented } from './Segmented';
 import type { TrendChoice } from './state';
 import { useCardStyles } from './styles';
 
@@ -230,6 +229,10 @@ function TrendBody({ trend }: { trend: PortfolioTrend }) {
   const [table, setTable] = useState(false);
   const option = useTrendOption(trend);
   if (trend.points.length === 0) return <Empty>{t('trend.empty')}</Empty>;
+  // Nothing sold on any day of the range (no percentage at all): say so rather than draw empty axes.
+  if (trend.points.every((p) => p.totals.deploymentPercent === null && p.totals.usagePercent === null)) {
+    return <Empty>{t('trend.nothing')}</Empty>;
+  }
   return (
     <>
       <Chart
@@ -248,14 +251,17 @@ function TrendBody({ trend }: { trend: PortfolioTrend }) {
   );
 }
 
-export function TrendCard({
+export const TrendCard = memo(function TrendCard({
   filters,
   range,
   choice,
   lastDay,
   onChoice,
   onCustom,
+  enabled,
 }: {
+  /** Ask the API (false while the page's first data loads: the tiles and table go first). */
+  enabled: boolean;
   filters: PortfolioFilters;
   range: TrendRange;
   choice: TrendChoice;
@@ -268,7 +274,7 @@ export function TrendCard({
   const c = useCardStyles();
   const t = useT(portfolioMessages);
   const { locale } = useLocale();
-  const trend = usePortfolioTrend(filters, range);
+  const trend = usePortfolioTrend(filters, range, enabled);
   const shown = trend.data;
   return (
     <section className={c.card} aria-labelledby="trend-heading">
@@ -284,19 +290,18 @@ export function TrendCard({
           )}
         </div>
         <div className={s.controls}>
-          <TabList
-            size="small"
-            selectedValue={choice}
-            onTabSelect={(_, d) => onChoice(d.value as TrendChoice)}
-            aria-label={t('trend.range')}
-          >
-            {(['28', '90', '180', '365'] as const).map((d) => (
-              <Tab key={d} value={d}>
-                {t('trend.days', { n: Number(d) })}
-              </Tab>
-            ))}
-            <Tab value="custom">{t('trend.custom')}</Tab>
-          </TabList>
+          <Segmented
+            label={t('trend.range')}
+            value={choice}
+            onChange={onChoice}
+            options={[
+              ...(['28', '90', '180', '365'] as const).map((d) => ({
+                value: d,
+                label: t('trend.days', { n: Number(d) }),
+              })),
+              { value: 'custom' as const, label: t('trend.custom') },
+            ]}
+          />
         </div>
       </div>
       {range.kind === 'custom' ? (
@@ -326,4 +331,4 @@ export function TrendCard({
       <QueryView query={trend}>{(data) => <TrendBody trend={data} />}</QueryView>
     </section>
   );
-}
+});

@@ -14,7 +14,7 @@ import {
   type TREND_DAYS,
   USAGE_BANDS,
 } from '@license-insights/contracts';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import type { BreakdownKey, CustomerTableState, PortfolioFilters, TrendRange } from '../../api/portfolio';
 import { useSearchState } from '../../app/search-state';
 
@@ -24,7 +24,7 @@ function oneOf<T extends string>(values: readonly T[], v: string | null): T | un
   return v !== null && (values as readonly string[]).includes(v) ? (v as T) : undefined;
 }
 
-function day(v: string | null): string | undefined {
+function dayOf(v: string | null): string | undefined {
   return v !== null && daySchema.safeParse(v).success ? v : undefined;
 }
 
@@ -37,34 +37,48 @@ export type TrendChoice = `${(typeof TREND_DAYS)[number]}` | 'custom';
 
 export function usePortfolioState() {
   const { params, set } = useSearchState();
-  return useMemo(() => {
-    const get = (k: string) => params.get(k);
-    const filters: PortfolioFilters = {
-      day: day(get('day')),
-      view: oneOf(CHANNEL_VIEWS, get('view')) ?? 'all',
-      service: oneOf(SERVICE_CODES, get('service')),
-      group: text(get('group')),
-      product: text(get('product')),
-    };
-    const trendChoice: TrendChoice =
-      get('range') === 'custom' ? 'custom' : (oneOf(['28', '90', '180', '365'], get('range')) ?? '90');
-    const trend: TrendRange =
+  const get = (k: string) => params.get(k);
+  // Each part is a new object only when its own parameters change, so the parts of the page that
+  // a change leaves alone (the tiles and charts when the table is sorted) don't draw again.
+  const [day, view, service, group, product] = ['day', 'view', 'service', 'group', 'product'].map(get);
+  const filters = useMemo<PortfolioFilters>(
+    () => ({
+      day: dayOf(day ?? null),
+      view: oneOf(CHANNEL_VIEWS, view ?? null) ?? 'all',
+      service: oneOf(SERVICE_CODES, service ?? null),
+      group: text(group ?? null),
+      product: text(product ?? null),
+    }),
+    [day, view, service, group, product],
+  );
+  const [range, from, to] = ['range', 'from', 'to'].map(get);
+  const trendChoice: TrendChoice =
+    range === 'custom' ? 'custom' : (oneOf(['28', '90', '180', '365'], range ?? null) ?? '90');
+  const trend = useMemo<TrendRange>(
+    () =>
       trendChoice === 'custom'
-        ? { kind: 'custom', from: day(get('from')), to: day(get('to')) }
-        : { kind: 'days', days: Number(trendChoice) as 28 | 90 | 180 | 365 };
-    const breakdown: BreakdownKey = oneOf(BREAKDOWN_KEYS, get('by')) ?? 'product';
-    const sort: CustomerSort = oneOf(CUSTOMER_SORTS, get('sort')) ?? 'name';
-    const page = Number(get('page'));
-    const table: CustomerTableState = {
-      search: text(get('q')),
-      band: oneOf(USAGE_BANDS, get('band')),
-      sort,
-      order: get('order') === 'desc' ? 'desc' : 'asc',
-      page: Number.isInteger(page) && page >= 1 ? page : 1,
+        ? { kind: 'custom', from: dayOf(from ?? null), to: dayOf(to ?? null) }
+        : { kind: 'days', days: Number(trendChoice) as 28 | 90 | 180 | 365 },
+    [trendChoice, from, to],
+  );
+  const breakdown: BreakdownKey = oneOf(BREAKDOWN_KEYS, get('by')) ?? 'product';
+  const [q, band, sort, order, page] = ['q', 'band', 'sort', 'order', 'page'].map(get);
+  const table = useMemo<CustomerTableState>(() => {
+    const n = Number(page);
+    return {
+      search: text(q ?? null),
+      band: oneOf(USAGE_BANDS, band ?? null),
+      sort: oneOf(CUSTOMER_SORTS, sort ?? null) ?? ('name' satisfies CustomerSort),
+      order: order === 'desc' ? 'desc' : 'asc',
+      page: Number.isInteger(n) && n >= 1 ? n : 1,
       pageSize: PAGE_SIZE,
     };
-    return { filters, trendChoice, trend, breakdown, table, set };
-  }, [params, set]);
+  }, [q, band, sort, order, page]);
+  // One function for the page's life (react-router's setter changes with the URL).
+  const latest = useRef(set);
+  latest.current = set;
+  const stableSet = useCallback<typeof set>((changes, options) => latest.current(changes, options), []);
+  return { filters, trendChoice, trend, breakdown, table, set: stableSet };
 }
 
 /** `?view=…&day=…` for links to a customer: the same channel and day there. */
