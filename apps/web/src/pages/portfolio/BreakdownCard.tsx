@@ -32,13 +32,13 @@ import { useCardStyles } from './styles';
 const useStyles = makeStyles({
   body: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 3fr) minmax(260px, 2fr)',
+    gridTemplateColumns: 'minmax(0, 1fr) minmax(300px, 360px)',
     gap: '16px',
     alignItems: 'start',
     '@media (max-width: 1279px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },
   table: { tableLayout: 'auto' },
-  nameCell: { minWidth: '200px' },
+  nameCell: { minWidth: '180px' },
   dim: { opacity: 0.6 },
   updating: { opacity: 0.6, transitionProperty: 'opacity', transitionDuration: tokens.durationNormal },
 });
@@ -129,12 +129,13 @@ function useBreakdownOption(
       xAxis: {
         type: 'value',
         max: (v: { max: number }) => (v.max >= CAP ? CAP : undefined),
-        axisLabel: { formatter: (v: number) => fmtPct(locale, v, 0) },
+        interval: 50,
+        axisLabel: { formatter: (v: number) => fmtPct(locale, v, 0), hideOverlap: true, fontSize: 11 },
       },
       yAxis: {
         type: 'category',
         data: items.map((i) => label(i.key, i.name)),
-        axisLabel: { width: 170, overflow: 'truncate' },
+        axisLabel: { width: 110, overflow: 'truncate', fontSize: 11 },
         axisTick: { show: false },
       },
       series: [

@@ -50,7 +50,7 @@ const useStyles = makeStyles({
   // sort may take (issue 13: ≤ 200 ms).
   table: {
     width: '100%',
-    minWidth: '680px',
+    minWidth: '600px',
     borderCollapse: 'collapse',
     fontSize: tokens.fontSizeBase300,
     lineHeight: tokens.lineHeightBase300,
@@ -69,6 +69,13 @@ const useStyles = makeStyles({
       verticalAlign: 'middle',
     },
     '& tbody tr:hover': { backgroundColor: tokens.colorSubtleBackgroundHover },
+    // Narrow screens (about 1024 px): smaller type and padding, so nine columns fit without scrolling.
+    '@media (max-width: 1279px)': {
+      fontSize: tokens.fontSizeBase200,
+      lineHeight: tokens.lineHeightBase200,
+      '& th': { padding: '0 6px' },
+      '& td': { padding: '0 6px' },
+    },
   },
   num: {
     textAlign: 'right',
@@ -76,7 +83,7 @@ const useStyles = makeStyles({
     whiteSpace: 'nowrap',
     '& > button': { marginLeft: 'auto' },
   },
-  // Narrow screens: the groups column goes (the group filter still narrows by group).
+  // Narrow screens: the groups and own columns go (the group filter still narrows by group).
   wide: { '@media (max-width: 1279px)': { display: 'none' } },
   // Dimmed only when the next rows are slow to come: a quick answer repaints the table once.
   updating: {
@@ -120,13 +127,16 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     cursor: 'pointer',
     whiteSpace: 'nowrap',
+    textAlign: 'inherit',
+    // Narrow screens: long headers ("Deployment %") take two lines rather than push the table wider.
+    '@media (max-width: 1279px)': { whiteSpace: 'normal' },
     ':hover': { color: tokens.colorBrandForeground1 },
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: '2px' },
   },
   sortIcon: { fontSize: '14px', flexShrink: 0 },
 });
 
-type Column = { key: CustomerSort; label: string; numeric: boolean; hint?: string };
+type Column = { key: CustomerSort; label: string; numeric: boolean; hint?: string; narrowHidden?: boolean };
 
 /**
  * Search waits this long after the last key: a word typed at speed is one query, and a search
@@ -181,7 +191,7 @@ export function CustomerTable({
   const columns: Column[] = [
     { key: 'name', label: t('col.customer'), numeric: false },
     { key: 'sold', label: t('col.sold'), numeric: true },
-    { key: 'soldOwn', label: t('col.soldOwn'), numeric: true },
+    { key: 'soldOwn', label: t('col.soldOwn'), numeric: true, narrowHidden: true },
     { key: 'assigned', label: t('col.assigned'), numeric: true },
     { key: 'active', label: t('col.active'), numeric: true },
     { key: 'deploymentPercent', label: t('col.deployment'), numeric: true },
@@ -277,7 +287,11 @@ export function CustomerTable({
                     <th
                       key={col.key}
                       scope="col"
-                      className={mergeClasses(col.numeric && s.num, col.key === 'name' && s.colCustomer)}
+                      className={mergeClasses(
+                        col.numeric && s.num,
+                        col.key === 'name' && s.colCustomer,
+                        col.narrowHidden === true && s.wide,
+                      )}
                       {...(sorted ? { 'aria-sort': state.order === 'asc' ? 'ascending' : 'descending' } : {})}
                       data-sort={col.key}
                     >
@@ -328,7 +342,7 @@ export function CustomerTable({
                   <td className={s.num}>
                     <Int value={r.totals.sold} />
                   </td>
-                  <td className={s.num}>
+                  <td className={mergeClasses(s.num, s.wide)}>
                     <Int value={r.totals.soldOwn} />
                   </td>
                   <td className={s.num}>
