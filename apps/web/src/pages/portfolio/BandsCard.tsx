@@ -66,7 +66,7 @@ export const BandsCard = memo(function BandsCard({
   const dark = theme === 'dark';
   const option = useMemo<ChartOption>(
     () => ({
-      grid: { left: 4, right: 8, top: 8, bottom: 4, containLabel: true },
+      grid: { left: 4, right: 8, top: 20, bottom: 4, containLabel: true },
       tooltip: {
         trigger: 'item',
         formatter: (p: { name: string; value: number }) => `${p.name}: ${fmtInt(locale, p.value)}`,
@@ -113,7 +113,7 @@ export const BandsCard = memo(function BandsCard({
         <Chart
           option={option}
           label={t('bands.chart')}
-          height={170}
+          height={180}
           onClick={(i) => {
             const b = CHART_BANDS[i];
             if (b !== undefined) onSelect(selected === b ? null : b);
