@@ -112,14 +112,22 @@ describe.skipIf(!chromiumAvailable)('every page, both languages', () => {
 
   it('renders a customer and a product named with HTML as text, never as markup', async () => {
     const page = await d.signedIn(admin);
-    await page.goto(`/insights?q=${encodeURIComponent('Contoso')}`);
+    const inert = async () => {
+      expect(await page.locator('img[src="x"], svg[onload]').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    };
+    // The portfolio: the customer in the table (found by name), the product in the breakdown.
+    await page.goto(`/insights?q=${encodeURIComponent('Contoso')}&by=product`);
     await ready(page, 'portfolio');
+    await expect.poll(() => page.locator('table[data-rows-key]').textContent()).toContain(XSS_CUSTOMER);
+    await expect.poll(() => page.locator('main').textContent()).toContain(XSS_PRODUCT);
+    await inert();
+    await shot(page, 'xss-portfolio');
+    // The customer's page: its name as the heading.
     await page.goto(`/customers/${encodeURIComponent(xssCustomerId)}`);
     await ready(page, 'customer');
-    await expect.poll(() => page.locator('main').textContent()).toContain(XSS_CUSTOMER);
-    await expect.poll(() => page.locator('main').textContent()).toContain(XSS_PRODUCT);
-    expect(await page.locator('main img[src="x"], main svg[onload]').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(XSS_CUSTOMER);
+    await inert();
     await shot(page, 'xss-customer');
     await page.context().close();
   });
