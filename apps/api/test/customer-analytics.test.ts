@@ -91,6 +91,20 @@ describe('customer analytics', () => {
     );
   });
 
+  it('inactive=skip leaves the inactive counts out and nothing else; inactive=count is the default', async () => {
+    const whole = (await get(sales, `/api/v1/customers/${customer}/analytics`)).json();
+    expect(whole.inactive.length).toBeGreaterThan(0);
+    expect((await get(sales, `/api/v1/customers/${customer}/analytics?inactive=count`)).json()).toEqual(
+      whole,
+    );
+    const skipped = await get(sales, `/api/v1/customers/${customer}/analytics?inactive=skip`);
+    expect(skipped.statusCode).toBe(200);
+    expect(skipped.json()).toEqual({ ...whole, inactive: [] });
+    const bad = await get(sales, `/api/v1/customers/${customer}/analytics?inactive=none`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('querystring.inactive: must be count or skip');
+  });
+
   it('refuses a day without metrics and a bad view, naming the field', async () => {
     const late = await get(sales, `/api/v1/customers/${customer}/analytics?day=2027-01-01`);
     expect(late.statusCode).toBe(404);

@@ -5,6 +5,7 @@
 
 import { Button, Text } from '@fluentui/react-components';
 import type { Right } from '@license-insights/contracts';
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import {
   createBrowserRouter,
@@ -15,12 +16,17 @@ import {
   useNavigate,
 } from 'react-router';
 import { setOnUnauthenticated } from './api/http';
-import { can, ME_KEY, useMe } from './app/auth';
+import { can, ME_KEY, meQuery, useMe } from './app/auth';
 import { Shell } from './app/Shell';
 import { shellMessages } from './app/shell.messages';
 import { ErrorState, Loading } from './components/states';
 import { useT } from './i18n';
 import { queryClient } from './query';
+
+/** A page's module: the page, and the queries it starts with (asked for before it draws). */
+interface PageModule {
+  prefetch(client: QueryClient, url: URL): void;
+}
 
 /** Each page's chunk, loaded when first needed. */
 const load = {
@@ -59,9 +65,15 @@ function preloadFirstPage(pathname: string): void {
         : pathname.startsWith('/customers/')
           ? load.customer
           : (Object.entries(load).find(([k]) => pathname.startsWith(`/${k}`))?.[1] ?? null);
-  void first?.();
+  // The page's first data too: its module says which queries (the same the page will ask for).
+  void first?.().then((m: object) => {
+    if ('prefetch' in m) (m as PageModule).prefetch(queryClient, new URL(window.location.href));
+  });
 }
-preloadFirstPage(window.location.pathname);
+if (!window.location.pathname.startsWith('/sign-in')) {
+  void queryClient.prefetchQuery(meQuery);
+  preloadFirstPage(window.location.pathname);
+}
 
 /** Signed in, else to the sign-in page (coming back here after). */
 function SignedIn() {

@@ -22,7 +22,16 @@ const wholeNumber = (what: string) => z.coerce.number({ error: `must be ${what}`
 
 export const dayQuerySchema = z.object({ day });
 
-export const customerAnalyticsQuerySchema = z.object({ day, view });
+export const customerAnalyticsQuerySchema = z.object({
+  day,
+  view,
+  inactive: z
+    .enum(['count', 'skip'], { error: 'must be count or skip' })
+    .optional()
+    .describe(
+      'count (default): inactive users counted per product (28/60/90 days); skip: `inactive` is empty — for a caller that shows them from /inactive-users or not at all (the count is the slowest part of the answer)',
+    ),
+});
 export type CustomerAnalyticsQuery = z.infer<typeof customerAnalyticsQuerySchema>;
 
 export const customerTrendQuerySchema = z.object({

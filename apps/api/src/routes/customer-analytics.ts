@@ -53,6 +53,7 @@ export function registerCustomerAnalyticsRoutes(app: Api, ctx: AppContext): void
           channel: req.query.view,
         },
         contexts,
+        { inactive: req.query.inactive !== 'skip' },
       ),
   );
 

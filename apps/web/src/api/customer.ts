@@ -17,7 +17,7 @@ import {
   recommendationsResponseSchema,
   supportMetricsResponseSchema,
 } from '@license-insights/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiGet, withQuery } from './http';
 
@@ -29,25 +29,49 @@ export interface CustomerView {
   readonly view: ChannelView;
 }
 
-export function useCustomerRecord(customerId: string) {
-  return useQuery({
+export const customerRecordQuery = (customerId: string) =>
+  queryOptions({
     queryKey: ['customer', customerId, 'record'],
     queryFn: ({ signal }) => apiGet(base(customerId), customerRecordSchema, {}, signal),
   });
+
+export function useCustomerRecord(customerId: string) {
+  return useQuery(customerRecordQuery(customerId));
 }
 
-export function useCustomerAnalytics(customerId: string, v: CustomerView) {
-  return useQuery({
+export const customerAnalyticsQuery = (customerId: string, v: CustomerView) =>
+  queryOptions({
     queryKey: ['customer', customerId, 'analytics', v.day, v.view],
     queryFn: ({ signal }) =>
       apiGet(
         `${base(customerId)}/analytics`,
         customerAnalyticsResponseSchema,
-        { day: v.day, view: v.view },
+        // Inactive users: the page shows them from /inactive-users (admin agents only).
+        { day: v.day, view: v.view, inactive: 'skip' },
         signal,
       ),
+  });
+
+export function useCustomerAnalytics(customerId: string, v: CustomerView) {
+  return useQuery({
+    ...customerAnalyticsQuery(customerId, v),
     // Another day or view of the same customer keeps the page drawn while it loads (never another customer's).
     placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === customerId ? prev : undefined),
+  });
+}
+
+/** The inactive users counted per product (28/60/90 days): the analytics answer with its counts. */
+export function useCustomerInactiveCounts(customerId: string, v: CustomerView) {
+  return useQuery({
+    queryKey: ['customer', customerId, 'inactive-counts', v.day, v.view],
+    queryFn: ({ signal }) =>
+      apiGet(
+        `${base(customerId)}/analytics`,
+        customerAnalyticsResponseSchema,
+        { day: v.day, view: v.view, inactive: 'count' },
+        signal,
+      ),
+    select: (a) => a.inactive,
   });
 }
 

@@ -16,7 +16,7 @@ import {
   statusResponseSchema,
   type UsageBand,
 } from '@license-insights/contracts';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { apiGet, withQuery } from './http';
 
 export type BreakdownKey = PortfolioBreakdownRequest['by'];
@@ -41,13 +41,16 @@ function filterQuery(f: PortfolioFilters) {
   };
 }
 
-export function usePortfolioSummary(f: PortfolioFilters) {
+export const portfolioSummaryQuery = (f: PortfolioFilters) => {
   const query = filterQuery(f);
-  return useQuery({
+  return queryOptions({
     queryKey: ['portfolio', 'summary', query],
     queryFn: ({ signal }) => apiGet('/api/v1/portfolio/summary', portfolioSummarySchema, query, signal),
-    placeholderData: keepPreviousData,
   });
+};
+
+export function usePortfolioSummary(f: PortfolioFilters) {
+  return useQuery({ ...portfolioSummaryQuery(f), placeholderData: keepPreviousData });
 }
 
 /** A trend range: days back from the as-of day, or from/to (to: the as-of day when absent). */
@@ -91,7 +94,7 @@ export interface CustomerTableState {
   readonly pageSize: number;
 }
 
-export function useCustomerTable(f: PortfolioFilters, t: CustomerTableState) {
+export const customerTableQuery = (f: PortfolioFilters, t: CustomerTableState) => {
   const query = {
     ...filterQuery(f),
     search: t.search,
@@ -101,12 +104,15 @@ export function useCustomerTable(f: PortfolioFilters, t: CustomerTableState) {
     page: t.page === 1 ? undefined : t.page,
     pageSize: t.pageSize,
   };
-  return useQuery({
+  return queryOptions({
     queryKey: ['customers', 'table', query],
     queryFn: ({ signal }) => apiGet('/api/v1/customers', customerTableSchema, query, signal),
-    // The previous page stays on screen while the next one loads: paging and sorting don't flash.
-    placeholderData: keepPreviousData,
   });
+};
+
+export function useCustomerTable(f: PortfolioFilters, t: CustomerTableState) {
+  // The previous page stays on screen while the next one loads: paging and sorting don't flash.
+  return useQuery({ ...customerTableQuery(f, t), placeholderData: keepPreviousData });
 }
 
 export function useCustomerGroups() {

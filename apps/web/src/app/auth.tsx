@@ -4,24 +4,26 @@
  * what SPEC §5 allows (the API refuses the rest anyway).
  */
 import { type Principal, principalSchema, type Right } from '@license-insights/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, apiGet } from '../api/http';
 
 export const ME_KEY = ['me'] as const;
 
+export const meQuery = queryOptions({
+  queryKey: ME_KEY,
+  queryFn: async (): Promise<Principal | null> => {
+    try {
+      return await apiGet('/api/v1/me', principalSchema);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return null;
+      throw e;
+    }
+  },
+  staleTime: 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: ME_KEY,
-    queryFn: async (): Promise<Principal | null> => {
-      try {
-        return await apiGet('/api/v1/me', principalSchema);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) return null;
-        throw e;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 export function can(principal: Principal | null | undefined, right: Right): boolean {

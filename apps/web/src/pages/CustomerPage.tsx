@@ -26,11 +26,14 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, ReceiptRegular } from '@fluentui/react-icons';
 import { EXPORT_FORMATS, isCalendarDate } from '@license-insights/contracts';
+import type { QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import {
   type CustomerView,
+  customerAnalyticsQuery,
   customerExportUrl,
+  customerRecordQuery,
   useCustomerAnalytics,
   useCustomerRecord,
 } from '../api/customer';
@@ -235,10 +238,24 @@ export default function CustomerPage() {
       <TrendPanel customerId={customerId} view={v} products={products} />
       <RecommendationCards customerId={customerId} view={v} />
       {can(me.data, 'read_user_lists') ? (
-        <InactiveUsersPanel customerId={customerId} report={report} />
+        <InactiveUsersPanel customerId={customerId} report={report} view={v} />
       ) : null}
       <DataTrustPanel customerId={customerId} report={report} />
       <SupportPanel customerId={customerId} day={report.day} />
     </div>
   );
+}
+
+/** The queries the page starts with, asked for while the app still checks who is signed in. */
+export function prefetch(client: QueryClient, url: URL): void {
+  const id = /^\/customers\/([^/]+)\/?$/.exec(url.pathname)?.[1];
+  if (id === undefined) return;
+  const customerId = decodeURIComponent(id);
+  const day = url.searchParams.get('day');
+  const v: CustomerView = {
+    view: url.searchParams.get('view') === 'own' ? 'own' : 'all',
+    day: day !== null && isCalendarDate(day) ? day : null,
+  };
+  void client.prefetchQuery(customerRecordQuery(customerId));
+  void client.prefetchQuery(customerAnalyticsQuery(customerId, v));
 }

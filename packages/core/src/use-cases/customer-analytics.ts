@@ -23,6 +23,7 @@ import type { Store, StoreReader } from '../store/store';
 import { findCustomer } from './find-customer';
 import { getStaleMetrics } from './metrics-freshness';
 import {
+  type CustomerReportOptions,
   filterRows,
   getCustomerReport,
   type ReportContext,
@@ -39,8 +40,9 @@ export async function getCustomerAnalytics(
   store: Store,
   req: CustomerReportRequest,
   contexts?: ReportContexts,
+  options: CustomerReportOptions = {},
 ): Promise<CustomerAnalytics> {
-  const report = await getCustomerReport(store, req, contexts);
+  const report = await getCustomerReport(store, req, contexts, options);
   return {
     ...report,
     inactive: report.inactive.map(({ users: _users, ...counts }) => counts),

@@ -420,6 +420,7 @@ async function customerReport(
   store: StoreReader,
   req: CustomerReportRequest,
   contexts?: ReportContexts,
+  options: CustomerReportOptions = {},
 ): Promise<CustomerReport> {
   const day = await reportDay(store, req.partnerId, req.day);
   const { ctx, customer } = await reportedCustomer(store, req, contexts);
@@ -427,7 +428,10 @@ async function customerReport(
     channel: req.channel ?? 'all',
   });
   const productRows = rows.filter((r) => r.workload === 'ALL');
-  const inactive = await inactiveByProduct(store, req.partnerId, day, customer.customerId, productRows, ctx);
+  const inactive =
+    options.inactive === false
+      ? []
+      : await inactiveByProduct(store, req.partnerId, day, customer.customerId, productRows, ctx);
   const [dataTrust] = await store.dataTrust(req.partnerId, [customer.customerId]);
   const only = [customer.customerId];
   const activeUsers = await store.activeUserCounts(req.partnerId, day, day, only);
@@ -479,10 +483,17 @@ async function customerReport(
 }
 
 /** The customer report of a day, read in one unit of work (one snapshot). */
+/** What a customer report may leave out. */
+export interface CustomerReportOptions {
+  /** false: no inactive users (an empty list) — the slowest part, for callers that do not show them. */
+  readonly inactive?: boolean;
+}
+
 export function getCustomerReport(
   store: Store,
   req: CustomerReportRequest,
   contexts?: ReportContexts,
+  options: CustomerReportOptions = {},
 ): Promise<CustomerReport> {
-  return store.read((q) => customerReport(q, req, contexts));
+  return store.read((q) => customerReport(q, req, contexts, options));
 }

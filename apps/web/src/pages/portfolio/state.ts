@@ -35,50 +35,71 @@ function text(v: string | null): string | undefined {
 
 export type TrendChoice = `${(typeof TREND_DAYS)[number]}` | 'custom';
 
-export function usePortfolioState() {
-  const { params, set } = useSearchState();
+/** The page's state as its URL's query string says (anything unknown: the defaults). */
+export function portfolioStateOf(params: URLSearchParams): {
+  filters: PortfolioFilters;
+  trendChoice: TrendChoice;
+  trend: TrendRange;
+  breakdown: BreakdownKey;
+  table: CustomerTableState;
+} {
   const get = (k: string) => params.get(k);
-  // Each part is a new object only when its own parameters change, so the parts of the page that
-  // a change leaves alone (the tiles and charts when the table is sorted) don't draw again.
-  const [day, view, service, group, product] = ['day', 'view', 'service', 'group', 'product'].map(get);
-  const filters = useMemo<PortfolioFilters>(
-    () => ({
-      day: dayOf(day ?? null),
-      view: oneOf(CHANNEL_VIEWS, view ?? null) ?? 'all',
-      service: oneOf(SERVICE_CODES, service ?? null),
-      group: text(group ?? null),
-      product: text(product ?? null),
-    }),
-    [day, view, service, group, product],
-  );
-  const [range, from, to] = ['range', 'from', 'to'].map(get);
+  const n = Number(get('page'));
+  const range = get('range');
   const trendChoice: TrendChoice =
-    range === 'custom' ? 'custom' : (oneOf(['28', '90', '180', '365'], range ?? null) ?? '90');
-  const trend = useMemo<TrendRange>(
-    () =>
+    range === 'custom' ? 'custom' : (oneOf(['28', '90', '180', '365'], range) ?? '90');
+  return {
+    filters: {
+      day: dayOf(get('day')),
+      view: oneOf(CHANNEL_VIEWS, get('view')) ?? 'all',
+      service: oneOf(SERVICE_CODES, get('service')),
+      group: text(get('group')),
+      product: text(get('product')),
+    },
+    trendChoice,
+    trend:
       trendChoice === 'custom'
-        ? { kind: 'custom', from: dayOf(from ?? null), to: dayOf(to ?? null) }
+        ? { kind: 'custom', from: dayOf(get('from')), to: dayOf(get('to')) }
         : { kind: 'days', days: Number(trendChoice) as 28 | 90 | 180 | 365 },
-    [trendChoice, from, to],
-  );
-  const breakdown: BreakdownKey = oneOf(BREAKDOWN_KEYS, get('by')) ?? 'product';
-  const [q, band, sort, order, page] = ['q', 'band', 'sort', 'order', 'page'].map(get);
-  const table = useMemo<CustomerTableState>(() => {
-    const n = Number(page);
-    return {
-      search: text(q ?? null),
-      band: oneOf(USAGE_BANDS, band ?? null),
-      sort: oneOf(CUSTOMER_SORTS, sort ?? null) ?? ('name' satisfies CustomerSort),
-      order: order === 'desc' ? 'desc' : 'asc',
+    breakdown: oneOf(BREAKDOWN_KEYS, get('by')) ?? 'product',
+    table: {
+      search: text(get('q')),
+      band: oneOf(USAGE_BANDS, get('band')),
+      sort: oneOf(CUSTOMER_SORTS, get('sort')) ?? ('name' satisfies CustomerSort),
+      order: get('order') === 'desc' ? 'desc' : 'asc',
       page: Number.isInteger(n) && n >= 1 ? n : 1,
       pageSize: PAGE_SIZE,
-    };
-  }, [q, band, sort, order, page]);
+    },
+  };
+}
+
+export function usePortfolioState() {
+  const { params, set } = useSearchState();
+  const state = portfolioStateOf(params);
+  // Each part is a new object only when its own parameters change, so the parts of the page that
+  // a change leaves alone (the tiles and charts when the table is sorted) don't draw again.
+  const f = state.filters;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the parts' own values decide
+  const filters = useMemo(() => f, [f.day, f.view, f.service, f.group, f.product]);
+  const tr = state.trend;
+  const trendKey = tr.kind === 'days' ? String(tr.days) : `${tr.from}..${tr.to}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the range's own values decide
+  const trend = useMemo(() => tr, [trendKey]);
+  const tb = state.table;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the table's own values decide
+  const table = useMemo(() => tb, [tb.search, tb.band, tb.sort, tb.order, tb.page]);
   // One function for the page's life (react-router's setter changes with the URL).
   const latest = useRef(set);
   latest.current = set;
   const stableSet = useCallback<typeof set>((changes, options) => latest.current(changes, options), []);
-  return { filters, trendChoice, trend, breakdown, table, set: stableSet };
+  return {
+    filters,
+    trendChoice: state.trendChoice,
+    trend,
+    breakdown: state.breakdown,
+    table,
+    set: stableSet,
+  };
 }
 
 /** `?view=…&day=…` for links to a customer: the same channel and day there. */
