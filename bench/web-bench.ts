@@ -5,7 +5,8 @@
  * in with its API token (an Authorization header on every request of the context).
  *   - portfolio page ready: from navigation start to the mark the app sets when the KPI tiles and
  *     the first page of the customer table are drawn with data (`li:ready:portfolio`), cold cache
- *     (a new browser context per load: no HTTP cache, no storage);
+ *     (a new browser context per load: no HTTP cache, no storage); one load at a time, each after
+ *     the previous page's requests have all been answered;
  *   - customer page ready (`li:ready:customer`), cold cache, rotating over customers;
  *   - customer table sort and filter: from the click (or the last key typed, after the search box's
  *     debounce) to the new rows drawn (the table's `data-rows-key` names the query its rows answer);
@@ -158,7 +159,11 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
       const results: Load[] = [];
       for (let i = 0; i < loads; i++) {
         const c = await context();
-        results.push(await readyLoad(await c.newPage(), url(i), mark));
+        const page = await c.newPage();
+        results.push(await readyLoad(page, url(i), mark));
+        // The page's later requests (charts, panels) end before the next load starts: otherwise the
+        // server would still be answering them while the next load is measured.
+        await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
         await c.close();
       }
       const ready = results.map((r) => r.readyMs);

@@ -15,7 +15,7 @@ function serverEntry(): string {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the HTTP server: JSON API, API reference, sign-in (see insights serve --help)',
+  summary: 'run the HTTP server: the dashboard, the JSON API and its reference (see insights serve --help)',
   usage: 'insights serve [--host <addr>] [--port <n>] [--public-url <url>] [--log-level <level>]',
   options: {},
   // The server parses its own options (and prints its own help).
