@@ -2,7 +2,8 @@
  * The dashboard's frame in a real Chromium: sign-in with a password (a wrong one refused, a signed-
  * out visit sent to sign-in and back), sign-out, what each of the three roles sees in the navigation
  * and may open (SPEC §5, written out here on its own) — and that the API refuses the rest too —
- * and the language switch, which sticks across reloads.
+ * the keyboard (skip link, navigation, sorting and opening from the customer table), and the
+ * language switch, which sticks across reloads.
  */
 import type { Role } from '@license-insights/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   type Dashboard,
   errorsOf,
   PASSWORD,
+  ready,
   shot,
   startDashboard,
   watchErrors,
@@ -145,6 +147,43 @@ describe.skipIf(!chromiumAvailable)('sign-in and the frame', () => {
     await page.getByRole('button', { name: 'Język' }).click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await expect.poll(() => page.locator('nav').textContent()).toContain('Recommendations');
+    await page.context().close();
+  });
+
+  it('works from the keyboard: skip link, navigation, and the customer table sorted and opened', async () => {
+    const page = await d.signedIn(await d.account(['sales_agent']));
+    await page.goto('/insights');
+    await ready(page, 'portfolio');
+    // The first Tab reaches the skip link; Enter moves focus to the page's content.
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // A navigation link, reached with Tab and followed with Enter.
+    const link = page.locator('nav a[data-nav="recommendations"]');
+    for (let i = 0; i < 30 && !(await link.evaluate((a) => a === document.activeElement)); i++) {
+      await page.keyboard.press('Shift+Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/recommendations');
+    // The customer table: a column header sorts with Enter; a customer opens with Enter.
+    await page.goto('/insights');
+    await ready(page, 'portfolio');
+    const sortedKey = await page.getAttribute('table[data-rows-key] thead th[aria-sort]', 'data-sort');
+    const th = page.locator(`table[data-rows-key] thead th[data-sort="${sortedKey}"]`);
+    const header = th.locator('button');
+    const before = await th.getAttribute('aria-sort');
+    const key = await page.getAttribute('table[data-rows-key]', 'data-rows-key');
+    await header.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getAttribute('table[data-rows-key]', 'data-rows-key')).not.toBe(key);
+    expect(await th.getAttribute('aria-sort')).not.toBe(before);
+    await page.locator('table[data-rows-key] tbody a').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/customers\//);
+    await ready(page, 'customer');
+    expect(errorsOf(page)).toEqual([]);
     await page.context().close();
   });
 
