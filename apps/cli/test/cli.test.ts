@@ -802,13 +802,17 @@ describe('partner, store and customer without flags', () => {
     const pkg = JSON.parse(
       readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8'),
     ) as { scripts: { start: string } };
-    const steps = pkg.scripts.start.split(' && ').map((step) => step.trim().split(/\s+/));
-    expect(steps.map((s) => s.slice(0, 2).join(' '))).toEqual([
+    const all = pkg.scripts.start.split(' && ').map((step) => step.trim().split(/\s+/));
+    expect(all.map((s) => s.slice(0, 2).join(' '))).toEqual([
+      'npm run', // the dashboard's build
       'insights demo',
       'insights compute',
       'insights report',
       'insights recommendations',
+      'insights serve', // last: the dashboard on the demo (the server's own tests start it)
     ]);
+    expect(all.at(-1)).toEqual(['insights', 'serve', '--demo-link']);
+    const steps = all.slice(1, -1);
     for (const [, ...args] of steps) {
       // The demo smaller than npm start's, for speed; everything else exactly as npm start runs it.
       const small = args[0] === 'demo' ? ['--customers', '4', '--days', '40', '--end', '2026-03-31'] : [];
