@@ -5,7 +5,6 @@
 
 import { Button, Text } from '@fluentui/react-components';
 import type { Right } from '@license-insights/contracts';
-import type { QueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import {
   createBrowserRouter,
@@ -17,16 +16,12 @@ import {
 } from 'react-router';
 import { setOnUnauthenticated } from './api/http';
 import { can, ME_KEY, meQuery, useMe } from './app/auth';
+import { prefetchFirstData } from './app/first-data';
 import { Shell } from './app/Shell';
 import { shellMessages } from './app/shell.messages';
 import { ErrorState, Loading } from './components/states';
 import { useT } from './i18n';
 import { queryClient } from './query';
-
-/** A page's module: the page, and the queries it starts with (asked for before it draws). */
-interface PageModule {
-  prefetch(client: QueryClient, url: URL): void;
-}
 
 /** Each page's chunk, loaded when first needed. */
 const load = {
@@ -65,13 +60,11 @@ function preloadFirstPage(pathname: string): void {
         : pathname.startsWith('/customers/')
           ? load.customer
           : (Object.entries(load).find(([k]) => pathname.startsWith(`/${k}`))?.[1] ?? null);
-  // The page's first data too: its module says which queries (the same the page will ask for).
-  void first?.().then((m: object) => {
-    if ('prefetch' in m) (m as PageModule).prefetch(queryClient, new URL(window.location.href));
-  });
+  void first?.();
 }
 if (!window.location.pathname.startsWith('/sign-in')) {
   void queryClient.prefetchQuery(meQuery);
+  prefetchFirstData(queryClient, new URL(window.location.href));
   preloadFirstPage(window.location.pathname);
 }
 

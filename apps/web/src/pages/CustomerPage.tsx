@@ -26,14 +26,11 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, ReceiptRegular } from '@fluentui/react-icons';
 import { EXPORT_FORMATS, isCalendarDate } from '@license-insights/contracts';
-import type { QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import {
   type CustomerView,
-  customerAnalyticsQuery,
   customerExportUrl,
-  customerRecordQuery,
   useCustomerAnalytics,
   useCustomerRecord,
 } from '../api/customer';
@@ -244,18 +241,4 @@ export default function CustomerPage() {
       <SupportPanel customerId={customerId} day={report.day} />
     </div>
   );
-}
-
-/** The queries the page starts with, asked for while the app still checks who is signed in. */
-export function prefetch(client: QueryClient, url: URL): void {
-  const id = /^\/customers\/([^/]+)\/?$/.exec(url.pathname)?.[1];
-  if (id === undefined) return;
-  const customerId = decodeURIComponent(id);
-  const day = url.searchParams.get('day');
-  const v: CustomerView = {
-    view: url.searchParams.get('view') === 'own' ? 'own' : 'all',
-    day: day !== null && isCalendarDate(day) ? day : null,
-  };
-  void client.prefetchQuery(customerRecordQuery(customerId));
-  void client.prefetchQuery(customerAnalyticsQuery(customerId, v));
 }

@@ -6,15 +6,8 @@
  */
 import { MessageBar, MessageBarBody, MessageBarTitle, makeStyles } from '@fluentui/react-components';
 import type { StaleMetrics, UsageBand } from '@license-insights/contracts';
-import type { QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
-import {
-  type BreakdownKey,
-  customerTableQuery,
-  portfolioSummaryQuery,
-  useCustomerTable,
-  usePortfolioSummary,
-} from '../api/portfolio';
+import { type BreakdownKey, useCustomerTable, usePortfolioSummary } from '../api/portfolio';
 import { can, useMe } from '../app/auth';
 import { clearReady, markReady } from '../app/ready';
 import { PageHeader } from '../components/PageHeader';
@@ -27,7 +20,7 @@ import { BreakdownCard } from './portfolio/BreakdownCard';
 import { Controls, ExportMenu } from './portfolio/Controls';
 import { CustomerTable } from './portfolio/CustomerTable';
 import { KpiTiles } from './portfolio/KpiTiles';
-import { carriedQuery, portfolioStateOf, type TrendChoice, usePortfolioState } from './portfolio/state';
+import { carriedQuery, type TrendChoice, usePortfolioState } from './portfolio/state';
 import { TrendCard } from './portfolio/TrendCard';
 
 const useStyles = makeStyles({
@@ -156,11 +149,4 @@ export default function PortfolioPage() {
       <CustomerTable query={customers} state={table} linkQuery={carriedQuery(filters)} onChange={onTable} />
     </div>
   );
-}
-
-/** The queries the page starts with, asked for while the app still checks who is signed in. */
-export function prefetch(client: QueryClient, url: URL): void {
-  const state = portfolioStateOf(url.searchParams);
-  void client.prefetchQuery(portfolioSummaryQuery(state.filters));
-  void client.prefetchQuery(customerTableQuery(state.filters, state.table));
 }
