@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('dashboard pages', () => {
-  it.each(['/', '/insights', '/customers/abc?view=own', '/settings/'])(
+  it.each(['/', '/insights', '/customers/abc?view=own', '/customers/contoso.pl', '/settings/'])(
     '%s is the app page, not cached',
     async (url) => {
       const r = await s.app.inject({ method: 'GET', url });
@@ -70,7 +70,7 @@ describe('dashboard pages', () => {
   });
 
   it('keeps the JSON 404 for API paths and files', async () => {
-    for (const url of ['/api/v1/nothing-here', '/api', '/favicon.ico']) {
+    for (const url of ['/api/v1/nothing-here', '/api', '/favicon.ico', '/robots.txt', '/app.js.map']) {
       const r = await s.app.inject({ method: 'GET', url });
       expect(r.statusCode, url).toBe(404);
       expect(r.json().code, url).toBe('not_found');

@@ -96,19 +96,22 @@ describe.skipIf(!chromiumAvailable)('every page, both languages', () => {
     },
   );
 
-  it('dark theme: draws every page and keeps axe quiet (contrast included)', async () => {
-    const page = await d.signedIn(admin, { theme: 'dark' });
-    const found: Record<string, string[]> = {};
-    for (const p of pages()) {
-      await open(page, p);
-      await shot(page, `${p.name}-dark`);
-      const violations = await seriousViolations(page);
-      if (violations.length > 0) found[p.name] = violations;
-    }
-    expect(found).toEqual({});
-    expect(errorsOf(page)).toEqual([]);
-    await page.context().close();
-  });
+  it.each(['en', 'pl'] as Locale[])(
+    'dark theme, %s: draws every page and keeps axe quiet (contrast included)',
+    async (locale) => {
+      const page = await d.signedIn(admin, { theme: 'dark', locale });
+      const found: Record<string, string[]> = {};
+      for (const p of pages()) {
+        await open(page, p);
+        await shot(page, `${p.name}-dark-${locale}`);
+        const violations = await seriousViolations(page);
+        if (violations.length > 0) found[p.name] = violations;
+      }
+      expect(found).toEqual({});
+      expect(errorsOf(page)).toEqual([]);
+      await page.context().close();
+    },
+  );
 
   it('renders a customer and a product named with HTML as text, never as markup', async () => {
     const page = await d.signedIn(admin);

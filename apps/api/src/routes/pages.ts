@@ -217,6 +217,12 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json; charset=utf-8',
 };
 
+/**
+ * A path that asks for a file (a favicon, a source map, robots.txt): a 404, not the app's page. A
+ * dot alone does not make a file: app paths may hold ids and domains (/customers/contoso.pl).
+ */
+const FILE_PATH = /\.(?:js|mjs|css|map|ico|png|jpe?g|gif|svg|webp|txt|xml|json|webmanifest|woff2?)$/i;
+
 /** An asset's name: the bundler's content-hashed file names, nothing that could leave the folder. */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
@@ -289,7 +295,7 @@ export function registerPageRoutes(app: Api, ctx: AppContext): void {
   // Paths of the API keep their JSON 404.
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     const url = req.url.split('?')[0] ?? '';
-    if (dist === null || url.startsWith('/api/') || url === '/api' || path.extname(url) !== '') {
+    if (dist === null || url.startsWith('/api/') || url === '/api' || FILE_PATH.test(url)) {
       return notFoundHandler(req, reply);
     }
     return sendIndex(reply);

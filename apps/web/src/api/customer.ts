@@ -13,6 +13,7 @@ import {
   type ExportFormat,
   type InactiveDays,
   inactiveUsersResponseSchema,
+  isCalendarDate,
   type Locale,
   recommendationsResponseSchema,
   supportMetricsResponseSchema,
@@ -27,6 +28,15 @@ const base = (customerId: string) => `/api/v1/customers/${encodeURIComponent(cus
 export interface CustomerView {
   readonly day: string | null;
   readonly view: ChannelView;
+}
+
+/** The `view` and `day` of a customer page's query string (anything else: the defaults). */
+export function customerViewOf(params: URLSearchParams): CustomerView {
+  const day = params.get('day');
+  return {
+    view: params.get('view') === 'own' ? 'own' : 'all',
+    day: day !== null && isCalendarDate(day) ? day : null,
+  };
 }
 
 export const customerRecordQuery = (customerId: string) =>

@@ -5,7 +5,7 @@
  * once from GET /api/v1/auth/csrf, and again once when a write is refused for it (a restarted
  * server forgets its tokens).
  */
-import type { ErrorResponse } from '@license-insights/contracts';
+import { csrfTokenResponseSchema, type ErrorResponse } from '@license-insights/contracts';
 import type { z } from 'zod';
 
 export class ApiError extends Error {
@@ -98,9 +98,7 @@ export async function sessionCsrfToken(fresh = false): Promise<string> {
 
 async function currentCsrfToken(): Promise<string> {
   if (csrfToken !== null) return csrfToken;
-  const res = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
-  if (!res.ok) throw await failure(res);
-  const body = (await res.json()) as { csrfToken: string };
+  const body = await apiGet('/api/v1/auth/csrf', csrfTokenResponseSchema);
   csrfToken = body.csrfToken;
   return csrfToken;
 }

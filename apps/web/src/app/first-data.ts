@@ -4,9 +4,8 @@
  * their sum. The queries are the ones the page asks for (the same keys), so it finds them answered
  * or under way. Signed out, they answer 401 and the app goes to sign-in as it would anyway.
  */
-import { isCalendarDate } from '@license-insights/contracts';
 import type { QueryClient } from '@tanstack/react-query';
-import { type CustomerView, customerAnalyticsQuery, customerRecordQuery } from '../api/customer';
+import { customerAnalyticsQuery, customerRecordQuery, customerViewOf } from '../api/customer';
 import { customerTableQuery, portfolioSummaryQuery } from '../api/portfolio';
 import { portfolioStateOf } from '../pages/portfolio/state';
 
@@ -20,11 +19,6 @@ export function prefetchFirstData(client: QueryClient, url: URL): void {
   const id = /^\/customers\/([^/]+)\/?$/.exec(url.pathname)?.[1];
   if (id === undefined) return;
   const customerId = decodeURIComponent(id);
-  const day = url.searchParams.get('day');
-  const v: CustomerView = {
-    view: url.searchParams.get('view') === 'own' ? 'own' : 'all',
-    day: day !== null && isCalendarDate(day) ? day : null,
-  };
   void client.prefetchQuery(customerRecordQuery(customerId));
-  void client.prefetchQuery(customerAnalyticsQuery(customerId, v));
+  void client.prefetchQuery(customerAnalyticsQuery(customerId, customerViewOf(url.searchParams)));
 }

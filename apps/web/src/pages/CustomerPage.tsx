@@ -31,6 +31,7 @@ import { useNavigate, useParams } from 'react-router';
 import {
   type CustomerView,
   customerExportUrl,
+  customerViewOf,
   useCustomerAnalytics,
   useCustomerRecord,
 } from '../api/customer';
@@ -61,12 +62,7 @@ const useStyles = makeStyles({
 
 /** The `view` and `day` of the URL (anything else: the defaults). */
 export function useCustomerView(): CustomerView {
-  const search = useSearchState();
-  const day = search.get('day');
-  return {
-    view: search.get('view') === 'own' ? 'own' : 'all',
-    day: day !== null && isCalendarDate(day) ? day : null,
-  };
+  return customerViewOf(useSearchState().params);
 }
 
 const notFound = (e: unknown) => e instanceof ApiError && e.status === 404;
