@@ -443,23 +443,28 @@ describe('one writer at a time', () => {
       await held;
     });
     await inWrite;
-    const first = await upload(fresh, { compute: 'false' }, demoFiles);
-    const second = await s.call(admin, {
-      method: 'POST',
-      url: '/api/v1/jobs/compute',
-      payload: { full: true },
-    });
-    const third = await s.call(fresh, { method: 'POST', url: '/api/v1/jobs/compute', payload: {} });
-    const ids = [first, second, third].map((r) => {
-      expect(r.statusCode).toBe(202);
-      return (r.json() as Job).jobId;
-    });
-    // The demo partner's compute waits although nothing of its partner runs: one writer for all.
-    expect(second.json()).toMatchObject({ state: 'queued', queuePosition: 1, startedAt: null });
-    // The fresh partner's compute waits behind its import: second in its partner's line.
-    expect(third.json()).toMatchObject({ state: 'queued', queuePosition: 2 });
-    release();
-    await holding;
+    let ids: string[];
+    try {
+      const first = await upload(fresh, { compute: 'false' }, demoFiles);
+      const second = await s.call(admin, {
+        method: 'POST',
+        url: '/api/v1/jobs/compute',
+        payload: { full: true },
+      });
+      const third = await s.call(fresh, { method: 'POST', url: '/api/v1/jobs/compute', payload: {} });
+      ids = [first, second, third].map((r) => {
+        expect(r.statusCode).toBe(202);
+        return (r.json() as Job).jobId;
+      });
+      // The demo partner's compute waits although nothing of its partner runs: one writer for all.
+      expect(second.json()).toMatchObject({ state: 'queued', queuePosition: 1, startedAt: null });
+      // The fresh partner's compute waits behind its import: second in its partner's line.
+      expect(third.json()).toMatchObject({ state: 'queued', queuePosition: 2 });
+    } finally {
+      // Released even when a check above failed: a held writer would stall every later test.
+      release();
+      await holding;
+    }
     let mostRunning = 0;
     let sawQueuedWhileRunning = false;
     for (;;) {
@@ -481,6 +486,49 @@ describe('one writer at a time', () => {
     // A job's stream told its followers where it stood while it waited.
     const events = await follow(admin, String(ids[1]));
     expect(events.at(-1)?.event).toBe('done');
+  }, 120_000);
+
+  it('keeps a job in the queue, with its position, while the database threads are lowered for it', async () => {
+    // Every reader connection held: lowering the threads (on a pooled connection) waits for one,
+    // so the first job sits between "taken" and "running" for as long as the test wants. (Bug: it
+    // was in neither the queue nor running then, and the job behind it was told position 1.)
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let allOpen: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => {
+      allOpen = resolve;
+    });
+    let open = 0;
+    const reads = Array.from({ length: 8 }, () =>
+      s.t.store.read(async () => {
+        if (++open === 8) allOpen();
+        await held;
+      }),
+    );
+    await opened;
+    const owner = { partnerId: PARTNER, actor: 'test' };
+    try {
+      const a = s.app.jobs.startCompute(owner, { partnerId: PARTNER });
+      const b = s.app.jobs.startCompute(owner, { partnerId: PARTNER });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(s.app.jobs.get(a.jobId)).toMatchObject({ state: 'queued', queuePosition: 1 });
+      expect(s.app.jobs.get(b.jobId)).toMatchObject({ state: 'queued', queuePosition: 2 });
+      expect(
+        s.app.jobs
+          .list(PARTNER)
+          .slice(0, 2)
+          .map((j) => j.jobId),
+      ).toEqual([a.jobId, b.jobId]);
+      release();
+      await Promise.all(reads);
+      await s.app.jobs.idle();
+      expect([a, b].map((j) => s.app.jobs.get(j.jobId)?.state)).toEqual(['succeeded', 'succeeded']);
+    } finally {
+      release();
+      await Promise.all(reads);
+    }
   }, 120_000);
 });
 

@@ -395,7 +395,11 @@ export class JobRunner {
     this.driving = (async () => {
       let limited = false;
       try {
-        for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
+        // The job stays in the queue (and in list(), with its queue position) until it runs: it is
+        // taken out only after the threads were lowered, never left between queue and running.
+        // (Bug: shifted first, it was in neither while the threads were set, and the job queued
+        // behind it was told a position one too small.)
+        while (this.queue.length > 0) {
           if (!limited && this.options.threadsWhileBusy != null) {
             limited = true;
             this.threadsInEffect = await this.options.store
@@ -405,7 +409,8 @@ export class JobRunner {
                 return this.threadsInEffect;
               });
           }
-          await this.execute(job);
+          const job = this.queue.shift();
+          if (job !== undefined) await this.execute(job);
         }
       } finally {
         if (limited) {
