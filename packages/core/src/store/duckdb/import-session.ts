@@ -314,10 +314,12 @@ export class DuckDbImportSession implements ImportSession {
     // First activity of these customers (the bulk-load case): everything is new, one pass.
     const rows = sql`SELECT a.customer_id, u.user_key, a.workload, a.month, a.days FROM ${agg} a
       JOIN users u ON u.partner_id = ${this.partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`;
-    await withoutInsertionOrder(this.db, () =>
-      this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
-        SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})`),
-    );
+    // In customer order (so in insertion order, not the parallel unordered insert): a customer's
+    // rows lie together and a read of one customer skips the others' row groups (see
+    // mergeActivityAgg).
+    await this.db.run(sql`INSERT INTO activity (partner_id, customer_id, user_key, workload, month, days)
+      SELECT ${this.partnerId}, customer_id, user_key, workload, month, days FROM (${rows})
+      ORDER BY customer_id, month`);
     await markDirty(this.db, this.partnerId, sql`SELECT customer_id, ${firstDay('a')} AS d FROM ${agg} a`);
     if (source === 'canonical')
       await noteCanonicalActivity(
