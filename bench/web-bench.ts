@@ -13,16 +13,21 @@
  *   - initial JavaScript: every script the portfolio page loaded until ready, gzip-compressed as the
  *     server sends it.
  * Beside each, measured in the same run: the API calls the page made (Resource Timing: count,
- * slowest, and when the last one ended), and the same calls made by Node directly (no browser).
+ * slowest, and when the last one ended), the same calls made by Node directly (no browser), and
+ * the browser's floor: the same loads with every response replayed from memory by a bare HTTP
+ * server (what the browser alone needs on this machine to draw the page; browser and server
+ * share the machine's cores in the measured loads).
  * Targets (issue 13): portfolio ready ≤ 1.5 s, customer ready ≤ 1 s, sort/filter ≤ 200 ms,
  * initial JavaScript ≤ 350 KB gzip. Options: --quick (3 loads each instead of 9).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { child, prepareStore, startServer } from './api-bench';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -119,6 +124,61 @@ async function tableChange(page: Page, act: () => Promise<void>): Promise<number
   });
 }
 
+/**
+ * The browser's own floor: a bare HTTP server that answers every request of a page with the
+ * response the real server gave it (recorded on a load before), from memory — no API work, no
+ * database, nothing of ours on the cores but the browser. The page's ready time there is what the
+ * browser alone needs on this machine to draw it.
+ */
+class Replay {
+  private readonly answers = new Map<
+    string,
+    { status: number; headers: Record<string, string>; body: Buffer }
+  >();
+  private server: HttpServer | null = null;
+  url = '';
+
+  /** Records the responses of the page's loads in this context. */
+  record(page: Page): Promise<void>[] {
+    const pending: Promise<void>[] = [];
+    page.on('response', (r) => {
+      const u = new URL(r.url());
+      pending.push(
+        r
+          .body()
+          .then((body) => {
+            const headers = { ...r.headers() };
+            // The body is stored decoded, whole.
+            for (const h of ['content-encoding', 'content-length', 'transfer-encoding', 'link'])
+              delete headers[h];
+            this.answers.set(u.pathname + u.search, { status: r.status(), headers, body });
+          })
+          .catch(() => undefined),
+      );
+    });
+    return pending;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const hit = this.answers.get(req.url ?? '');
+      if (hit === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(hit.status, hit.headers).end(hit.body);
+    });
+    const server = this.server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 export async function runWebBench(options: { quick: boolean }): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   const loads = options.quick ? 3 : 9;
@@ -142,9 +202,9 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
   });
   const rows: string[][] = [];
   try {
-    const context = () =>
+    const context = (baseURL = server.url): Promise<BrowserContext> =>
       browser.newContext({
-        baseURL: server.url,
+        baseURL,
         viewport: { width: 1440, height: 900 },
         extraHTTPHeaders: { authorization: `Bearer ${setup.token}` },
       });
@@ -166,6 +226,29 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
         await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
         await c.close();
       }
+      // The browser's floor: each load again, its answers recorded from the server first, then
+      // replayed from memory by a bare HTTP server.
+      const floor: number[] = [];
+      const replay = new Replay();
+      await replay.start();
+      try {
+        for (let i = 0; i < loads; i++) {
+          const rc = await context();
+          const rp = await rc.newPage();
+          const recorded = replay.record(rp);
+          await readyLoad(rp, url(i), mark);
+          await rp.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
+          await Promise.all(recorded);
+          await rc.close();
+          const fc = await context(replay.url);
+          const fp = await fc.newPage();
+          floor.push((await readyLoad(fp, url(i), mark)).readyMs);
+          await fp.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
+          await fc.close();
+        }
+      } finally {
+        await replay.stop();
+      }
       const ready = results.map((r) => r.readyMs);
       const lastApi = results.map((r) => Math.max(0, ...r.apiCalls.map((a) => a.endMs)));
       const slowest = results.map((r) => Math.max(0, ...r.apiCalls.map((a) => a.ms)));
@@ -182,6 +265,14 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
         `≤ ${ms(target)}`,
         pct(ready, 90) <= target ? '✓' : '✗',
         `${calls.length} calls, slowest p50 ${ms(pct(slowest, 50))}, last ends p50 ${ms(pct(lastApi, 50))}; Node: ${ms(node.reduce((a, b) => a + b, 0))} in all, slowest ${ms(Math.max(0, ...node))}`,
+      ]);
+      rows.push([
+        `  the same loads, browser alone (every answer replayed from memory)`,
+        ms(pct(floor, 50)),
+        ms(pct(floor, 90)),
+        'floor',
+        '',
+        `ready − floor p50: ${ms(pct(ready, 50) - pct(floor, 50))} (the API, and the server beside the browser on ${os.cpus().length} cores)`,
       ]);
       return results;
     };
