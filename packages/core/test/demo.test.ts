@@ -198,6 +198,31 @@ describe('demo portfolio', () => {
       expect(status.partners[0]?.warnings).toEqual([]);
     });
 
+    it("reads one customer (or two) as its part of the portfolio's read: data trust, active users", async () => {
+      // One customer is filtered by equality (pushed into the scan), a list by list_contains, the
+      // portfolio by nothing: the three must agree. The data trust is read per table and grouped.
+      const all = await t.store.dataTrust('p-test');
+      const ids = all.map((d) => d.customerId);
+      expect(ids.length).toBe(summary.customers);
+      expect(all.some((d) => d.sources.length > 0 && d.missing.length === 0)).toBe(true);
+      for (const [i, id] of ids.entries()) {
+        expect(await t.store.dataTrust('p-test', [id])).toEqual([all[i]]);
+      }
+      const pair = [ids[3] ?? '', ids[7] ?? ''];
+      expect(await t.store.dataTrust('p-test', pair)).toEqual(all.filter((d) => pair.includes(d.customerId)));
+      const day = options.end;
+      const counts = await t.store.activeUserCounts('p-test', day, day);
+      expect(counts.length).toBeGreaterThan(summary.customers / 2);
+      for (const id of ids) {
+        expect(await t.store.activeUserCounts('p-test', day, day, [id])).toEqual(
+          counts.filter((c) => c.customerId === id),
+        );
+      }
+      expect(await t.store.activeUserCounts('p-test', day, day, pair)).toEqual(
+        counts.filter((c) => pair.includes(c.customerId)),
+      );
+    });
+
     it('has customers that trigger every rule of the recommendation playbook', async () => {
       await computeMetrics(t.store, { partnerId: 'p-test' });
       const r = await getRecommendations(t.store, { partnerId: 'p-test', locale: 'en' });
