@@ -235,15 +235,21 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
 
     const measure = async (name: string, url: (i: number) => string, mark: string, target: number) => {
       const results: Load[] = [];
-      for (let i = 0; i < loads; i++) {
-        const c = await context();
+      /**
+       * One cold load in a new context; the page's later requests (charts, panels) end before it
+       * returns, so the server is not still answering them while the next load is measured.
+       */
+      const coldLoad = async (path: string, baseURL = server.url, recordInto?: Replay) => {
+        const c = await context(baseURL);
         const page = await c.newPage();
-        results.push(await readyLoad(page, url(i), mark));
-        // The page's later requests (charts, panels) end before the next load starts: otherwise the
-        // server would still be answering them while the next load is measured.
+        const recorded = recordInto?.record(page) ?? [];
+        const load = await readyLoad(page, path, mark);
         await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
+        await Promise.all(recorded);
         await c.close();
-      }
+        return load;
+      };
+      for (let i = 0; i < loads; i++) results.push(await coldLoad(url(i)));
       // The browser's floor: each load again, its answers recorded from the server first, then
       // replayed from memory by a bare HTTP server.
       const floor: number[] = [];
@@ -251,18 +257,8 @@ export async function runWebBench(options: { quick: boolean }): Promise<void> {
       await replay.start();
       try {
         for (let i = 0; i < loads; i++) {
-          const rc = await context();
-          const rp = await rc.newPage();
-          const recorded = replay.record(rp);
-          await readyLoad(rp, url(i), mark);
-          await rp.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
-          await Promise.all(recorded);
-          await rc.close();
-          const fc = await context(replay.url);
-          const fp = await fc.newPage();
-          floor.push((await readyLoad(fp, url(i), mark)).readyMs);
-          await fp.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
-          await fc.close();
+          await coldLoad(url(i), server.url, replay);
+          floor.push((await coldLoad(url(i), replay.url)).readyMs);
         }
       } finally {
         await replay.stop();

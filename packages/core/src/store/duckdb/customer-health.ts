@@ -2,6 +2,7 @@
 
 import { ident, sql } from '../sql';
 import type { DataTrust } from '../store';
+import { ofCustomers } from './customer-filter';
 import type { DuckDbClient } from './duckdb-client';
 
 export async function queryDataTrust(
@@ -13,12 +14,7 @@ export async function queryDataTrust(
   // DuckDB filters each scan (tables are written in customer order, so one customer's panel
   // reads only that customer's row groups) — not correlated subqueries, which it turns into joins
   // over whole tables (~45 ms for one customer at L).
-  const only = (alias: string) => {
-    const column = sql`${ident(alias)}.customer_id`;
-    if (customerIds === undefined) return sql`true`;
-    if (customerIds.length === 1) return sql`${column} = ${customerIds[0] ?? ''}`;
-    return sql`list_contains(${[...customerIds]}, ${column})`;
-  };
+  const only = (alias: string) => ofCustomers(customerIds, sql`${ident(alias)}.customer_id`);
   const rows = await db.all<{
     customer_id: string;
     sources: { source: string; entity: string; last_date: string }[] | null;

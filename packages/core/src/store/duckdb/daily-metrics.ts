@@ -21,6 +21,7 @@ import { metricsRowOf } from '../../metrics/rows';
 import { RUN_COLUMNS } from '../../metrics/runs';
 import { ident, type SqlFragment, sql } from '../sql';
 import type { CustomerMetricData, DailyMetricsWrite, MetricsPlan, Yield } from '../store';
+import { ofCustomers } from './customer-filter';
 import { writeCustomerSums } from './customer-sums';
 import type { DuckDbClient, HeldResult } from './duckdb-client';
 
@@ -43,7 +44,7 @@ async function customerIndex(
   customerIds: readonly string[] | null,
 ): Promise<string[]> {
   // Built in the database (no id list sent back in), then read once.
-  const subset = customerIds === null ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
+  const subset = ofCustomers(customerIds);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE m_customers AS
     SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id
     FROM customers WHERE partner_id = ${partnerId} AND ${subset}`);
@@ -691,7 +692,7 @@ export async function writeDailyMetrics(
 
 /** A day's stored runs of a partner (all customers, or the listed ones). */
 function ofDay(partnerId: string, day: string, customerIds?: readonly string[]): SqlFragment {
-  const filter = customerIds === undefined ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
+  const filter = ofCustomers(customerIds);
   return sql`partner_id = ${partnerId} AND first_day <= ${day}::DATE AND last_day >= ${day}::DATE AND ${filter}`;
 }
 
@@ -794,7 +795,7 @@ export async function queryDailyMetricsRange(
                 sold, sold_own, assigned, active, rotation, unlicensed, trial_capacity, noncounted_capacity,
                 usage_state::INTEGER AS usage_state
          FROM metric_runs
-         WHERE partner_id = ${partnerId} AND list_contains(${[...customerIds]}, customer_id)
+         WHERE partner_id = ${partnerId} AND ${ofCustomers(customerIds)}
            AND first_day <= ${to}::DATE AND last_day >= ${from}::DATE
          ORDER BY customer_id, product_id, list_position(${[...workloads]}, workload)`);
   const first = dayOf(from);

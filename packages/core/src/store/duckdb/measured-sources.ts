@@ -14,6 +14,7 @@ import { dayOf } from '../../dates';
 import { WINDOW_DAYS } from '../../metrics/definitions';
 import type { MeasuredSources } from '../../metrics/measured';
 import { type SqlFragment, sql } from '../sql';
+import { ofCustomers } from './customer-filter';
 import type { DuckDbClient } from './duckdb-client';
 import { markDirty } from './merge-canonical';
 
@@ -84,7 +85,7 @@ export async function queryMeasuredSources(
   partnerId: string,
   customerIds?: readonly string[],
 ): Promise<Map<string, MeasuredSources>> {
-  const filter = customerIds === undefined ? sql`true` : sql`list_contains(${[...customerIds]}, customer_id)`;
+  const filter = ofCustomers(customerIds);
   const rows = await db.all<{
     customer_id: string;
     workload: string;

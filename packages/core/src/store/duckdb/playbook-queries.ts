@@ -13,17 +13,8 @@ import {
 import { ident, join, sql } from '../sql';
 import type { ActiveUserCount, StoredSettings, SubscriptionState, SupportCount } from '../store';
 import { insertAudit } from './audit-log';
+import { ofCustomers } from './customer-filter';
 import type { DuckDbClient } from './duckdb-client';
-
-/**
- * The customers a query is limited to. One customer is an equality, which DuckDB pushes into the
- * scan (row groups skipped by their min/max): a customer page reads only its customer's rows.
- */
-const customerFilter = (customerIds: readonly string[] | undefined) => {
-  if (customerIds === undefined) return sql`true`;
-  if (customerIds.length === 1) return sql`customer_id = ${customerIds[0] ?? ''}`;
-  return sql`list_contains(${[...customerIds]}, customer_id)`;
-};
 
 const asWorkload = (w: string | null): WorkloadCode | null =>
   w !== null && (WORKLOAD_CODES as readonly string[]).includes(w) ? (w as WorkloadCode) : null;
@@ -53,7 +44,7 @@ export async function querySupportCounts(
         SELECT s.customer_id, d.day, s.product_id, s.workload, s.category
         FROM support_requests s JOIN days d ON s.opened_on BETWEEN d.day - 27 AND d.day
         WHERE s.partner_id = ${partnerId} AND s.opened_on BETWEEN ${from}::DATE - 27 AND ${to}::DATE
-          AND ${customerFilter(customerIds)})
+          AND ${ofCustomers(customerIds)})
       SELECT customer_id, day::VARCHAR AS day, product_id, workload,
              count(*) FILTER (WHERE category = 'how_to')::INTEGER AS how_to,
              count(*) FILTER (WHERE category = 'problem')::INTEGER AS problem,
@@ -100,7 +91,7 @@ export async function queryActiveUserCounts(
           ON a.month BETWEEN date_trunc('month', d.day - 27) AND d.day
         WHERE a.partner_id = ${partnerId}
           AND a.month BETWEEN date_trunc('month', ${from}::DATE - 27) AND ${to}::DATE
-          AND ${customerFilter(customerIds)}
+          AND ${ofCustomers(customerIds)}
           AND a.days::UBIGINT & (((1::UBIGINT << day(least(d.day, last_day(a.month)))::UBIGINT) - 1)
               - ((1::UBIGINT << (day(greatest(d.day - 27, a.month)) - 1)::UBIGINT) - 1)) <> 0
         GROUP BY ALL)
@@ -139,7 +130,7 @@ export async function querySubscriptionsOn(
   }>(sql`SELECT customer_id, subscription_id, product_id, quantity, status, is_trial, channel,
                 billing_cycle, term_end::VARCHAR AS term_end, auto_renew
          FROM subscription_snapshots
-         WHERE partner_id = ${partnerId} AND as_of <= ${day}::DATE AND ${customerFilter(customerIds)}
+         WHERE partner_id = ${partnerId} AND as_of <= ${day}::DATE AND ${ofCustomers(customerIds)}
          QUALIFY row_number() OVER (PARTITION BY customer_id, subscription_id ORDER BY as_of DESC) = 1
          ORDER BY customer_id, subscription_id`);
   return rows.map((r) => ({

@@ -7,6 +7,7 @@ import type {
   StatusWarning,
 } from '@license-insights/contracts';
 import { type SqlFragment, sql } from '../sql';
+import { ofCustomers } from './customer-filter';
 import type { DuckDbClient } from './duckdb-client';
 
 export async function queryPartnerIds(db: DuckDbClient): Promise<string[]> {
@@ -26,7 +27,7 @@ export async function queryPartnerStatus(
 ): Promise<Omit<PartnerStatus, 'products'> & { products: { custom: number; unknown: number } }> {
   const p = partnerId;
   const ids = customerIds === undefined ? null : [...customerIds];
-  const scoped = (column: SqlFragment) => (ids === null ? sql`true` : sql`list_contains(${ids}, ${column})`);
+  const scoped = (column: SqlFragment) => ofCustomers(ids, column);
   const inScope = scoped(sql`customer_id`);
   const counts = await db.one<{
     customers: number;
