@@ -144,10 +144,13 @@ function checksFor(
     });
   }
   if (spec.entity === 'license_assignments' && has.has('unassigned_on')) {
+    // Only two well-formed dates are compared (a malformed one is a format problem already).
+    const day = (name: string) => sql`try_cast(${v(name)} AS DATE)`;
+    const wellFormed = (name: string) => sql`NOT ${malformedDate(v(name), day(name))}`;
     failing(
       'unassigned_on',
       'order',
-      sql`try_cast(s.unassigned_on AS DATE) <= try_cast(s.assigned_on AS DATE)`,
+      sql`${day('unassigned_on')} <= ${day('assigned_on')} AND ${wellFormed('unassigned_on')} AND ${wellFormed('assigned_on')}`,
     );
   }
   if (spec.entity === 'products' && has.has('open_workloads')) {
