@@ -5,7 +5,9 @@
  *   B. the same reports, each with one bad record, imported with --partial: the precise path
  *      (stage, validate, reject that record), the first one also a first load;
  *   C. the same clean reports after a canonical import of another user of the customer: every
- *      report merged with stored data (no first load).
+ *      report merged with stored data (no first load);
+ *   D. the core's pure rules (ingest/graph-report.ts) applied to the records in memory: the
+ *      engine-neutral definition the embedded store's SQL must agree with.
  * Reports come in random order (stale ones included), with random letter case of UPNs (two
  * spellings of one user in a report go the precise way in A too), deletions, OneDrive and
  * SharePoint on one day or in one month, two report names of one product, and unknown products.
@@ -13,7 +15,16 @@
 import { GRAPH_ACTIVE_USER_COLUMNS } from '@license-insights/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { effectiveCatalog, productResolver, shippedCatalog } from '../src/catalog/catalog';
 import { formatDay } from '../src/dates';
+import {
+  graphReportFacts,
+  graphUserOf,
+  isStaleReport,
+  type LicenseInterval,
+  licenseChanges,
+  type ReportProduct,
+} from '../src/ingest/graph-report';
 import { dumpAll, TEST_PARTNER, type TempStore, tempStore } from '../src/testing';
 
 const USERS = ['adele', 'alex', 'isaiah', 'megan', 'lee', 'nestor'];
@@ -116,8 +127,84 @@ async function stateOf(t: TempStore, without?: string) {
   };
 }
 
+/** D: the reports applied by the core's pure rules to one customer's data held in memory, dumped as the store dumps it. */
+function modelOf(reports: { day: number; rows: ReportRow[] }[]) {
+  const resolver = productResolver(effectiveCatalog(shippedCatalog().products, []));
+  const resolve = (name: string): ReportProduct => {
+    const p = resolver.byReportName(name);
+    return p === undefined
+      ? { productId: name, known: false, workloads: [] }
+      : { productId: p.productId, known: true, workloads: p.workloads };
+  };
+  const columns = GRAPH_ACTIVE_USER_COLUMNS.map((c) => c.name);
+  const users = new Map<string, { upn: string; displayName: string | null; deletedOn: string | null }>();
+  const facts = new Set<string>();
+  let intervals: LicenseInterval[] = [];
+  let newest: string | null = null;
+  for (const r of reports) {
+    const lines = reportCsv(r, false)
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .slice(1, -1);
+    const report = graphReportFacts(
+      lines.map((l) => graphUserOf(columns, l.split(','))),
+      resolve,
+    );
+    const stale = isStaleReport(report, newest);
+    for (const u of report.users)
+      if (!stale || !users.has(u.userId))
+        users.set(u.userId, { upn: u.upn, displayName: u.displayName, deletedOn: u.deletedOn });
+    for (const a of report.activity) facts.add(JSON.stringify([a.userId, a.workload, a.date]));
+    if (!stale) {
+      const changes = licenseChanges(
+        intervals,
+        report.listed,
+        new Map(report.users.map((u) => [u.userId, u.refresh])),
+      );
+      const closed = new Map(changes.close.map((c) => [c.interval, c.on]));
+      intervals = [
+        ...intervals.map((i) => {
+          const on = closed.get(i);
+          return on === undefined ? i : { ...i, unassignedOn: on };
+        }),
+        ...changes.open,
+      ];
+    }
+    const date = report.refreshDates[report.refreshDates.length - 1] ?? null;
+    if (date !== null && (newest === null || date > newest)) newest = date;
+  }
+  const byText = (a: string[], b: string[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? '') < (b[i] ?? '') ? -1 : 1;
+    return 0;
+  };
+  const customer_id = 'contoso';
+  return {
+    users: [...users.entries()]
+      .sort(([a], [b]) => byText([a], [b]))
+      .map(([user_id, u]) =>
+        JSON.stringify({
+          customer_id,
+          user_id,
+          upn: u.upn,
+          display_name: u.displayName ?? '',
+          deleted_on: u.deletedOn ?? '',
+        }),
+      ),
+    activity: [...facts]
+      .map((f) => JSON.parse(f) as string[])
+      .sort(byText)
+      .map(([user_id, workload, date]) => JSON.stringify({ customer_id, user_id, workload, date })),
+    assignments: intervals
+      .map((i) => [i.userId, i.productId, i.assignedOn, i.unassignedOn ?? ''])
+      .sort(byText)
+      .map(([user_id, product_id, assigned_on, unassigned_on]) =>
+        JSON.stringify({ customer_id, user_id, product_id, assigned_on, unassigned_on }),
+      ),
+  };
+}
+
 describe('Graph report import paths', () => {
-  it('fast path, precise path and merge with stored data give the same store (property)', async () => {
+  it('fast path, precise path, merge with stored data and the core rules give the same store (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(reportArb, { minLength: 1, maxLength: 3 }), async (reports) => {
         const a = await tempStore();
@@ -134,6 +221,11 @@ describe('Graph report import paths', () => {
           const sa = await stateOf(a);
           expect(await stateOf(b)).toEqual(sa);
           expect(await stateOf(c, 'sentinel@contoso.com')).toEqual(sa);
+          expect(modelOf(reports)).toEqual({
+            users: sa.users,
+            activity: sa.activity,
+            assignments: sa.assignments,
+          });
           // Natural keys and user keys unique in every store (the per-user tables have no index).
           for (const x of [a, b, c]) expect(await x.store.verifyIntegrity()).toEqual([]);
         } finally {

@@ -127,6 +127,24 @@ describe('Graph Office 365 active user detail report', () => {
     expect(await dumpAll(t.store)).toEqual(before);
   });
 
+  it('an older report adds the users it names first, with their names, and moves no license', async () => {
+    await t.import([fixture('graph/active-users-2026-03-31.csv')], { createCustomer: 'Contoso' });
+    const newer = await dumpAll(t.store);
+    const older = await t.import([fixture('graph/active-users-2026-03-30.csv')], { customer: 'Contoso' });
+    expect(older.files[0]?.warnings.map((w) => w.code)).toContain('ingest.stale_report');
+    const after = await dumpAll(t.store);
+    const known = new Set(newer.users?.map((u) => u.user_id));
+    const added = after.users?.filter((u) => !known.has(u.user_id)) ?? [];
+    expect(added.length).toBeGreaterThan(0);
+    // What the older report knows of a user no newer report names: the UPN and the display name.
+    for (const u of added) {
+      expect(u.upn?.toLowerCase()).toBe(u.user_id);
+      expect(u.display_name).not.toBe('');
+    }
+    expect(after.users?.filter((u) => known.has(u.user_id))).toEqual(newer.users);
+    expect(after.license_assignments).toEqual(newer.license_assignments);
+  });
+
   it('detects concealed user names: imports with a warning and flags the customer until a clear report', async () => {
     const r = await t.import([fixture('graph/active-users-concealed.csv')], { createCustomer: 'Contoso' });
     expect(r.outcome).toBe('committed');

@@ -311,7 +311,7 @@ export async function mergeGraphOk(
     stored === 0 && !stale && !names.collide
       ? await firstReport(db, partnerId, ok, summary, customerId)
       : null;
-  const merged = first ?? (await laterReport(db, partnerId, ok, customerId, stale, names));
+  const merged = first ?? (await laterReport(db, partnerId, ok, summary.rows, customerId, stale, names));
 
   if (!stale && reportDate !== undefined) {
     if (summary.concealed > 0) {
@@ -433,23 +433,29 @@ async function laterReport(
   db: DuckDbClient,
   partnerId: string,
   ok: SqlFragment,
+  rows: number,
   customerId: string,
   stale: boolean,
   names: { readonly pairs: number; readonly collide: boolean },
 ): Promise<Merged> {
-  // Users, through the canonical users merge (stale reports only add users they name first); a
-  // projection of the ok table, not a copy of it.
-  const users = await mergeOkTable(
+  // Users, through the canonical users merge; a projection of the ok table, not a copy of it. A
+  // stale report only adds the users it names first, with what it knows of them; the users stored
+  // already are left as the newer report wrote them (counted unchanged).
+  const newOnly = stale
+    ? sql`WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId} AND u.user_id = g.user_id)`
+    : raw('');
+  const merged = await mergeOkTable(
     db,
     partnerId,
     sql`(SELECT NULL::BIGINT AS _rec, NULL::INTEGER AS _line, ${customerId} AS customer_id, user_id, upn, display_name,
            CASE WHEN is_deleted THEN coalesce(deleted_date, refresh) END AS deleted_on
-         FROM ${ok})`,
+         FROM ${ok} g ${newOnly})`,
     'users',
-    stale ? ['customer_id', 'user_id'] : ['customer_id', 'user_id', 'upn', 'display_name', 'deleted_on'],
+    ['customer_id', 'user_id', 'upn', 'display_name', 'deleted_on'],
     [],
     SOURCE,
   );
+  const users: MergeCounts = { ...merged, unchanged: rows - merged.inserted - merged.updated };
 
   // Users are looked up once: g_keys carries their key with what activity and assignments read.
   const carried = [...GRAPH_ACTIVITY_COLUMNS, ...GRAPH_ASSIGN_COLUMNS].map((c) => sql`g.${ident(c.name)}`);
