@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, ident, join, raw, sql } from '../src/store/sql';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
+import { startPostgres, type TestPostgres } from '../src/testing/postgres';
 
 let server: TestPostgres | null = null;
 let client: pg.Client | null = null;

@@ -79,4 +79,5 @@ export async function dumpAll(
   return out;
 }
 export * from './canonical-writer';
+export { postgresInstalled, startPostgres, type TestPostgres } from './postgres';
 export { describeStore, type OpenSuiteStore, type SuiteStore } from './store-suite';

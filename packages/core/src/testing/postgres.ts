@@ -31,8 +31,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Whether PostgreSQL 15 is installed here (tests that need it are skipped otherwise — never under CI). */
+export function postgresInstalled(): boolean {
+  return existsSync(path.join(PG_BIN, 'postgres'));
+}
+
 export async function startPostgres(): Promise<TestPostgres | null> {
-  if (!existsSync(path.join(PG_BIN, 'postgres'))) {
+  if (!postgresInstalled()) {
     if (process.env.CI === 'true') {
       throw new Error(`PostgreSQL 15 is not installed (${PG_BIN}); .ci/run installs postgresql-15`);
     }

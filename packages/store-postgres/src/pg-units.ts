@@ -1,0 +1,237 @@
+/**
+ * What a unit of work can read and write on PostgreSQL: the same answers as the embedded store's
+ * units (test/postgres-store.test.ts runs both side by side), in PostgreSQL's SQL.
+ */
+import type {
+  AuditRecord,
+  CustomerRecord,
+  Exclusion,
+  ExclusionInput,
+  RecommendationSettings,
+} from '@license-insights/contracts';
+import { raw, type SqlFragment, sql } from '@license-insights/core/sql';
+import type {
+  AuditEntry,
+  AuditFilter,
+  StoredSettings,
+  StoreReader,
+  StoreWriter,
+} from '@license-insights/core/store';
+import type { PgClient } from './pg-client';
+
+/** An instant as the text the core reads (UTC, seconds). */
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
+const NOW = sql`(now() AT TIME ZONE 'UTC')`;
+
+/** The reads of a unit implemented so far (the rest of StoreReader comes with imports and metrics). */
+export type PgReads = Pick<
+  StoreReader,
+  | 'schemaVersion'
+  | 'partnerIds'
+  | 'customerIds'
+  | 'customers'
+  | 'recommendationSettings'
+  | 'exclusions'
+  | 'auditLog'
+>;
+export type PgWrites = PgReads &
+  Pick<StoreWriter, 'audit' | 'saveRecommendationSettings' | 'addExclusion' | 'removeExclusion'>;
+
+export class PgReader implements PgReads {
+  constructor(
+    protected readonly db: PgClient,
+    readonly location: string,
+  ) {}
+
+  async schemaVersion(): Promise<number> {
+    const { v } = await this.db.one<{ v: number | null }>(
+      sql`SELECT max(version) AS v FROM schema_migrations`,
+    );
+    return v ?? 0;
+  }
+
+  async partnerIds(): Promise<string[]> {
+    const rows = await this.db.all<{ partner_id: string }>(
+      sql`SELECT partner_id FROM partners ORDER BY partner_id`,
+    );
+    return rows.map((r) => r.partner_id);
+  }
+
+  async customerIds(partnerId: string): Promise<string[]> {
+    const rows = await this.db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers WHERE partner_id = ${partnerId} ORDER BY customer_id COLLATE "C"`,
+    );
+    return rows.map((r) => r.customer_id);
+  }
+
+  async customers(partnerId: string): Promise<CustomerRecord[]> {
+    const rows = await this.db.all<{
+      customer_id: string;
+      name: string;
+      domain: string | null;
+      country: string | null;
+      segment: string | null;
+      groups: string[];
+    }>(
+      sql`SELECT customer_id, name, domain, country, segment, groups FROM customers
+          WHERE partner_id = ${partnerId} ORDER BY customer_id COLLATE "C"`,
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      name: r.name,
+      domain: r.domain,
+      country: r.country,
+      segment: r.segment,
+      groups: r.groups,
+    }));
+  }
+
+  async recommendationSettings(partnerId: string): Promise<StoredSettings | null> {
+    const rows = await this.db.all<{ settings: unknown; updated_at: string; updated_by: string }>(
+      sql`SELECT settings, to_char(updated_at, ${raw(ISO)}) AS updated_at, updated_by
+          FROM recommendation_settings WHERE partner_id = ${partnerId}`,
+    );
+    const r = rows[0];
+    return r === undefined
+      ? null
+      : { settings: r.settings, updatedAt: r.updated_at, updatedBy: r.updated_by };
+  }
+
+  async exclusions(partnerId: string): Promise<Exclusion[]> {
+    const rows = await this.db.all<{
+      customer_id: string;
+      product_id: string;
+      reason: string;
+      created_by: string;
+      created_at: string;
+    }>(sql`SELECT customer_id, product_id, reason, created_by, to_char(created_at, ${raw(ISO)}) AS created_at
+           FROM recommendation_exclusions WHERE partner_id = ${partnerId}
+           ORDER BY customer_id COLLATE "C", product_id COLLATE "C"`);
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      productId: r.product_id,
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async auditLog(
+    partnerId: string,
+    actions: readonly string[] | null,
+    limit: number,
+    customerIds?: readonly string[],
+    filter?: AuditFilter,
+  ): Promise<AuditRecord[]> {
+    const ofActions = actions === null ? sql`true` : sql`action = ANY(${[...actions]}::text[])`;
+    // A record is about a customer when its details name one (exclusions); others are the partner's.
+    const ofCustomers =
+      customerIds === undefined
+        ? sql`true`
+        : sql`(details->>'customerId' IS NULL OR details->>'customerId' = ANY(${[...customerIds]}::text[]))`;
+    const rows = await this.db.all<{
+      audit_id: number;
+      occurred_at: string;
+      actor: string;
+      action: string;
+      outcome: string;
+      details: Record<string, unknown>;
+    }>(sql`SELECT audit_id, to_char(occurred_at, ${raw(ISO)}) AS occurred_at, actor, action, outcome, details
+           FROM audit_log
+           WHERE partner_id = ${partnerId} AND ${ofActions} AND ${ofCustomers} AND ${auditFilterSql(filter)}
+           ORDER BY audit_id DESC LIMIT ${limit}`);
+    return rows.map((r) => ({
+      auditId: r.audit_id,
+      occurredAt: r.occurred_at,
+      actor: r.actor,
+      action: r.action,
+      outcome: r.outcome,
+      details: r.details,
+    }));
+  }
+}
+
+/** The conditions of an {@link AuditFilter} (actor part, time range). */
+function auditFilterSql(f: AuditFilter | undefined): SqlFragment {
+  const actor =
+    f?.actor === undefined || f.actor === ''
+      ? sql`true`
+      : sql`strpos(lower(actor), ${f.actor.toLowerCase()}) > 0`;
+  const from = f?.from === undefined ? sql`true` : sql`occurred_at >= ${utcTimestamp(f.from)}::timestamp`;
+  const to = f?.to === undefined ? sql`true` : sql`occurred_at < ${utcTimestamp(f.to)}::timestamp`;
+  return sql`${actor} AND ${from} AND ${to}`;
+}
+
+/** An ISO instant as the timestamp (UTC, no zone) the audit table keeps. */
+function utcTimestamp(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace(/Z$/, '');
+}
+
+export class PgWriter extends PgReader implements PgWrites {
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
+      VALUES (${entry.partnerId}, ${NOW}, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)}::jsonb)`);
+  }
+
+  async saveRecommendationSettings(
+    partnerId: string,
+    settings: RecommendationSettings | null,
+    actor: string,
+    change: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    await this.db.run(sql`DELETE FROM recommendation_settings WHERE partner_id = ${partnerId}`);
+    if (settings !== null) {
+      await this.db.run(sql`INSERT INTO recommendation_settings (partner_id, settings, updated_at, updated_by)
+        VALUES (${partnerId}, ${JSON.stringify(settings)}::jsonb, ${NOW}, ${actor})`);
+    }
+    await this.audit({ partnerId, actor, action: 'settings.change', outcome: 'ok', details: change });
+  }
+
+  async addExclusion(partnerId: string, e: ExclusionInput, actor: string): Promise<string | null> {
+    const before = await this.db.all<{ reason: string }>(
+      sql`SELECT reason FROM recommendation_exclusions
+          WHERE partner_id = ${partnerId} AND customer_id = ${e.customerId} AND product_id = ${e.productId}`,
+    );
+    const previous = before[0]?.reason ?? null;
+    await this.db.run(sql`INSERT INTO recommendation_exclusions (partner_id, customer_id, product_id, reason, created_at, created_by)
+        VALUES (${partnerId}, ${e.customerId}, ${e.productId}, ${e.reason}, ${NOW}, ${actor})
+        ON CONFLICT (partner_id, customer_id, product_id)
+        DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at, created_by = excluded.created_by`);
+    await this.audit({
+      partnerId,
+      actor,
+      action: 'exclusion.add',
+      outcome: 'ok',
+      details: {
+        customerId: e.customerId,
+        productId: e.productId,
+        reason: e.reason,
+        previousReason: previous,
+      },
+    });
+    return previous;
+  }
+
+  async removeExclusion(
+    partnerId: string,
+    customerId: string,
+    productId: string,
+    actor: string,
+  ): Promise<boolean> {
+    const removed = await this.db.all<{ reason: string }>(
+      sql`DELETE FROM recommendation_exclusions
+          WHERE partner_id = ${partnerId} AND customer_id = ${customerId} AND product_id = ${productId}
+          RETURNING reason`,
+    );
+    const r = removed[0];
+    if (r === undefined) return false;
+    await this.audit({
+      partnerId,
+      actor,
+      action: 'exclusion.remove',
+      outcome: 'ok',
+      details: { customerId, productId, reason: r.reason },
+    });
+    return true;
+  }
+}

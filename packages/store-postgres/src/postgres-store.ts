@@ -1,0 +1,199 @@
+/**
+ * The PostgreSQL store: the core's units of work on a shared database, for several app instances
+ * at once (SPEC §5 server mode, docs/scale-out.md).
+ *
+ * - A read unit is one REPEATABLE READ, READ ONLY transaction: one snapshot, whatever commits
+ *   meanwhile, so a reader never sees half of a write unit.
+ * - A write unit is one transaction holding the partner's advisory lock (transaction-scoped, so
+ *   a crash or a lost connection releases it): writers of one partner queue behind each other in
+ *   every process on the database, writers of different partners run side by side.
+ * - Cancelling a unit (its AbortSignal) cancels its running statement on the server; the unit
+ *   rolls back and the store stays as before.
+ * - Migrations run on open under a global advisory lock, so instances starting together apply
+ *   each once.
+ *
+ * This is the store's first part (issue 14): units of work, the schema, and the partner's
+ * settings, exclusions, audit log and customers. Imports, metrics and the portfolio reads come
+ * next; until then the app cannot be configured to use it.
+ */
+import { AppError, isAppError, messageOf } from '@license-insights/core';
+import { sql } from '@license-insights/core/sql';
+import type { WriteOptions } from '@license-insights/core/store';
+import pg from 'pg';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { PgClient, TYPES } from './pg-client';
+import { PgReader, PgWriter } from './pg-units';
+
+/** The first key of every advisory lock the store takes ("LI"), apart from other applications' locks. */
+export const LOCK_NAMESPACE = 0x4c49;
+/** The second key of the migration lock (partner locks hash their id; a collision only queues). */
+const MIGRATION_LOCK = 0;
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database */
+  readonly url: string;
+  /** Connections at most (default 10): readers and writers of this process together. */
+  readonly connections?: number;
+}
+
+export class PostgresStore {
+  readonly engine = 'postgres' as const;
+  private commits = 0;
+
+  private constructor(
+    readonly location: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.connections ?? 10,
+      types: TYPES,
+      application_name: 'license-insights',
+    });
+    // A connection dropped by the server while idle is an event, not a crash of the process.
+    pool.on('error', () => undefined);
+    const store = new PostgresStore(redacted(options.url), pool);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    try {
+      await db.run(sql`SELECT pg_advisory_lock(${LOCK_NAMESPACE}, ${MIGRATION_LOCK})`);
+      try {
+        await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamp NOT NULL)`);
+        const { v } = await db.one<{ v: number | null }>(
+          sql`SELECT max(version) AS v FROM schema_migrations`,
+        );
+        const current = v ?? 0;
+        if (current > LATEST_SCHEMA_VERSION) {
+          throw new AppError(
+            'store.migration_failed',
+            `the store ${this.location} has schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade License Insights`,
+          );
+        }
+        for (const m of MIGRATIONS) {
+          if (m.version <= current) continue;
+          try {
+            await db.exec('BEGIN');
+            for (const statement of m.statements) await db.exec(statement);
+            await db.run(
+              sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, now() AT TIME ZONE 'UTC')`,
+            );
+            await db.exec('COMMIT');
+          } catch (e) {
+            await db.exec('ROLLBACK').catch(() => undefined);
+            throw new AppError(
+              'store.migration_failed',
+              `migration ${m.version} (${m.name}) failed: ${messageOf(e)}`,
+              [],
+              { cause: e },
+            );
+          }
+        }
+      } finally {
+        await db.run(sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${MIGRATION_LOCK})`);
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  /** A read unit: one snapshot (REPEATABLE READ, READ ONLY), concurrent with other reads and writers. */
+  async read<T>(work: (q: PgReader) => Promise<T>): Promise<T> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let broken = false;
+    try {
+      await db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        return await work(new PgReader(db, this.location));
+      } finally {
+        await db.exec('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      conn.release(broken);
+    }
+  }
+
+  /**
+   * A write unit of a partner: one transaction holding the partner's advisory lock (taken first,
+   * so writers of the partner in every process queue here); commits all or nothing. `signal`
+   * cancels the running statement on the server and rolls the unit back.
+   */
+  async write<T>(
+    partnerId: string,
+    work: (tx: PgWriter) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let broken = false;
+    const { pid } = await db.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
+    // Cancelling from another connection: the statement running on this one ends with an error.
+    const onAbort = () => {
+      this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort);
+    try {
+      await db.exec('BEGIN');
+      try {
+        await db.run(sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${partnerId}))`);
+        signal?.throwIfAborted();
+        const out = await work(new PgWriter(db, this.location));
+        signal?.throwIfAborted();
+        await db.exec('COMMIT');
+        this.commits++;
+        return out;
+      } catch (e) {
+        await db.exec('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        if (signal?.aborted) throw cancelled(signal);
+        throw e;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      conn.release(broken);
+    }
+  }
+
+  /** Write units committed through this store object since it was opened. */
+  commitCount(): number {
+    return this.commits;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function cancelled(signal: AbortSignal): AppError {
+  if (isAppError(signal.reason)) return signal.reason;
+  return new AppError('interrupted', 'the work was cancelled: nothing of it was stored');
+}
+
+/** The URL without its password, for messages and status. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
