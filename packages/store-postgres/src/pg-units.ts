@@ -10,12 +10,15 @@ import type {
   RecommendationSettings,
 } from '@license-insights/contracts';
 import { raw, type SqlFragment, sql } from '@license-insights/core/sql';
-import type {
-  AuditEntry,
-  AuditFilter,
-  StoredSettings,
-  StoreReader,
-  StoreWriter,
+import {
+  type AuditEntry,
+  type AuditFilter,
+  STORE_TABLES,
+  type StoredSettings,
+  type StoreReader,
+  type StoreTable,
+  type StoreWriter,
+  TABLE_ROWS_BATCH,
 } from '@license-insights/core/store';
 import type { PgClient } from './pg-client';
 
@@ -42,6 +45,32 @@ export class PgReader implements PgReads {
     protected readonly db: PgClient,
     readonly location: string,
   ) {}
+
+  /**
+   * A table's rows through a cursor of the unit's transaction (one snapshot), each as its JSON
+   * object text: dates as `YYYY-MM-DD`, instants as ISO text without a zone (UTC).
+   */
+  async *tableRows(
+    table: StoreTable,
+    batchRows = TABLE_ROWS_BATCH,
+  ): AsyncGenerator<string[], void, undefined> {
+    if (!STORE_TABLES.includes(table)) throw new Error(`not a store table: ${table}`);
+    const cursor = `rows_${table}`;
+    await this.db.exec(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT to_jsonb(r)::text AS j FROM ${table} r`,
+    );
+    try {
+      for (;;) {
+        const rows = await this.db.all<{ j: string }>(
+          sql`FETCH ${raw(String(Math.max(1, Math.floor(batchRows))))} FROM ${raw(cursor)}`,
+        );
+        if (rows.length === 0) return;
+        yield rows.map((r) => r.j);
+      }
+    } finally {
+      await this.db.exec(`CLOSE ${cursor}`).catch(() => undefined);
+    }
+  }
 
   async schemaVersion(): Promise<number> {
     const { v } = await this.db.one<{ v: number | null }>(

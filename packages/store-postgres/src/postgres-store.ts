@@ -17,8 +17,8 @@
  * next; until then the app cannot be configured to use it.
  */
 import { AppError, isAppError, messageOf } from '@license-insights/core';
-import { sql } from '@license-insights/core/sql';
-import type { WriteOptions } from '@license-insights/core/store';
+import { ident, sql } from '@license-insights/core/sql';
+import { STORE_TABLES, type StoreTable, type WriteOptions } from '@license-insights/core/store';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { PgClient, TYPES } from './pg-client';
@@ -145,8 +145,11 @@ export class PostgresStore {
     let broken = false;
     const { pid } = await db.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
     // Cancelling from another connection: the statement running on this one ends with an error.
+    // The cancel may arrive after the unit ended, so a cancelled unit's connection is closed, never
+    // handed to the next unit (whose statement it would cancel).
+    let cancelling: Promise<unknown> | null = null;
     const onAbort = () => {
-      this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      cancelling = this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort);
     try {
@@ -168,6 +171,104 @@ export class PostgresStore {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      if (cancelling !== null) {
+        await cancelling;
+        broken = true;
+      }
+      conn.release(broken);
+    }
+  }
+
+  /**
+   * Fills an empty store with every row of another store (migrate-store), in one transaction: all
+   * or nothing. `rows` gives a table's rows as JSON object texts (StoreReader.tableRows); each
+   * batch is inserted by PostgreSQL itself from one JSON parameter. The columns of the first row
+   * of each table must be exactly the table's (nothing dropped or left empty unnoticed). Returns
+   * the rows written per table.
+   */
+  async load(
+    rows: (table: StoreTable) => AsyncIterable<readonly string[]>,
+  ): Promise<Record<StoreTable, number>> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let broken = false;
+    const counts = {} as Record<StoreTable, number>;
+    try {
+      await db.exec('BEGIN');
+      try {
+        // Every writer of every partner waits (they take the partner lock, this takes the table's).
+        for (const table of STORE_TABLES) await db.exec(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
+        for (const table of STORE_TABLES) {
+          const { n } = await db.one<{ n: number }>(
+            sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${ident(table)} LIMIT 1) x`,
+          );
+          if (n > 0)
+            throw new AppError(
+              'conflict',
+              `the store ${this.location} is not empty (table ${table} has rows); copy into an empty database`,
+            );
+        }
+        for (const table of STORE_TABLES) {
+          const columns = (
+            await db.all<{ c: string }>(
+              sql`SELECT column_name AS c FROM information_schema.columns
+                  WHERE table_schema = current_schema() AND table_name = ${table} ORDER BY ordinal_position`,
+            )
+          ).map((r) => r.c);
+          let written = 0;
+          for await (const batch of rows(table)) {
+            if (batch.length === 0) continue;
+            if (written === 0) {
+              const keys = Object.keys(JSON.parse(batch[0] as string) as object).sort();
+              const want = [...columns].sort();
+              if (JSON.stringify(keys) !== JSON.stringify(want))
+                throw new AppError(
+                  'internal',
+                  `table ${table}: the source has columns ${keys.join(', ')}, this store ${want.join(', ')}`,
+                );
+            }
+            written += await db.run(
+              sql`INSERT INTO ${ident(table)} SELECT * FROM jsonb_populate_recordset(NULL::${ident(table)}, ${`[${batch.join(',')}]`}::jsonb)`,
+            );
+          }
+          counts[table] = written;
+        }
+        // Keys drawn later continue after the copied ones.
+        await db.exec(
+          `SELECT setval('user_key_seq', coalesce((SELECT max(user_key) FROM users), 0) + 1, false)`,
+        );
+        await db.exec(
+          `SELECT setval('audit_seq', coalesce((SELECT max(audit_id) FROM audit_log), 0) + 1, false)`,
+        );
+        await db.exec('COMMIT');
+        this.commits++;
+        return counts;
+      } catch (e) {
+        await db.exec('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw e;
+      }
+    } finally {
+      conn.release(broken);
+    }
+  }
+
+  /** A table's rows in batches, in one read unit open until the iteration ends (see StoreReader.tableRows). */
+  async *tableRows(table: StoreTable, batchRows?: number): AsyncGenerator<string[], void, undefined> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let broken = false;
+    try {
+      await db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        yield* new PgReader(db, this.location).tableRows(table, batchRows);
+      } finally {
+        await db.exec('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
       conn.release(broken);
     }
   }

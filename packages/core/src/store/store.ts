@@ -422,6 +422,12 @@ export interface StoreReader {
   ): Promise<AuditRecord[]>;
   /** Invariants the schema cannot enforce by itself; an empty list means all hold. */
   verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]>;
+  /**
+   * Every row of a table, each as one JSON object text keyed by column (dates and instants as
+   * text, lists as arrays, JSON columns as JSON), in batches of at most `batchRows`: the
+   * engine-neutral form in which a whole store is copied to another engine (migrate-store).
+   */
+  tableRows(table: StoreTable, batchRows?: number): AsyncIterable<string[]>;
 }
 
 /** What can be written in one unit of work (with reads that see its own writes). */
@@ -477,6 +483,35 @@ export interface MetricRunColumns {
   readonly last: Int32Array;
   readonly values: Int32Array;
 }
+
+/**
+ * Every table a store holds, in the order a copy writes them (migrate-store): the same tables,
+ * columns and keys in every engine (each engine's migrations say how it stores them).
+ */
+export const STORE_TABLES = [
+  'partners',
+  'customers',
+  'products',
+  'users',
+  'license_assignments',
+  'subscription_snapshots',
+  'activity',
+  'support_requests',
+  'source_coverage',
+  'customer_flags',
+  'measured_sources',
+  'audit_log',
+  'recommendation_settings',
+  'recommendation_exclusions',
+  'metrics_dirty',
+  'metrics_state',
+  'metric_runs',
+  'customer_sums',
+] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+/** Rows of a table a copy reads at once unless asked otherwise. */
+export const TABLE_ROWS_BATCH = 50_000;
 
 /** Lets other work run on the event loop between slices of a long job (jobs/yielder.ts). */
 export interface Yield {

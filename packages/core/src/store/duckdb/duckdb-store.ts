@@ -38,6 +38,7 @@ import type {
   Store,
   StoredSettings,
   StoreReader,
+  StoreTable,
   StoreWriter,
   SubscriptionState,
   SumRunColumns,
@@ -342,6 +343,9 @@ export class DuckDbStore implements Store {
     factsFrom: string,
   ): Promise<CustomerMetricData[]> {
     return this.read((q) => q.loadMetricData(partnerId, customerIds, factsFrom));
+  }
+  tableRows(table: StoreTable, batchRows?: number): AsyncIterable<string[]> {
+    return this.readEach((q) => q.tableRows(table, batchRows));
   }
   supportCounts(
     partnerId: string,

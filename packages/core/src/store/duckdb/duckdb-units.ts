@@ -32,13 +32,16 @@ import {
   type InactiveUser,
   type MetricRunColumns,
   type MetricsPlan,
+  STORE_TABLES,
   type StoredSettings,
   type StoreReader,
+  type StoreTable,
   type StoreWriter,
   type SubscriptionState,
   type SumRunColumns,
   type SumWorkloads,
   type SupportCount,
+  TABLE_ROWS_BATCH,
   type Yield,
 } from '../store';
 import { insertAudit, queryAuditLog } from './audit-log';
@@ -267,6 +270,25 @@ export class DuckDbReader implements StoreReader {
     filter?: AuditFilter,
   ): Promise<AuditRecord[]> {
     return queryAuditLog(this.db, partnerId, actions, limit, customerIds, filter);
+  }
+
+  /** Rows in row-id order, each batch a keyset page of its own (the unit's one snapshot). */
+  async *tableRows(
+    table: StoreTable,
+    batchRows = TABLE_ROWS_BATCH,
+  ): AsyncGenerator<string[], void, undefined> {
+    if (!STORE_TABLES.includes(table)) throw new Error(`not a store table: ${table}`);
+    let after = -1n;
+    for (;;) {
+      const rows = await this.db.all<{ r: string; j: string }>(
+        sql`SELECT rowid::VARCHAR AS r, to_json(__row)::VARCHAR AS j FROM ${ident(table)} __row
+            WHERE rowid > ${after} ORDER BY rowid LIMIT ${Math.max(1, Math.floor(batchRows))}`,
+      );
+      const last = rows[rows.length - 1];
+      if (last === undefined) return;
+      yield rows.map((r) => r.j);
+      after = BigInt(last.r);
+    }
   }
 
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
