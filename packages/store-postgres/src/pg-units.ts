@@ -7,20 +7,33 @@ import type {
   CustomerRecord,
   Exclusion,
   ExclusionInput,
+  ProductDayMetrics,
   RecommendationSettings,
 } from '@license-insights/contracts';
 import { raw, type SqlFragment, sql } from '@license-insights/core/sql';
 import {
   type AuditEntry,
   type AuditFilter,
+  DAILY_METRICS_CHUNK_ROWS,
+  type DailyMetricsChunksOptions,
+  type MetricRunColumns,
   STORE_TABLES,
   type StoredSettings,
   type StoreReader,
   type StoreTable,
   type StoreWriter,
+  type SumRunColumns,
+  type SumWorkloads,
   TABLE_ROWS_BATCH,
 } from '@license-insights/core/store';
 import type { PgClient } from './pg-client';
+import {
+  queryDailyMetrics,
+  queryDailyMetricsChunks,
+  queryDailyMetricsRange,
+  queryMetricRunColumns,
+  querySumRuns,
+} from './pg-metric-reads';
 
 /** An instant as the text the core reads (UTC, seconds). */
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
@@ -70,6 +83,51 @@ export class PgReader implements PgReads {
     } finally {
       await this.db.exec(`CLOSE ${cursor}`).catch(() => undefined);
     }
+  }
+
+  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
+    return querySumRuns(this.db, partnerId, from, to, workloads);
+  }
+
+  metricRunColumns(
+    partnerId: string,
+    from: string,
+    to: string,
+    workloads: SumWorkloads,
+    productId: string | null,
+  ): Promise<MetricRunColumns> {
+    return queryMetricRunColumns(this.db, partnerId, from, to, workloads, productId);
+  }
+
+  dailyMetrics(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return queryDailyMetrics(this.db, partnerId, day, customerIds);
+  }
+
+  dailyMetricsRange(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds: readonly string[],
+  ): Promise<ProductDayMetrics[]> {
+    return queryDailyMetricsRange(this.db, partnerId, from, to, customerIds);
+  }
+
+  dailyMetricsChunks(
+    partnerId: string,
+    day: string,
+    options: DailyMetricsChunksOptions = {},
+  ): AsyncIterable<ProductDayMetrics[]> {
+    return queryDailyMetricsChunks(
+      this.db,
+      partnerId,
+      day,
+      options.customerIds,
+      options.chunkRows ?? DAILY_METRICS_CHUNK_ROWS,
+    );
   }
 
   async schemaVersion(): Promise<number> {

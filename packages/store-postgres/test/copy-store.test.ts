@@ -5,7 +5,13 @@
  */
 import path from 'node:path';
 import { computeMetrics, setRecommendationSetting, writeDemoDataset } from '@license-insights/core';
-import { STORE_TABLES, type StoreTable } from '@license-insights/core/store';
+import { F } from '@license-insights/core/metrics/sums';
+import {
+  type MetricRunColumns,
+  STORE_TABLES,
+  type StoreTable,
+  type SumRunColumns,
+} from '@license-insights/core/store';
 import {
   postgresInstalled,
   startPostgres,
@@ -113,5 +119,71 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copi
     expect(fromCopy).toEqual(await look(duck.store));
     expect(fromCopy.customers.length).toBe(8);
     expect(fromCopy.audit.length).toBeGreaterThan(1);
+  });
+
+  /** Typed runs as sorted tuples with ids in place of indexes (the order of runs is not part of the answer). */
+  const sumTuples = (r: SumRunColumns) =>
+    Array.from({ length: r.count }, (_, i) =>
+      JSON.stringify([
+        r.customerIds[r.customer[i] as number],
+        r.cell[i],
+        r.first[i],
+        r.last[i],
+        ...r.values.slice(i * F, (i + 1) * F),
+      ]),
+    ).sort();
+  const runTuples = (r: MetricRunColumns) =>
+    Array.from({ length: r.count }, (_, i) =>
+      JSON.stringify([
+        r.customerIds[r.customer[i] as number],
+        r.productIds[r.product[i] as number],
+        r.workload[i],
+        r.first[i],
+        r.last[i],
+        ...r.values.slice(i * 9, (i + 1) * 9),
+      ]),
+    ).sort();
+
+  it('reads the stored metrics as the embedded store does: runs, sums, rows of a day, of a range, in chunks', async () => {
+    const look = (s: Pick<PostgresStore, 'read'>) =>
+      s.read(async (q) => {
+        const ids = await q.customerIds(P);
+        const some = [ids[3] ?? '', ids[0] ?? ''];
+        const out: Record<string, unknown> = {};
+        for (const w of ['ALL', 'each'] as const) {
+          const sums = await q.sumRuns(P, '2026-02-01', '2026-03-31', w);
+          out[`sums ${w}`] = sumTuples(sums);
+          out[`sum customers ${w}`] = sums.customerIds;
+          const runs = await q.metricRunColumns(P, '2026-03-01', '2026-03-31', w, null);
+          out[`runs ${w}`] = runTuples(runs);
+          out[`run ids ${w}`] = [runs.customerIds, runs.productIds];
+          const product = runs.productIds[0] ?? '';
+          out[`runs of ${w} one product`] = runTuples(
+            await q.metricRunColumns(P, '2026-03-01', '2026-03-31', w, product),
+          );
+        }
+        out.day = await q.dailyMetrics(P, '2026-03-31');
+        out.someDay = await q.dailyMetrics(P, '2026-03-15', some);
+        out.oneDay = await q.dailyMetrics(P, '2026-03-15', [some[0] as string]);
+        out.none = await q.dailyMetrics(P, '2026-03-15', []);
+        out.before = await q.dailyMetrics(P, '1999-01-01');
+        out.range = await q.dailyMetricsRange(P, '2026-03-20', '2026-03-31', some);
+        const chunks: number[] = [];
+        const rows: unknown[] = [];
+        for await (const c of q.dailyMetricsChunks(P, '2026-03-31', { chunkRows: 40 })) {
+          chunks.push(c.length);
+          rows.push(...c);
+        }
+        out.chunks = chunks;
+        out.chunkRows = rows;
+        return out;
+      });
+    const fromCopy = await look(copy);
+    const fromDuck = await look(duck.store as unknown as Pick<PostgresStore, 'read'>);
+    for (const key of Object.keys(fromDuck)) expect(fromCopy[key], key).toEqual(fromDuck[key]);
+    expect((fromCopy.day as unknown[]).length).toBeGreaterThan(40);
+    expect((fromCopy['sums each'] as unknown[]).length).toBeGreaterThan(0);
+    expect((fromCopy.chunks as number[]).length).toBeGreaterThan(1);
+    expect(fromCopy.chunkRows).toEqual(fromCopy.day);
   });
 });
