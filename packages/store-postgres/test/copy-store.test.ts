@@ -3,8 +3,6 @@
  * arrive, nothing else; a copy into a store holding data is refused; and what the PostgreSQL
  * store reads from the copy is what the embedded store reads from the original.
  */
-import path from 'node:path';
-import { computeMetrics, setRecommendationSetting, writeDemoDataset } from '@license-insights/core';
 import { F } from '@license-insights/core/metrics/sums';
 import {
   type MetricRunColumns,
@@ -12,23 +10,12 @@ import {
   type StoreTable,
   type SumRunColumns,
 } from '@license-insights/core/store';
-import {
-  postgresInstalled,
-  startPostgres,
-  TEST_PARTNER,
-  type TempStore,
-  type TestPostgres,
-  tempStore,
-} from '@license-insights/core/testing';
+import { postgresInstalled, TEST_PARTNER, type TempStore } from '@license-insights/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src';
+import type { PostgresStore } from '../src';
+import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 
 const P = TEST_PARTNER;
-
-let server: TestPostgres | null = null;
-let duck: TempStore;
-let copy: PostgresStore;
-let copied: Record<StoreTable, number>;
 
 /** A value with object keys sorted (jsonb keeps its own key order) and instants written one way. */
 function normal(v: unknown): unknown {
@@ -51,32 +38,16 @@ async function rowsOf(read: AsyncIterable<string[]>): Promise<string[]> {
 }
 
 describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copied into PostgreSQL', () => {
+  let demo: CopiedDemo;
+  let duck: TempStore;
+  let copy: PostgresStore;
+  let copied: Record<StoreTable, number>;
   beforeAll(async () => {
-    server = await startPostgres();
-    if (server === null) throw new Error('no PostgreSQL');
-    duck = await tempStore();
-    const dataset = path.join(duck.files.dir, 'demo');
-    await writeDemoDataset(dataset, { customers: 8, seed: 'copy', days: 90, end: '2026-03-31' });
-    const report = await duck.import([dataset]);
-    expect(report.outcome).toBe('committed');
-    await setRecommendationSetting(duck.store, {
-      partnerId: P,
-      actor: 'ann',
-      path: 'LOW_ADOPTION.usageBelow',
-      value: '35',
-    });
-    const customer = (await duck.store.customerIds(P))[0] ?? '';
-    await duck.store.write(P, (tx) =>
-      tx.addExclusion(P, { customerId: customer, productId: 'x', reason: 'Zażółć "gęślą"' }, 'ann'),
-    );
-    await computeMetrics(duck.store, { partnerId: P });
-    copy = await PostgresStore.open({ url: server.url });
-    copied = await copy.load((table) => duck.store.tableRows(table, 997));
+    demo = await copiedDemo();
+    ({ duck, copy, copied } = demo);
   }, 300_000);
   afterAll(async () => {
-    await copy?.close();
-    await duck?.close();
-    await server?.stop();
+    await demo?.close();
   });
 
   it('every row of every table arrives, as it was', async () => {
