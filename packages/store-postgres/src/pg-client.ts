@@ -20,6 +20,8 @@ function int8(text: string): number {
 export const TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === OID.INT8) return int8;
+    // numeric(14, 4) list prices: a number, as the embedded store gives them.
+    if (oid === OID.NUMERIC) return Number;
     if (oid === OID.DATE || oid === OID.TIMESTAMP || oid === OID.TIMESTAMPTZ) return (v: string) => v;
     return pg.types.getTypeParser(oid, format);
   },

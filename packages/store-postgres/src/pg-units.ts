@@ -4,26 +4,38 @@
  */
 import type {
   AuditRecord,
+  CanonicalEntity,
+  CatalogProduct,
   CustomerRecord,
   Exclusion,
   ExclusionInput,
   ProductDayMetrics,
   RecommendationSettings,
+  StoreStatus,
 } from '@license-insights/contracts';
+import type { CustomerCandidate } from '@license-insights/core/customers/resolve-customer';
+import type { MeasuredSources } from '@license-insights/core/metrics/measured';
 import { raw, type SqlFragment, sql } from '@license-insights/core/sql';
 import {
+  type ActiveUserCount,
   type AuditEntry,
   type AuditFilter,
   DAILY_METRICS_CHUNK_ROWS,
   type DailyMetricsChunksOptions,
+  type DataTrust,
+  type InactiveScope,
+  type InactiveUser,
   type MetricRunColumns,
+  type MetricsPlan,
   STORE_TABLES,
   type StoredSettings,
   type StoreReader,
   type StoreTable,
   type StoreWriter,
+  type SubscriptionState,
   type SumRunColumns,
   type SumWorkloads,
+  type SupportCount,
   TABLE_ROWS_BATCH,
 } from '@license-insights/core/store';
 import type { PgClient } from './pg-client';
@@ -34,6 +46,23 @@ import {
   queryMetricRunColumns,
   querySumRuns,
 } from './pg-metric-reads';
+import {
+  queryActiveUserCounts,
+  queryInactiveLicensedCounts,
+  queryInactiveLicensedUsers,
+  querySubscriptionsOn,
+  querySupportCounts,
+} from './pg-playbook-reads';
+import {
+  dumpCanonicalEntity,
+  queryCustomerCandidates,
+  queryDataTrust,
+  queryMeasuredSources,
+  queryMetricsPlan,
+  queryPartnerIds,
+  queryPartnerProducts,
+  queryPartnerStatus,
+} from './pg-status-reads';
 
 /** An instant as the text the core reads (UTC, seconds). */
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
@@ -44,11 +73,23 @@ export type PgReads = Pick<
   StoreReader,
   | 'schemaVersion'
   | 'partnerIds'
+  | 'status'
+  | 'dumpCanonical'
+  | 'partnerProducts'
+  | 'metricsPlan'
+  | 'customerCandidates'
+  | 'measuredSources'
+  | 'dataTrust'
   | 'customerIds'
   | 'customers'
   | 'recommendationSettings'
   | 'exclusions'
   | 'auditLog'
+  | 'supportCounts'
+  | 'activeUserCounts'
+  | 'subscriptionsOn'
+  | 'inactiveLicensedUsers'
+  | 'inactiveLicensedCounts'
 >;
 export type PgWrites = PgReads &
   Pick<StoreWriter, 'audit' | 'saveRecommendationSettings' | 'addExclusion' | 'removeExclusion'>;
@@ -130,6 +171,50 @@ export class PgReader implements PgReads {
     );
   }
 
+  supportCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<SupportCount[]> {
+    return querySupportCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  activeUserCounts(
+    partnerId: string,
+    from: string,
+    to: string,
+    customerIds?: readonly string[],
+  ): Promise<ActiveUserCount[]> {
+    return queryActiveUserCounts(this.db, partnerId, from, to, customerIds);
+  }
+
+  subscriptionsOn(
+    partnerId: string,
+    day: string,
+    customerIds?: readonly string[],
+  ): Promise<SubscriptionState[]> {
+    return querySubscriptionsOn(this.db, partnerId, day, customerIds);
+  }
+
+  inactiveLicensedUsers(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<InactiveUser[]> {
+    return queryInactiveLicensedUsers(this.db, partnerId, day, scopes, minDays);
+  }
+
+  inactiveLicensedCounts(
+    partnerId: string,
+    day: string,
+    scopes: readonly InactiveScope[],
+    minDays: number,
+  ): Promise<{ customerId: string; productId: string; users: number }[]> {
+    return queryInactiveLicensedCounts(this.db, partnerId, day, scopes, minDays);
+  }
+
   async schemaVersion(): Promise<number> {
     const { v } = await this.db.one<{ v: number | null }>(
       sql`SELECT max(version) AS v FROM schema_migrations`,
@@ -137,11 +222,45 @@ export class PgReader implements PgReads {
     return v ?? 0;
   }
 
-  async partnerIds(): Promise<string[]> {
-    const rows = await this.db.all<{ partner_id: string }>(
-      sql`SELECT partner_id FROM partners ORDER BY partner_id`,
-    );
-    return rows.map((r) => r.partner_id);
+  partnerIds(): Promise<string[]> {
+    return queryPartnerIds(this.db);
+  }
+
+  async status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus> {
+    const ids = partnerId === undefined ? await queryPartnerIds(this.db) : [partnerId];
+    const partners = [];
+    for (const id of ids) {
+      const s = await queryPartnerStatus(this.db, id, partnerId === undefined ? undefined : customerIds);
+      partners.push({
+        ...s,
+        products: { catalog: 0, custom: s.products.custom, unknown: s.products.unknown },
+      });
+    }
+    return { store: this.location, engine: 'postgres', schemaVersion: await this.schemaVersion(), partners };
+  }
+
+  dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
+    return dumpCanonicalEntity(this.db, partnerId, entity);
+  }
+
+  partnerProducts(partnerId: string): Promise<CatalogProduct[]> {
+    return queryPartnerProducts(this.db, partnerId);
+  }
+
+  metricsPlan(partnerId: string): Promise<MetricsPlan> {
+    return queryMetricsPlan(this.db, partnerId);
+  }
+
+  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
+    return queryCustomerCandidates(this.db, partnerId, userDomain);
+  }
+
+  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
+    return queryMeasuredSources(this.db, partnerId, customerIds);
+  }
+
+  dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
+    return queryDataTrust(this.db, partnerId, customerIds);
   }
 
   async customerIds(partnerId: string): Promise<string[]> {

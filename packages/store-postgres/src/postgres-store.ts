@@ -242,6 +242,8 @@ export class PostgresStore {
         );
         await db.exec('COMMIT');
         this.commits++;
+        // Statistics now, not at autovacuum's leisure: the reads' plans depend on them.
+        for (const table of STORE_TABLES) await db.exec(`ANALYZE ${table}`);
         return counts;
       } catch (e) {
         await db.exec('ROLLBACK').catch(() => {
