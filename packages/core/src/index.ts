@@ -72,6 +72,7 @@ export * from './use-cases/look-up-catalog';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/metrics-freshness';
 export * from './use-cases/metrics-rows';
+export * from './use-cases/migrate-store';
 export * from './use-cases/oidc-accounts';
 export * from './use-cases/portfolio-views';
 export * from './use-cases/recommendation-settings';

@@ -20,8 +20,10 @@ import {
   type ActiveUserCount,
   type AuditEntry,
   type AuditFilter,
+  type CustomerMetricData,
   DAILY_METRICS_CHUNK_ROWS,
   type DailyMetricsChunksOptions,
+  type DailyMetricsWrite,
   type DataTrust,
   type InactiveScope,
   type InactiveUser,
@@ -37,15 +39,18 @@ import {
   type SumWorkloads,
   type SupportCount,
   TABLE_ROWS_BATCH,
+  type Yield,
 } from '@license-insights/core/store';
 import type { PgClient } from './pg-client';
 import {
+  loadMetricData,
   queryDailyMetrics,
   queryDailyMetricsChunks,
   queryDailyMetricsRange,
   queryMetricRunColumns,
   querySumRuns,
 } from './pg-metric-reads';
+import { markAllMetricsDirty, queryIntegrity, writeDailyMetrics } from './pg-metric-writes';
 import {
   queryActiveUserCounts,
   queryInactiveLicensedCounts,
@@ -73,6 +78,7 @@ export type PgReads = Pick<
   StoreReader,
   | 'schemaVersion'
   | 'partnerIds'
+  | 'tableCounts'
   | 'status'
   | 'dumpCanonical'
   | 'partnerProducts'
@@ -90,9 +96,19 @@ export type PgReads = Pick<
   | 'subscriptionsOn'
   | 'inactiveLicensedUsers'
   | 'inactiveLicensedCounts'
+  | 'loadMetricData'
+  | 'verifyIntegrity'
 >;
 export type PgWrites = PgReads &
-  Pick<StoreWriter, 'audit' | 'saveRecommendationSettings' | 'addExclusion' | 'removeExclusion'>;
+  Pick<
+    StoreWriter,
+    | 'audit'
+    | 'saveRecommendationSettings'
+    | 'addExclusion'
+    | 'removeExclusion'
+    | 'writeDailyMetrics'
+    | 'markAllMetricsDirty'
+  >;
 
 export class PgReader implements PgReads {
   constructor(
@@ -126,6 +142,15 @@ export class PgReader implements PgReads {
     }
   }
 
+  async tableCounts(): Promise<Record<StoreTable, number>> {
+    const counts = {} as Record<StoreTable, number>;
+    for (const table of STORE_TABLES) {
+      const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${raw(table)}`);
+      counts[table] = n;
+    }
+    return counts;
+  }
+
   sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
     return querySumRuns(this.db, partnerId, from, to, workloads);
   }
@@ -138,6 +163,19 @@ export class PgReader implements PgReads {
     productId: string | null,
   ): Promise<MetricRunColumns> {
     return queryMetricRunColumns(this.db, partnerId, from, to, workloads, productId);
+  }
+
+  loadMetricData(
+    partnerId: string,
+    customerIds: readonly string[] | null,
+    factsFrom: string,
+    y?: Yield,
+  ): Promise<CustomerMetricData[]> {
+    return loadMetricData(this.db, partnerId, customerIds, factsFrom, y);
+  }
+
+  verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
+    return queryIntegrity(this.db);
   }
 
   dailyMetrics(
@@ -374,6 +412,14 @@ function utcTimestamp(iso: string): string {
 }
 
 export class PgWriter extends PgReader implements PgWrites {
+  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void> {
+    return writeDailyMetrics(this.db, partnerId, write, y);
+  }
+
+  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
+    return markAllMetricsDirty(this.db, partnerId, fromDay);
+  }
+
   async audit(entry: AuditEntry): Promise<void> {
     await this.db.run(sql`INSERT INTO audit_log (partner_id, occurred_at, actor, action, outcome, details)
       VALUES (${entry.partnerId}, ${NOW}, ${entry.actor}, ${entry.action}, ${entry.outcome}, ${JSON.stringify(entry.details)}::jsonb)`);

@@ -18,10 +18,19 @@
  */
 import { AppError, isAppError, messageOf } from '@license-insights/core';
 import { ident, sql } from '@license-insights/core/sql';
-import { STORE_TABLES, type StoreTable, type WriteOptions } from '@license-insights/core/store';
+import {
+  type MetricRunColumns,
+  type MetricsPlan,
+  STORE_TABLES,
+  type StoreTable,
+  type SumRunColumns,
+  type SumWorkloads,
+  type WriteOptions,
+} from '@license-insights/core/store';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { PgClient, TYPES } from './pg-client';
+import { PgImportSession } from './pg-import-session';
 import { PgReader, PgWriter } from './pg-units';
 
 /** The first key of every advisory lock the store takes ("LI"), apart from other applications' locks. */
@@ -273,6 +282,59 @@ export class PostgresStore {
     } finally {
       conn.release(broken);
     }
+  }
+
+  /**
+   * Opens an import of a partner (pg-import-session.ts): files may be read right away; from its
+   * `begin` to its `commit` or `rollback` it is one transaction on one connection of the pool,
+   * holding the partner's advisory lock as a write unit does.
+   */
+  async openImport(partnerId: string): Promise<PgImportSession> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let pid: number;
+    try {
+      ({ pid } = await db.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`));
+    } catch (e) {
+      conn.release(true);
+      throw e;
+    }
+    return new PgImportSession(db, partnerId, {
+      release: (broken) => conn.release(broken),
+      committed: () => {
+        this.commits++;
+      },
+      cancel: () =>
+        this.pool.query('SELECT pg_cancel_backend($1)', [pid]).then(
+          () => undefined,
+          () => undefined,
+        ),
+    });
+  }
+
+  // Conveniences, each a read unit of its own (the rest of the Store's come with its registration).
+  partnerIds(): Promise<string[]> {
+    return this.read((q) => q.partnerIds());
+  }
+  metricsPlan(partnerId: string): Promise<MetricsPlan> {
+    return this.read((q) => q.metricsPlan(partnerId));
+  }
+  metricRunColumns(
+    partnerId: string,
+    from: string,
+    to: string,
+    workloads: SumWorkloads,
+    productId: string | null,
+  ): Promise<MetricRunColumns> {
+    return this.read((q) => q.metricRunColumns(partnerId, from, to, workloads, productId));
+  }
+  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
+    return this.read((q) => q.sumRuns(partnerId, from, to, workloads));
+  }
+
+  /** Rows of every table, in one read unit. */
+  tableCounts(): Promise<Record<StoreTable, number>> {
+    return this.read((q) => q.tableCounts());
   }
 
   /** Write units committed through this store object since it was opened. */

@@ -428,6 +428,8 @@ export interface StoreReader {
    * engine-neutral form in which a whole store is copied to another engine (migrate-store).
    */
   tableRows(table: StoreTable, batchRows?: number): AsyncIterable<string[]>;
+  /** Rows of every table (a copy's first check: migrate-store). */
+  tableCounts(): Promise<Record<StoreTable, number>>;
 }
 
 /** What can be written in one unit of work (with reads that see its own writes). */
@@ -555,5 +557,10 @@ export interface Store extends StoreWriter {
    * Never raises it above the store's own setting.
    */
   limitThreads(threads: number | null): Promise<number>;
+  /**
+   * Copies a whole store into this one, which must hold no data ('conflict' otherwise), in one
+   * write unit: each table's rows as `StoreReader.tableRows` gives them. Returns rows per table.
+   */
+  load(rows: (table: StoreTable) => AsyncIterable<readonly string[]>): Promise<Record<StoreTable, number>>;
   close(): Promise<void>;
 }

@@ -49,6 +49,7 @@ import type {
 import { DuckDbClient } from './duckdb-client';
 import { DuckDbReader, DuckDbWriter } from './duckdb-units';
 import { DuckDbImportSession } from './import-session';
+import { loadTables } from './load-tables';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { CommitGate, ConnectionPool, WriterLock } from './unit-of-work';
 
@@ -346,6 +347,16 @@ export class DuckDbStore implements Store {
   }
   tableRows(table: StoreTable, batchRows?: number): AsyncIterable<string[]> {
     return this.readEach((q) => q.tableRows(table, batchRows));
+  }
+  tableCounts(): Promise<Record<StoreTable, number>> {
+    return this.read((q) => q.tableCounts());
+  }
+
+  /** A whole store copied in, in one write unit (see Store.load and load-tables.ts). */
+  load(rows: (table: StoreTable) => AsyncIterable<readonly string[]>): Promise<Record<StoreTable, number>> {
+    return this.write('', () =>
+      loadTables(this.db, this.location, path.join(path.dirname(this.location), 'tmp'), rows),
+    );
   }
   supportCounts(
     partnerId: string,

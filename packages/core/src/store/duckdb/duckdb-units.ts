@@ -291,6 +291,15 @@ export class DuckDbReader implements StoreReader {
     }
   }
 
+  async tableCounts(): Promise<Record<StoreTable, number>> {
+    const counts = {} as Record<StoreTable, number>;
+    for (const table of STORE_TABLES) {
+      const { n } = await this.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${ident(table)}`);
+      counts[table] = Number(n);
+    }
+    return counts;
+  }
+
   async verifyIntegrity(): Promise<{ check: string; violations: number }[]> {
     const checks: [string, SqlFragment][] = [
       [
