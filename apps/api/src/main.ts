@@ -5,14 +5,15 @@
  */
 
 import { parseArgs } from 'node:util';
-import { isAppError, loadConfig } from '@license-insights/core';
+import { isAppError, loadConfig, registerStoreEngine } from '@license-insights/core';
+import { postgresEngine } from '@license-insights/store-postgres';
 import { defaultWebDist } from './routes/pages';
 import { startServer } from './server';
 
 const HELP = `insights serve — the HTTP server: the dashboard, the JSON API and its reference, sign-in
 
 Usage: insights serve [--host <addr>] [--port <n>] [--public-url <url>] [--log-level <level>]
-                      [--data <dir>] [--partner <id>] [--config <file>]
+                      [--data <dir> | --store <url>] [--partner <id>] [--config <file>]
 
 Options:
   --host <addr>        address to listen on (default 127.0.0.1; 0.0.0.0 for every address; env LI_HOST)
@@ -20,7 +21,9 @@ Options:
   --public-url <url>   the URL people open, used in printed links (default http://localhost:<port>)
   --log-level <level>  fatal, error, warn, info, debug (default: warn on a terminal, info otherwise)
   --demo-link          print a fresh sign-in link for the first admin on this start
-  --data <dir>         store directory (default ./data, env LI_DATA_DIR)
+  --data <dir>         embedded store directory (default ./data, env LI_DATA_DIR)
+  --store <url>        shared store, a postgres:// URL (env LI_STORE_URL): several servers may
+                       serve it at once, behind one load balancer
   --partner <id>       the partner whose staff use this server (default: the store's only partner)
   --config <file>      configuration file (default ./insights.config.json if present)
 
@@ -29,10 +32,12 @@ LI_TLS_KEY. Sign-in with Microsoft Entra ID or another OpenID Connect provider: 
 configuration file, or LI_OIDC_ISSUER, LI_OIDC_CLIENT_ID, LI_OIDC_CLIENT_SECRET and
 LI_OIDC_ADMIN_AGENT_GROUPS / _SALES_AGENT_GROUPS / _USER_ADMIN_GROUPS (see README "Server").
 
-While the server runs, other insights commands on the same data directory go through it.
+While the server runs on the embedded store, other insights commands on the same data directory
+go through it. On a shared store (--store), commands write to the database directly.
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
+  registerStoreEngine(postgresEngine);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -44,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'log-level': { type: 'string' },
         'demo-link': { type: 'boolean' },
         data: { type: 'string' },
+        store: { type: 'string' },
         partner: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -75,6 +81,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const flags: Record<string, string> = {};
   if (typeof values.data === 'string') flags.dataDir = values.data;
+  if (typeof values.store === 'string') flags.storeUrl = values.store;
   if (typeof values.partner === 'string') flags.partnerId = values.partner;
   if (typeof values.config === 'string') flags.configFile = values.config;
   const config = loadConfig({

@@ -62,7 +62,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config.server.tlsCert !== undefined && config.server.tlsKey !== undefined
       ? { cert: readFileSync(config.server.tlsCert), key: readFileSync(config.server.tlsKey) }
       : null;
-  const running = readServerFile(config.dataDir);
+  // The embedded store has one owner process, named by server.json in its directory; a shared store
+  // (storeUrl) serves several instances at once, and CLI commands write to it directly.
+  const shared = config.storeUrl !== undefined;
+  const running = shared ? null : readServerFile(config.dataDir);
   if (running !== null && running.pid !== process.pid) {
     throw new AppError(
       'store.locked',
@@ -116,12 +119,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         );
       }
     }
-    const serverFile = writeServerFile(config.dataDir, {
-      url: `${tlsFiles === null ? 'http' : 'https'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      secret,
-    });
+    const serverFile = shared
+      ? null
+      : writeServerFile(config.dataDir, {
+          url: `${tlsFiles === null ? 'http' : 'https'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          secret,
+        });
     let closing: Promise<void> | null = null;
     const owned = accounts;
     return {
@@ -141,7 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             await owned.close();
             await store.close();
           } finally {
-            rmSync(serverFile, { force: true });
+            if (serverFile !== null) rmSync(serverFile, { force: true });
           }
         })();
         return closing;

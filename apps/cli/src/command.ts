@@ -51,7 +51,16 @@ export interface Command {
 }
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  data: { type: 'string', value: 'dir', description: 'store directory (default ./data, env LI_DATA_DIR)' },
+  data: {
+    type: 'string',
+    value: 'dir',
+    description: 'embedded store and local files directory (default ./data, env LI_DATA_DIR)',
+  },
+  store: {
+    type: 'string',
+    value: 'url',
+    description: 'shared store, a postgres:// URL (env LI_STORE_URL); default: the embedded store in --data',
+  },
   partner: {
     type: 'string',
     value: 'id',
@@ -117,6 +126,7 @@ export function configFrom(
 ): Config {
   const flags: Record<string, string> = {};
   if (typeof values.data === 'string') flags.dataDir = values.data;
+  if (typeof values.store === 'string') flags.storeUrl = values.store;
   if (typeof values.partner === 'string') flags.partnerId = values.partner;
   return loadConfig({
     cwd: ctx.cwd,

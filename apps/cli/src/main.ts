@@ -3,7 +3,8 @@
  * parse → call one use-case → print.
  */
 import { readFileSync } from 'node:fs';
-import { AppError, type Config, isAppError } from '@license-insights/core';
+import { AppError, type Config, isAppError, registerStoreEngine } from '@license-insights/core';
+import { postgresEngine } from '@license-insights/store-postgres';
 import {
   type Command,
   type CommandContext,
@@ -18,6 +19,7 @@ import { computeCommand } from './commands/compute';
 import { demoCommand } from './commands/demo';
 import { exclusionsCommand } from './commands/exclusions';
 import { importCommand } from './commands/import';
+import { migrateStoreCommand } from './commands/migrate-store';
 import { formatProblemLine } from './commands/problems';
 import { recommendationsCommand } from './commands/recommendations';
 import { reportCommand } from './commands/report';
@@ -43,6 +45,7 @@ const COMMANDS: readonly Command[] = [
   tokensCommand,
   statusCommand,
   catalogCommand,
+  migrateStoreCommand,
 ];
 
 function version(): string {
@@ -56,7 +59,7 @@ function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `insights — license deployment and usage insights for Microsoft cloud partners
 
-Usage: insights [--data <dir>] [--partner <id>] [--config <file>] <command> [options]
+Usage: insights [--data <dir> | --store <url>] [--partner <id>] [--config <file>] <command> [options]
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -103,6 +106,8 @@ export async function runCli(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<number> {
+  // A postgres:// store URL (--store, LI_STORE_URL) opens the PostgreSQL store.
+  registerStoreEngine(postgresEngine);
   const { name, rest } = splitCommandLine(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     term.out(mainHelp());
@@ -119,7 +124,7 @@ export async function runCli(
     if (command === undefined && name.startsWith('-')) {
       throw new AppError(
         'usage.invalid_argument',
-        `${JSON.stringify(name)} before the command: only --data <dir>, --partner <id> and --config <file> may come first; insights <command> --help lists a command's options`,
+        `${JSON.stringify(name)} before the command: only --data <dir>, --store <url>, --partner <id> and --config <file> may come first; insights <command> --help lists a command's options`,
       );
     }
     if (command === undefined) {

@@ -44,8 +44,14 @@ export function describeServer(server: ServerFile): string {
   return `the server at ${server.url} (process ${server.pid})`;
 }
 
-/** A client of the server that holds the data directory, or null when none does. */
-export function serverClientFor(config: Pick<Config, 'dataDir' | 'server'>): LocalServerClient | null {
+/**
+ * A client of the server that holds the data directory, or null when none does. Never with a
+ * shared store (storeUrl): every process opens it directly, writers queue in the database.
+ */
+export function serverClientFor(
+  config: Pick<Config, 'dataDir' | 'server' | 'storeUrl'>,
+): LocalServerClient | null {
+  if (config.storeUrl !== undefined) return null;
   const server = runningServer(config);
   return server === null ? null : new LocalServerClient(server, config);
 }

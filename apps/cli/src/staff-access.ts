@@ -68,7 +68,7 @@ export interface StaffService {
  * else (no data yet) the partner `insights serve` starts with.
  */
 async function staffPartner(config: Config): Promise<string> {
-  if (!storeExists(config)) return config.partnerId ?? DEFAULT_PARTNER_ID;
+  if (!(await storeExists(config))) return config.partnerId ?? DEFAULT_PARTNER_ID;
   const store = await openStore(config, { create: false });
   try {
     return await resolvePartner(store, config.partnerId, 'staff');

@@ -69,8 +69,22 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
 export const configSchema = z
   .object({
-    /** Directory of the embedded store. */
+    /**
+     * Directory of the embedded store, and of local files (demo output, rejects) whatever the
+     * store is.
+     */
     dataDir: z.string().min(1),
+    /**
+     * The shared store: a `postgres://` (or `postgresql://`) URL picks the PostgreSQL store (server
+     * mode, several app instances; docs/scale-out.md). Absent: the embedded store in `dataDir`.
+     */
+    storeUrl: z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/,
+        'a postgres:// URL, e.g. postgres://insights@db.example:5432/insights',
+      )
+      .optional(),
     /**
      * The partner organisation this process acts for: the isolation boundary of all data. Absent:
      * the store's only partner (see use-cases/resolve-partner.ts).
@@ -103,6 +117,7 @@ export const CONFIG_FILE_NAME = 'insights.config.json';
 
 const ENV_KEYS: Readonly<Record<string, keyof Config>> = {
   LI_DATA_DIR: 'dataDir',
+  LI_STORE_URL: 'storeUrl',
   LI_PARTNER: 'partnerId',
   LI_ACTOR: 'actor',
   LI_MEMORY_LIMIT: 'memoryLimit',
@@ -200,6 +215,18 @@ export function loadConfig(sources: ConfigSources): Config {
   }
   const config = { ...result.data, dataDir: path.resolve(sources.cwd, result.data.dataDir) };
   return Object.freeze(config);
+}
+
+/** Where the configured store is, for messages: the store URL without its password, else the directory. */
+export function storeLabel(config: Pick<Config, 'dataDir' | 'storeUrl'>): string {
+  if (config.storeUrl === undefined) return config.dataDir;
+  try {
+    const u = new URL(config.storeUrl);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured store URL';
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

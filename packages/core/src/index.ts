@@ -43,7 +43,14 @@ export {
 } from './recommendations/playbook';
 export { composeSupportMetrics } from './recommendations/support-metric';
 export * from './reports/rollup';
-export { openAccountStore, openStore, storeExists } from './store/open-store';
+export {
+  engineFor,
+  openAccountStore,
+  openStore,
+  registerStoreEngine,
+  type StoreEngine,
+  storeExists,
+} from './store/open-store';
 export type {
   ActiveUserCount,
   AuditEntry,

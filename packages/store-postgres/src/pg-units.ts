@@ -73,44 +73,7 @@ import {
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
 const NOW = sql`(now() AT TIME ZONE 'UTC')`;
 
-/** The reads of a unit implemented so far (the rest of StoreReader comes with imports and metrics). */
-export type PgReads = Pick<
-  StoreReader,
-  | 'schemaVersion'
-  | 'partnerIds'
-  | 'tableCounts'
-  | 'status'
-  | 'dumpCanonical'
-  | 'partnerProducts'
-  | 'metricsPlan'
-  | 'customerCandidates'
-  | 'measuredSources'
-  | 'dataTrust'
-  | 'customerIds'
-  | 'customers'
-  | 'recommendationSettings'
-  | 'exclusions'
-  | 'auditLog'
-  | 'supportCounts'
-  | 'activeUserCounts'
-  | 'subscriptionsOn'
-  | 'inactiveLicensedUsers'
-  | 'inactiveLicensedCounts'
-  | 'loadMetricData'
-  | 'verifyIntegrity'
->;
-export type PgWrites = PgReads &
-  Pick<
-    StoreWriter,
-    | 'audit'
-    | 'saveRecommendationSettings'
-    | 'addExclusion'
-    | 'removeExclusion'
-    | 'writeDailyMetrics'
-    | 'markAllMetricsDirty'
-  >;
-
-export class PgReader implements PgReads {
+export class PgReader implements StoreReader {
   constructor(
     protected readonly db: PgClient,
     readonly location: string,
@@ -411,7 +374,7 @@ function utcTimestamp(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace(/Z$/, '');
 }
 
-export class PgWriter extends PgReader implements PgWrites {
+export class PgWriter extends PgReader implements StoreWriter {
   writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void> {
     return writeDailyMetrics(this.db, partnerId, write, y);
   }

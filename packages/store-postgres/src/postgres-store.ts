@@ -12,21 +12,14 @@
  * - Migrations run on open under a global advisory lock, so instances starting together apply
  *   each once.
  *
- * This is the store's first part (issue 14): units of work, the schema, and the partner's
- * settings, exclusions, audit log and customers. Imports, metrics and the portfolio reads come
- * next; until then the app cannot be configured to use it.
+ * It is the whole `Store` (the conveniences come from the core's UnitStore), picked by
+ * configuration: a `postgres://` store URL (`--store`, `LI_STORE_URL`; core config.ts and
+ * open-store.ts, where this package registers itself).
  */
 import { AppError, isAppError, messageOf } from '@license-insights/core';
 import { ident, sql } from '@license-insights/core/sql';
-import {
-  type MetricRunColumns,
-  type MetricsPlan,
-  STORE_TABLES,
-  type StoreTable,
-  type SumRunColumns,
-  type SumWorkloads,
-  type WriteOptions,
-} from '@license-insights/core/store';
+import { STORE_TABLES, type StoreTable, type WriteOptions } from '@license-insights/core/store';
+import { UnitStore } from '@license-insights/core/store/unit-store';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { PgClient, TYPES } from './pg-client';
@@ -45,30 +38,42 @@ export interface PostgresStoreOptions {
   readonly connections?: number;
 }
 
-export class PostgresStore {
+export class PostgresStore extends UnitStore {
   readonly engine = 'postgres' as const;
   private commits = 0;
+  /** Cancels of the write units and imports open now (Store.interrupt cancels them all). */
+  private readonly open = new Set<() => void>();
 
   private constructor(
     readonly location: string,
     private readonly pool: pg.Pool,
-  ) {}
+    private readonly connections: number,
+  ) {
+    super();
+  }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const connections = options.connections ?? 10;
     const pool = new pg.Pool({
       connectionString: options.url,
-      max: options.connections ?? 10,
+      max: connections,
       types: TYPES,
       application_name: 'license-insights',
     });
     // A connection dropped by the server while idle is an event, not a crash of the process.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(redacted(options.url), pool);
+    const store = new PostgresStore(redacted(options.url), pool, connections);
     try {
       await store.migrate();
     } catch (e) {
       await pool.end();
-      throw e;
+      if (isAppError(e)) throw e;
+      throw new AppError(
+        'store.unavailable',
+        `cannot open the PostgreSQL store ${store.location}: ${messageOf(e)}`,
+        [],
+        { cause: e },
+      );
     }
     return store;
   }
@@ -137,6 +142,25 @@ export class PostgresStore {
     }
   }
 
+  /** A read unit lasting as long as an iteration (a cursor's batches), one snapshot throughout. */
+  protected async *readEach<T>(work: (q: PgReader) => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+    const conn = await this.pool.connect();
+    const db = new PgClient(conn);
+    let broken = false;
+    try {
+      await db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        yield* work(new PgReader(db, this.location));
+      } finally {
+        await db.exec('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      conn.release(broken);
+    }
+  }
+
   /**
    * A write unit of a partner: one transaction holding the partner's advisory lock (taken first,
    * so writers of the partner in every process queue here); commits all or nothing. `signal`
@@ -161,6 +185,7 @@ export class PostgresStore {
       cancelling = this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort);
+    this.open.add(onAbort);
     try {
       await db.exec('BEGIN');
       try {
@@ -168,6 +193,9 @@ export class PostgresStore {
         signal?.throwIfAborted();
         const out = await work(new PgWriter(db, this.location));
         signal?.throwIfAborted();
+        // Once the commit begins, the unit is no longer interrupted (it lands whole or not at all).
+        this.open.delete(onAbort);
+        if (cancelling !== null) throw cancelled(signal);
         await db.exec('COMMIT');
         this.commits++;
         return out;
@@ -175,11 +203,12 @@ export class PostgresStore {
         await db.exec('ROLLBACK').catch(() => {
           broken = true;
         });
-        if (signal?.aborted) throw cancelled(signal);
+        if (signal?.aborted || cancelling !== null) throw cancelled(signal);
         throw e;
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.open.delete(onAbort);
       if (cancelling !== null) {
         await cancelling;
         broken = true;
@@ -265,25 +294,6 @@ export class PostgresStore {
     }
   }
 
-  /** A table's rows in batches, in one read unit open until the iteration ends (see StoreReader.tableRows). */
-  async *tableRows(table: StoreTable, batchRows?: number): AsyncGenerator<string[], void, undefined> {
-    const conn = await this.pool.connect();
-    const db = new PgClient(conn);
-    let broken = false;
-    try {
-      await db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        yield* new PgReader(db, this.location).tableRows(table, batchRows);
-      } finally {
-        await db.exec('ROLLBACK').catch(() => {
-          broken = true;
-        });
-      }
-    } finally {
-      conn.release(broken);
-    }
-  }
-
   /**
    * Opens an import of a partner (pg-import-session.ts): files may be read right away; from its
    * `begin` to its `commit` or `rollback` it is one transaction on one connection of the pool,
@@ -299,8 +309,11 @@ export class PostgresStore {
       conn.release(true);
       throw e;
     }
-    return new PgImportSession(db, partnerId, {
-      release: (broken) => conn.release(broken),
+    const session: PgImportSession = new PgImportSession(db, partnerId, {
+      release: (broken) => {
+        this.open.delete(stop);
+        conn.release(broken);
+      },
       committed: () => {
         this.commits++;
       },
@@ -310,31 +323,31 @@ export class PostgresStore {
           () => undefined,
         ),
     });
+    const stop = () => session.interrupt();
+    this.open.add(stop);
+    return session;
   }
 
-  // Conveniences, each a read unit of its own (the rest of the Store's come with its registration).
-  partnerIds(): Promise<string[]> {
-    return this.read((q) => q.partnerIds());
-  }
-  metricsPlan(partnerId: string): Promise<MetricsPlan> {
-    return this.read((q) => q.metricsPlan(partnerId));
-  }
-  metricRunColumns(
-    partnerId: string,
-    from: string,
-    to: string,
-    workloads: SumWorkloads,
-    productId: string | null,
-  ): Promise<MetricRunColumns> {
-    return this.read((q) => q.metricRunColumns(partnerId, from, to, workloads, productId));
-  }
-  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
-    return this.read((q) => q.sumRuns(partnerId, from, to, workloads));
+  /** PostgreSQL reports no progress of a running statement: progress bars count work done instead. */
+  progress(): number {
+    return -1;
   }
 
-  /** Rows of every table, in one read unit. */
-  tableCounts(): Promise<Record<StoreTable, number>> {
-    return this.read((q) => q.tableCounts());
+  /** Interrupts every write unit and import of this store object: each rolls back. */
+  interrupt(): void {
+    for (const stop of [...this.open]) stop();
+  }
+
+  /**
+   * Nothing to limit: PostgreSQL runs each connection in a process of its own, so a job's
+   * statements never take the cores of the readers' connections the way an embedded engine's
+   * shared thread pool does. Returns the connections this process uses at most.
+   */
+  async limitThreads(threads: number | null): Promise<number> {
+    if (threads !== null && (!Number.isInteger(threads) || threads < 1)) {
+      throw new AppError('internal', `threads must be a whole number ≥ 1 (got ${threads})`);
+    }
+    return this.connections;
   }
 
   /** Write units committed through this store object since it was opened. */
@@ -347,13 +360,13 @@ export class PostgresStore {
   }
 }
 
-function cancelled(signal: AbortSignal): AppError {
-  if (isAppError(signal.reason)) return signal.reason;
+function cancelled(signal: AbortSignal | undefined): AppError {
+  if (signal !== undefined && isAppError(signal.reason)) return signal.reason;
   return new AppError('interrupted', 'the work was cancelled: nothing of it was stored');
 }
 
 /** The URL without its password, for messages and status. */
-function redacted(url: string): string {
+export function redacted(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';

@@ -7,6 +7,7 @@ import { F } from '@license-insights/core/metrics/sums';
 import {
   type MetricRunColumns,
   STORE_TABLES,
+  type Store,
   type StoreTable,
   type SumRunColumns,
 } from '@license-insights/core/store';
@@ -77,8 +78,8 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copi
   });
 
   it('reads the copy as the embedded store reads the original', async () => {
-    const look = (s: Pick<PostgresStore, 'read'> | TempStore['store']) =>
-      (s as PostgresStore).read(async (q) => ({
+    const look = (s: Pick<Store, 'read'>) =>
+      s.read(async (q) => ({
         partners: await q.partnerIds(),
         customerIds: await q.customerIds(P),
         customers: await q.customers(P),
@@ -116,7 +117,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copi
     ).sort();
 
   it('reads the stored metrics as the embedded store does: runs, sums, rows of a day, of a range, in chunks', async () => {
-    const look = (s: Pick<PostgresStore, 'read'>) =>
+    const look = (s: Pick<Store, 'read'>) =>
       s.read(async (q) => {
         const ids = await q.customerIds(P);
         const some = [ids[3] ?? '', ids[0] ?? ''];
@@ -150,7 +151,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copi
         return out;
       });
     const fromCopy = await look(copy);
-    const fromDuck = await look(duck.store as unknown as Pick<PostgresStore, 'read'>);
+    const fromDuck = await look(duck.store);
     for (const key of Object.keys(fromDuck)) expect(fromCopy[key], key).toEqual(fromDuck[key]);
     expect((fromCopy.day as unknown[]).length).toBeGreaterThan(40);
     expect((fromCopy['sums each'] as unknown[]).length).toBeGreaterThan(0);

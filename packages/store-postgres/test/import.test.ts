@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CANONICAL_ENTITIES, type CanonicalEntity, ENTITY_SPECS } from '@license-insights/contracts';
 import { importFiles, isAppError, writeDemoDataset } from '@license-insights/core';
 import { scanCsv } from '@license-insights/core/ingest/csv-scan';
-import type { AuditEntry, StoreTable } from '@license-insights/core/store';
+import type { StoreTable } from '@license-insights/core/store';
 import {
   type CanonicalRecord,
   postgresInstalled,
@@ -26,7 +26,7 @@ import {
 import type { ImportReport, ImportRequest } from '@license-insights/core/use-cases/import-files';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PgImportSession, PostgresStore } from '../src';
+import { PostgresStore } from '../src';
 
 const P = TEST_PARTNER;
 const FIXTURES = path.resolve(import.meta.dirname, '../../core/test/fixtures');
@@ -65,17 +65,6 @@ async function pair(): Promise<Pair> {
   const duck = await tempStore();
   const store = await PostgresStore.open({ url: await freshUrl() });
   const files = tempDir('li-pg-import-');
-  // The core's importFiles asks a store for these four only.
-  let current: PgImportSession | null = null;
-  const shim = {
-    openImport: async (partnerId: string) => {
-      current = await store.openImport(partnerId);
-      return current;
-    },
-    progress: () => -1,
-    interrupt: () => current?.interrupt(),
-    audit: (entry: AuditEntry) => store.write(entry.partnerId, (tx) => tx.audit(entry)),
-  } as unknown as Parameters<typeof importFiles>[0];
   let n = 0;
   const seen = (report: ImportReport): Seen => ({
     report: { ...report, importId: '', rejectsFile: report.rejectsFile === null ? null : 'rejects.csv' },
@@ -101,7 +90,7 @@ async function pair(): Promise<Pair> {
     pg: store,
     files,
     importPg: (paths, overrides = {}) =>
-      importFiles(shim, request(paths, overrides, path.join(files.dir, `rejects-pg-${++n}.csv`))),
+      importFiles(store, request(paths, overrides, path.join(files.dir, `rejects-pg-${++n}.csv`))),
     async import(paths, overrides = {}) {
       n++;
       const d = await importFiles(
@@ -109,7 +98,7 @@ async function pair(): Promise<Pair> {
         request(paths, overrides, path.join(files.dir, `rejects-duck-${n}.csv`)),
       );
       const p = await importFiles(
-        shim,
+        store,
         request(paths, overrides, path.join(files.dir, `rejects-pg-${n}.csv`)),
       );
       return { duck: seen(d), pg: seen(p) };

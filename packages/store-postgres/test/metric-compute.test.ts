@@ -119,7 +119,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('the metric c
   let ids: string[];
   beforeAll(async () => {
     demo = await copiedDemo({ seed: 'compute' });
-    pg = demo.copy as unknown as Store;
+    pg = demo.copy;
     duck = demo.duck.store;
     P = demo.partnerId;
     ids = await duck.read((q) => q.customerIds(P));
@@ -310,7 +310,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('the metric c
     const found: Record<string, unknown> = {};
     for (const [name, statements] of Object.entries(planted)) {
       const answers: unknown[] = [];
-      for (const s of [demo.copy as unknown as Store, duck]) {
+      for (const s of [pg, duck]) {
         // Planted in a write unit that then fails: it rolls back, the store stays as it was.
         const seen = await s
           .write(P, async (tx) => {

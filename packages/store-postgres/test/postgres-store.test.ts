@@ -5,6 +5,7 @@
  */
 import { DEFAULT_RECOMMENDATION_SETTINGS } from '@license-insights/contracts';
 import { isAppError } from '@license-insights/core';
+import type { StoreReader, StoreWriter } from '@license-insights/core/store';
 import {
   postgresInstalled,
   startPostgres,
@@ -14,7 +15,7 @@ import {
 } from '@license-insights/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type PgReads, type PgWrites, PostgresStore } from '../src';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, PostgresStore } from '../src';
 
 const P = 'p-pg';
 
@@ -185,11 +186,11 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL s
 
     /** The same changes through any store's write units; then everything the reads tell. */
     interface Units {
-      read<T>(work: (q: PgReads) => Promise<T>): Promise<T>;
-      write<T>(partnerId: string, work: (tx: PgWrites) => Promise<T>): Promise<T>;
+      read<T>(work: (q: StoreReader) => Promise<T>): Promise<T>;
+      write<T>(partnerId: string, work: (tx: StoreWriter) => Promise<T>): Promise<T>;
     }
     async function scenario(s: Units) {
-      const w = <T>(f: (tx: PgWrites) => Promise<T>) => s.write(P, f);
+      const w = <T>(f: (tx: StoreWriter) => Promise<T>) => s.write(P, f);
       await w((tx) =>
         tx.saveRecommendationSettings(
           P,

@@ -5,13 +5,13 @@
  * sources, the data-trust panel and the canonical dump of every entity.
  */
 import { CANONICAL_ENTITIES } from '@license-insights/contracts';
+import type { StoreReader } from '@license-insights/core/store';
 import { postgresInstalled } from '@license-insights/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgReads } from '../src';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 
 interface Reads {
-  read<T>(work: (q: PgReads) => Promise<T>): Promise<T>;
+  read<T>(work: (q: StoreReader) => Promise<T>): Promise<T>;
 }
 
 describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL status reads', () => {
@@ -55,7 +55,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL s
   it('answers as the embedded store answers', async () => {
     const P = demo.partnerId;
     const fromCopy = await look(demo.copy, P);
-    const fromDuck = await look(demo.duck.store as unknown as Reads, P);
+    const fromDuck = await look(demo.duck.store, P);
     for (const key of Object.keys(fromDuck) as (keyof typeof fromDuck)[])
       expect(fromCopy[key], key).toEqual(fromDuck[key]);
     // Not trivially equal: the demo has data everywhere these reads look.

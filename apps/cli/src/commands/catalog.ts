@@ -109,7 +109,7 @@ async function openScope(
   ctx: CommandContext,
 ): Promise<{ insights: Insights | null; partnerId: string | null }> {
   const config = ctx.config();
-  if (!storeExists(config)) return { insights: null, partnerId: null };
+  if (!(await storeExists(config))) return { insights: null, partnerId: null };
   const insights = await insightsFor(ctx, { create: false });
   try {
     const partners = await insights.partnerIds();

@@ -7,6 +7,7 @@ import {
   generateDemo,
   type ImportProgress,
   parseIsoDate,
+  storeLabel,
   todayIso,
 } from '@license-insights/core';
 import { type Command, insightsFor, intOption } from '../command';
@@ -102,7 +103,7 @@ only partner in the store, the other commands use it without --partner.`,
         );
       }
       ctx.term.err(
-        `${paint(ctx.term, 'green', '✔')} imported into ${config.dataDir} for partner "${partnerId}" in ${((performance.now() - t2) / 1000).toFixed(1)} s (${report.importId})\n`,
+        `${paint(ctx.term, 'green', '✔')} imported into ${storeLabel(config)} for partner "${partnerId}" in ${((performance.now() - t2) / 1000).toFixed(1)} s (${report.importId})\n`,
       );
       if (!ctx.term.stdoutIsTty)
         ctx.term.out(`${JSON.stringify({ outDir, ...summary, importId: report.importId })}\n`);

@@ -7,45 +7,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  CanonicalEntity,
-  CatalogProduct,
-  Exclusion,
-  ExclusionInput,
-  ProductDayMetrics,
-  RecommendationSettings,
-  StoreStatus,
-} from '@license-insights/contracts';
-import type { CustomerCandidate } from '../../customers/resolve-customer';
 import { AppError, isAppError, messageOf } from '../../errors';
-import type { MeasuredSources } from '../../metrics/measured';
 import { sql } from '../sql';
-import type {
-  ActiveUserCount,
-  AuditEntry,
-  AuditFilter,
-  AuditRecord,
-  CustomerMetricData,
-  CustomerRecord,
-  DailyMetricsChunksOptions,
-  DailyMetricsWrite,
-  DataTrust,
-  ImportSession,
-  InactiveScope,
-  InactiveUser,
-  MetricRunColumns,
-  MetricsPlan,
-  Store,
-  StoredSettings,
-  StoreReader,
-  StoreTable,
-  StoreWriter,
-  SubscriptionState,
-  SumRunColumns,
-  SumWorkloads,
-  SupportCount,
-  WriteOptions,
-} from '../store';
+import type { ImportSession, StoreReader, StoreTable, StoreWriter, WriteOptions } from '../store';
+import { UnitStore } from '../unit-store';
 import { DuckDbClient } from './duckdb-client';
 import { DuckDbReader, DuckDbWriter } from './duckdb-units';
 import { DuckDbImportSession } from './import-session';
@@ -70,7 +35,7 @@ export interface OpenStoreOptions {
   readonly commitWaitMs?: number;
 }
 
-export class DuckDbStore implements Store {
+export class DuckDbStore extends UnitStore {
   readonly engine = 'duckdb' as const;
   private readonly writerLock = new WriterLock();
   private readonly gate = new CommitGate();
@@ -83,6 +48,7 @@ export class DuckDbStore implements Store {
     private readonly db: DuckDbClient,
     options: { readonly readers?: number; readonly commitWaitMs?: number },
   ) {
+    super();
     this.pool = new ConnectionPool(db, options.readers ?? 8);
     this.commitWaitMs = options.commitWaitMs ?? 120_000;
   }
@@ -181,7 +147,9 @@ export class DuckDbStore implements Store {
    * A read unit that lasts as long as an iteration: the snapshot opens at the first step and ends
    * when the iteration ends or is left (`break`, `return`, a throw: the generator's `finally`).
    */
-  private async *readEach<T>(work: (q: StoreReader) => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  protected async *readEach<T>(
+    work: (q: StoreReader) => AsyncIterable<T>,
+  ): AsyncGenerator<T, void, undefined> {
     await this.gate.enterRead();
     let conn: DuckDbClient | null = null;
     try {
@@ -254,175 +222,12 @@ export class DuckDbStore implements Store {
     }
   }
 
-  // Conveniences: each call is a unit of its own.
-  schemaVersion(): Promise<number> {
-    return this.read((q) => q.schemaVersion());
-  }
-  partnerIds(): Promise<string[]> {
-    return this.read((q) => q.partnerIds());
-  }
-  status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus> {
-    return this.read((q) => q.status(partnerId, customerIds));
-  }
-  dumpCanonical(partnerId: string, entity: CanonicalEntity): Promise<Record<string, string>[]> {
-    return this.read((q) => q.dumpCanonical(partnerId, entity));
-  }
-  partnerProducts(partnerId: string): Promise<CatalogProduct[]> {
-    return this.read((q) => q.partnerProducts(partnerId));
-  }
-  metricsPlan(partnerId: string): Promise<MetricsPlan> {
-    return this.read((q) => q.metricsPlan(partnerId));
-  }
-  customerIds(partnerId: string): Promise<string[]> {
-    return this.read((q) => q.customerIds(partnerId));
-  }
-  customers(partnerId: string): Promise<CustomerRecord[]> {
-    return this.read((q) => q.customers(partnerId));
-  }
-  customerCandidates(partnerId: string, userDomain: string | null): Promise<CustomerCandidate[]> {
-    return this.read((q) => q.customerCandidates(partnerId, userDomain));
-  }
-  inactiveLicensedUsers(
-    partnerId: string,
-    day: string,
-    scopes: readonly InactiveScope[],
-    minDays: number,
-  ): Promise<InactiveUser[]> {
-    return this.read((q) => q.inactiveLicensedUsers(partnerId, day, scopes, minDays));
-  }
-  inactiveLicensedCounts(
-    partnerId: string,
-    day: string,
-    scopes: readonly InactiveScope[],
-    minDays: number,
-  ): Promise<{ readonly customerId: string; readonly productId: string; readonly users: number }[]> {
-    return this.read((q) => q.inactiveLicensedCounts(partnerId, day, scopes, minDays));
-  }
-  measuredSources(partnerId: string, customerIds?: readonly string[]): Promise<Map<string, MeasuredSources>> {
-    return this.read((q) => q.measuredSources(partnerId, customerIds));
-  }
-  dataTrust(partnerId: string, customerIds?: readonly string[]): Promise<DataTrust[]> {
-    return this.read((q) => q.dataTrust(partnerId, customerIds));
-  }
-  dailyMetrics(
-    partnerId: string,
-    day: string,
-    customerIds?: readonly string[],
-  ): Promise<ProductDayMetrics[]> {
-    return this.read((q) => q.dailyMetrics(partnerId, day, customerIds));
-  }
-  dailyMetricsRange(
-    partnerId: string,
-    from: string,
-    to: string,
-    customerIds: readonly string[],
-  ): Promise<ProductDayMetrics[]> {
-    return this.read((q) => q.dailyMetricsRange(partnerId, from, to, customerIds));
-  }
-  sumRuns(partnerId: string, from: string, to: string, workloads: SumWorkloads): Promise<SumRunColumns> {
-    return this.read((q) => q.sumRuns(partnerId, from, to, workloads));
-  }
-  metricRunColumns(
-    partnerId: string,
-    from: string,
-    to: string,
-    workloads: SumWorkloads,
-    productId: string | null,
-  ): Promise<MetricRunColumns> {
-    return this.read((q) => q.metricRunColumns(partnerId, from, to, workloads, productId));
-  }
-  dailyMetricsChunks(
-    partnerId: string,
-    day: string,
-    options?: DailyMetricsChunksOptions,
-  ): AsyncIterable<ProductDayMetrics[]> {
-    return this.readEach((q) => q.dailyMetricsChunks(partnerId, day, options));
-  }
-  loadMetricData(
-    partnerId: string,
-    customerIds: readonly string[] | null,
-    factsFrom: string,
-  ): Promise<CustomerMetricData[]> {
-    return this.read((q) => q.loadMetricData(partnerId, customerIds, factsFrom));
-  }
-  tableRows(table: StoreTable, batchRows?: number): AsyncIterable<string[]> {
-    return this.readEach((q) => q.tableRows(table, batchRows));
-  }
-  tableCounts(): Promise<Record<StoreTable, number>> {
-    return this.read((q) => q.tableCounts());
-  }
-
   /** A whole store copied in, in one write unit (see Store.load and load-tables.ts). */
   load(rows: (table: StoreTable) => AsyncIterable<readonly string[]>): Promise<Record<StoreTable, number>> {
     return this.write('', () =>
       loadTables(this.db, this.location, path.join(path.dirname(this.location), 'tmp'), rows),
     );
   }
-  supportCounts(
-    partnerId: string,
-    from: string,
-    to: string,
-    customerIds?: readonly string[],
-  ): Promise<SupportCount[]> {
-    return this.read((q) => q.supportCounts(partnerId, from, to, customerIds));
-  }
-  activeUserCounts(
-    partnerId: string,
-    from: string,
-    to: string,
-    customerIds?: readonly string[],
-  ): Promise<ActiveUserCount[]> {
-    return this.read((q) => q.activeUserCounts(partnerId, from, to, customerIds));
-  }
-  subscriptionsOn(
-    partnerId: string,
-    day: string,
-    customerIds?: readonly string[],
-  ): Promise<SubscriptionState[]> {
-    return this.read((q) => q.subscriptionsOn(partnerId, day, customerIds));
-  }
-  recommendationSettings(partnerId: string): Promise<StoredSettings | null> {
-    return this.read((q) => q.recommendationSettings(partnerId));
-  }
-  exclusions(partnerId: string): Promise<Exclusion[]> {
-    return this.read((q) => q.exclusions(partnerId));
-  }
-  auditLog(
-    partnerId: string,
-    actions: readonly string[] | null,
-    limit: number,
-    customerIds?: readonly string[],
-    filter?: AuditFilter,
-  ): Promise<AuditRecord[]> {
-    return this.read((q) => q.auditLog(partnerId, actions, limit, customerIds, filter));
-  }
-  verifyIntegrity(): Promise<{ readonly check: string; readonly violations: number }[]> {
-    return this.read((q) => q.verifyIntegrity());
-  }
-  audit(entry: AuditEntry): Promise<void> {
-    return this.write(entry.partnerId, (tx) => tx.audit(entry));
-  }
-  writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
-    return this.write(partnerId, (tx) => tx.writeDailyMetrics(partnerId, write));
-  }
-  markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
-    return this.write(partnerId, (tx) => tx.markAllMetricsDirty(partnerId, fromDay));
-  }
-  saveRecommendationSettings(
-    partnerId: string,
-    settings: RecommendationSettings | null,
-    actor: string,
-    change: Readonly<Record<string, unknown>>,
-  ): Promise<void> {
-    return this.write(partnerId, (tx) => tx.saveRecommendationSettings(partnerId, settings, actor, change));
-  }
-  addExclusion(partnerId: string, exclusion: ExclusionInput, actor: string): Promise<string | null> {
-    return this.write(partnerId, (tx) => tx.addExclusion(partnerId, exclusion, actor));
-  }
-  removeExclusion(partnerId: string, customerId: string, productId: string, actor: string): Promise<boolean> {
-    return this.write(partnerId, (tx) => tx.removeExclusion(partnerId, customerId, productId, actor));
-  }
-
   progress(): number {
     return this.db.progress();
   }
