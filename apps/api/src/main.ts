@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { isAppError, loadConfig, registerStoreEngine } from '@license-insights/core';
+import { isAppError, loadConfig, registerStoreEngine, storeLabel } from '@license-insights/core';
 import { postgresEngine } from '@license-insights/store-postgres';
 import { defaultWebDist } from './routes/pages';
 import { startServer } from './server';
@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
     alwaysPrintLink: values['demo-link'] === true,
   });
   const lines = [
-    `License Insights is listening on ${server.url} (partner ${server.partnerId}, data ${config.dataDir})`,
+    `License Insights is listening on ${server.url} (partner ${server.partnerId}, store ${storeLabel(config)})`,
     defaultWebDist() === null
       ? '  Dashboard: not built (run `npm run build` in the project, then start again)'
       : `  Dashboard: ${server.url}/`,

@@ -5,14 +5,13 @@
  */
 import { AppError, messageOf, type StoreEngine } from '@license-insights/core';
 import pg from 'pg';
+import { PgAccountStore } from './pg-account-store';
 import { PostgresStore, redacted } from './postgres-store';
 
 export const postgresEngine: StoreEngine = {
   schemes: ['postgres', 'postgresql'],
   openStore: (url) => PostgresStore.open({ url }),
-  openAccountStore: async () => {
-    throw new AppError('store.unavailable', 'staff accounts on PostgreSQL are not available yet');
-  },
+  openAccountStore: (url) => PgAccountStore.open({ url }),
   storeExists: async (url) => {
     const client = new pg.Client({ connectionString: url, application_name: 'license-insights' });
     try {

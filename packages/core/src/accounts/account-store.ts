@@ -6,7 +6,9 @@
  * hashes of high-entropy random secrets, passwords as argon2id hashes made by the server.
  *
  * The embedded implementation is a second DuckDB file in the data directory (`accounts.duckdb`);
- * the PostgreSQL store will keep the same tables in its database.
+ * the PostgreSQL one (store-postgres's PgAccountStore) keeps the same tables, prefixed `staff_`, in
+ * the data store's database, so that every app instance on it shares sessions, tokens and links.
+ * Both run the same suite (testing/account-store-suite.ts).
  */
 import type { CustomerScope, Role, StaffAccount } from '@license-insights/contracts';
 import type { AuditEntry, AuditFilter, AuditRecord } from '../store/store';

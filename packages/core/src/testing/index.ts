@@ -78,6 +78,12 @@ export async function dumpAll(
   }
   return out;
 }
+export {
+  describeAccountStore,
+  type OpenSuiteAccountStore,
+  STORED_INSTANT,
+  type SuiteAccountStore,
+} from './account-store-suite';
 export * from './canonical-writer';
 export { postgresInstalled, startPostgres, type TestPostgres } from './postgres';
 export { describeStore, type OpenSuiteStore, type SuiteStore } from './store-suite';
