@@ -162,6 +162,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     ...(tls && deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
     // JSON bodies are small (uploads are multipart, streamed to disk).
     bodyLimit: 1024 * 1024,
+    // The close hook waits up to the shutdown grace period for a running job: Fastify's hook
+    // timeout (10 s by default) must be longer, or a graceful stop of a longer import fails
+    // ("Plugin did not start in time", seen with a 30 s grace on PostgreSQL).
+    pluginTimeout: Math.max(
+      10_000,
+      (deps.jobOptions?.graceMs ?? deps.config.server.shutdownGraceSeconds * 1000) + 10_000,
+    ),
     trustProxy: deps.config.server.trustProxy,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },

@@ -58,6 +58,20 @@ import { queryCustomerCandidates, queryPartnerProducts } from './pg-status-reads
 // A cycle (the store opens sessions), harmless: the constant is read when an import begins.
 import { LOCK_NAMESPACE } from './postgres-store';
 
+/** Rows an import writes into a table from which the table is analyzed after the commit. */
+const ANALYZE_FROM = 1000;
+
+/** The tables an entity's merge writes. */
+const ENTITY_TABLES: Readonly<Record<CanonicalEntity, readonly string[]>> = {
+  customers: ['customers'],
+  products: ['products'],
+  users: ['users'],
+  license_assignments: ['license_assignments'],
+  subscriptions: ['subscription_snapshots'],
+  activity: ['activity'],
+  support_requests: ['support_requests'],
+};
+
 /** Tables of partner data (the audit log is kept: it records the purge too). */
 const PARTNER_TABLES = [
   'activity',
@@ -235,6 +249,28 @@ export class PgImportSession implements ImportSession {
     presentColumns: readonly string[],
     source: DataSource,
   ): Promise<MergeCounts> {
+    const counts = await this.mergeEntity(staged, entity, presentColumns, source);
+    this.wrote(ENTITY_TABLES[entity], counts);
+    return counts;
+  }
+
+  /**
+   * Tables this import changed much (at least ANALYZE_FROM rows): analyzed right after the commit,
+   * so the next statements (a compute follows an import) are planned with the new sizes, not
+   * with the statistics of a table that was empty a moment ago; autovacuum would come later.
+   */
+  private readonly changedTables = new Set<string>();
+
+  private wrote(tables: readonly string[], counts: MergeCounts): void {
+    if (counts.inserted + counts.updated >= ANALYZE_FROM) for (const t of tables) this.changedTables.add(t);
+  }
+
+  private async mergeEntity(
+    staged: Staged,
+    entity: CanonicalEntity,
+    presentColumns: readonly string[],
+    source: DataSource,
+  ): Promise<MergeCounts> {
     const s = this.stage(staged);
     const spec = ENTITY_SPECS[entity];
     const has = new Set(presentColumns);
@@ -380,7 +416,7 @@ export class PgImportSession implements ImportSession {
     const records = this.valid(s).map((rec) => s.records[rec]?.values ?? []);
     // The text is all that was needed: free it (a large report's stage is much memory).
     this.stages.delete(staged.stageId);
-    return mergeGraphReport(this.db, this.partnerId, {
+    const outcome = await mergeGraphReport(this.db, this.partnerId, {
       columns: s.columns,
       records,
       customerId,
@@ -388,6 +424,11 @@ export class PgImportSession implements ImportSession {
       reportKeys: this.reportKeys,
       customerProducts: await this.customerProducts(customerId),
     });
+    this.wrote(['users'], outcome.users);
+    this.wrote(['activity'], outcome.activity);
+    if (outcome.assignments.opened + outcome.assignments.closed >= ANALYZE_FROM)
+      this.changedTables.add('license_assignments');
+    return outcome;
   }
 
   customerCandidates(userDomain: string | null): Promise<CustomerCandidate[]> {
@@ -432,6 +473,9 @@ export class PgImportSession implements ImportSession {
           await recordCanonicalMeasured(this.db, this.partnerId);
           await this.db.exec('COMMIT');
           this.unit.committed();
+          // Our own table names (ENTITY_TABLES), no input. Statistics only: a failure loses nothing.
+          for (const table of this.changedTables)
+            await this.db.exec(`ANALYZE ${table}`).catch(() => undefined);
         } catch (e) {
           await this.db.exec('ROLLBACK').catch(() => {
             broken = true;

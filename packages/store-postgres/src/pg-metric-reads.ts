@@ -349,6 +349,9 @@ async function readPacked(
   const width = kinds.length;
   const parts: { part: number; columns: Column[] }[][] = Array.from({ length: nc }, () => []);
   const start = new Int32Array(nc + 1);
+  // Every row is fetched: plan for the whole result, not for the first rows (a cursor's default,
+  // cursor_tuple_fraction 0.1, chose nested loops over the user index: 43 s instead of 0.2 s).
+  await db.exec('SET LOCAL cursor_tuple_fraction = 1');
   await db.run(sql`DECLARE ${raw(cursor)} NO SCROLL CURSOR FOR ${query}`);
   try {
     for (;;) {

@@ -14,8 +14,9 @@ import {
   openAccountStore,
   writeDemoDataset,
 } from '@license-insights/core';
-import { type TempStore, tempStore } from '@license-insights/core/testing';
+import { TEST_POSTGRES_ENV, type TempStore, tempStore } from '@license-insights/core/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { type Api, type AppDeps, buildApp } from '../../src/app';
 
 export const PARTNER = 'demo';
@@ -62,7 +63,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     await t.import([other], { partnerId: OTHER_PARTNER });
     await computeMetrics(t.store, { partnerId: OTHER_PARTNER });
   }
-  const accounts = await openAccountStore({ dataDir: t.dataDir });
+  // The `api on postgres` project (vitest.config.ts) runs these tests on PostgreSQL: make sure it does.
+  if (process.env[TEST_POSTGRES_ENV]) expect(t.store.engine).toBe('postgres');
+  const accounts = await openAccountStore({ dataDir: t.dataDir, storeUrl: t.storeUrl });
   const config = loadConfig({ cwd: t.dataDir, env: {}, flags: { dataDir: t.dataDir } });
   const app = await buildApp({
     config,
