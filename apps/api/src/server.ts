@@ -20,10 +20,11 @@ import {
   openStore,
   publicUrlOf,
   readServerFile,
+  SERVER_BEAT_SECONDS,
   type Store,
   writeServerFile,
 } from '@license-insights/core';
-import { type Api, buildApp, type JobOptions, REDACTED_HEADERS } from './app';
+import { API_VERSION, type Api, buildApp, type JobOptions, REDACTED_HEADERS } from './app';
 
 export interface RunningServer {
   readonly app: Api;
@@ -127,6 +128,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           startedAt: new Date().toISOString(),
           secret,
         });
+    // On a shared store the server registers itself in the database (CLI commands find its public
+    // URL there, the instances see each other), refreshed while it runs.
+    const registration = await store.registerServer({
+      publicUrl: url,
+      host: os.hostname(),
+      pid: process.pid,
+      version: API_VERSION,
+    });
+    const beat =
+      registration === null
+        ? null
+        : setInterval(() => {
+            registration
+              .beat()
+              .catch((e: unknown) => app.log.warn({ err: e }, 'could not refresh the server registration'));
+          }, SERVER_BEAT_SECONDS * 1000);
+    beat?.unref();
     let closing: Promise<void> | null = null;
     const owned = accounts;
     return {
@@ -142,6 +160,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         // says it is stopping, never a store locked by nobody it can name.
         closing ??= (async () => {
           try {
+            if (beat !== null) clearInterval(beat);
+            await registration?.remove().catch(() => undefined);
             await app.close();
             await owned.close();
             await store.close();

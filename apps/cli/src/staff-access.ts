@@ -67,25 +67,32 @@ export interface StaffService {
  * The partner whose staff these commands manage: the named one, else the store's only partner,
  * else (no data yet) the partner `insights serve` starts with.
  */
-async function staffPartner(config: Config): Promise<string> {
-  if (!(await storeExists(config))) return config.partnerId ?? DEFAULT_PARTNER_ID;
+async function staffPartner(config: Config): Promise<{ partnerId: string; linkBase: string }> {
+  if (!(await storeExists(config)))
+    return { partnerId: config.partnerId ?? DEFAULT_PARTNER_ID, linkBase: publicUrlOf(config) };
   const store = await openStore(config, { create: false });
   try {
-    return await resolvePartner(store, config.partnerId, 'staff');
+    // Sign-in links point at a server: the configured public URL, else (a shared store) the one
+    // the latest server started on it registered, else this machine's default.
+    const registered = config.server.publicUrl === undefined ? (await store.servers())[0] : undefined;
+    return {
+      partnerId: await resolvePartner(store, config.partnerId, 'staff'),
+      linkBase: registered?.publicUrl ?? publicUrlOf(config),
+    };
   } finally {
     await store.close();
   }
 }
 
 /** The use-cases on the account store this process opened. */
-function localStaff(accounts: AccountStore, config: Config, partnerId: string): StaffService {
+function localStaff(accounts: AccountStore, partnerId: string, linkBase: string): StaffService {
   const actor = { partnerId, email: `local operator (OS user ${osUserName()})`, via: 'local' as const };
   return {
     partnerId,
     listAccounts: () => listStaffAccounts(accounts, partnerId),
     addAccount: (request) => addStaffAccount(accounts, actor, request),
     updateAccount: (account, change) => updateStaffAccount(accounts, actor, account, change),
-    signInLink: (account) => issueSignInLink(accounts, actor, account, publicUrlOf(config)),
+    signInLink: (account) => issueSignInLink(accounts, actor, account, linkBase),
     createToken: (account, request) => createApiTokenFor(accounts, actor, account, request),
     listTokens: () => listApiTokens(accounts, partnerId, null),
     revokeToken: (tokenId) => revokeApiToken(accounts, actor, tokenId),
@@ -128,10 +135,10 @@ export async function withStaffSession<T>(
   const config = ctx.config();
   const served = serverClientFor(config);
   if (served !== null) return work(await remoteStaff(served, config));
-  let opened: { accounts: AccountStore; partnerId: string };
+  let opened: { accounts: AccountStore; partnerId: string; linkBase: string };
   try {
-    const partnerId = await staffPartner(config);
-    opened = { accounts: await openAccountStore(config), partnerId };
+    const { partnerId, linkBase } = await staffPartner(config);
+    opened = { accounts: await openAccountStore(config), partnerId, linkBase };
   } catch (e) {
     // A server that started meanwhile holds the stores now: go through it.
     const late = isAppError(e) && e.code === 'store.locked' ? serverClientFor(config) : null;
@@ -139,7 +146,7 @@ export async function withStaffSession<T>(
     return work(await remoteStaff(late, config));
   }
   try {
-    return await work(localStaff(opened.accounts, config, opened.partnerId));
+    return await work(localStaff(opened.accounts, opened.partnerId, opened.linkBase));
   } finally {
     await opened.accounts.close();
   }

@@ -57,10 +57,14 @@ export type {
   AuditFilter,
   AuditRecord,
   InactiveUser,
+  RegisteredServer,
+  ServerInfo,
+  ServerRegistration,
   Store,
   SubscriptionState,
   SupportCount,
 } from './store/store';
+export { SERVER_BEAT_SECONDS, SERVER_SEEN_SECONDS } from './store/store';
 // Customer analytics and the partner's admin reads (issue 12)
 export * from './use-cases/audit-log';
 export * from './use-cases/compute-metrics';

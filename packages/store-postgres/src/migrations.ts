@@ -227,6 +227,25 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'app servers registered in the store',
+    statements: [
+      // The servers serving this store now (several app instances on one database): each adds
+      // itself on start, refreshes seen_at while it runs and removes itself on stop; a row not
+      // seen for a while is a server that died. CLI commands find a server's public URL here.
+      // Small and never joined with partner data: a plain table (on Citus, the coordinator's).
+      `CREATE TABLE app_servers (
+        server_id text PRIMARY KEY,
+        public_url text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        version text NOT NULL,
+        started_at timestamp NOT NULL,
+        seen_at timestamp NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -16,9 +16,18 @@
  * configuration: a `postgres://` store URL (`--store`, `LI_STORE_URL`; core config.ts and
  * open-store.ts, where this package registers itself).
  */
+import { randomUUID } from 'node:crypto';
 import { AppError, isAppError, messageOf } from '@license-insights/core';
 import { ident, sql } from '@license-insights/core/sql';
-import { STORE_TABLES, type StoreTable, type WriteOptions } from '@license-insights/core/store';
+import {
+  type RegisteredServer,
+  SERVER_SEEN_SECONDS,
+  type ServerInfo,
+  type ServerRegistration,
+  STORE_TABLES,
+  type StoreTable,
+  type WriteOptions,
+} from '@license-insights/core/store';
 import { UnitStore } from '@license-insights/core/store/unit-store';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
@@ -348,6 +357,64 @@ export class PostgresStore extends UnitStore {
       throw new AppError('internal', `threads must be a whole number ≥ 1 (got ${threads})`);
     }
     return this.connections;
+  }
+
+  /**
+   * Registers a running server (app_servers): CLI commands find its public URL there, and the
+   * instances see each other. Rows not refreshed within SERVER_SEEN_SECONDS are servers that died:
+   * they are not listed, and the next registration removes them.
+   */
+  async registerServer(server: ServerInfo): Promise<ServerRegistration> {
+    const serverId = randomUUID();
+    await this.pool.query(
+      `DELETE FROM app_servers WHERE seen_at < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1)`,
+      [SERVER_SEEN_SECONDS],
+    );
+    await this.pool.query(
+      `INSERT INTO app_servers (server_id, public_url, host, pid, version, started_at, seen_at)
+       VALUES ($1, $2, $3, $4, $5, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')`,
+      [serverId, server.publicUrl, server.host, server.pid, server.version],
+    );
+    return {
+      serverId,
+      beat: async () => {
+        await this.pool.query(
+          `UPDATE app_servers SET seen_at = now() AT TIME ZONE 'UTC' WHERE server_id = $1`,
+          [serverId],
+        );
+      },
+      remove: async () => {
+        await this.pool.query('DELETE FROM app_servers WHERE server_id = $1', [serverId]);
+      },
+    };
+  }
+
+  async servers(): Promise<RegisteredServer[]> {
+    const r = await this.pool.query<{
+      server_id: string;
+      public_url: string;
+      host: string;
+      pid: number;
+      version: string;
+      started_at: string;
+      seen_at: string;
+    }>(
+      `SELECT server_id, public_url, host, pid, version,
+              to_char(started_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS started_at,
+              to_char(seen_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS seen_at
+       FROM app_servers WHERE seen_at >= (now() AT TIME ZONE 'UTC') - make_interval(secs => $1)
+       ORDER BY app_servers.started_at DESC, server_id`,
+      [SERVER_SEEN_SECONDS],
+    );
+    return r.rows.map((row) => ({
+      serverId: row.server_id,
+      publicUrl: row.public_url,
+      host: row.host,
+      pid: row.pid,
+      version: row.version,
+      startedAt: row.started_at,
+      seenAt: row.seen_at,
+    }));
   }
 
   /** Write units committed through this store object since it was opened. */

@@ -63,6 +63,43 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL s
     }
   });
 
+  it('servers register themselves: every instance sees the live ones, a stopped or silent one drops out', async () => {
+    const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
+    try {
+      const info = (publicUrl: string) => ({ publicUrl, host: 'h', pid: 1, version: 'v' });
+      const first = await a.registerServer(info('https://one.example'));
+      await sleep(1100); // started_at has whole seconds: the second starts later
+      const second = await b.registerServer(info('https://two.example'));
+      expect((await a.servers()).map((s) => s.publicUrl)).toEqual([
+        'https://two.example',
+        'https://one.example',
+      ]);
+      expect((await b.servers())[0]).toMatchObject({
+        serverId: second.serverId,
+        host: 'h',
+        pid: 1,
+        version: 'v',
+      });
+      await second.remove();
+      expect((await b.servers()).map((s) => s.serverId)).toEqual([first.serverId]);
+      // A server that stopped refreshing (it died) is no longer listed; the next start clears it.
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`UPDATE app_servers SET seen_at = seen_at - interval '1 hour'`);
+      expect(await a.servers()).toEqual([]);
+      await first.beat();
+      expect((await a.servers()).map((s) => s.serverId)).toEqual([first.serverId]);
+      await c.query(`UPDATE app_servers SET seen_at = seen_at - interval '1 hour'`);
+      await b.registerServer(info('https://three.example'));
+      const { rows } = await c.query('SELECT public_url FROM app_servers');
+      await c.end();
+      expect(rows.map((r) => r.public_url)).toEqual(['https://three.example']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('refuses a database migrated by a newer program, naming both versions', async () => {
     const s = await PostgresStore.open({ url });
     await s.close();
@@ -72,7 +109,9 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL s
     await c.end();
     const e = await PostgresStore.open({ url }).catch((x: unknown) => x);
     expect(isAppError(e) && e.code).toBe('store.migration_failed');
-    expect(String((e as Error).message)).toMatch(/schema version 999, newer than this program knows \(1\)/);
+    expect(String((e as Error).message)).toContain(
+      `schema version 999, newer than this program knows (${LATEST_SCHEMA_VERSION})`,
+    );
   });
 
   it('a read unit sees one snapshot: a write committed meanwhile shows only in later reads', async () => {

@@ -562,5 +562,38 @@ export interface Store extends StoreWriter {
    * write unit: each table's rows as `StoreReader.tableRows` gives them. Returns rows per table.
    */
   load(rows: (table: StoreTable) => AsyncIterable<readonly string[]>): Promise<Record<StoreTable, number>>;
+  /**
+   * Registers a running server in a shared store, so CLI commands and the other instances find it
+   * (its public URL for sign-in links); `beat` keeps it current, `remove` ends it. Null on the
+   * embedded store, whose one server leaves server.json in the store's directory instead.
+   */
+  registerServer(server: ServerInfo): Promise<ServerRegistration | null>;
+  /** The servers registered and seen within SERVER_SEEN_SECONDS, the latest started first. */
+  servers(): Promise<RegisteredServer[]>;
   close(): Promise<void>;
 }
+
+/** What a server says of itself when it registers. */
+export interface ServerInfo {
+  readonly publicUrl: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly version: string;
+}
+
+export interface RegisteredServer extends ServerInfo {
+  readonly serverId: string;
+  readonly startedAt: string;
+  readonly seenAt: string;
+}
+
+export interface ServerRegistration {
+  readonly serverId: string;
+  /** Refreshes the registration (a server does it every SERVER_BEAT_SECONDS). */
+  beat(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** How often a registered server refreshes itself, and after how long without it it counts as gone. */
+export const SERVER_BEAT_SECONDS = 30;
+export const SERVER_SEEN_SECONDS = 120;

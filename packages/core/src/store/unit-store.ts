@@ -31,6 +31,9 @@ import type {
   InactiveUser,
   MetricRunColumns,
   MetricsPlan,
+  RegisteredServer,
+  ServerInfo,
+  ServerRegistration,
   Store,
   StoredSettings,
   StoreReader,
@@ -65,6 +68,8 @@ export abstract class UnitStore implements Store {
   abstract load(
     rows: (table: StoreTable) => AsyncIterable<readonly string[]>,
   ): Promise<Record<StoreTable, number>>;
+  abstract registerServer(server: ServerInfo): Promise<ServerRegistration | null>;
+  abstract servers(): Promise<RegisteredServer[]>;
   abstract close(): Promise<void>;
 
   // Conveniences: each call is a unit of its own.

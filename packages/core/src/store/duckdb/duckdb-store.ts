@@ -9,7 +9,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, isAppError, messageOf } from '../../errors';
 import { sql } from '../sql';
-import type { ImportSession, StoreReader, StoreTable, StoreWriter, WriteOptions } from '../store';
+import type {
+  ImportSession,
+  RegisteredServer,
+  ServerRegistration,
+  StoreReader,
+  StoreTable,
+  StoreWriter,
+  WriteOptions,
+} from '../store';
 import { UnitStore } from '../unit-store';
 import { DuckDbClient } from './duckdb-client';
 import { DuckDbReader, DuckDbWriter } from './duckdb-units';
@@ -261,6 +269,14 @@ export class DuckDbStore extends UnitStore {
       if (conn !== null) this.pool.release(conn);
       this.gate.leaveRead();
     }
+  }
+
+  /** The embedded store's one server leaves server.json in the store's directory (local-server.ts). */
+  async registerServer(): Promise<ServerRegistration | null> {
+    return null;
+  }
+  async servers(): Promise<RegisteredServer[]> {
+    return [];
   }
 
   async close(): Promise<void> {
