@@ -246,6 +246,79 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'staging of split metric computes',
+    // A compute split into parts (core use-cases/compute-metrics.ts) is a job: its spec and its
+    // parts (each part's customers) are committed first, so workers of every process can claim
+    // a part; each part's runs and sums are staged under the job's id in the part's own committed
+    // transaction (a claimed part is the row its transaction locks: a worker that dies gives the
+    // part back by its rollback); the job's coordinator moves them into metric_runs and
+    // customer_sums in one publishing transaction and deletes the job. Readers never read these
+    // tables. They are UNLOGGED: a staged row lives for one job, whose coordinator's transaction
+    // a server crash ends anyway, so writing it to the WAL (and to standbys) twice — staged, then
+    // published — would only cost. Keys: partner, job, then customer (Citus distributes the
+    // staged rows by customer_id like the live tables, so the publish's moves are co-located) and
+    // the live table's key; jobs and parts are small, keyed by partner and job.
+    statements: [
+      `CREATE UNLOGGED TABLE compute_jobs (
+        partner_id text NOT NULL,
+        job_id text NOT NULL,
+        parts integer NOT NULL CHECK (parts >= 1),
+        spec jsonb NOT NULL,
+        created_at timestamp NOT NULL,
+        PRIMARY KEY (partner_id, job_id)
+      )`,
+      `CREATE UNLOGGED TABLE compute_parts (
+        partner_id text NOT NULL,
+        job_id text NOT NULL,
+        part integer NOT NULL CHECK (part >= 0),
+        customers text[] NOT NULL,
+        state text NOT NULL CHECK (state IN ('open', 'staged')),
+        metric_rows bigint,
+        staged_at timestamp,
+        PRIMARY KEY (partner_id, job_id, part)
+      )`,
+      `CREATE UNLOGGED TABLE compute_staged_customers (
+        partner_id text NOT NULL,
+        job_id text NOT NULL,
+        customer_id text NOT NULL,
+        part integer NOT NULL,
+        PRIMARY KEY (partner_id, job_id, customer_id)
+      )`,
+      `CREATE UNLOGGED TABLE metric_runs_staged (
+        partner_id text NOT NULL,
+        job_id text NOT NULL,
+        customer_id text NOT NULL,
+        product_id text NOT NULL,
+        workload text NOT NULL,
+        first_day date NOT NULL,
+        last_day date NOT NULL,
+        sold integer NOT NULL,
+        sold_own integer NOT NULL,
+        assigned integer NOT NULL,
+        active integer NOT NULL,
+        rotation integer NOT NULL,
+        unlicensed integer NOT NULL,
+        trial_capacity integer NOT NULL,
+        noncounted_capacity integer NOT NULL,
+        usage_state smallint NOT NULL,
+        PRIMARY KEY (partner_id, job_id, customer_id, product_id, workload, first_day)
+      )`,
+      `CREATE UNLOGGED TABLE customer_sums_staged (
+        partner_id text NOT NULL,
+        job_id text NOT NULL,
+        customer_id text NOT NULL,
+        own boolean NOT NULL,
+        service text NOT NULL,
+        workload text NOT NULL,
+        first_day date NOT NULL,
+        last_day date NOT NULL,
+        ${SUM_FIELDS.map((f) => `${f} integer NOT NULL`).join(', ')},
+        PRIMARY KEY (partner_id, job_id, customer_id, own, service, workload, first_day)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -9,6 +9,9 @@ import pg from 'pg';
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082, TIMESTAMP: 1114, TIMESTAMPTZ: 1184 } as const;
 
+/** The first key of every advisory lock the store takes ("LI"), apart from other applications' locks. */
+export const LOCK_NAMESPACE = 0x4c49;
+
 /** BIGINT as a number; past 2^53 it would lose digits, which no count or sum of ours reaches. */
 function int8(text: string): number {
   const n = Number(text);

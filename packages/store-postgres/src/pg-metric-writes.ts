@@ -18,11 +18,17 @@
  * to the shards (local-distributed join) rather than pull the distributed table.
  */
 import { WORKLOAD_CODES } from '@license-insights/contracts';
+import { AppError } from '@license-insights/core';
 import { RUN_COLUMNS } from '@license-insights/core/metrics/runs';
 import { CELLS, cellOwn, cellService, cellWorkload, SERVICES } from '@license-insights/core/metrics/sum-runs';
 import { SUM_FIELDS } from '@license-insights/core/metrics/sums';
 import { ident, join, raw, type SqlFragment, sql } from '@license-insights/core/sql';
-import type { DailyMetricsWrite, Yield } from '@license-insights/core/store';
+import type {
+  DailyMetricsWrite,
+  MetricsPublish,
+  StagedMetricsWrite,
+  Yield,
+} from '@license-insights/core/store';
 import type { PgClient } from './pg-client';
 import { METRIC_VALUES } from './pg-metric-reads';
 
@@ -137,16 +143,10 @@ export async function writeDailyMetrics(
     // The batch's customers by index (the runs refer to them so). Temporary tables live until the
     // end of the statement sequence here (dropped in finally) or of the transaction at most.
     await db.exec('DROP TABLE IF EXISTS m_written, m_runs, m_sums, m_cut, m_scut');
-    await db.run(sql`CREATE TEMP TABLE m_written ON COMMIT DROP AS
-      SELECT customer_id, (i - 1)::integer AS c FROM unnest(${ids}::text[]) WITH ORDINALITY t(customer_id, i)`);
-    await db.exec('ALTER TABLE m_written ADD PRIMARY KEY (c)');
-    const from = sql`(${EPOCH} + ${write.fromDay}::integer)`;
-    const ofWritten = sql`customer_id = ANY(${ids}::text[])`;
+    await createWritten(db, ids);
+    const written = (column: SqlFragment) => sql`${column} = ANY(${ids}::text[])`;
     for (const kind of [RUNS, SUMS]) {
-      const rows = (slice: RunSlice) =>
-        kind === RUNS
-          ? namedRuns(slice.columns, slice.from, slice.to, write.productIds)
-          : namedSums(slice.columns, slice.from, slice.to);
+      const rows = (slice: RunSlice) => namedRows(kind, slice, write.productIds);
       const chunks = kind === RUNS ? write.runs.chunks : write.sums.chunks;
       const target = ident(kind.table);
       if (write.replaceAll) {
@@ -169,43 +169,215 @@ export async function writeDailyMetrics(
         await db.run(sql`INSERT INTO ${temp} ${rows(slice)}`);
       }
       await db.exec(`ANALYZE ${kind.temp}`);
-      // The stored runs of the written customers through fromDay − 1: each ends there, or extends
-      // into its equal successor starting at fromDay (whose own row is then not inserted).
-      const cut = ident(kind.cut);
-      const keys = join(kind.keys.map((k) => sql`o.${ident(k)}`));
-      await db.run(sql`CREATE TEMP TABLE ${cut} ON COMMIT DROP AS
-        SELECT ${keys}, o.first_day, o.last_day AS stored_last, n.first_day IS NOT NULL AS merged,
-               coalesce(n.last_day, ${from} - 1) AS last_day
-        FROM ${target} o
-        LEFT JOIN ${temp} n ON ${same('n', 'o', kind.keys)} AND n.first_day = ${from} AND ${same('n', 'o', kind.values)}
-        WHERE o.partner_id = ${partnerId} AND o.customer_id = ANY(${ids}::text[]) AND o.first_day < ${from} AND o.last_day >= ${from} - 1`);
-      await db.run(sql`UPDATE ${target} o SET last_day = u.last_day FROM ${cut} u
-        WHERE o.partner_id = ${partnerId} AND ${same('o', 'u', kind.keys)} AND o.first_day = u.first_day
-          AND u.last_day <> u.stored_last`);
-      await db.run(
-        sql`DELETE FROM ${target} WHERE partner_id = ${partnerId} AND ${ofWritten} AND first_day >= ${from}`,
-      );
-      await db.run(sql`INSERT INTO ${target} (partner_id, ${join(kind.columns.map((c) => ident(c)))})
-        SELECT ${partnerId}, n.* FROM ${temp} n
-        WHERE NOT (n.first_day = ${from} AND EXISTS (
-          SELECT 1 FROM ${cut} m WHERE m.merged AND ${same('m', 'n', kind.keys)}))`);
+      await replaceFrom(db, partnerId, kind, { merging: temp, fresh: temp }, written, write.fromDay);
     }
-    if (ids.length > 0) {
-      await db.run(
-        write.allCustomers
-          ? sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId}`
-          : sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND ${ofWritten}`,
-      );
-    }
-    await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
-      VALUES (${partnerId}, ${EPOCH} + ${write.firstDay}::integer, ${EPOCH} + ${write.lastDay}::integer, ${NOW})
-      ON CONFLICT (partner_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
-        computed_at = excluded.computed_at`);
+    await noteComputed(db, partnerId, write, ids.length > 0 ? written : null);
   } finally {
     // After a failed statement the transaction is aborted: the drop fails too, and the tables go
     // with the rollback (ON COMMIT DROP covers the commit).
     await db.exec('DROP TABLE IF EXISTS m_written, m_runs, m_sums, m_cut, m_scut').catch(() => undefined);
   }
+}
+
+/** The written customers by index (`m_written`: customer_id, c), as the engine's runs name them. */
+async function createWritten(db: PgClient, ids: readonly string[]): Promise<void> {
+  await db.run(sql`CREATE TEMP TABLE m_written ON COMMIT DROP AS
+    SELECT customer_id, (i - 1)::integer AS c FROM unnest(${[...ids]}::text[]) WITH ORDINALITY t(customer_id, i)`);
+  await db.exec('ALTER TABLE m_written ADD PRIMARY KEY (c)');
+}
+
+/** The named rows of a slice of the engine's run columns of a kind. */
+function namedRows(kind: RunKind, slice: RunSlice, productIds: readonly string[]): SqlFragment {
+  return kind === RUNS
+    ? namedRuns(slice.columns, slice.from, slice.to, productIds)
+    : namedSums(slice.columns, slice.from, slice.to);
+}
+
+/**
+ * The incremental replace of one kind of runs (see `writeDailyMetrics`): the stored runs of the
+ * written customers (`written`, a condition on a customer_id column) cut or extended at
+ * `fromDay`, the later ones deleted, the new runs appended. `fresh` is a relation of every new
+ * run (the kind's columns without partner_id; aliased here), `merging` one holding at least the
+ * new runs that start on `fromDay` — the only ones a stored run can extend into — with statistics
+ * (a temporary table, analyzed: the join with the stored runs is planned on them). Every
+ * statement names the partner and the written customers; the joins are on customer_id and the
+ * runs' key.
+ */
+async function replaceFrom(
+  db: PgClient,
+  partnerId: string,
+  kind: RunKind,
+  { merging, fresh }: { readonly merging: SqlFragment; readonly fresh: SqlFragment },
+  written: (column: SqlFragment) => SqlFragment,
+  fromDay: number,
+): Promise<void> {
+  const target = ident(kind.table);
+  const from = sql`(${EPOCH} + ${fromDay}::integer)`;
+  // The stored runs of the written customers through fromDay − 1: each ends there, or extends
+  // into its equal successor starting at fromDay (whose own row is then not inserted).
+  const cut = ident(kind.cut);
+  const keys = join(kind.keys.map((k) => sql`o.${ident(k)}`));
+  await db.exec(`DROP TABLE IF EXISTS ${kind.cut}`);
+  await db.run(sql`CREATE TEMP TABLE ${cut} ON COMMIT DROP AS
+    SELECT ${keys}, o.first_day, o.last_day AS stored_last, n.first_day IS NOT NULL AS merged,
+           coalesce(n.last_day, ${from} - 1) AS last_day
+    FROM ${target} o
+    LEFT JOIN ${merging} n ON ${same('n', 'o', kind.keys)} AND n.first_day = ${from} AND ${same('n', 'o', kind.values)}
+    WHERE o.partner_id = ${partnerId} AND ${written(sql`o.customer_id`)} AND o.first_day < ${from} AND o.last_day >= ${from} - 1`);
+  await db.run(sql`UPDATE ${target} o SET last_day = u.last_day FROM ${cut} u
+    WHERE o.partner_id = ${partnerId} AND ${same('o', 'u', kind.keys)} AND o.first_day = u.first_day
+      AND u.last_day <> u.stored_last`);
+  await db.run(
+    sql`DELETE FROM ${target} WHERE partner_id = ${partnerId} AND ${written(sql`customer_id`)} AND first_day >= ${from}`,
+  );
+  await db.run(sql`INSERT INTO ${target} (partner_id, ${join(kind.columns.map((c) => ident(c)))})
+    SELECT ${partnerId}, ${join(kind.columns.map((c) => sql`n.${ident(c)}`))} FROM ${fresh} n
+    WHERE NOT (n.first_day = ${from} AND EXISTS (
+      SELECT 1 FROM ${cut} m WHERE m.merged AND ${same('m', 'n', kind.keys)}))`);
+  await db.exec(`DROP TABLE IF EXISTS ${kind.cut}`);
+}
+
+/**
+ * After a write: the written customers' dirty marks cleared (every mark of the partner when the
+ * write covers all its customers; none when it wrote no customer: `written` null) and the computed
+ * range noted.
+ */
+async function noteComputed(
+  db: PgClient,
+  partnerId: string,
+  write: Pick<DailyMetricsWrite, 'allCustomers' | 'firstDay' | 'lastDay'>,
+  written: ((column: SqlFragment) => SqlFragment) | null,
+): Promise<void> {
+  if (written !== null) {
+    await db.run(
+      write.allCustomers
+        ? sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId}`
+        : sql`DELETE FROM metrics_dirty WHERE partner_id = ${partnerId} AND ${written(sql`customer_id`)}`,
+    );
+  }
+  await db.run(sql`INSERT INTO metrics_state (partner_id, first_day, last_day, computed_at)
+    VALUES (${partnerId}, ${EPOCH} + ${write.firstDay}::integer, ${EPOCH} + ${write.lastDay}::integer, ${NOW})
+    ON CONFLICT (partner_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
+      computed_at = excluded.computed_at`);
+}
+
+/** The staging table of each kind of runs (migration 2). */
+const STAGED = { metric_runs: 'metric_runs_staged', customer_sums: 'customer_sums_staged' } as const;
+
+/**
+ * Stages a batch of a split compute's part (core use-cases/compute-metrics.ts) in the part's own
+ * transaction: the batch's customers, runs and sums under the job's id, named as
+ * `writeDailyMetrics` names them, in the same statements of at most `RUN_BATCH` runs. Nothing is
+ * cut, extended or deleted here: the job's publish does that, once, for every part.
+ */
+export async function stageDailyMetrics(
+  db: PgClient,
+  partnerId: string,
+  jobId: string,
+  part: number,
+  write: StagedMetricsWrite,
+  y?: Yield,
+): Promise<void> {
+  try {
+    await db.exec('DROP TABLE IF EXISTS m_written');
+    await createWritten(db, write.customerIds);
+    await db.run(sql`INSERT INTO compute_staged_customers (partner_id, job_id, customer_id, part)
+      SELECT ${partnerId}, ${jobId}, customer_id, ${part}::integer FROM m_written`);
+    for (const kind of [RUNS, SUMS]) {
+      const chunks = kind === RUNS ? write.runs.chunks : write.sums.chunks;
+      for (const slice of slices(chunks)) {
+        await y?.slice();
+        await db.run(sql`INSERT INTO ${ident(STAGED[kind.table])} (partner_id, job_id, ${join(kind.columns.map((c) => ident(c)))})
+          SELECT ${partnerId}, ${jobId}, n.* FROM (${namedRows(kind, slice, write.productIds)}) n`);
+      }
+    }
+  } finally {
+    await db.exec('DROP TABLE IF EXISTS m_written').catch(() => undefined);
+  }
+}
+
+/**
+ * Publishes a split compute's staged runs and sums in the coordinator's unit (which holds the
+ * partner's lock): exactly what one `writeDailyMetrics` of all the parts' customers and runs would
+ * store, by the same statements — with `replaceAll`, the partner's runs deleted and the staged
+ * ones moved in; else the staged customers' runs cut, extended and replaced from `fromDay` by
+ * `replaceFrom` — then the dirty marks and computed range as that write leaves them, and every
+ * staged row of the partner deleted: the job's, and any left by a job whose process died before
+ * it could discard them (no other job of the partner can be staging: the lock is held from before
+ * its parts began until its publish commits or its discard ends).
+ *
+ * The staged rows move from the staging tables straight into the live ones (on Citus a co-located
+ * move by customer_id, no pull to the coordinator). Only the staged runs starting on `fromDay`,
+ * into which stored runs may extend, are copied into a temporary table first and analyzed: the
+ * staging tables' statistics say nothing of a job's rows (autovacuum sees them empty between
+ * jobs), and a join of the stored runs with them planned on "empty" is a nested loop over both.
+ */
+export async function publishStagedMetrics(
+  db: PgClient,
+  partnerId: string,
+  jobId: string,
+  publish: MetricsPublish,
+  y?: Yield,
+): Promise<void> {
+  const ofJob = sql`partner_id = ${partnerId} AND job_id = ${jobId}`;
+  const { parts } = await db.one<{ parts: number }>(
+    sql`SELECT count(*) AS parts FROM compute_parts WHERE ${ofJob} AND state = 'staged'`,
+  );
+  if (parts !== publish.parts)
+    throw new AppError(
+      'internal',
+      `compute job ${jobId}: ${parts} of its ${publish.parts} parts staged their metrics; nothing was published`,
+    );
+  // The written customers as an id list, as one unsplit write names them.
+  const ids = (
+    await db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM compute_staged_customers WHERE ${ofJob} ORDER BY customer_id`,
+    )
+  ).map((r) => r.customer_id);
+  const written = (column: SqlFragment) => sql`${column} = ANY(${ids}::text[])`;
+  const from = sql`(${EPOCH} + ${publish.fromDay}::integer)`;
+  try {
+    await db.exec('DROP TABLE IF EXISTS m_runs, m_sums, m_cut, m_scut');
+    for (const kind of [RUNS, SUMS]) {
+      await y?.slice();
+      const target = ident(kind.table);
+      const staged = ident(STAGED[kind.table]);
+      const columns = join(kind.columns.map((c) => ident(c)));
+      const fresh = sql`(SELECT ${columns} FROM ${staged} WHERE ${ofJob})`;
+      if (publish.replaceAll) {
+        await db.run(sql`DELETE FROM ${target} WHERE partner_id = ${partnerId}`);
+        await db.run(
+          sql`INSERT INTO ${target} (partner_id, ${columns}) SELECT ${partnerId}, ${columns} FROM ${fresh} n`,
+        );
+        continue;
+      }
+      if (ids.length === 0) continue;
+      await db.run(sql`CREATE TEMP TABLE ${ident(kind.temp)} ON COMMIT DROP AS
+        SELECT ${columns} FROM ${staged} WHERE ${ofJob} AND first_day = ${from}`);
+      await db.exec(`ANALYZE ${kind.temp}`);
+      await replaceFrom(db, partnerId, kind, { merging: ident(kind.temp), fresh }, written, publish.fromDay);
+    }
+    await noteComputed(db, partnerId, publish, ids.length > 0 ? written : null);
+    await deleteStaged(db, sql`partner_id = ${partnerId}`);
+  } finally {
+    await db.exec('DROP TABLE IF EXISTS m_runs, m_sums, m_cut, m_scut').catch(() => undefined);
+  }
+}
+
+/**
+ * Deletes jobs and their staged rows (a condition on partner_id and job_id) from every staging
+ * table. The parts first: a part a worker still runs is locked by its unit, so the delete waits
+ * for it to end, and the rows it staged are deleted after it.
+ */
+export async function deleteStaged(db: PgClient, where: SqlFragment): Promise<void> {
+  for (const table of [
+    'compute_parts',
+    'compute_jobs',
+    'compute_staged_customers',
+    'metric_runs_staged',
+    'customer_sums_staged',
+  ])
+    await db.run(sql`DELETE FROM ${ident(table)} WHERE ${where}`);
 }
 
 /** A slice of a chunk of typed run columns. */

@@ -20,6 +20,7 @@ import {
   type ActiveUserCount,
   type AuditEntry,
   type AuditFilter,
+  type ClaimedPart,
   type CustomerMetricData,
   DAILY_METRICS_CHUNK_ROWS,
   type DailyMetricsChunksOptions,
@@ -29,7 +30,10 @@ import {
   type InactiveUser,
   type MetricRunColumns,
   type MetricsPlan,
+  type MetricsPublish,
   STORE_TABLES,
+  type StagedMetricsWrite,
+  type StagingUnit,
   type StoredSettings,
   type StoreReader,
   type StoreTable,
@@ -50,7 +54,13 @@ import {
   queryMetricRunColumns,
   querySumRuns,
 } from './pg-metric-reads';
-import { markAllMetricsDirty, queryIntegrity, writeDailyMetrics } from './pg-metric-writes';
+import {
+  markAllMetricsDirty,
+  publishStagedMetrics,
+  queryIntegrity,
+  stageDailyMetrics,
+  writeDailyMetrics,
+} from './pg-metric-writes';
 import {
   queryActiveUserCounts,
   queryInactiveLicensedCounts,
@@ -379,6 +389,10 @@ export class PgWriter extends PgReader implements StoreWriter {
     return writeDailyMetrics(this.db, partnerId, write, y);
   }
 
+  publishStagedMetrics(partnerId: string, jobId: string, publish: MetricsPublish, y?: Yield): Promise<void> {
+    return publishStagedMetrics(this.db, partnerId, jobId, publish, y);
+  }
+
   markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
     return markAllMetricsDirty(this.db, partnerId, fromDay);
   }
@@ -448,5 +462,23 @@ export class PgWriter extends PgReader implements StoreWriter {
       details: { customerId, productId, reason: r.reason },
     });
     return true;
+  }
+}
+
+/**
+ * The unit of one claimed part of a split compute (PostgresStore.stageComputePart): reads on the
+ * part's one snapshot, stages under its job and part.
+ */
+export class PgStagingUnit extends PgReader implements StagingUnit {
+  constructor(
+    db: PgClient,
+    location: string,
+    private readonly part: ClaimedPart,
+  ) {
+    super(db, location);
+  }
+
+  async stageDailyMetrics(write: StagedMetricsWrite, y?: Yield): Promise<void> {
+    await stageDailyMetrics(this.db, this.part.partnerId, this.part.jobId, this.part.part, write, y);
   }
 }

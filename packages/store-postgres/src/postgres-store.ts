@@ -20,6 +20,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError, isAppError, messageOf } from '@license-insights/core';
 import { ident, sql } from '@license-insights/core/sql';
 import {
+  type ClaimedPart,
+  type ComputeJobSpec,
+  type ComputePartsState,
   type RegisteredServer,
   SERVER_SEEN_SECONDS,
   type ServerInfo,
@@ -31,14 +34,18 @@ import {
 import { UnitStore } from '@license-insights/core/store/unit-store';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-import { PgClient, TYPES } from './pg-client';
+import { LOCK_NAMESPACE, PgClient, TYPES } from './pg-client';
+import { awaitComputeParts, claimComputePart, markPartStaged, openComputeJob } from './pg-compute-jobs';
 import { PgImportSession } from './pg-import-session';
-import { PgReader, PgWriter } from './pg-units';
+import { deleteStaged } from './pg-metric-writes';
+import { PgReader, PgStagingUnit, PgWriter } from './pg-units';
 
-/** The first key of every advisory lock the store takes ("LI"), apart from other applications' locks. */
-export const LOCK_NAMESPACE = 0x4c49;
+export { LOCK_NAMESPACE };
+
 /** The second key of the migration lock (partner locks hash their id; a collision only queues). */
 const MIGRATION_LOCK = 0;
+/** SQLSTATE of a REPEATABLE READ transaction that met a row changed after its snapshot. */
+const SERIALIZATION_FAILURE = '40001';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -174,39 +181,128 @@ export class PostgresStore extends UnitStore {
    * A write unit of a partner: one transaction holding the partner's advisory lock (taken first,
    * so writers of the partner in every process queue here); commits all or nothing. `signal`
    * cancels the running statement on the server and rolls the unit back.
+   *
+   * READ COMMITTED whatever the server's default: each statement sees what committed before it,
+   * which a split compute's publish needs (its parts commit their staging after the coordinator's
+   * unit began); the partner's data cannot change under the unit meanwhile, its lock is held.
    */
-  async write<T>(
+  write<T>(partnerId: string, work: (tx: PgWriter) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL READ COMMITTED', options.signal, true, async (db) => {
+      await db.run(sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${partnerId}))`);
+      options.signal?.throwIfAborted();
+      return work(new PgWriter(db, this.location));
+    });
+  }
+
+  /**
+   * Opens a split compute job (core use-cases/compute-metrics.ts, pg-compute-jobs.ts): its spec
+   * and parts committed in a transaction of their own, so workers of every process see them. The
+   * coordinator calls it inside its write unit, which holds the partner's lock.
+   */
+  openComputeJob(
     partnerId: string,
-    work: (tx: PgWriter) => Promise<T>,
+    jobId: string,
+    spec: ComputeJobSpec,
+    shares: readonly (readonly string[])[],
+  ): Promise<void> {
+    return this.transaction('BEGIN', undefined, false, (db) =>
+      openComputeJob(db, partnerId, jobId, spec, shares),
+    );
+  }
+
+  /**
+   * Claims an open part (of one job, or of any live job: `job` null) and runs `work` on it in a
+   * transaction of its own beside the coordinator's write unit: REPEATABLE READ from the claim
+   * on, so every batch of the part reads one snapshot (the same data as every other part: the
+   * coordinator holds the partner's lock, no import of the partner commits meanwhile); its
+   * staged rows and the part's mark as staged commit when `work` ends, visible to the job's
+   * publish and to no reader (readers never read the staging tables). No partner lock here: the
+   * coordinator holds it. `signal` cancels as for a write unit; a failed part stages nothing and
+   * is open again. A claim that lost a race with another worker (a serialization failure: a part
+   * staged after this snapshot began) is tried again.
+   */
+  async stageComputePart(
+    job: { readonly partnerId: string; readonly jobId: string } | null,
+    work: (unit: PgStagingUnit, part: ClaimedPart) => Promise<number>,
     options: WriteOptions = {},
+  ): Promise<ClaimedPart | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const claimed = await this.transaction(
+          'BEGIN ISOLATION LEVEL REPEATABLE READ',
+          options.signal,
+          false,
+          async (db) => {
+            const part = await claimComputePart(db, job);
+            if (part === null || part === 'dead') return part;
+            const rows = await work(new PgStagingUnit(db, this.location, part), part);
+            await markPartStaged(db, part, rows);
+            return part;
+          },
+        );
+        if (claimed !== 'dead') return claimed;
+      } catch (e) {
+        if (!(attempt < 10 && (e as { code?: unknown }).code === SERIALIZATION_FAILURE)) throw e;
+      }
+    }
+  }
+
+  /** Waits until no worker holds a part of the job, then counts its parts (pg-compute-jobs.ts). */
+  awaitComputeParts(
+    partnerId: string,
+    jobId: string,
+    options: WriteOptions = {},
+  ): Promise<ComputePartsState> {
+    return this.transaction('BEGIN', options.signal, false, (db) => awaitComputeParts(db, partnerId, jobId));
+  }
+
+  /**
+   * Deletes a split compute job and its staged rows (it failed or was cancelled) in a transaction
+   * of its own: its coordinator's unit, aborted, cannot. Called while the coordinator still holds
+   * the partner's lock; waits for workers of other processes still running one of its parts.
+   */
+  discardStagedMetrics(partnerId: string, jobId: string): Promise<void> {
+    return this.transaction('BEGIN', undefined, false, (db) =>
+      deleteStaged(db, sql`partner_id = ${partnerId} AND job_id = ${jobId}`),
+    );
+  }
+
+  /**
+   * One transaction on a connection of the pool: `begin`, `body`, COMMIT — or ROLLBACK when the
+   * body fails or `signal` fires. Cancelling goes through another connection: the statement
+   * running on this one ends with an error. The cancel may arrive after the unit ended, so a
+   * cancelled unit's connection is closed, never handed to the next unit (whose statement it
+   * would cancel). `counted`: the commit changes what readers see (`commitCount`).
+   */
+  private async transaction<T>(
+    begin: string,
+    signal: AbortSignal | undefined,
+    counted: boolean,
+    body: (db: PgClient) => Promise<T>,
   ): Promise<T> {
-    const { signal } = options;
     signal?.throwIfAborted();
     const conn = await this.pool.connect();
     const db = new PgClient(conn);
     let broken = false;
-    const { pid } = await db.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
-    // Cancelling from another connection: the statement running on this one ends with an error.
-    // The cancel may arrive after the unit ended, so a cancelled unit's connection is closed, never
-    // handed to the next unit (whose statement it would cancel).
     let cancelling: Promise<unknown> | null = null;
-    const onAbort = () => {
-      cancelling = this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
-    };
-    signal?.addEventListener('abort', onAbort);
-    this.open.add(onAbort);
+    let abort: (() => void) | null = null;
     try {
-      await db.exec('BEGIN');
+      // `signal`, or Store.interrupt (every open unit of this store object), cancels the unit.
+      const { pid } = await db.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
+      abort = () => {
+        cancelling = this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      };
+      signal?.addEventListener('abort', abort);
+      this.open.add(abort);
+      await db.exec(begin);
       try {
-        await db.run(sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${partnerId}))`);
-        signal?.throwIfAborted();
-        const out = await work(new PgWriter(db, this.location));
+        const out = await body(db);
         signal?.throwIfAborted();
         // Once the commit begins, the unit is no longer interrupted (it lands whole or not at all).
-        this.open.delete(onAbort);
+        this.open.delete(abort);
         if (cancelling !== null) throw cancelled(signal);
         await db.exec('COMMIT');
-        this.commits++;
+        if (counted) this.commits++;
         return out;
       } catch (e) {
         await db.exec('ROLLBACK').catch(() => {
@@ -216,8 +312,10 @@ export class PostgresStore extends UnitStore {
         throw e;
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.open.delete(onAbort);
+      if (abort !== null) {
+        signal?.removeEventListener('abort', abort);
+        this.open.delete(abort);
+      }
       if (cancelling !== null) {
         await cancelling;
         broken = true;

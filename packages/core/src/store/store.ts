@@ -252,6 +252,75 @@ export interface DailyMetricsWrite {
   readonly sums: SumRuns;
 }
 
+/**
+ * One part's share of a split compute (several workers, one job: use-cases/compute-metrics.ts):
+ * the runs and sums of the part's customers from the job's first recomputed day, as the engine
+ * gave them. Staged under the job, never read by readers, until the job publishes them all.
+ */
+export type StagedMetricsWrite = Pick<DailyMetricsWrite, 'customerIds' | 'productIds' | 'runs' | 'sums'>;
+
+/**
+ * What a part of a split compute needs besides its customers, stored with the job so that a
+ * worker of another process can run a part: the job's days and how to run the engine.
+ */
+export interface ComputeJobSpec {
+  /** First recomputed day, first and last day metrics cover (YYYY-MM-DD). */
+  readonly fromDay: string;
+  readonly firstDay: string;
+  readonly lastDay: string;
+  readonly batchSize: number | null;
+  readonly engine: 'worker' | 'inline' | 'auto';
+}
+
+/** A part of a split compute job as a worker claimed it. */
+export interface ClaimedPart {
+  readonly partnerId: string;
+  readonly jobId: string;
+  readonly part: number;
+  readonly customers: readonly string[];
+  readonly spec: ComputeJobSpec;
+}
+
+/** Where a job's parts are (`Store.awaitComputeParts`). */
+export interface ComputePartsState {
+  /** Parts staged (committed); the job publishes when all are. */
+  readonly staged: number;
+  /** Parts open: never claimed, or given back by a worker that failed or died. */
+  readonly open: number;
+  /** Metric rows the staged parts computed. */
+  readonly rows: number;
+}
+
+/**
+ * What a split compute publishes once every part has staged: the `DailyMetricsWrite` of one
+ * unsplit compute without its runs (they are the job's staged ones, its written customers the
+ * customers the parts staged).
+ */
+export type MetricsPublish = Omit<DailyMetricsWrite, 'customerIds' | 'productIds' | 'runs' | 'sums'> & {
+  /** Parts the job was split into: publishing refuses a job with a part missing. */
+  readonly parts: number;
+};
+
+/**
+ * The unit one part of a split compute works in: it reads its customers' data on one snapshot
+ * and stages their runs and sums under the job, committed when the part ends (visible to the
+ * job's publish in another transaction, to no reader).
+ */
+export interface StagingUnit {
+  partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
+  loadMetricData(
+    partnerId: string,
+    customerIds: readonly string[] | null,
+    factsFrom: string,
+    y?: Yield,
+  ): Promise<CustomerMetricData[]>;
+  /**
+   * Stages a batch of the part's runs and sums under the unit's job and part (a part may stage
+   * several batches; each customer once).
+   */
+  stageDailyMetrics(write: StagedMetricsWrite, y?: Yield): Promise<void>;
+}
+
 /** More conditions on the audit records read (all optional; absent: no condition). */
 export interface AuditFilter {
   /** Part of the actor (case-insensitive). */
@@ -436,6 +505,14 @@ export interface StoreReader {
 export interface StoreWriter extends StoreReader {
   audit(entry: AuditEntry): Promise<void>;
   writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void>;
+  /**
+   * Publishes a split compute's staged runs and sums in this unit (the job's coordinator's, which
+   * holds the partner's lock from before the parts read until this commits): the written
+   * customers' metrics replaced as `writeDailyMetrics` replaces them, dirty marks and computed
+   * range as it leaves them, and the job's staging rows deleted — visible all together at commit.
+   * Refuses a job some part of which has not staged ('internal').
+   */
+  publishStagedMetrics(partnerId: string, jobId: string, publish: MetricsPublish, y?: Yield): Promise<void>;
   /** Marks every customer of the partner out of date from a day on (before a full recompute). */
   markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void>;
   /** Saves the settings (null: back to defaults) and audits the change. */
@@ -538,6 +615,38 @@ export interface Store extends StoreWriter {
   readonly location: string;
   read<T>(work: (q: StoreReader) => Promise<T>): Promise<T>;
   write<T>(partnerId: string, work: (tx: StoreWriter) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * Opens a split compute job (`computeMetrics` with `parts`): its spec and each part's customers,
+   * committed at once, so workers of every process on the store can claim its parts. Called by
+   * the job's coordinator inside its write unit (which holds the partner's lock until it
+   * publishes). Engines with one writer process refuse ('usage.invalid_argument').
+   */
+  openComputeJob(
+    partnerId: string,
+    jobId: string,
+    spec: ComputeJobSpec,
+    shares: readonly (readonly string[])[],
+  ): Promise<void>;
+  /**
+   * Claims an open part — of one job, or (`job` null: a worker joining) of any live job of any
+   * partner — and runs `work` on it in a unit of its own: its own connection and snapshot, the
+   * part's staged rows committed with the part marked staged when `work` ends (rolled back, the
+   * part open again, if it fails, `signal` cancels it or the process dies: the claim is the
+   * unit's lock on the part). `work` returns the metric rows it computed (kept with the part for
+   * the job's report). Null when no part is open.
+   */
+  stageComputePart(
+    job: { readonly partnerId: string; readonly jobId: string } | null,
+    work: (unit: StagingUnit, part: ClaimedPart) => Promise<number>,
+    options?: WriteOptions,
+  ): Promise<ClaimedPart | null>;
+  /** Waits until no worker holds a part of the job (claimed parts staged or given back). */
+  awaitComputeParts(partnerId: string, jobId: string, options?: WriteOptions): Promise<ComputePartsState>;
+  /**
+   * Deletes a split compute job and whatever it staged (it failed or was cancelled), in a unit
+   * of its own; waits for workers still running one of its parts.
+   */
+  discardStagedMetrics(partnerId: string, jobId: string): Promise<void>;
   /** Opens an import for a partner: a write unit until its commit or rollback (writers queue). */
   openImport(partnerId: string): Promise<ImportSession>;
   /**

@@ -21,6 +21,9 @@ import type {
   AuditEntry,
   AuditFilter,
   AuditRecord,
+  ClaimedPart,
+  ComputeJobSpec,
+  ComputePartsState,
   CustomerMetricData,
   CustomerRecord,
   DailyMetricsChunksOptions,
@@ -31,9 +34,11 @@ import type {
   InactiveUser,
   MetricRunColumns,
   MetricsPlan,
+  MetricsPublish,
   RegisteredServer,
   ServerInfo,
   ServerRegistration,
+  StagingUnit,
   Store,
   StoredSettings,
   StoreReader,
@@ -61,6 +66,23 @@ export abstract class UnitStore implements Store {
     options?: WriteOptions,
   ): Promise<T>;
   abstract openImport(partnerId: string): Promise<ImportSession>;
+  abstract openComputeJob(
+    partnerId: string,
+    jobId: string,
+    spec: ComputeJobSpec,
+    shares: readonly (readonly string[])[],
+  ): Promise<void>;
+  abstract stageComputePart(
+    job: { readonly partnerId: string; readonly jobId: string } | null,
+    work: (unit: StagingUnit, part: ClaimedPart) => Promise<number>,
+    options?: WriteOptions,
+  ): Promise<ClaimedPart | null>;
+  abstract awaitComputeParts(
+    partnerId: string,
+    jobId: string,
+    options?: WriteOptions,
+  ): Promise<ComputePartsState>;
+  abstract discardStagedMetrics(partnerId: string, jobId: string): Promise<void>;
   abstract commitCount(): number;
   abstract progress(): number;
   abstract interrupt(): void;
@@ -215,6 +237,9 @@ export abstract class UnitStore implements Store {
   }
   writeDailyMetrics(partnerId: string, write: DailyMetricsWrite): Promise<void> {
     return this.write(partnerId, (tx) => tx.writeDailyMetrics(partnerId, write));
+  }
+  publishStagedMetrics(partnerId: string, jobId: string, publish: MetricsPublish): Promise<void> {
+    return this.write(partnerId, (tx) => tx.publishStagedMetrics(partnerId, jobId, publish));
   }
   markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
     return this.write(partnerId, (tx) => tx.markAllMetricsDirty(partnerId, fromDay));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AppError, isAppError, messageOf } from '../../errors';
 import { sql } from '../sql';
 import type {
+  ComputePartsState,
   ImportSession,
   RegisteredServer,
   ServerRegistration,
@@ -20,7 +21,7 @@ import type {
 } from '../store';
 import { UnitStore } from '../unit-store';
 import { DuckDbClient } from './duckdb-client';
-import { DuckDbReader, DuckDbWriter } from './duckdb-units';
+import { DuckDbReader, DuckDbWriter, splitRefused } from './duckdb-units';
 import { DuckDbImportSession } from './import-session';
 import { loadTables } from './load-tables';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
@@ -216,6 +217,24 @@ export class DuckDbStore extends UnitStore {
   commitCount(): number {
     return this.commits;
   }
+
+  /** Refused: one writer process computes in one worker (see `splitRefused`). */
+  async openComputeJob(): Promise<void> {
+    throw splitRefused();
+  }
+
+  /** No job is ever open here: nothing to claim. */
+  async stageComputePart(): Promise<null> {
+    return null;
+  }
+
+  /** No job is ever open here. */
+  async awaitComputeParts(): Promise<ComputePartsState> {
+    return { staged: 0, open: 0, rows: 0 };
+  }
+
+  /** Nothing is ever staged here. */
+  async discardStagedMetrics(): Promise<void> {}
 
   async openImport(partnerId: string): Promise<ImportSession> {
     const release = await this.writerLock.acquire();

@@ -14,6 +14,7 @@ import type {
   StoreStatus,
 } from '@license-insights/contracts';
 import type { CustomerCandidate } from '../../customers/resolve-customer';
+import { AppError } from '../../errors';
 import type { MeasuredSources } from '../../metrics/measured';
 import { SUM_FIELDS } from '../../metrics/sums';
 import { ident, join, type SqlFragment, sql } from '../sql';
@@ -380,6 +381,11 @@ export class DuckDbWriter extends DuckDbReader implements StoreWriter {
     return writeDailyMetrics(this.db, partnerId, write, y);
   }
 
+  /** Nothing is ever staged here (see DuckDbStore.stageComputePart). */
+  async publishStagedMetrics(): Promise<void> {
+    throw splitRefused();
+  }
+
   async markAllMetricsDirty(partnerId: string, fromDay: string): Promise<void> {
     await markDirty(
       this.db,
@@ -458,4 +464,15 @@ function sumsMismatch(): SqlFragment {
       values.map((f) => sql`e.${ident(f)} IS DISTINCT FROM s.${ident(f)}`),
       ' OR ',
     )}`;
+}
+
+/**
+ * The embedded store has one writer process and one writer connection: a compute split into
+ * parts would only queue its parts behind its own write unit. It computes in one worker.
+ */
+export function splitRefused(): AppError {
+  return new AppError(
+    'usage.invalid_argument',
+    'the embedded store computes metrics in one worker: a compute split into parts needs the PostgreSQL store',
+  );
 }
