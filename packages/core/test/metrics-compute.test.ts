@@ -15,9 +15,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveCatalog, shippedCatalog } from '../src/catalog/catalog';
 import { addDays } from '../src/dates';
 import { writeDemoDataset } from '../src/demo/generate-demo';
+import { isAppError } from '../src/errors';
 import { type CustomerInput, referenceCustomerMetrics } from '../src/metrics/reference';
 import { F } from '../src/metrics/sums';
-import { type TempStore, tempStore } from '../src/testing';
+import { TEST_PARTNER, type TempStore, tempStore } from '../src/testing';
 import { computeMetrics } from '../src/use-cases/compute-metrics';
 import { getCustomerReport, getPortfolioReport } from '../src/use-cases/report-metrics';
 
@@ -91,6 +92,17 @@ afterEach(async () => {
 });
 
 describe('daily metrics', () => {
+  it('refuses a split compute on the embedded store, whether or not anything is out of date', async () => {
+    const split = () => computeMetrics(t.store, { partnerId: TEST_PARTNER, parts: 2 });
+    const refused = (e: unknown) =>
+      isAppError(e) && e.code === 'usage.invalid_argument' && /shared store/.test(e.message);
+    await expect(split()).rejects.toSatisfy(refused);
+    await t.import([workedExample(t)]);
+    await computeMetrics(t.store, { partnerId: TEST_PARTNER });
+    await expect(split()).rejects.toSatisfy(refused);
+    expect((await computeMetrics(t.store, { partnerId: TEST_PARTNER })).mode).toBe('up_to_date');
+  });
+
   it('hold the SPEC §2.2 worked example end to end (import → compute → stored row)', async () => {
     expect((await t.import([workedExample(t)])).outcome).toBe('committed');
     const r = await computeMetrics(t.store, { partnerId: 'p-test' });

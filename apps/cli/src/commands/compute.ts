@@ -1,7 +1,7 @@
 /** `insights compute`: bring the daily metrics up to date (incremental unless --full). */
 import { computeRequestSchema } from '@license-insights/contracts';
 import { isAppError } from '@license-insights/core';
-import { type Command, openInsights } from '../command';
+import { type Command, intOption, openInsights } from '../command';
 import { EXIT } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { countOf, formatCount, ProgressBar, paint } from '../output';
@@ -10,14 +10,22 @@ import { requestFrom } from '../request';
 export const computeCommand: Command = {
   name: 'compute',
   summary: 'compute the daily metrics (only what imports changed, unless --full)',
-  usage: 'insights compute [--full]',
+  usage: 'insights compute [--full] [--parts <n>]',
   description: `Computes, for every customer × product × workload and every day the data covers, licenses
 sold, assigned and active in the last 28 days, deployment % and usage % with their reason codes
 (see docs/metrics.md). By default only customers whose data changed since the last run are
 recomputed, from the first changed day; --full recomputes everything. The compute is all or
-nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (exit 130/143).`,
+nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (exit 130/143).
+On a shared store (--store postgres://…), --parts <n> splits the customers into n parts computed
+by n workers at once (on their own database connections), published together when all are done:
+the same metrics as one worker (docs/scale-out.md).`,
   options: {
     full: { type: 'boolean', description: 'recompute every customer and day' },
+    parts: {
+      type: 'string',
+      value: 'n',
+      description: 'split the compute by customer into n parts (2–64; a shared store only; default 1)',
+    },
   },
   async run(ctx, values) {
     const request = requestFrom(
@@ -25,6 +33,7 @@ nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (
       { full: values.full === true },
       { full: '--full' },
     );
+    const parts = intOption(values.parts, 'parts', 1, 1, 64);
     const { insights, partnerId } = await openInsights(ctx, 'read');
     const bar = new ProgressBar(ctx.term);
     const interrupt = listenForInterrupt();
@@ -32,6 +41,7 @@ nothing: Ctrl-C (SIGINT) or SIGTERM stops it and the metrics stay as they were (
       const r = await insights.computeMetrics({
         ...request,
         partnerId,
+        ...(parts > 1 ? { parts } : {}),
         signal: interrupt.signal,
         onProgress: (p) =>
           bar.update(

@@ -103,6 +103,12 @@ export async function computeMetrics(store: Store, req: ComputeRequest): Promise
       'usage.invalid_argument',
       `a compute is split into 1 to ${MAX_PARTS} parts, not ${String(req.parts)}`,
     );
+  // Refused up front, not only when there is something to compute (the answer must not depend on it).
+  if (parts > 1 && store.engine === 'duckdb')
+    throw new AppError(
+      'usage.invalid_argument',
+      'the embedded store computes metrics in one worker: a compute split into parts needs a shared store (PostgreSQL, --store)',
+    );
   const workers = req.workers ?? parts;
   if (!Number.isInteger(workers) || workers < 1)
     throw new AppError(
