@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     // DuckDB is a native addon: one process per test file keeps instances apart.
     pool: 'forks',
+    // Two files at once even on two cores (vitest's default is cores − 1): much of a test's time is
+    // spent waiting for a PostgreSQL or Citus server, Chromium or a child process.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -229,8 +229,10 @@ async function mergeUsers(
     })),
   );
   if (stale) {
-    await db.run(sql`DELETE FROM imp_ok o WHERE EXISTS (SELECT 1 FROM users u
-      WHERE u.partner_id = ${partnerId} AND u.customer_id = o.customer_id AND u.user_id = o.user_id)`);
+    // The report's customer's stored users, an uncorrelated subquery (Citus plans it on its own as
+    // a query of one shard; it plans no distributed subquery correlated to a temporary table).
+    await db.run(sql`DELETE FROM imp_ok WHERE user_id IN (SELECT u.user_id FROM users u
+      WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId})`);
   }
   const merged = await mergeOk(
     db,

@@ -7,7 +7,12 @@
  * day masks with a bitwise OR, metrics_dirty, source_coverage and measured_sources kept alike.
  *
  * Citus: every statement between the store's large tables joins on partner_id and customer_id
- * (the distribution column), the temporary tables are the coordinator's own.
+ * (the distribution column), the temporary tables are the coordinator's own. Citus joins a
+ * temporary table with a distributed table by recursive planning (the distributed side's rows of
+ * the partner are brought to the coordinator as an intermediate result, then joined there), which
+ * works for SELECT, INSERT … SELECT, UPDATE … FROM and CREATE TABLE AS; it cannot plan a
+ * subquery of a distributed table correlated to a temporary table's rows (NOT EXISTS …), so the
+ * new rows are found by anti-joins (LEFT JOIN … IS NULL), the same answer on plain PostgreSQL.
  */
 import {
   type CanonicalEntity,
@@ -203,8 +208,13 @@ export async function mergeOk(
   const constants = mapping.constants(source);
   const valueCols = spec.columns.map((c) => c.name).filter((n) => has.has(n) && !mapping.key.includes(n));
   const t = ident(mapping.table);
+  // The batch's customers, named to the stored table too: Citus then brings only their shards'
+  // rows to the coordinator for the outer joins below, not the partner's whole table.
+  const ofBatch = mapping.key.includes('customer_id')
+    ? [sql`t.customer_id = ANY(${await batchCustomers(db, OK_TABLE)}::text[])`]
+    : [];
   const keyJoin = join(
-    [sql`t.partner_id = ${p}`, ...mapping.key.map((k) => sql`t.${ident(k)} = o.${ident(k)}`)],
+    [sql`t.partner_id = ${p}`, ...ofBatch, ...mapping.key.map((k) => sql`t.${ident(k)} = o.${ident(k)}`)],
     ' AND ',
   );
   const differs = [
@@ -260,10 +270,12 @@ export async function mergeOk(
       await db.run(sql`UPDATE ${t} t SET ${join(sets)} FROM ${ok} o WHERE ${keyJoin} AND (${changed})`);
     }
     if (counts.inserted > 0) {
+      // The new rows: an anti-join (Citus plans no correlated subquery of a distributed table
+      // from a temporary table's rows).
       const onlyNew =
         counts.inserted === counts.total
           ? raw('')
-          : sql`WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${keyJoin})`;
+          : sql`LEFT JOIN ${t} t ON ${keyJoin} WHERE t.${firstKey} IS NULL`;
       await db.run(sql`INSERT INTO ${t} (${join(insertCols.map((c) => ident(c)))})
         SELECT ${join(selectExprs)} FROM ${ok} o ${derivation?.joins ?? raw('')} ${onlyNew}`);
     }
@@ -283,6 +295,17 @@ export async function mergeOk(
     unchanged: counts.total - counts.inserted - counts.updated,
     unknownProducts,
   };
+}
+
+/**
+ * The customers of a temporary table's rows. Named in a join condition on a stored table beside
+ * `customer_id = o.customer_id` (which already says it), they let Citus prune the shards it reads
+ * when it plans the join on the coordinator (a temporary table on the outer side of a join).
+ */
+async function batchCustomers(db: PgClient, table: string): Promise<string[]> {
+  return (await db.all<{ customer_id: string }>(sql`SELECT DISTINCT customer_id FROM ${ident(table)}`)).map(
+    (r) => r.customer_id,
+  );
 }
 
 /** Products the catalog does not know are kept by id, flagged as discovered, never dropped. */
@@ -413,7 +436,8 @@ export async function mergeActivityGroups(
   await db.run(sql`CREATE TEMP TABLE imp_cmp ON COMMIT DROP AS
     SELECT a.user_key, a.customer_id, a.workload, a.month, a.days, t.days AS stored, a.first, a.last, a.n
     FROM imp_act_keyed a
-    LEFT JOIN activity t ON t.partner_id = ${p} AND t.customer_id = a.customer_id AND t.user_key = a.user_key
+    LEFT JOIN activity t ON t.partner_id = ${p} AND t.customer_id = ANY(${await batchCustomers(db, 'imp_act_keyed')}::text[])
+      AND t.customer_id = a.customer_id AND t.user_key = a.user_key
       AND t.workload = a.workload AND t.month = a.month`);
   const counts = await db.one<{
     total: number | null;
@@ -487,12 +511,14 @@ export async function recordCanonicalMeasured(db: PgClient, partnerId: string): 
     FROM (SELECT DISTINCT customer_id FROM imp_activity) c,
          (SELECT DISTINCT workload FROM imp_activity) w,
          (SELECT min(first) AS first FROM imp_activity) f`);
+  // An anti-join, not a correlated NOT EXISTS (which Citus cannot plan from a temporary table).
   await markDirty(
     db,
     partnerId,
     sql`SELECT m.customer_id, m.first AS d FROM imp_measured m
-        WHERE NOT EXISTS (SELECT 1 FROM measured_sources s WHERE s.partner_id = ${p}
-          AND s.customer_id = m.customer_id AND s.workload = m.workload AND s.source = 'canonical' AND s.from_day <= m.first)`,
+        LEFT JOIN measured_sources s ON s.partner_id = ${p} AND s.customer_id = m.customer_id
+          AND s.workload = m.workload AND s.source = 'canonical' AND s.from_day <= m.first
+        WHERE s.customer_id IS NULL`,
   );
   await db.run(sql`INSERT INTO measured_sources (partner_id, customer_id, workload, source, from_day, period_days)
     SELECT ${p}, customer_id, workload, 'canonical', first, NULL FROM imp_measured
@@ -514,13 +540,15 @@ export async function recordGraphMeasured(
   const rows = sql`SELECT ${customerId}::text AS customer_id, w.workload, d.day
     FROM unnest(${[...GRAPH_MEASURED_WORKLOADS]}::text[]) AS w(workload),
          unnest(${[...refreshDates]}::date[]) AS d(day)`;
+  // The customer's sources measured already, an uncorrelated subquery (Citus plans it on its own,
+  // as a query of one shard; it plans no subquery correlated to the rows of unnest).
   await markDirty(
     db,
     partnerId,
     sql`SELECT customer_id, day AS d FROM (${rows}) r
-        WHERE NOT EXISTS (SELECT 1 FROM measured_sources s WHERE s.partner_id = ${p}
-          AND s.customer_id = r.customer_id AND s.workload = r.workload AND s.source = 'graph'
-          AND s.from_day = r.day AND s.period_days >= ${periodDays}::integer)`,
+        WHERE (r.workload, r.day) NOT IN (SELECT s.workload, s.from_day FROM measured_sources s
+          WHERE s.partner_id = ${p} AND s.customer_id = ${customerId}::text AND s.source = 'graph'
+            AND s.period_days >= ${periodDays}::integer)`,
   );
   await db.run(sql`INSERT INTO measured_sources (partner_id, customer_id, workload, source, from_day, period_days)
     SELECT ${p}, customer_id, workload, 'graph', day, ${periodDays}::integer FROM (${rows}) r

@@ -230,10 +230,14 @@ async function replaceFrom(
   await db.run(
     sql`DELETE FROM ${target} WHERE partner_id = ${partnerId} AND ${written(sql`customer_id`)} AND first_day >= ${from}`,
   );
+  // The new runs but those a stored run extended into. An outer join, not a correlated EXISTS:
+  // on Citus `fresh` may be a distributed table (a split compute's staging) and `cut` a temporary
+  // one, which Citus joins only by planning the temporary side apart (at most one stored run of a
+  // key spans fromDay − 1, so the join adds no rows).
   await db.run(sql`INSERT INTO ${target} (partner_id, ${join(kind.columns.map((c) => ident(c)))})
     SELECT ${partnerId}, ${join(kind.columns.map((c) => sql`n.${ident(c)}`))} FROM ${fresh} n
-    WHERE NOT (n.first_day = ${from} AND EXISTS (
-      SELECT 1 FROM ${cut} m WHERE m.merged AND ${same('m', 'n', kind.keys)}))`);
+    LEFT JOIN ${cut} m ON m.merged AND n.first_day = ${from} AND ${same('m', 'n', kind.keys)}
+    WHERE m.first_day IS NULL`);
   await db.exec(`DROP TABLE IF EXISTS ${kind.cut}`);
 }
 

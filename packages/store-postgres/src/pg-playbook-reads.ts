@@ -192,10 +192,10 @@ export async function querySubscriptionsOn(
 }
 
 /**
- * The scopes as the table ia_scope(customer_id, product_id, workloads), one row per customer and
- * product with its counted workloads, from three bound arrays (one element per scope × workload);
- * null when no scope counts any workload. A name that is not a workload code is null there (it
- * matches no activity), as in the embedded store.
+ * The scopes as the table ia_scope(customer_id, product_id, workload), one row per customer,
+ * product and counted workload, from three bound arrays (one element per scope × workload); null
+ * when no scope counts any workload. A name that is not a workload code is null there (it matches
+ * no activity), as in the embedded store.
  */
 function scopeTable(scopes: readonly InactiveScope[]): SqlFragment | null {
   const c: string[] = [];
@@ -209,11 +209,15 @@ function scopeTable(scopes: readonly InactiveScope[]): SqlFragment | null {
     }
   if (c.length === 0) return null;
   return sql`ia_scope AS MATERIALIZED (
-      SELECT customer_id, product_id,
-             array_agg(DISTINCT CASE WHEN workload = ANY(${CODES}) THEN workload END) AS workloads
-      FROM unnest(${c}::text[], ${p}::text[], ${w}::text[]) AS s(customer_id, product_id, workload)
-      GROUP BY customer_id, product_id)`;
+      SELECT DISTINCT customer_id, product_id, coalesce(CASE WHEN workload = ANY(${CODES}) THEN workload END, '') AS workload
+      FROM unnest(${c}::text[], ${p}::text[], ${w}::text[]) AS s(customer_id, product_id, workload))`;
 }
+
+/**
+ * The workloads a scope may count as rows (bound values): the codes, and '' for a name that is
+ * not one (activity has none of it).
+ */
+const SCOPE_WORKLOADS = sql`(VALUES ${join(['', ...WORKLOAD_CODES].map((w) => sql`(${w}::text)`))}) AS w(workload)`;
 
 /** The highest set bit (0-based) of a non-zero mask of at most 32 bits. */
 const highBit = (mask: SqlFragment) => sql`(32 - position('1' IN (${mask})::bit(32)::text))`;
@@ -224,9 +228,16 @@ const highBit = (mask: SqlFragment) => sql`(32 - position('1' IN (${mask})::bit(
  * over all history (for the lists); otherwise only the months of the N days are read (for counts,
  * enough to tell inactive from active).
  *
- * Each step is driven by the one before through the primary keys (a scope's assignments, their
- * users, a holder's activity in a workload), so the plan does not hang on the planner's estimates
- * of these joins (poor on multi-column keys, and absent on a freshly copied store).
+ * The holders (assignments on D of a scope's products and their users, each user looked up by its
+ * key: OFFSET 0, never joined on a guess of the planner, poor on multi-column keys and absent on a
+ * freshly copied store), then per workload the scope counts, their activity as an outer join on
+ * the activity key, grouped per holder and workload.
+ *
+ * Citus: every join is on partner and customer, and the scopes (a table of the query's own rows)
+ * only filter the holders (IN), so the whole query runs on the shards. Driven from the scopes' rows
+ * instead (a join, or a lateral subquery per holder and workload), Citus would bring the holders
+ * and the partner's activity to the coordinator (a recurring relation on the outer side of a join)
+ * or refuse the lateral join beside the scopes' unnest.
  */
 function inactiveHolders(
   scope: SqlFragment,
@@ -246,10 +257,8 @@ function inactiveHolders(
     : sql``;
   return sql`WITH ${scope},
       holders AS (
-        SELECT DISTINCT s.customer_id, s.product_id, s.workloads, u.user_key, u.user_id, u.upn, u.display_name
-        FROM ia_scope s
-        JOIN license_assignments a
-          ON a.partner_id = ${partnerId} AND a.customer_id = s.customer_id AND a.product_id = s.product_id
+        SELECT DISTINCT a.customer_id, a.product_id, u.user_key, u.user_id, u.upn, u.display_name
+        FROM license_assignments a
         -- The assignment's user by its key (OFFSET 0: looked up per assignment, never joined on a guess).
         CROSS JOIN LATERAL (
           SELECT u.user_key, u.user_id, u.upn, u.display_name
@@ -257,20 +266,23 @@ function inactiveHolders(
           WHERE u.partner_id = ${partnerId} AND u.customer_id = a.customer_id AND u.user_id = a.user_id
             AND (u.deleted_on IS NULL OR u.deleted_on > ${d})
           OFFSET 0) u
-        WHERE a.assigned_on <= ${d} AND (a.unassigned_on IS NULL OR ${d} < a.unassigned_on)),
+        WHERE a.partner_id = ${partnerId} AND a.assigned_on <= ${d} AND (a.unassigned_on IS NULL OR ${d} < a.unassigned_on)
+          AND (a.customer_id, a.product_id) IN (SELECT customer_id, product_id FROM ia_scope)),
       held AS (
-        SELECT h.customer_id, h.product_id, h.user_id, h.upn, h.display_name, w.workload, l.last_day
-        FROM holders h CROSS JOIN LATERAL unnest(h.workloads) AS w(workload)
-        -- The holder's activity masks in the workload up to D (the month of D cut at D), as its
-        -- last active day.
-        LEFT JOIN LATERAL (
-          SELECT max(t.month + CASE WHEN t.month = ${monthOf(d)}
+        -- The holder's activity masks in each counted workload up to D (the month of D cut at D),
+        -- as its last active day.
+        SELECT h.customer_id, h.product_id, h.user_id, h.upn, h.display_name, w.workload,
+               max(t.month + CASE WHEN t.month = ${monthOf(d)}
                    THEN CASE WHEN (t.days::bigint & ${below}) <> 0 THEN ${highBit(sql`t.days::bigint & ${below}`)} END
                    ELSE ${highBit(sql`t.days`)} END) AS last_day
-          FROM activity t
-          WHERE t.partner_id = ${partnerId} AND t.customer_id = h.customer_id AND t.user_key = h.user_key
+        FROM holders h
+        CROSS JOIN ${SCOPE_WORKLOADS}
+        LEFT JOIN activity t
+          ON t.partner_id = ${partnerId} AND t.customer_id = h.customer_id AND t.user_key = h.user_key
             AND t.workload = w.workload AND t.month <= ${d} AND ${since}
-            AND (t.month < ${monthOf(d)} OR (t.days::bigint & ${below}) <> 0)) l ON true)
+            AND (t.month < ${monthOf(d)} OR (t.days::bigint & ${below}) <> 0)
+        WHERE (h.customer_id, h.product_id, w.workload) IN (SELECT customer_id, product_id, workload FROM ia_scope)
+        GROUP BY h.customer_id, h.product_id, h.user_id, h.upn, h.display_name, w.workload)
       SELECT customer_id, product_id, user_id, upn, display_name, max(last_day) AS last_day ${perWorkload}
       FROM held
       GROUP BY customer_id, product_id, user_id, upn, display_name

@@ -272,6 +272,11 @@ const instant = (text: string) => `${text.replace(' ', 'T')}Z`;
  * One partner's status; with `customerIds`, over those customers only (a staff account's scope):
  * counts, coverage, warnings, unknown products met at them and their out-of-date metrics. The
  * partner's own products and its recent imports are the partner's as a whole.
+ *
+ * Citus: products and metrics_state are reference tables; a subquery of a distributed table
+ * correlated to their rows is beyond Citus, so the products met at customers are one uncorrelated
+ * set (IN, or a grouped CTE joined to the products) and the out-of-date count an uncorrelated
+ * count, each planned by Citus on its own (the same answers on PostgreSQL, in one pass each).
  */
 export async function queryPartnerStatus(
   db: PgClient,
@@ -299,8 +304,8 @@ export async function queryPartnerStatus(
          AND (${
            ids === undefined
              ? sql`true`
-             : sql`EXISTS (SELECT 1 FROM subscription_snapshots s WHERE s.partner_id = pr.partner_id AND s.product_id = pr.product_id AND ${scoped(sql`s.customer_id`)})
-              OR EXISTS (SELECT 1 FROM license_assignments a WHERE a.partner_id = pr.partner_id AND a.product_id = pr.product_id AND ${scoped(sql`a.customer_id`)})`
+             : sql`product_id IN (SELECT product_id FROM subscription_snapshots s WHERE s.partner_id = ${p} AND ${scoped(sql`s.customer_id`)}
+                   UNION SELECT product_id FROM license_assignments a WHERE a.partner_id = ${p} AND ${scoped(sql`a.customer_id`)})`
          })) AS unknown,
       (SELECT count(*) FROM (SELECT DISTINCT customer_id, subscription_id FROM subscription_snapshots WHERE partner_id = ${p} AND ${inScope}) x) AS subscriptions,
       (SELECT count(*) FROM license_assignments WHERE partner_id = ${p} AND ${inScope}) AS assignments,
@@ -326,11 +331,13 @@ export async function queryPartnerStatus(
     });
   }
   const unknown = await db.all<{ product_id: string; name: string; customers: number }>(
-    sql`SELECT p.product_id, p.name,
-          (SELECT count(DISTINCT customer_id) FROM (
-             SELECT customer_id FROM subscription_snapshots s WHERE s.partner_id = p.partner_id AND s.product_id = p.product_id AND ${scoped(sql`s.customer_id`)}
-             UNION ALL SELECT customer_id FROM license_assignments a WHERE a.partner_id = p.partner_id AND a.product_id = p.product_id AND ${scoped(sql`a.customer_id`)}) x) AS customers
-        FROM products p WHERE p.partner_id = ${p} AND p.origin = 'discovered' ORDER BY p.product_id ${C}`,
+    sql`WITH held AS (
+          SELECT customer_id, product_id FROM subscription_snapshots s WHERE s.partner_id = ${p} AND ${scoped(sql`s.customer_id`)}
+          UNION SELECT customer_id, product_id FROM license_assignments a WHERE a.partner_id = ${p} AND ${scoped(sql`a.customer_id`)}),
+        met AS (SELECT product_id, count(*) AS customers FROM held GROUP BY product_id)
+        SELECT p.product_id, p.name, coalesce(met.customers, 0) AS customers
+        FROM products p LEFT JOIN met ON met.product_id = p.product_id
+        WHERE p.partner_id = ${p} AND p.origin = 'discovered' ORDER BY p.product_id ${C}`,
   );
   for (const u of unknown) {
     if (ids !== undefined && u.customers === 0) continue; // met at no customer in scope
@@ -404,7 +411,7 @@ export async function queryPartnerStatus(
   }));
   const state = await db.all<{ first_day: string; last_day: string; dirty: number }>(
     sql`SELECT first_day, last_day,
-               (SELECT count(*) FROM metrics_dirty d WHERE d.partner_id = m.partner_id AND ${scoped(sql`d.customer_id`)}) AS dirty
+               (SELECT count(*) FROM metrics_dirty d WHERE d.partner_id = ${p} AND ${scoped(sql`d.customer_id`)}) AS dirty
         FROM metrics_state m WHERE partner_id = ${p}`,
   );
   const m = state[0];

@@ -10,7 +10,8 @@
  * - Cancelling a unit (its AbortSignal) cancels its running statement on the server; the unit
  *   rolls back and the store stays as before.
  * - Migrations run on open under a global advisory lock, so instances starting together apply
- *   each once.
+ *   each once; on a database with the citus extension the tables are then distributed
+ *   (citus-layout.ts), and the same SQL runs on both.
  *
  * It is the whole `Store` (the conveniences come from the core's UnitStore), picked by
  * configuration: a `postgres://` store URL (`--store`, `LI_STORE_URL`; core config.ts and
@@ -33,6 +34,7 @@ import {
 } from '@license-insights/core/store';
 import { UnitStore } from '@license-insights/core/store/unit-store';
 import pg from 'pg';
+import { applyCitusLayout } from './citus-layout';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { LOCK_NAMESPACE, PgClient, TYPES } from './pg-client';
 import { awaitComputeParts, claimComputePart, markPartStaged, openComputeJob } from './pg-compute-jobs';
@@ -59,6 +61,8 @@ export class PostgresStore extends UnitStore {
   private commits = 0;
   /** Cancels of the write units and imports open now (Store.interrupt cancels them all). */
   private readonly open = new Set<() => void>();
+  /** Whether the database is a Citus cluster's (the tables laid out by citus-layout.ts). */
+  private citus = false;
 
   private constructor(
     readonly location: string,
@@ -130,6 +134,16 @@ export class PostgresStore extends UnitStore {
               { cause: e },
             );
           }
+        }
+        try {
+          this.citus = await applyCitusLayout(db);
+        } catch (e) {
+          throw new AppError(
+            'store.migration_failed',
+            `laying the tables out on Citus failed: ${messageOf(e)}`,
+            [],
+            { cause: e },
+          );
         }
       } finally {
         await db.run(sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${MIGRATION_LOCK})`);
@@ -513,6 +527,11 @@ export class PostgresStore extends UnitStore {
       startedAt: row.started_at,
       seenAt: row.seen_at,
     }));
+  }
+
+  /** Whether the store runs on Citus: its large tables distributed by customer (citus-layout.ts). */
+  distributed(): boolean {
+    return this.citus;
   }
 
   /** Write units committed through this store object since it was opened. */

@@ -11,10 +11,11 @@ import {
   type StoreTable,
   type SumRunColumns,
 } from '@license-insights/core/store';
-import { postgresInstalled, TEST_PARTNER, type TempStore } from '@license-insights/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PARTNER, type TempStore } from '@license-insights/core/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PostgresStore } from '../src';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
+import { describeEngines } from './helpers/engines';
 
 const P = TEST_PARTNER;
 
@@ -38,13 +39,13 @@ async function rowsOf(read: AsyncIterable<string[]>): Promise<string[]> {
   return out.sort();
 }
 
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('a store copied into PostgreSQL', () => {
+describeEngines('a store copied', (engine) => {
   let demo: CopiedDemo;
   let duck: TempStore;
   let copy: PostgresStore;
   let copied: Record<StoreTable, number>;
   beforeAll(async () => {
-    demo = await copiedDemo();
+    demo = await copiedDemo({ engine });
     ({ duck, copy, copied } = demo);
   }, 300_000);
   afterAll(async () => {

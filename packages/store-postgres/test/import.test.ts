@@ -13,8 +13,6 @@ import { scanCsv } from '@license-insights/core/ingest/csv-scan';
 import type { StoreTable } from '@license-insights/core/store';
 import {
   type CanonicalRecord,
-  postgresInstalled,
-  startPostgres,
   TEST_PARTNER,
   type TempDir,
   type TempStore,
@@ -24,9 +22,9 @@ import {
   toCsv,
 } from '@license-insights/core/testing';
 import type { ImportReport, ImportRequest } from '@license-insights/core/use-cases/import-files';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { PostgresStore } from '../src';
+import { describeEngines } from './helpers/engines';
 
 const P = TEST_PARTNER;
 const FIXTURES = path.resolve(import.meta.dirname, '../../core/test/fixtures');
@@ -36,12 +34,7 @@ let database = 0;
 
 async function freshUrl(): Promise<string> {
   if (server === null) throw new Error('no PostgreSQL');
-  const name = `imp${++database}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
+  return server.newDatabase(`imp${++database}`);
 }
 
 /** The same files imported into both stores. */
@@ -210,10 +203,9 @@ async function readCsv(file: string): Promise<CanonicalRecord[]> {
   return rows.map((fields) => Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ''])));
 }
 
-// Without PostgreSQL 15 here the suite is skipped; under CI its absence fails startPostgres.
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('imports on PostgreSQL', () => {
+describeEngines('imports', (engine) => {
   beforeAll(async () => {
-    server = await startPostgres();
+    server = await engine.start();
   }, 120_000);
   afterAll(async () => {
     await server?.stop();

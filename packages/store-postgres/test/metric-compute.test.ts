@@ -17,10 +17,10 @@ import type {
 } from '@license-insights/core/store';
 import type { DuckDbClient } from '@license-insights/core/store/duckdb/duckdb-client';
 import { F } from '@license-insights/core/sums';
-import { postgresInstalled } from '@license-insights/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PgClient } from '../src/pg-client';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
+import { describeEngines } from './helpers/engines';
 
 /** A day of the demo's data (2026-01-01 … 2026-03-31) from which the incremental computes start. */
 const MIDDLE = '2026-02-15';
@@ -105,7 +105,7 @@ const runTuples = (r: MetricRunColumns) =>
     ]),
   ).sort();
 
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('the metric compute on PostgreSQL', () => {
+describeEngines('the metric compute', (engine) => {
   let demo: CopiedDemo;
   /**
    * The PostgreSQL store as the core's Store: PostgresStore does not implement all of it yet
@@ -118,7 +118,7 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('the metric c
   let P: string;
   let ids: string[];
   beforeAll(async () => {
-    demo = await copiedDemo({ seed: 'compute' });
+    demo = await copiedDemo({ seed: 'compute', engine });
     pg = demo.copy;
     duck = demo.duck.store;
     P = demo.partnerId;

@@ -5,14 +5,15 @@
  * refused with nothing written.
  */
 import { migrateStore } from '@license-insights/core';
-import { postgresInstalled, tempStore } from '@license-insights/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempStore } from '@license-insights/core/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
+import { describeEngines } from './helpers/engines';
 
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('migrate-store', () => {
+describeEngines('migrate-store', (engine) => {
   let demo: CopiedDemo;
   beforeAll(async () => {
-    demo = await copiedDemo({ seed: 'migrate' });
+    demo = await copiedDemo({ seed: 'migrate', engine });
   }, 300_000);
   afterAll(async () => {
     await demo?.close();

@@ -5,10 +5,10 @@
  */
 import { WORKLOAD_CODES, type WorkloadCode } from '@license-insights/contracts';
 import type { InactiveScope, StoreReader } from '@license-insights/core/store';
-import { postgresInstalled } from '@license-insights/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PostgresStore } from '../src';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
+import { describeEngines } from './helpers/engines';
 
 type Reads = Pick<
   StoreReader,
@@ -26,14 +26,14 @@ const END = '2026-03-31';
 /** A day before any data. */
 const BEFORE = '2000-01-01';
 
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('the playbook reads on PostgreSQL', () => {
+describeEngines('the playbook reads', (engine) => {
   let demo: CopiedDemo;
   let copy: PostgresStore;
   let P: string;
   let ids: string[];
   let some: string[];
   beforeAll(async () => {
-    demo = await copiedDemo();
+    demo = await copiedDemo({ engine });
     copy = demo.copy;
     P = demo.partnerId;
     ids = await demo.duck.store.read((q) => q.customerIds(P));

@@ -6,16 +6,12 @@
 import { DEFAULT_RECOMMENDATION_SETTINGS } from '@license-insights/contracts';
 import { isAppError } from '@license-insights/core';
 import type { StoreReader, StoreWriter } from '@license-insights/core/store';
-import {
-  postgresInstalled,
-  startPostgres,
-  type TempStore,
-  type TestPostgres,
-  tempStore,
-} from '@license-insights/core/testing';
+import { type TempStore, type TestPostgres, tempStore } from '@license-insights/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, PostgresStore } from '../src';
+import { CITUS_DISTRIBUTED, CITUS_LOCAL, CITUS_REFERENCE } from '../src/citus-layout';
+import { describeEngines } from './helpers/engines';
 
 const P = 'p-pg';
 
@@ -25,25 +21,20 @@ let database = 0;
 /** A fresh database of the test cluster for each test (stores never share state by accident). */
 async function freshUrl(): Promise<string> {
   if (server === null) throw new Error('no PostgreSQL');
-  const name = `t${++database}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
+  return server.newDatabase(`t${++database}`);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.stop();
-});
+describeEngines('the store', (engine) => {
+  beforeAll(async () => {
+    server = await engine.start();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    server = null;
+  });
 
-// Without PostgreSQL 15 here the suite is skipped; under CI its absence fails startPostgres.
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL store', () => {
   let url: string;
   beforeEach(async () => {
     url = await freshUrl();
@@ -99,6 +90,72 @@ describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL s
       await b.close();
     }
   });
+
+  it('lays the tables out on Citus, and only there: per-customer tables distributed by customer and co-located, shared ones reference tables', async () => {
+    const s = await PostgresStore.open({ url });
+    const again = await PostgresStore.open({ url });
+    try {
+      expect(s.distributed()).toBe(engine.name === 'citus');
+      expect(again.distributed()).toBe(engine.name === 'citus');
+      if (engine.name !== 'citus') return;
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const { rows } = await c.query<{ t: string; kind: string; column: string; group: number }>(
+        `SELECT table_name::text AS t, citus_table_type AS kind, distribution_column AS column, colocation_id AS group
+         FROM citus_tables ORDER BY 1`,
+      );
+      await c.end();
+      const of = (names: readonly string[]) => rows.filter((r) => names.includes(r.t));
+      expect(
+        of(CITUS_DISTRIBUTED)
+          .map((r) => [r.t, r.kind, r.column])
+          .sort(),
+      ).toEqual(CITUS_DISTRIBUTED.map((t) => [t, 'distributed', 'customer_id']).sort());
+      expect(new Set(of(CITUS_DISTRIBUTED).map((r) => r.group)).size).toBe(1);
+      expect(of(CITUS_REFERENCE).map((r) => r.kind)).toEqual(CITUS_REFERENCE.map(() => 'reference'));
+      expect(of(CITUS_LOCAL).map((r) => r.kind)).toEqual(CITUS_LOCAL.map(() => 'local'));
+      // Every table of the store is laid out (schema_migrations stays the coordinator's own).
+      expect(rows.length).toBe(CITUS_DISTRIBUTED.length + CITUS_REFERENCE.length + CITUS_LOCAL.length);
+    } finally {
+      await s.close();
+      await again.close();
+    }
+  });
+
+  it.runIf(engine.name === 'citus')(
+    'lays out a store used on PostgreSQL when Citus comes, its rows moved to the shards',
+    async () => {
+      const name = `plain${++database}`;
+      const plain = await server?.newDatabase(name, { citus: false });
+      if (plain === undefined || server?.addCitus === undefined) throw new Error('no Citus');
+      const before = await PostgresStore.open({ url: plain });
+      const read = (s: PostgresStore) =>
+        s.read(async (q) => ({ exclusions: await q.exclusions(P), log: await q.auditLog(P, null, 10) }));
+      let seen: Awaited<ReturnType<typeof read>>;
+      try {
+        expect(before.distributed()).toBe(false);
+        for (const c of ['c1', 'c2', 'c3'])
+          await before.write(P, (tx) =>
+            tx.addExclusion(P, { customerId: c, productId: 'E3', reason: 'pilot' }, 'ann'),
+          );
+        seen = await read(before);
+        expect(seen.exclusions.length).toBe(3);
+      } finally {
+        await before.close();
+      }
+      await server.addCitus(name);
+      const after = await PostgresStore.open({ url: plain });
+      try {
+        expect(after.distributed()).toBe(true);
+        expect(await read(after)).toEqual(seen);
+        // Writes go on, to the shards and the coordinator's audit log alike.
+        await after.write(P, (tx) => tx.removeExclusion(P, 'c2', 'E3', 'ann'));
+        expect((await read(after)).exclusions.map((e) => e.customerId)).toEqual(['c1', 'c3']);
+      } finally {
+        await after.close();
+      }
+    },
+  );
 
   it('refuses a database migrated by a newer program, naming both versions', async () => {
     const s = await PostgresStore.open({ url });

@@ -6,18 +6,18 @@
  */
 import { CANONICAL_ENTITIES } from '@license-insights/contracts';
 import type { StoreReader } from '@license-insights/core/store';
-import { postgresInstalled } from '@license-insights/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
+import { describeEngines } from './helpers/engines';
 
 interface Reads {
   read<T>(work: (q: StoreReader) => Promise<T>): Promise<T>;
 }
 
-describe.skipIf(!postgresInstalled() && process.env.CI !== 'true')('PostgreSQL status reads', () => {
+describeEngines('status reads', (engine) => {
   let demo: CopiedDemo;
   beforeAll(async () => {
-    demo = await copiedDemo({ seed: 'status' });
+    demo = await copiedDemo({ seed: 'status', engine });
   }, 300_000);
   afterAll(async () => {
     await demo?.close();

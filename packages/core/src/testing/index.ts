@@ -116,5 +116,12 @@ export {
   type SuiteAccountStore,
 } from './account-store-suite';
 export * from './canonical-writer';
-export { postgresInstalled, startPostgres, type TestPostgres } from './postgres';
+export {
+  CITUS_DIR,
+  citusSkipReason,
+  postgresInstalled,
+  startCitus,
+  startPostgres,
+  type TestPostgres,
+} from './postgres';
 export { describeStore, type OpenSuiteStore, type SuiteStore } from './store-suite';

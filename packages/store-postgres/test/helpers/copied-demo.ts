@@ -1,13 +1,14 @@
 /**
  * A demo portfolio imported and computed in the embedded store, then copied whole into a
- * throwaway PostgreSQL 15: the ground on which the PostgreSQL store's reads are compared with the
+ * throwaway PostgreSQL 15 (or Citus cluster): the ground on which the PostgreSQL store's reads are compared with the
  * embedded store's (the same question to both must get the same answer).
  */
 import path from 'node:path';
 import { computeMetrics, setRecommendationSetting, writeDemoDataset } from '@license-insights/core';
 import type { StoreTable } from '@license-insights/core/store';
-import { startPostgres, TEST_PARTNER, type TempStore, tempStore } from '@license-insights/core/testing';
+import { TEST_PARTNER, type TempStore, tempStore } from '@license-insights/core/testing';
 import { PostgresStore } from '../../src';
+import { ENGINES, type Engine } from './engines';
 
 export interface CopiedDemo {
   /** The embedded store the demo was imported into and computed in. */
@@ -22,10 +23,9 @@ export interface CopiedDemo {
 
 /** Builds the demo (8 customers, 90 days to 2026-03-31, a settings change and an exclusion) and copies it. */
 export async function copiedDemo(
-  options: { readonly seed?: string; readonly batchRows?: number } = {},
+  options: { readonly seed?: string; readonly batchRows?: number; readonly engine?: Engine } = {},
 ): Promise<CopiedDemo> {
-  const server = await startPostgres();
-  if (server === null) throw new Error('no PostgreSQL 15 here');
+  const server = await (options.engine ?? (ENGINES[0] as Engine)).start();
   const P = TEST_PARTNER;
   const duck = await tempStore();
   const dataset = path.join(duck.files.dir, 'demo');
