@@ -843,7 +843,9 @@ describe('partner, store and customer without flags', () => {
     expect(JSON.parse(report.stdout).length).toBeGreaterThan(10);
     const bad = await run(['--colour', 'status']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('only --data <dir>, --partner <id> and --config <file> may come first');
+    expect(bad.stderr).toContain(
+      'only --data <dir>, --store <url>, --partner <id> and --config <file> may come first',
+    );
   });
 
   it('resolves customers by domain and name, refuses unknown ones and unknown groups', async () => {

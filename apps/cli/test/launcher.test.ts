@@ -32,6 +32,7 @@ describe('starting the CLI', () => {
       'ARCHITECTURE.md',
       'docs/metrics.md',
       'docs/data-formats.md',
+      'docs/scale-out.md',
     ];
     for (const file of docs)
       for (const line of codeLines(file)) expect(line, file).not.toMatch(/npx\s+insights/);

@@ -233,7 +233,7 @@ describe('customer reports with the partner’s context kept per commit (ReportC
 
   it('reports what a report without kept context reports, and a customer a later commit added or renamed', async () => {
     await blueprint(t);
-    const contexts = new ReportContexts(t.store);
+    const contexts = new ReportContexts();
     const plain = await getCustomerReport(t.store, { partnerId: P, customer: 'c1' });
     expect(await getCustomerReport(t.store, { partnerId: P, customer: 'c1' }, contexts)).toEqual(plain);
     // By name (no exact id): resolved as before.

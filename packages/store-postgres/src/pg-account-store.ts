@@ -39,7 +39,7 @@
  */
 import type { CustomerScope, Role } from '@license-insights/contracts';
 import { ROLES } from '@license-insights/contracts';
-import { AppError, messageOf } from '@license-insights/core';
+import { AppError } from '@license-insights/core';
 import type {
   AccountPatch,
   AccountStore,
@@ -53,6 +53,7 @@ import { join, type SqlFragment, sql } from '@license-insights/core/sql';
 import type { AuditEntry, AuditFilter, AuditRecord } from '@license-insights/core/store';
 import pg from 'pg';
 import { PgClient, TYPES } from './pg-client';
+import { migrateSchema } from './pg-migrate';
 import { LOCK_NAMESPACE, redacted } from './postgres-store';
 
 /** The second key of the account store's migration lock (the data store's is 0). */
@@ -306,44 +307,13 @@ export class PgAccountStore implements AccountStore {
   /** Applies the migrations this database lacks, under the account store's migration lock. */
   private async migrate(): Promise<void> {
     const conn = await this.pool.connect();
-    const db = new PgClient(conn);
     try {
-      await db.run(sql`SELECT pg_advisory_lock(${LOCK_NAMESPACE}, ${ACCOUNT_MIGRATION_LOCK})`);
-      try {
-        await db.exec(`CREATE TABLE IF NOT EXISTS account_migrations (
-          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamp NOT NULL)`);
-        const { v } = await db.one<{ v: number | null }>(
-          sql`SELECT max(version) AS v FROM account_migrations`,
-        );
-        const current = v ?? 0;
-        if (current > LATEST_ACCOUNT_SCHEMA_VERSION) {
-          throw new AppError(
-            'store.migration_failed',
-            `the account store ${this.location} has schema version ${current}, newer than this program knows (${LATEST_ACCOUNT_SCHEMA_VERSION}); upgrade License Insights`,
-          );
-        }
-        for (const m of ACCOUNT_MIGRATIONS) {
-          if (m.version <= current) continue;
-          try {
-            await db.exec('BEGIN');
-            for (const statement of m.statements) await db.exec(statement);
-            await db.run(
-              sql`INSERT INTO account_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${NOW})`,
-            );
-            await db.exec('COMMIT');
-          } catch (e) {
-            await db.exec('ROLLBACK').catch(() => undefined);
-            throw new AppError(
-              'store.migration_failed',
-              `account store migration ${m.version} (${m.name}) failed: ${messageOf(e)}`,
-              [],
-              { cause: e },
-            );
-          }
-        }
-      } finally {
-        await db.run(sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${ACCOUNT_MIGRATION_LOCK})`);
-      }
+      await migrateSchema(new PgClient(conn), {
+        table: 'account_migrations',
+        lock: [LOCK_NAMESPACE, ACCOUNT_MIGRATION_LOCK],
+        migrations: ACCOUNT_MIGRATIONS,
+        what: `the account store ${this.location}`,
+      });
     } finally {
       conn.release();
     }

@@ -12,6 +12,9 @@ const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082, TIMESTAMP: 1114, TIMESTAMPTZ:
 /** The first key of every advisory lock the store takes ("LI"), apart from other applications' locks. */
 export const LOCK_NAMESPACE = 0x4c49;
 
+/** The channel every commit of a write unit or import notifies, for every app instance's caches. */
+export const COMMITS_CHANNEL = 'li_commits';
+
 /** BIGINT as a number; past 2^53 it would lose digits, which no count or sum of ours reaches. */
 function int8(text: string): number {
   const n = Number(text);

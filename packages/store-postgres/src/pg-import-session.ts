@@ -39,7 +39,7 @@ import type {
   StagedValue,
   ValidationResult,
 } from '@license-insights/core/store';
-import type { PgClient } from './pg-client';
+import { COMMITS_CHANNEL, type PgClient } from './pg-client';
 import { mergeGraphReport } from './pg-import-graph';
 import {
   ActivityGroups,
@@ -471,6 +471,8 @@ export class PgImportSession implements ImportSession {
       if (this.begun) {
         try {
           await recordCanonicalMeasured(this.db, this.partnerId);
+          // Every app instance hears of the commit (PostgresStore.commitCount).
+          await this.db.run(sql`SELECT pg_notify(${COMMITS_CHANNEL}, '')`);
           await this.db.exec('COMMIT');
           this.unit.committed();
           // Our own table names (ENTITY_TABLES), no input. Statistics only: a failure loses nothing.

@@ -2,6 +2,7 @@
  * What a unit of work can read and write on PostgreSQL: the same answers as the embedded store's
  * units (test/postgres-store.test.ts runs both side by side), in PostgreSQL's SQL.
  */
+import { randomUUID } from 'node:crypto';
 import type {
   AuditRecord,
   CanonicalEntity,
@@ -88,6 +89,15 @@ export class PgReader implements StoreReader {
     protected readonly db: PgClient,
     readonly location: string,
   ) {}
+
+  /**
+   * The unit's snapshot (REPEATABLE READ: one for the whole unit): equal texts see the same
+   * committed transactions, whichever app instance committed them.
+   */
+  async dataVersion(): Promise<string> {
+    const { v } = await this.db.one<{ v: string }>(sql`SELECT pg_current_snapshot()::text AS v`);
+    return `snapshot:${v}`;
+  }
 
   /**
    * A table's rows through a cursor of the unit's transaction (one snapshot), each as its JSON
@@ -385,6 +395,12 @@ function utcTimestamp(iso: string): string {
 }
 
 export class PgWriter extends PgReader implements StoreWriter {
+  /** A write unit reads its own uncommitted writes (and a new snapshot per statement): its own version. */
+  private readonly version = `unit:${randomUUID()}`;
+  override async dataVersion(): Promise<string> {
+    return this.version;
+  }
+
   writeDailyMetrics(partnerId: string, write: DailyMetricsWrite, y?: Yield): Promise<void> {
     return writeDailyMetrics(this.db, partnerId, write, y);
   }

@@ -35,11 +35,12 @@ import {
 import { UnitStore } from '@license-insights/core/store/unit-store';
 import pg from 'pg';
 import { applyCitusLayout } from './citus-layout';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-import { LOCK_NAMESPACE, PgClient, TYPES } from './pg-client';
+import { MIGRATIONS } from './migrations';
+import { COMMITS_CHANNEL, LOCK_NAMESPACE, PgClient, TYPES } from './pg-client';
 import { awaitComputeParts, claimComputePart, markPartStaged, openComputeJob } from './pg-compute-jobs';
 import { PgImportSession } from './pg-import-session';
 import { deleteStaged } from './pg-metric-writes';
+import { migrateSchema } from './pg-migrate';
 import { PgReader, PgStagingUnit, PgWriter } from './pg-units';
 
 export { LOCK_NAMESPACE };
@@ -85,7 +86,9 @@ export class PostgresStore extends UnitStore {
     const store = new PostgresStore(redacted(options.url), pool, connections);
     try {
       await store.migrate();
+      await store.listen(options.url);
     } catch (e) {
+      await store.listener?.end().catch(() => undefined);
       await pool.end();
       if (isAppError(e)) throw e;
       throw new AppError(
@@ -100,41 +103,15 @@ export class PostgresStore extends UnitStore {
 
   private async migrate(): Promise<void> {
     const conn = await this.pool.connect();
-    const db = new PgClient(conn);
     try {
-      await db.run(sql`SELECT pg_advisory_lock(${LOCK_NAMESPACE}, ${MIGRATION_LOCK})`);
-      try {
-        await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamp NOT NULL)`);
-        const { v } = await db.one<{ v: number | null }>(
-          sql`SELECT max(version) AS v FROM schema_migrations`,
-        );
-        const current = v ?? 0;
-        if (current > LATEST_SCHEMA_VERSION) {
-          throw new AppError(
-            'store.migration_failed',
-            `the store ${this.location} has schema version ${current}, newer than this program knows (${LATEST_SCHEMA_VERSION}); upgrade License Insights`,
-          );
-        }
-        for (const m of MIGRATIONS) {
-          if (m.version <= current) continue;
-          try {
-            await db.exec('BEGIN');
-            for (const statement of m.statements) await db.exec(statement);
-            await db.run(
-              sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, now() AT TIME ZONE 'UTC')`,
-            );
-            await db.exec('COMMIT');
-          } catch (e) {
-            await db.exec('ROLLBACK').catch(() => undefined);
-            throw new AppError(
-              'store.migration_failed',
-              `migration ${m.version} (${m.name}) failed: ${messageOf(e)}`,
-              [],
-              { cause: e },
-            );
-          }
-        }
+      const db = new PgClient(conn);
+      const schema = {
+        table: 'schema_migrations',
+        lock: [LOCK_NAMESPACE, MIGRATION_LOCK] as const,
+        migrations: MIGRATIONS,
+        what: `the store ${this.location}`,
+      };
+      await migrateSchema(db, schema, async () => {
         try {
           this.citus = await applyCitusLayout(db);
         } catch (e) {
@@ -145,9 +122,7 @@ export class PostgresStore extends UnitStore {
             { cause: e },
           );
         }
-      } finally {
-        await db.run(sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${MIGRATION_LOCK})`);
-      }
+      });
     } finally {
       conn.release();
     }
@@ -315,6 +290,8 @@ export class PostgresStore extends UnitStore {
         // Once the commit begins, the unit is no longer interrupted (it lands whole or not at all).
         this.open.delete(abort);
         if (cancelling !== null) throw cancelled(signal);
+        // Every app instance hears of the commit (delivered when it lands: commitCount below).
+        if (counted) await db.run(sql`SELECT pg_notify(${COMMITS_CHANNEL}, '')`);
         await db.exec('COMMIT');
         if (counted) this.commits++;
         return out;
@@ -534,12 +511,59 @@ export class PostgresStore extends UnitStore {
     return this.citus;
   }
 
-  /** Write units committed through this store object since it was opened. */
+  /**
+   * Commits of write units seen since the store was opened — this process's and every other app
+   * instance's on the database (each commit notifies COMMITS_CHANNEL; a connection of this store
+   * listens): the caches of derived data (portfolio views, the customer directory) are current
+   * while it is unchanged. While the listener is down (the server restarted, a network cut) every
+   * call gives a new count, so nothing cached is used, until it is listening again.
+   */
   commitCount(): number {
-    return this.commits;
+    return this.listener === null ? ++this.commits : this.commits;
+  }
+
+  /** The connection that hears of every commit; kept open, opened again when it drops. */
+  private listener: pg.Client | null = null;
+  private closed = false;
+
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url, application_name: 'license-insights-listener' });
+    client.on('notification', () => {
+      this.commits++;
+    });
+    const lost = () => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      this.listenAgain(url);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COMMITS_CHANNEL}`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.listener = client;
+    // Commits that landed while no one listened: caches made before are void.
+    this.commits++;
+  }
+
+  /** Listens again in a second, and again after that until it works or the store closes. */
+  private listenAgain(url: string): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (!this.closed) this.listen(url).catch(() => this.listenAgain(url));
+    }, 1000).unref();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
     await this.pool.end();
   }
 }

@@ -157,6 +157,25 @@ describeEngines('the store', (engine) => {
     },
   );
 
+  it("hears of every instance's commits: caches on one are void after another's write, and a unit's data version changes", async () => {
+    const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
+    try {
+      const version = await a.read((q) => q.dataVersion());
+      const seen = a.commitCount();
+      await b.write(P, (tx) => tx.addExclusion(P, { customerId: 'c1', productId: 'E3', reason: 'x' }, 'ann'));
+      // Delivered when the commit lands; a moment later on the other instance.
+      for (let waited = 0; a.commitCount() === seen && waited < 5000; waited += 20) await sleep(20);
+      expect(a.commitCount()).not.toBe(seen);
+      expect(await a.read((q) => q.dataVersion())).not.toBe(version);
+      // A write unit's own version is never a reader's (it sees its uncommitted writes).
+      const inWrite = await a.write(P, (tx) => tx.dataVersion());
+      expect(inWrite).not.toBe(await a.read((q) => q.dataVersion()));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('refuses a database migrated by a newer program, naming both versions', async () => {
     const s = await PostgresStore.open({ url });
     await s.close();

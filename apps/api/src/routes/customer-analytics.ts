@@ -30,7 +30,7 @@ const TAGS = ['customer analytics'];
 
 export function registerCustomerAnalyticsRoutes(app: Api, ctx: AppContext): void {
   // The partner's catalog and customers, read once per commit rather than per customer asked.
-  const contexts = new ReportContexts(ctx.store);
+  const contexts = new ReportContexts();
   app.get(
     '/api/v1/customers/:customerId/analytics',
     {

@@ -377,6 +377,12 @@ export interface StoredSettings {
  */
 export interface StoreReader {
   schemaVersion(): Promise<number>;
+  /**
+   * Names the data this unit reads: two read units with the same version read the same data, so
+   * what one derived from it (a cached report context) holds for the other. A write unit's is its
+   * own (it reads its uncommitted writes).
+   */
+  dataVersion(): Promise<string>;
   partnerIds(): Promise<string[]>;
   /** What is stored: every partner, or one (over the listed customers only, when given). */
   status(partnerId?: string, customerIds?: readonly string[]): Promise<StoreStatus>;

@@ -98,6 +98,9 @@ export abstract class UnitStore implements Store {
   schemaVersion(): Promise<number> {
     return this.read((q) => q.schemaVersion());
   }
+  dataVersion(): Promise<string> {
+    return this.read((q) => q.dataVersion());
+  }
   partnerIds(): Promise<string[]> {
     return this.read((q) => q.partnerIds());
   }

@@ -361,20 +361,20 @@ async function inactiveByProduct(
 }
 
 /**
- * The report context of a partner (catalog, every customer), kept while the store commits nothing
- * new: a server answering one customer after another reads the partner's 10 000 customers once,
- * not per request. One per store, owned by who makes it.
+ * The report context of a partner (catalog, every customer), kept while the data stays the same:
+ * a server answering one customer after another reads the partner's 10 000 customers once, not
+ * per request. Kept by the version of the data the reading unit sees (`StoreReader.dataVersion`),
+ * read in the same unit as the rows it goes with: never a context from before a commit beside rows
+ * from after it, whichever process or app instance committed. One per store, owned by who makes it.
  */
 export class ReportContexts {
-  private commits = -1;
+  private version: string | null = null;
   private byPartner = new Map<string, Promise<ReportContext>>();
 
-  constructor(private readonly store: Pick<Store, 'commitCount'>) {}
-
-  of(q: StoreReader, partnerId: string): Promise<ReportContext> {
-    const commits = this.store.commitCount();
-    if (commits !== this.commits) {
-      this.commits = commits;
+  async of(q: StoreReader, partnerId: string): Promise<ReportContext> {
+    const version = await q.dataVersion();
+    if (version !== this.version) {
+      this.version = version;
       this.byPartner = new Map();
     }
     const byPartner = this.byPartner;

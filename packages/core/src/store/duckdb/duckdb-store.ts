@@ -141,7 +141,7 @@ export class DuckDbStore extends UnitStore {
       conn = await this.pool.acquire();
       await conn.exec('BEGIN TRANSACTION');
       try {
-        return await work(new DuckDbReader(conn, this.location));
+        return await work(new DuckDbReader(conn, this.location, `commits:${this.commits}`));
       } finally {
         // A read changes nothing stored (temporary tables only): ending it never writes the file.
         await conn.exec('ROLLBACK').catch(() => undefined);
@@ -165,7 +165,7 @@ export class DuckDbStore extends UnitStore {
       conn = await this.pool.acquire();
       await conn.exec('BEGIN TRANSACTION');
       try {
-        yield* work(new DuckDbReader(conn, this.location));
+        yield* work(new DuckDbReader(conn, this.location, `commits:${this.commits}`));
       } finally {
         await conn.exec('ROLLBACK').catch(() => undefined);
       }

@@ -4,6 +4,7 @@
  * transaction. The store (duckdb-store.ts) opens and ends the transactions; nothing here sends
  * BEGIN or COMMIT.
  */
+import { randomUUID } from 'node:crypto';
 import type {
   CanonicalEntity,
   CatalogProduct,
@@ -79,7 +80,13 @@ export class DuckDbReader implements StoreReader {
   constructor(
     protected readonly db: DuckDbClient,
     private readonly location: string,
+    /** The store's commits when the unit began (no commit lands while a read is open). */
+    private readonly version: string = `unit:${randomUUID()}`,
   ) {}
+
+  async dataVersion(): Promise<string> {
+    return this.version;
+  }
 
   async schemaVersion(): Promise<number> {
     const { v } = await this.db.one<{ v: number | null }>(
