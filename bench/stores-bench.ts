@@ -107,7 +107,7 @@ export async function runStoresBench(options: { quick: boolean; large: boolean }
           `${fmt((imp.records ?? 0) / (imp.seconds ?? 1) / 1000, 0)} k/s`,
           `${fmt(comp.seconds)} s (${x(comp.seconds, base.comp)})`,
           `${fmt(comp.loadSeconds)} · ${fmt(comp.engineSeconds)} · ${fmt(comp.writeSeconds)}`,
-          `${fmt(read.p50Ms, 0)} / ${fmt(read.p99Ms, 0)} ms (${x(read.p50Ms, base.read)})`,
+          `${fmt(read.p50Ms, 0)} / ${fmt(read.p99Ms, 0)} ms (${x(read.p50Ms, base.read)}); kept ${fmt(read.warmP50Ms, 1)} ms`,
           `${fmt(Math.max(imp.rssMB ?? 0, comp.rssMB ?? 0, read.rssMB ?? 0), 0)} MB`,
         ]);
       }
@@ -119,7 +119,7 @@ export async function runStoresBench(options: { quick: boolean; large: boolean }
       'records/s',
       'full compute (× DuckDB)',
       'load · engine · write s',
-      'portfolio API p50 / p99',
+      'portfolio summary, a new day: p50 / p99',
       'peak RSS',
     ];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
