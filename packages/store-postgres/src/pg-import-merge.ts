@@ -174,6 +174,11 @@ const MAPPINGS: Readonly<Record<Exclude<CanonicalEntity, 'activity'>, TableMappi
 };
 
 /** Entities whose product_id is resolved through the catalog. */
+/** The table an entity's merge writes. */
+export function mergedTable(entity: CanonicalEntity): string {
+  return entity === 'activity' ? 'activity' : MAPPINGS[entity].table;
+}
+
 export const RESOLVES_PRODUCT: ReadonlySet<CanonicalEntity> = new Set([
   'license_assignments',
   'subscriptions',

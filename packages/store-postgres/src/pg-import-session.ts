@@ -39,13 +39,14 @@ import type {
   StagedValue,
   ValidationResult,
 } from '@license-insights/core/store';
-import { COMMITS_CHANNEL, type PgClient } from './pg-client';
+import { COMMITS_CHANNEL, LOCK_NAMESPACE, type PgClient } from './pg-client';
 import { mergeGraphReport } from './pg-import-graph';
 import {
   ActivityGroups,
   IMPORT_ACTIVITY_DDL,
   loadTemp,
   mergeActivityGroups,
+  mergedTable,
   mergeOk,
   OK_TABLE,
   pgType,
@@ -55,22 +56,9 @@ import {
   typedValue,
 } from './pg-import-merge';
 import { queryCustomerCandidates, queryPartnerProducts } from './pg-status-reads';
-// A cycle (the store opens sessions), harmless: the constant is read when an import begins.
-import { LOCK_NAMESPACE } from './postgres-store';
 
 /** Rows an import writes into a table from which the table is analyzed after the commit. */
 const ANALYZE_FROM = 1000;
-
-/** The tables an entity's merge writes. */
-const ENTITY_TABLES: Readonly<Record<CanonicalEntity, readonly string[]>> = {
-  customers: ['customers'],
-  products: ['products'],
-  users: ['users'],
-  license_assignments: ['license_assignments'],
-  subscriptions: ['subscription_snapshots'],
-  activity: ['activity'],
-  support_requests: ['support_requests'],
-};
 
 /** Tables of partner data (the audit log is kept: it records the purge too). */
 const PARTNER_TABLES = [
@@ -250,7 +238,7 @@ export class PgImportSession implements ImportSession {
     source: DataSource,
   ): Promise<MergeCounts> {
     const counts = await this.mergeEntity(staged, entity, presentColumns, source);
-    this.wrote(ENTITY_TABLES[entity], counts);
+    this.wrote([mergedTable(entity)], counts);
     return counts;
   }
 
@@ -475,7 +463,7 @@ export class PgImportSession implements ImportSession {
           await this.db.run(sql`SELECT pg_notify(${COMMITS_CHANNEL}, '')`);
           await this.db.exec('COMMIT');
           this.unit.committed();
-          // Our own table names (ENTITY_TABLES), no input. Statistics only: a failure loses nothing.
+          // Our own table names (mergedTable), no input. Statistics only: a failure loses nothing.
           for (const table of this.changedTables)
             await this.db.exec(`ANALYZE ${table}`).catch(() => undefined);
         } catch (e) {

@@ -515,15 +515,17 @@ export class PostgresStore extends UnitStore {
    * Commits of write units seen since the store was opened — this process's and every other app
    * instance's on the database (each commit notifies COMMITS_CHANNEL; a connection of this store
    * listens): the caches of derived data (portfolio views, the customer directory) are current
-   * while it is unchanged. While the listener is down (the server restarted, a network cut) every
-   * call gives a new count, so nothing cached is used, until it is listening again.
+   * while it is unchanged. While the listener is down (the server restarted, a network cut) the
+   * count moves on every second, so nothing cached lives longer than that, until it listens again.
    */
   commitCount(): number {
-    return this.listener === null ? ++this.commits : this.commits;
+    return this.commits;
   }
 
   /** The connection that hears of every commit; kept open, opened again when it drops. */
   private listener: pg.Client | null = null;
+  /** While not listening: the timer that moves the commit count on every second. */
+  private deaf: NodeJS.Timeout | null = null;
   private closed = false;
 
   private async listen(url: string): Promise<void> {
@@ -535,6 +537,10 @@ export class PostgresStore extends UnitStore {
       if (this.listener !== client) return;
       this.listener = null;
       client.end().catch(() => undefined);
+      this.deaf ??= setInterval(() => {
+        this.commits++;
+      }, 1000);
+      this.deaf.unref();
       this.listenAgain(url);
     };
     client.on('error', lost);
@@ -547,6 +553,8 @@ export class PostgresStore extends UnitStore {
       throw e;
     }
     this.listener = client;
+    if (this.deaf !== null) clearInterval(this.deaf);
+    this.deaf = null;
     // Commits that landed while no one listened: caches made before are void.
     this.commits++;
   }
@@ -561,6 +569,7 @@ export class PostgresStore extends UnitStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.deaf !== null) clearInterval(this.deaf);
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);

@@ -3,19 +3,13 @@
  * arrive, nothing else; a copy into a store holding data is refused; and what the PostgreSQL
  * store reads from the copy is what the embedded store reads from the original.
  */
-import { F } from '@license-insights/core/metrics/sums';
-import {
-  type MetricRunColumns,
-  STORE_TABLES,
-  type Store,
-  type StoreTable,
-  type SumRunColumns,
-} from '@license-insights/core/store';
+import { STORE_TABLES, type Store, type StoreTable } from '@license-insights/core/store';
 import { TEST_PARTNER, type TempStore } from '@license-insights/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PostgresStore } from '../src';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 import { describeEngines } from './helpers/engines';
+import { runTuples, sumTuples } from './helpers/run-tuples';
 
 const P = TEST_PARTNER;
 
@@ -93,29 +87,6 @@ describeEngines('a store copied', (engine) => {
     expect(fromCopy.customers.length).toBe(8);
     expect(fromCopy.audit.length).toBeGreaterThan(1);
   });
-
-  /** Typed runs as sorted tuples with ids in place of indexes (the order of runs is not part of the answer). */
-  const sumTuples = (r: SumRunColumns) =>
-    Array.from({ length: r.count }, (_, i) =>
-      JSON.stringify([
-        r.customerIds[r.customer[i] as number],
-        r.cell[i],
-        r.first[i],
-        r.last[i],
-        ...r.values.slice(i * F, (i + 1) * F),
-      ]),
-    ).sort();
-  const runTuples = (r: MetricRunColumns) =>
-    Array.from({ length: r.count }, (_, i) =>
-      JSON.stringify([
-        r.customerIds[r.customer[i] as number],
-        r.productIds[r.product[i] as number],
-        r.workload[i],
-        r.first[i],
-        r.last[i],
-        ...r.values.slice(i * 9, (i + 1) * 9),
-      ]),
-    ).sort();
 
   it('reads the stored metrics as the embedded store does: runs, sums, rows of a day, of a range, in chunks', async () => {
     const look = (s: Pick<Store, 'read'>) =>

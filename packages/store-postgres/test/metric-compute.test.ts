@@ -8,19 +8,13 @@
  */
 import { computeMetrics } from '@license-insights/core';
 import { type SqlFragment, sql } from '@license-insights/core/sql';
-import type {
-  CustomerMetricData,
-  MetricRunColumns,
-  Store,
-  StoreReader,
-  SumRunColumns,
-} from '@license-insights/core/store';
+import type { CustomerMetricData, Store, StoreReader } from '@license-insights/core/store';
 import type { DuckDbClient } from '@license-insights/core/store/duckdb/duckdb-client';
-import { F } from '@license-insights/core/sums';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PgClient } from '../src/pg-client';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 import { describeEngines } from './helpers/engines';
+import { runTuples, sumTuples } from './helpers/run-tuples';
 
 /** A day of the demo's data (2026-01-01 … 2026-03-31) from which the incremental computes start. */
 const MIDDLE = '2026-02-15';
@@ -81,29 +75,6 @@ function canonical(data: readonly CustomerMetricData[]) {
     };
   });
 }
-
-/** Typed runs as sorted tuples with ids in place of indexes (the order of runs is not part of the answer). */
-const sumTuples = (r: SumRunColumns) =>
-  Array.from({ length: r.count }, (_, i) =>
-    JSON.stringify([
-      r.customerIds[r.customer[i] as number],
-      r.cell[i],
-      r.first[i],
-      r.last[i],
-      ...r.values.slice(i * F, (i + 1) * F),
-    ]),
-  ).sort();
-const runTuples = (r: MetricRunColumns) =>
-  Array.from({ length: r.count }, (_, i) =>
-    JSON.stringify([
-      r.customerIds[r.customer[i] as number],
-      r.productIds[r.product[i] as number],
-      r.workload[i],
-      r.first[i],
-      r.last[i],
-      ...r.values.slice(i * 9, (i + 1) * 9),
-    ]),
-  ).sort();
 
 describeEngines('the metric compute', (engine) => {
   let demo: CopiedDemo;

@@ -9,39 +9,17 @@
  */
 import { computeMetrics, isAppError, joinComputeJobs, splitCustomers } from '@license-insights/core';
 import { ident, type SqlFragment, sql } from '@license-insights/core/sql';
-import type { MetricRunColumns, Store, StoreReader, SumRunColumns } from '@license-insights/core/store';
-import { F } from '@license-insights/core/sums';
+import type { Store, StoreReader } from '@license-insights/core/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresStore } from '../src';
 import type { PgClient } from '../src/pg-client';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 import { describeEngines } from './helpers/engines';
+import { runTuples, sumTuples } from './helpers/run-tuples';
 
 const MIDDLE = '2026-02-15';
 
-const sumTuples = (r: SumRunColumns) =>
-  Array.from({ length: r.count }, (_, i) =>
-    JSON.stringify([
-      r.customerIds[r.customer[i] as number],
-      r.cell[i],
-      r.first[i],
-      r.last[i],
-      ...r.values.slice(i * F, (i + 1) * F),
-    ]),
-  ).sort();
-const runTuples = (r: MetricRunColumns) =>
-  Array.from({ length: r.count }, (_, i) =>
-    JSON.stringify([
-      r.customerIds[r.customer[i] as number],
-      r.productIds[r.product[i] as number],
-      r.workload[i],
-      r.first[i],
-      r.last[i],
-      ...r.values.slice(i * 9, (i + 1) * 9),
-    ]),
-  ).sort();
-
-/** The staging tables of migration 2: empty whenever no split compute runs. */
+/** The staging tables of migration 3: empty whenever no split compute runs. */
 const STAGING = [
   'compute_jobs',
   'compute_parts',
