@@ -18,9 +18,9 @@ import {
 } from '@license-insights/core/ingest/graph-report';
 import { sql } from '@license-insights/core/sql';
 import type { GraphReportOutcome, MergeCounts, StagedValue } from '@license-insights/core/store';
+import { ActivityAggregate } from './activity-aggregate';
 import type { PgClient } from './pg-client';
 import {
-  ActivityGroups,
   dayRows,
   loadTemp,
   markDirty,
@@ -83,10 +83,12 @@ export async function mergeGraphReport(
   const users = await mergeUsers(db, partnerId, customerId, facts.users, stale);
 
   // Activity: every non-empty date (OneDrive and SharePoint on one day are one fact, two rows).
-  const groups = new ActivityGroups();
+  const groups = new ActivityAggregate();
   for (const u of facts.users)
-    for (const a of u.activity) groups.add(customerId, u.userId, a.workload, a.date);
-  const activity = await mergeActivityGroups(db, partnerId, groups.groups.values(), SOURCE);
+    for (const a of u.activity)
+      if (!groups.add(customerId, u.userId, a.workload, a.date)) throw new Error(`not a day: ${a.date}`);
+  // The report's users were merged above: none is unknown.
+  const activity = await mergeActivityGroups(db, partnerId, groups, SOURCE);
 
   let opened = 0;
   let closed = 0;

@@ -25,6 +25,7 @@ import { listItems, lowerCase } from '@license-insights/core/ingest/validate-rec
 import { WINDOW_DAYS } from '@license-insights/core/metrics/definitions';
 import { ident, join, raw, type SqlFragment, sql } from '@license-insights/core/sql';
 import type { MergeCounts, StagedValue } from '@license-insights/core/store';
+import type { ActivityAggregate } from './activity-aggregate';
 import type { PgClient } from './pg-client';
 
 /** Rows per JSON parameter when a temporary table is filled. */
@@ -357,86 +358,104 @@ export async function recordCoverage(
       last_date = greatest(source_coverage.last_date, excluded.last_date)`);
 }
 
+/** Days after the first of the month of a day mask's first and last day (bits 0–30). */
+function lowestDay(days: number): number {
+  return 31 - Math.clz32(days & -days);
+}
+function highestDay(days: number): number {
+  return 31 - Math.clz32(days);
+}
+
+/** Per customer (in the order of `customers`), its users' keys by user id. */
+async function userKeys(
+  db: PgClient,
+  partnerId: string,
+  customers: readonly string[],
+): Promise<Map<string, number>[]> {
+  const byCustomer = new Map<string, Map<string, number>>(customers.map((c) => [c, new Map()]));
+  for (let i = 0; i < customers.length; i += USER_LOOKUP_BATCH) {
+    const rows = await db.all<{ customer_id: string; user_id: string; user_key: number }>(
+      sql`SELECT customer_id, user_id, user_key FROM users
+          WHERE partner_id = ${partnerId} AND customer_id = ANY(${customers.slice(i, i + USER_LOOKUP_BATCH)}::text[])`,
+    );
+    for (const r of rows) byCustomer.get(r.customer_id)?.set(r.user_id, r.user_key);
+  }
+  return customers.map((c) => byCustomer.get(c) ?? new Map());
+}
+
 /** Index of the lowest set bit of a positive integer expression (day masks have bits 0–30). */
 function lowBit(x: SqlFragment): SqlFragment {
   return sql`(position('1' in reverse((${x})::bit(32)::text)) - 1)`;
 }
 
-/** One activity fact group: a user's workload in a month as a day mask. */
-export interface ActivityGroup {
-  readonly customer_id: string;
-  readonly user_id: string;
-  readonly workload: string;
-  /** First day of the month, YYYY-MM-DD. */
-  readonly month: string;
-  days: number;
-  first: string;
-  last: string;
-  n: number;
-}
+/** Groups of activity per batch of the load into the import's temporary table. */
+const GROUP_BATCH = 50_000;
 
-/** Groups facts (customer, user, workload, YYYY-MM-DD date) into day masks per month. */
-export class ActivityGroups {
-  readonly groups = new Map<string, ActivityGroup>();
-  add(customerId: string, userId: string, workload: string, date: string, n = 1): void {
-    const month = `${date.slice(0, 8)}01`;
-    const bit = 1 << (Number(date.slice(8, 10)) - 1);
-    const k = `${customerId}\u0000${userId}\u0000${workload}\u0000${month}`;
-    const g = this.groups.get(k);
-    if (g === undefined) {
-      this.groups.set(k, {
-        customer_id: customerId,
-        user_id: userId,
-        workload,
-        month,
-        days: bit,
-        first: date,
-        last: date,
-        n,
-      });
-      return;
-    }
-    g.days |= bit;
-    if (date < g.first) g.first = date;
-    if (date > g.last) g.last = date;
-    g.n += n;
-  }
-}
+/** Customers per lookup of their users' keys. */
+const USER_LOOKUP_BATCH = 2_000;
 
 /**
  * Merges activity groups into the store (mergeActivityAgg of the embedded store): days OR-ed into
  * the row of the same key, missing keys inserted; counts in facts (user × workload × day).
+ * Workloads must be spelt as their codes. Groups of users the store does not hold: skipped
+ * (`unknownUsers: 'skip'`, for callers that checked the users before) or the merge writes
+ * nothing and returns null (`'refuse'`: the import's precise path then says which records).
  */
+export function mergeActivityGroups(
+  db: PgClient,
+  partnerId: string,
+  groups: ActivityAggregate,
+  source: string,
+  unknownUsers?: 'skip',
+): Promise<MergeCounts>;
+export function mergeActivityGroups(
+  db: PgClient,
+  partnerId: string,
+  groups: ActivityAggregate,
+  source: string,
+  unknownUsers: 'refuse',
+): Promise<MergeCounts | null>;
 export async function mergeActivityGroups(
   db: PgClient,
   partnerId: string,
-  groups: Iterable<ActivityGroup>,
+  groups: ActivityAggregate,
   source: string,
-): Promise<MergeCounts> {
+  unknownUsers: 'skip' | 'refuse' = 'skip',
+): Promise<MergeCounts | null> {
   const p = sql`${partnerId}::text`;
-  await loadTemp(
-    db,
-    'imp_act_in',
-    [
-      { name: 'customer_id', type: 'text' },
-      { name: 'user_id', type: 'text' },
-      { name: 'workload', type: 'text' },
-      { name: 'month', type: 'date' },
-      { name: 'days', type: 'integer' },
-      { name: 'first', type: 'date' },
-      { name: 'last', type: 'date' },
-      { name: 'n', type: 'integer' },
-    ],
-    [...groups],
-  );
+  // Users are looked up first (in JavaScript: the groups are loaded by user key, so the activity
+  // lookup is by its whole key, from one table).
+  const keys = await userKeys(db, partnerId, groups.customers());
   await db.exec('DROP TABLE IF EXISTS imp_cmp');
-  // Users are looked up first, so the activity lookup is by its whole key, from one table (a
-  // join filter on user_key after a lookup by customer and month reads every user's row of it).
   await db.exec('DROP TABLE IF EXISTS imp_act_keyed');
-  await db.run(sql`CREATE TEMP TABLE imp_act_keyed ON COMMIT DROP AS
-    SELECT u.user_key, a.customer_id, a.workload, a.month, a.days, a.first, a.last, a.n
-    FROM imp_act_in a
-    JOIN users u ON u.partner_id = ${p} AND u.customer_id = a.customer_id AND u.user_id = a.user_id`);
+  await db.exec(`CREATE TEMP TABLE imp_act_keyed (user_key integer, customer_id text, workload text,
+    month date, days integer, first date, last date, n integer) ON COMMIT DROP`);
+  for (const b of groups.batches(GROUP_BATCH)) {
+    const userKey: number[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < b.user.length; i++) {
+      const k = keys[b.customer[i] as number]?.get(b.user[i] as string);
+      if (k !== undefined) {
+        userKey.push(k);
+        at.push(i);
+      } else if (unknownUsers === 'refuse') {
+        await db.exec('DROP TABLE IF EXISTS imp_act_keyed');
+        return null;
+      }
+    }
+    if (at.length === 0) continue;
+    const column = (a: Int32Array) => `{${at.map((i) => a[i]).join(',')}}`;
+    const first = at.map((i) => lowestDay(b.days[i] as number));
+    const last = at.map((i) => highestDay(b.days[i] as number));
+    await db.run(sql`INSERT INTO imp_act_keyed (user_key, customer_id, workload, month, days, first, last, n)
+      SELECT g.user_key, (${b.customerIds}::text[])[g.c + 1], (${b.workloads}::text[])[g.w + 1], m.month,
+             g.days, m.month + g.first, m.month + g.last, g.n
+      FROM unnest(${`{${userKey.join(',')}}`}::integer[], ${column(b.customer)}::integer[],
+                  ${column(b.workload)}::integer[], ${column(b.month)}::integer[], ${column(b.days)}::integer[],
+                  ${`{${first.join(',')}}`}::integer[], ${`{${last.join(',')}}`}::integer[], ${column(b.n)}::integer[])
+             AS g(user_key, c, w, m, days, first, last, n)
+      CROSS JOIN LATERAL (SELECT make_date(1900 + g.m / 12, g.m % 12 + 1, 1) AS month) m`);
+  }
   await db.exec('ANALYZE imp_act_keyed');
   await db.run(sql`CREATE TEMP TABLE imp_cmp ON COMMIT DROP AS
     SELECT a.user_key, a.customer_id, a.workload, a.month, a.days, t.days AS stored, a.first, a.last, a.n
@@ -489,7 +508,6 @@ export async function mergeActivityGroups(
       SELECT customer_id, workload, min(first) FROM imp_cmp GROUP BY customer_id, workload`);
   }
   await db.exec('DROP TABLE IF EXISTS imp_cmp');
-  await db.exec('DROP TABLE IF EXISTS imp_act_in');
   await db.exec('DROP TABLE IF EXISTS imp_act_keyed');
   const fresh = counts.fresh ?? 0;
   return {

@@ -1,7 +1,7 @@
 /**
- * One import on PostgreSQL (the core's ImportSession): files are read into memory in JavaScript
- * (CSV through the one CSV dialect of ingest/csv-scan.ts, so structural faults are set aside and
- * counted as the embedded store's bulk reader refuses them), validated with the engine-neutral
+ * One import on PostgreSQL (the core's ImportSession): files are read in JavaScript (CSV through
+ * the one CSV dialect of ingest/csv-scan.ts, so structural faults are set aside and counted as the
+ * embedded store's bulk reader refuses them), validated with the engine-neutral
  * `validateRecords`, and merged by set-based SQL (pg-import-merge.ts, pg-import-graph.ts).
  *
  * Everything between `begin` and `commit` is one transaction on one connection holding the
@@ -9,10 +9,14 @@
  * behind the import in every process; `rollback`, a failure or a lost connection leaves nothing.
  * Reading files happens before `begin`, without the lock.
  *
- * Staged records are held in memory (files of some 10⁶ records fit; a very large file would want
- * a temporary table or COPY instead). The fast paths of the interface are not taken:
- * `preaggregateActivityCsv` and `readGraphCsv` return null, which the interface allows — the
- * precise path (stageCsv + validate + merge) then runs, with the same outcome.
+ * Activity files, the large ones, take the fast path: `preaggregateActivityCsv` streams the file
+ * into day-mask groups (activity-aggregate.ts) while it scans, never holding the records, and
+ * gives up at the first record it cannot take as it is (a structural fault, an empty key, a day
+ * not written YYYY-MM-DD, a workload that is no code); `mergeActivityAggregate` gives up when a
+ * group names a user the store does not hold. The precise path (stageCsv + validate + merge) then
+ * reads the file again and says what is wrong where; it holds a stage's records in memory (files
+ * of some 10⁶ records). `readGraphCsv` returns null (the interface allows it): a Graph report
+ * always takes the precise path.
  */
 import {
   type CanonicalEntity,
@@ -39,10 +43,10 @@ import type {
   StagedValue,
   ValidationResult,
 } from '@license-insights/core/store';
+import { ActivityAggregate } from './activity-aggregate';
 import { COMMITS_CHANNEL, LOCK_NAMESPACE, type PgClient } from './pg-client';
 import { mergeGraphReport } from './pg-import-graph';
 import {
-  ActivityGroups,
   IMPORT_ACTIVITY_DDL,
   loadTemp,
   mergeActivityGroups,
@@ -103,6 +107,8 @@ const EVERY_RECORD: ReadonlySet<number> = { has: () => true } as unknown as Read
 export class PgImportSession implements ImportSession {
   private nextStage = 1;
   private readonly stages = new Map<number, Stage>();
+  /** Activity files read by the fast path, by stage id. */
+  private readonly aggregates = new Map<number, ActivityAggregate>();
   private begun = false;
   private finished = false;
   /** A cancel was sent: it may reach a later statement, so the connection is closed, not reused. */
@@ -275,16 +281,20 @@ export class PgImportSession implements ImportSession {
         number,
         number,
       ];
-      const groups = new ActivityGroups();
+      const groups = new ActivityAggregate();
       for (const rec of recs) {
-        groups.add(
-          value(rec, ci) as string,
-          value(rec, ui) as string,
-          typedValue(type, value(rec, wi)) as string,
-          value(rec, di) as string,
-        );
+        const date = value(rec, di) as string;
+        if (
+          !groups.add(
+            value(rec, ci) as string,
+            value(rec, ui) as string,
+            typedValue(type, value(rec, wi)) as string,
+            date,
+          )
+        )
+          throw new Error(`a validated record holds no day: ${date}`);
       }
-      return mergeActivityGroups(this.db, this.partnerId, groups.groups.values(), source);
+      return mergeActivityGroups(this.db, this.partnerId, groups, source);
     }
     // One row per key, the last one in the file winning (keys compared as written).
     const keyIdx = spec.key.map(at);
@@ -366,14 +376,68 @@ export class PgImportSession implements ImportSession {
     return out;
   }
 
-  /** No fast path here: the precise path (stageCsv, validate, merge) reads the file. */
-  async preaggregateActivityCsv(): Promise<Staged | null> {
-    return null;
+  /**
+   * Reads an activity file into day-mask groups as it scans (no record is kept). Null at the first
+   * record the groups cannot take as written — a structural fault, an empty key, a day not in
+   * YYYY-MM-DD, a workload that is not a code — so the precise path says what and where.
+   */
+  async preaggregateActivityCsv(
+    path: string,
+    columns: readonly string[],
+    format: CsvFormat,
+  ): Promise<Staged | null> {
+    const [ci, ui, wi, di] = ['customer_id', 'user_id', 'workload', 'date'].map((name) => {
+      const i = columns.indexOf(name);
+      if (i < 0) throw new Error(`activity file lacks ${name}`);
+      return i;
+    }) as [number, number, number, number];
+    const type = ENTITY_SPECS.activity.columns.find((c) => c.name === 'workload')?.type;
+    if (type === undefined) throw new Error('activity has no workload column');
+    const codes = new Map<string, string | null>();
+    const groups = new ActivityAggregate();
+    const stop = new AbortController();
+    const take = (fields: readonly string[]): boolean => {
+      const c = fields[ci];
+      const u = fields[ui];
+      const w = fields[wi];
+      const d = fields[di];
+      if (!c || !u || !w || d === undefined) return false;
+      let code = codes.get(w);
+      if (code === undefined) {
+        code = typedValue(type, w) as string | null;
+        codes.set(w, code);
+      }
+      return code !== null && groups.add(c, u, code, d);
+    };
+    try {
+      const scan = await scanCsv(path, {
+        displayName: path,
+        maxProblems: 0,
+        delimiter: format.delimiter,
+        wanted: EVERY_RECORD,
+        signal: stop.signal,
+        onWanted: (_rec, _line, fields) => {
+          if (!stop.signal.aborted && !take(fields)) stop.abort();
+        },
+      });
+      if (scan.badRecords > 0) return null;
+    } catch (e) {
+      if (stop.signal.aborted) return null;
+      throw e;
+    }
+    const stageId = this.nextStage++;
+    this.aggregates.set(stageId, groups);
+    return { stageId, rows: groups.records, refused: 0 };
   }
 
-  /** Never called: preaggregateActivityCsv stages nothing. */
-  async mergeActivityAggregate(): Promise<MergeCounts | null> {
-    return null;
+  /** Merges a file's groups; null (nothing written) when a group names a user the store does not hold. */
+  async mergeActivityAggregate(staged: Staged, source: DataSource): Promise<MergeCounts | null> {
+    const groups = this.aggregates.get(staged.stageId);
+    if (groups === undefined) throw new Error(`unknown activity aggregate ${staged.stageId}`);
+    this.aggregates.delete(staged.stageId);
+    const counts = await mergeActivityGroups(this.db, this.partnerId, groups, source, 'refuse');
+    if (counts !== null) this.wrote(['activity'], counts);
+    return counts;
   }
 
   async readRecords(staged: Staged, recs: readonly number[]): Promise<Map<number, readonly StagedValue[]>> {
@@ -475,6 +539,7 @@ export class PgImportSession implements ImportSession {
       }
     } finally {
       this.stages.clear();
+      this.aggregates.clear();
       await this.release(broken);
     }
   }
@@ -489,6 +554,7 @@ export class PgImportSession implements ImportSession {
         });
     } finally {
       this.stages.clear();
+      this.aggregates.clear();
       await this.release(broken);
     }
   }

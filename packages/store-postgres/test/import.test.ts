@@ -362,6 +362,98 @@ describeEngines('imports', (engine) => {
     await expectSameStore(p);
   }, 300_000);
 
+  it('reads activity files as it scans, and sends every file it cannot take to the precise path, alike', async () => {
+    const demo = path.join(p.files.dir, 'demo');
+    await writeDemoDataset(demo, { customers: 2, seed: 'pg-activity', days: 40, end: '2026-03-31' });
+    await p.import([demo]);
+    const users = await readCsv(path.join(demo, 'users.csv'));
+    const u = (i: number) => users[i] as CanonicalRecord;
+    const fact = (i: number, workload: string, date: string, sep = ',') =>
+      [u(i).customer_id, u(i).user_id, workload, date].join(sep);
+    const file = (name: string, lines: readonly string[], sep = ',') =>
+      p.files.file(
+        `activity/${name}/activity.csv`,
+        [`customer_id${sep}user_id${sep}workload${sep}date`, ...lines, ''].join('\n'),
+      );
+    // Taken as it scans: quoted fields, ';' separators, letter cases, facts twice, month ends,
+    // days stored already beside new ones, several users of two customers.
+    const good = file(
+      'good',
+      [
+        `"${u(0).customer_id}";"${u(0).user_id}";exo;2026-03-31`,
+        fact(0, 'EXO', '2026-03-31', ';'),
+        fact(0, 'Teams', '2026-04-01', ';'),
+        fact(1, 'spo', '2026-02-28', ';'),
+        fact(1, 'SPO', '2026-03-01', ';'),
+        fact(users.length - 1, 'teams', '2026-01-31', ';'),
+        fact(users.length - 1, 'yam', '2025-12-01', ';'),
+        ...users
+          .slice(0, 30)
+          .map((_, i) => fact(i, 'EXO', `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, ';')),
+      ],
+      ';',
+    );
+    const faults: Record<string, string> = {
+      unknownUser: file('unknown-user', [
+        fact(0, 'EXO', '2026-04-02'),
+        `${u(0).customer_id},ghost@example.com,EXO,2026-04-02`,
+      ]),
+      unknownCustomer: file('unknown-customer', [
+        fact(1, 'EXO', '2026-04-03'),
+        `nobody,${u(1).user_id},EXO,2026-04-03`,
+      ]),
+      badDay: file('bad-day', [fact(0, 'EXO', '2026-04-04'), fact(1, 'EXO', '2026-02-30')]),
+      shortDay: file('short-day', [fact(0, 'EXO', '2026-04-05'), fact(1, 'EXO', '2026-4-05')]),
+      badWorkload: file('bad-workload', [fact(0, 'EXO', '2026-04-06'), fact(1, 'OneDrive', '2026-04-06')]),
+      emptyWorkload: file('empty-workload', [fact(0, 'EXO', '2026-04-07'), fact(1, '', '2026-04-07')]),
+      spaced: file('spaced', [
+        fact(0, 'EXO', '2026-04-08'),
+        `${u(1).customer_id}, ${u(1).user_id},EXO,2026-04-08`,
+      ]),
+      structural: file('structural', [fact(0, 'EXO', '2026-04-09'), `${fact(1, 'EXO', '2026-04-09')},extra`]),
+    };
+
+    // The session itself: the good file is taken as it scans, each faulty one is not (or not merged).
+    const columns = ['customer_id', 'user_id', 'workload', 'date'];
+    const session = await p.pg.openImport(P);
+    try {
+      const staged = await session.preaggregateActivityCsv(good, columns, { delimiter: ';' });
+      expect(staged?.rows).toBe(37);
+      for (const [name, f] of Object.entries(faults)) {
+        const s = await session.preaggregateActivityCsv(f, columns, { delimiter: ',' });
+        // Read as written: the merge finds that no such user is stored.
+        const fastOnly = ['unknownUser', 'unknownCustomer', 'spaced'].includes(name);
+        expect(s === null, name).toBe(!fastOnly);
+      }
+      await session.begin();
+      const merged = await session.mergeActivityAggregate(staged as NonNullable<typeof staged>, 'canonical');
+      expect(merged?.rows).toBe(37);
+      const unknown = await session.preaggregateActivityCsv(faults.unknownUser as string, columns, {
+        delimiter: ',',
+      });
+      expect(
+        await session.mergeActivityAggregate(unknown as NonNullable<typeof unknown>, 'canonical'),
+      ).toBeNull();
+    } finally {
+      await session.rollback();
+    }
+
+    const taken = await p.import([good]);
+    expect(taken.duck.report.outcome).toBe('committed');
+    expectSameImport(taken);
+    await expectSameStore(p);
+    for (const [name, f] of Object.entries(faults)) {
+      const refused = await p.import([f]);
+      expect(refused.duck.report.outcome, name).toBe('rejected');
+      expectSameImport(refused);
+      const partial = await p.import([f], { partial: true });
+      expect(partial.duck.report.outcome, name).toBe('partial');
+      expect(partial.duck.report.files[0]?.inserted, name).toBe(1);
+      expectSameImport(partial);
+    }
+    await expectSameStore(p);
+  }, 300_000);
+
   it('applies Graph active-user reports alike: a first, a later, a stale and a concealed one', async () => {
     const graph = (name: string) => path.join(FIXTURES, 'graph', name);
     const first = await p.import([graph('active-users-2026-03-30.csv')], { createCustomer: 'Contoso' });
