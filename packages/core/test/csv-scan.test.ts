@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CsvDelimiter, hasLongLine, MAX_RECORD_BYTES, scanCsv } from '../src/ingest/csv-scan';
 import { tempDir } from '../src/testing';
@@ -8,7 +9,11 @@ afterAll(() => tmp.cleanup());
 async function scan(
   content: string | Buffer,
   wanted: number[] = [],
-  options: { readonly delimiter?: CsvDelimiter; readonly maxRecordBytes?: number } = {},
+  options: {
+    readonly delimiter?: CsvDelimiter;
+    readonly maxRecordBytes?: number;
+    readonly chunkBytes?: number;
+  } = {},
 ) {
   const file = tmp.file(`f${Math.random().toString(36).slice(2)}.csv`, content);
   const records: [number, number, readonly string[]][] = [];
@@ -266,5 +271,45 @@ describe('scanCsv', () => {
     const r = await scanCsv(file, { displayName: 'h.csv', maxProblems: 5, headerOnly: true });
     expect(r.header).toEqual(['x', 'y']);
     expect(r.problems).toEqual([]);
+  });
+
+  it('reads the same records, lines and problems whatever the size of its reads (every chunk edge)', async () => {
+    // Bytes of every kind: value bytes, separators, quotes, line breaks, multi-byte UTF-8 (é, €,
+    // 😀), bytes that are no UTF-8, and long runs. One byte a read decodes every value byte by
+    // byte; a mebibyte a read decodes most values from the buffer at once.
+    const piece = fc.constantFrom(
+      'a',
+      'bc',
+      ',',
+      ';',
+      '"',
+      '""',
+      '\r',
+      '\n',
+      '\r\n',
+      'é',
+      '€',
+      '😀',
+      '\xff',
+      'x'.repeat(40),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(piece, { maxLength: 60 }),
+        fc.constantFrom<CsvDelimiter>(',', ';'),
+        async (pieces, delimiter) => {
+          const content = Buffer.concat(
+            ['h1,h2\n', ...pieces].map((x) => (x === '\xff' ? Buffer.from([0xff]) : Buffer.from(x))),
+          );
+          const every = Array.from({ length: 80 }, (_, i) => i);
+          const whole = await scan(content, every, { delimiter, maxRecordBytes: 60 });
+          for (const chunkBytes of [1, 2, 3, 7]) {
+            const small = await scan(content, every, { delimiter, maxRecordBytes: 60, chunkBytes });
+            expect(small).toEqual(whole);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -48,6 +48,8 @@ export interface CsvScanOptions {
   readonly maxRecordBytes?: number;
   /** Stops the scan (it throws) when aborted; checked once per read chunk. */
   readonly signal?: AbortSignal;
+  /** Bytes per read (default 1 MiB); tests read in tiny chunks to cross every chunk edge. */
+  readonly chunkBytes?: number;
 }
 
 export interface CsvScanResult {
@@ -115,7 +117,8 @@ class CsvScan {
   /** Set when the scan ends before the end of the file (header only, header too long, UTF-16). */
   done = false;
 
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private readonly chunk: number;
+  private readonly buf: Buffer;
   private filePos = 0; // file offset of buf[0]
   private state: State = 'fieldStart';
   private line = 1; // physical line of the current byte
@@ -127,6 +130,14 @@ class CsvScan {
   private collect = true; // header is always collected
   private fields: string[] = [];
   private fieldBytes: number[] = [];
+  /**
+   * While the kept bytes of the current field are one run of the read buffer: where it starts and
+   * ends (exclusive), so the value is decoded from the buffer at once; -1 when there is no such
+   * run (its bytes, if any, are in `fieldBytes`). Spilled into `fieldBytes` at a gap (a doubled
+   * quote) and at the end of every chunk (the buffer is read into again).
+   */
+  private spanStart = -1;
+  private spanEnd = -1;
   private recordHasContent = false;
   private recBytes = 0; // bytes of the current record so far
   private overField = -1; // field in which the record reached the size limit, or -1
@@ -148,13 +159,15 @@ class CsvScan {
     this.wanted = options.wanted;
     this.sep = (options.delimiter ?? ',').charCodeAt(0);
     this.limit = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.chunk = options.chunkBytes ?? CHUNK;
+    this.buf = Buffer.allocUnsafe(this.chunk);
   }
 
   /** Feeds the file to `scanChunk` a chunk at a time until its end or `done`; checks the signal per read. */
   async readChunks(): Promise<void> {
     while (!this.done) {
       this.options.signal?.throwIfAborted();
-      const { bytesRead } = await this.fh.read(this.buf, 0, CHUNK, this.filePos);
+      const { bytesRead } = await this.fh.read(this.buf, 0, this.chunk, this.filePos);
       if (bytesRead === 0) break;
       const from = this.filePos === 0 ? this.readEncodingMark(bytesRead) : 0;
       if (this.done) return;
@@ -191,7 +204,7 @@ class CsvScan {
       const b = buf[i] as number;
       if (this.utf8Need > 0 || b >= 0x80) this.checkUtf8(b);
       if (b === LF && this.prevCR) {
-        this.secondHalfOfCrlf();
+        this.secondHalfOfCrlf(i);
         continue;
       }
       this.prevCR = b === CR;
@@ -200,9 +213,38 @@ class CsvScan {
         this.lineBreak(this.atLimitEdge(b) && (await this.crlfAt(i, bytesRead)));
       else {
         this.countRecordByte();
-        this.readStructure(b, isBreak);
+        this.readStructure(b, isBreak, i);
       }
     }
+    if (this.spanStart >= 0) this.spill();
+  }
+
+  /** Keeps byte `b`, at `i` of the read buffer, as the next byte of the current field's value. */
+  private keepByte(b: number, i: number): void {
+    if (this.spanStart >= 0) {
+      if (i === this.spanEnd) {
+        this.spanEnd++;
+        return;
+      }
+      this.spill();
+    } else if (this.fieldBytes.length === 0) {
+      this.spanStart = i;
+      this.spanEnd = i + 1;
+      return;
+    }
+    this.fieldBytes.push(b);
+  }
+
+  /** The run of the buffer the field's value is so far, copied into `fieldBytes`. */
+  private spill(): void {
+    for (let j = this.spanStart; j < this.spanEnd; j++) this.fieldBytes.push(this.buf[j] as number);
+    this.spanStart = -1;
+  }
+
+  /** Forgets the current field's kept bytes. */
+  private dropFieldBytes(): void {
+    this.spanStart = -1;
+    if (this.fieldBytes.length > 0) this.fieldBytes = [];
   }
 
   /** UTF-8 check of a byte ≥ 0x80 or inside a sequence: a broken sequence is bad at its first byte. */
@@ -255,10 +297,10 @@ class CsvScan {
   }
 
   /** The \n of a \r\n: the line break was counted at the \r; inside quotes it is a byte of the value. */
-  private secondHalfOfCrlf(): void {
+  private secondHalfOfCrlf(i: number): void {
     this.prevCR = false;
     if (this.state === 'quoted') {
-      if (this.collect && this.overField < 0) this.fieldBytes.push(LF);
+      if (this.collect && this.overField < 0) this.keepByte(LF, i);
       this.recBytes++;
     }
   }
@@ -268,7 +310,7 @@ class CsvScan {
     this.recBytes++;
     if (this.recBytes >= this.limit && this.overField < 0) {
       this.overField = this.fieldIndex;
-      this.fieldBytes = [];
+      this.dropFieldBytes();
     }
   }
 
@@ -297,7 +339,7 @@ class CsvScan {
   }
 
   /** The structure of a byte of the record (not a break outside quotes): quotes, separators, value bytes. */
-  private readStructure(b: number, isBreak: boolean): void {
+  private readStructure(b: number, isBreak: boolean, i: number): void {
     const keep = this.collect && this.overField < 0;
     switch (this.state) {
       case 'fieldStart':
@@ -311,25 +353,25 @@ class CsvScan {
         } else {
           this.state = 'unquoted';
           this.recordHasContent = true;
-          if (keep) this.fieldBytes.push(b);
+          if (keep) this.keepByte(b, i);
         }
         break;
       case 'unquoted':
         if (b === this.sep) {
           this.endField();
           this.state = 'fieldStart';
-        } else if (keep) this.fieldBytes.push(b);
+        } else if (keep) this.keepByte(b, i);
         break;
       case 'quoted':
         if (b === QUOTE) this.state = 'quoteInQuoted';
         else {
-          if (keep) this.fieldBytes.push(b);
+          if (keep) this.keepByte(b, i);
           if (isBreak) this.line++;
         }
         break;
       case 'quoteInQuoted':
         if (b === QUOTE) {
-          if (keep) this.fieldBytes.push(QUOTE);
+          if (keep) this.keepByte(QUOTE, i);
           this.state = 'quoted';
         } else if (b === this.sep) {
           this.endField();
@@ -352,8 +394,13 @@ class CsvScan {
 
   /** Ends the current field: its bytes become a string if the record is collected. */
   private endField(): void {
-    if (this.collect) this.fields.push(Buffer.from(this.fieldBytes).toString('utf8'));
-    this.fieldBytes = [];
+    if (this.collect)
+      this.fields.push(
+        this.spanStart >= 0
+          ? this.buf.toString('utf8', this.spanStart, this.spanEnd)
+          : Buffer.from(this.fieldBytes).toString('utf8'),
+      );
+    this.dropFieldBytes();
     this.fieldIndex++;
   }
 
@@ -418,7 +465,7 @@ class CsvScan {
     this.recordBad = false;
     this.collect = this.wanted?.has(this.recIndex) ?? false;
     this.fields = [];
-    this.fieldBytes = [];
+    this.dropFieldBytes();
     this.fieldIndex = 0;
     this.recordHasContent = false;
     this.recBytes = 0;
