@@ -176,6 +176,34 @@ describeEngines('the store', (engine) => {
     }
   });
 
+  it('when its listener drops, voids what it cached, listens again and hears commits again', async () => {
+    const s = await PostgresStore.open({ url });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const ofListener = `FROM pg_stat_activity WHERE application_name = 'license-insights-listener' AND datname = current_database()`;
+    const listeners = async () =>
+      Number((await admin.query<{ n: string }>(`SELECT count(*) AS n ${ofListener}`)).rows[0]?.n);
+    try {
+      expect(await listeners()).toBe(1);
+      const before = s.commitCount();
+      await admin.query(`SELECT pg_terminate_backend(pid) ${ofListener}`);
+      for (let waited = 0; (await listeners()) === 0 && waited < 10_000; waited += 100) await sleep(100);
+      expect(await listeners()).toBe(1);
+      // No commit anywhere, yet what was cached before the drop is void.
+      expect(s.commitCount()).toBeGreaterThan(before);
+      // Listening again: the count holds still without commits, and moves with the next one.
+      const settled = s.commitCount();
+      await sleep(1500);
+      expect(s.commitCount()).toBe(settled);
+      await s.write(P, (tx) => tx.addExclusion(P, { customerId: 'c9', productId: 'E3', reason: 'x' }, 'ann'));
+      for (let waited = 0; s.commitCount() === settled && waited < 5000; waited += 20) await sleep(20);
+      expect(s.commitCount()).toBeGreaterThan(settled);
+    } finally {
+      await admin.end();
+      await s.close();
+    }
+  });
+
   it('refuses a database migrated by a newer program, naming both versions', async () => {
     const s = await PostgresStore.open({ url });
     await s.close();
