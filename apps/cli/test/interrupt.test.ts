@@ -72,9 +72,9 @@ async function customersStored(dataDir: string): Promise<number> {
 
 describe('insights import under SIGINT and SIGTERM', () => {
   it.each([
-    ['SIGINT', 'while the activity file is read', /activity[^\n\r]*· reading/, 130],
-    ['SIGTERM', 'inside the transaction', /· merging/, 143],
-  ] as const)('%s %s: nothing stored, exit %i', async (signal, _moment, when, code) => {
+    ['SIGINT', 'while the activity file is read', 130, /activity[^\n\r]*· reading/],
+    ['SIGTERM', 'inside the transaction', 143, /· merging/],
+  ] as const)('%s %s: nothing stored, exit %i', async (signal, _moment, code, when) => {
     const dataDir = path.join(tmp.dir, `data-${signal}`);
     const r = await importUntil(dataDir, when, signal);
     expect(r.sent).toBe(true);
