@@ -11,7 +11,11 @@
  */
 import { canonicalDay } from '@license-insights/core/ingest/validate-records';
 
-/** A batch of groups in columns, as the merge loads them (`month`: months since January 1900). */
+/**
+ * A batch of groups in columns, as the merge loads them (`month`: months since January 1900).
+ * `customer` indexes the batch's own `customerIds` (only the customers it holds: a batch is sent
+ * to the database with them).
+ */
 export interface ActivityBatch {
   readonly customerIds: readonly string[];
   readonly customer: Int32Array;
@@ -113,19 +117,28 @@ export class ActivityAggregate {
       const to = Math.min(this.size, from + size);
       const count = to - from;
       const customer = new Int32Array(count);
+      const customerIds: string[] = [];
+      const local = new Map<number, number>();
       const user: string[] = new Array(count);
       const workload = new Int32Array(count);
       const month = new Int32Array(count);
       for (let i = 0; i < count; i++) {
         const u = this.gUser[from + i] as number;
         const k = this.gKey[from + i] as number;
-        customer[i] = this.userCustomer[u] as number;
+        const c = this.userCustomer[u] as number;
+        let l = local.get(c);
+        if (l === undefined) {
+          l = customerIds.length;
+          local.set(c, l);
+          customerIds.push(this.customerIds[c] as string);
+        }
+        customer[i] = l;
         user[i] = this.userIds[u] as string;
         workload[i] = k >>> 14;
         month[i] = k & 0x3fff;
       }
       yield {
-        customerIds: this.customerIds,
+        customerIds,
         customer,
         user,
         workloads: this.workloadNames,
@@ -140,11 +153,6 @@ export class ActivityAggregate {
   /** The customers named, in the order they were first seen. */
   customers(): readonly string[] {
     return this.customerIds;
-  }
-
-  /** The workloads as written, in the order they were first seen. */
-  workloads(): readonly string[] {
-    return this.workloadNames;
   }
 
   private userOf(customerId: string, userId: string): number {

@@ -366,12 +366,12 @@ function highestDay(days: number): number {
   return 31 - Math.clz32(days);
 }
 
-/** Per customer (in the order of `customers`), its users' keys by user id. */
+/** Per customer, its users' keys by user id. */
 async function userKeys(
   db: PgClient,
   partnerId: string,
   customers: readonly string[],
-): Promise<Map<string, number>[]> {
+): Promise<Map<string, Map<string, number>>> {
   const byCustomer = new Map<string, Map<string, number>>(customers.map((c) => [c, new Map()]));
   for (let i = 0; i < customers.length; i += USER_LOOKUP_BATCH) {
     const rows = await db.all<{ customer_id: string; user_id: string; user_key: number }>(
@@ -380,7 +380,7 @@ async function userKeys(
     );
     for (const r of rows) byCustomer.get(r.customer_id)?.set(r.user_id, r.user_key);
   }
-  return customers.map((c) => byCustomer.get(c) ?? new Map());
+  return byCustomer;
 }
 
 /** Index of the lowest set bit of a positive integer expression (day masks have bits 0–30). */
@@ -434,7 +434,7 @@ export async function mergeActivityGroups(
     const userKey: number[] = [];
     const at: number[] = [];
     for (let i = 0; i < b.user.length; i++) {
-      const k = keys[b.customer[i] as number]?.get(b.user[i] as string);
+      const k = keys.get(b.customerIds[b.customer[i] as number] as string)?.get(b.user[i] as string);
       if (k !== undefined) {
         userKey.push(k);
         at.push(i);

@@ -12,7 +12,9 @@ type Fact = readonly [customer: string, user: string, workload: string, date: st
 /** Groups as text, from the aggregate's batches. */
 function groupsOf(agg: ActivityAggregate, batch: number): string[] {
   const out: string[] = [];
-  for (const b of agg.batches(batch))
+  for (const b of agg.batches(batch)) {
+    // A batch names only the customers it holds.
+    expect(new Set(b.customer).size).toBe(b.customerIds.length);
     for (let i = 0; i < b.user.length; i++)
       out.push(
         [
@@ -24,6 +26,7 @@ function groupsOf(agg: ActivityAggregate, batch: number): string[] {
           b.n[i],
         ].join('|'),
       );
+  }
   return out;
 }
 

@@ -8,13 +8,13 @@
  */
 import { computeMetrics } from '@license-insights/core';
 import { type SqlFragment, sql } from '@license-insights/core/sql';
-import type { CustomerMetricData, Store, StoreReader } from '@license-insights/core/store';
+import type { CustomerMetricData, Store } from '@license-insights/core/store';
 import type { DuckDbClient } from '@license-insights/core/store/duckdb/duckdb-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PgClient } from '../src/pg-client';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 import { describeEngines } from './helpers/engines';
-import { runTuples, sumTuples } from './helpers/run-tuples';
+import { storedMetrics } from './helpers/run-tuples';
 
 /** A day of the demo's data (2026-01-01 … 2026-03-31) from which the incremental computes start. */
 const MIDDLE = '2026-02-15';
@@ -107,27 +107,8 @@ describeEngines('the metric compute', (engine) => {
     return { pg: pgRows, duck: duckRows };
   }
 
-  /** What a compute leaves: rows of the first, a middle and the last day, every run and sum, plan, integrity. */
-  async function stored(s: Store) {
-    return s.read(async (q: StoreReader) => {
-      const plan = await q.metricsPlan(P);
-      const first = plan.computed?.firstDay ?? '';
-      const last = plan.computed?.lastDay ?? '';
-      return {
-        plan,
-        days: {
-          first: await q.dailyMetrics(P, first),
-          middle: await q.dailyMetrics(P, MIDDLE),
-          last: await q.dailyMetrics(P, last),
-        },
-        sumsAll: sumTuples(await q.sumRuns(P, '2000-01-01', '2100-12-31', 'ALL')),
-        sumsEach: sumTuples(await q.sumRuns(P, '2000-01-01', '2100-12-31', 'each')),
-        runsAll: runTuples(await q.metricRunColumns(P, '2000-01-01', '2100-12-31', 'ALL', null)),
-        runsEach: runTuples(await q.metricRunColumns(P, '2000-01-01', '2100-12-31', 'each', null)),
-        integrity: await q.verifyIntegrity(),
-      };
-    });
-  }
+  /** What a compute leaves, read in one unit (run-tuples.ts). */
+  const stored = (s: Store) => storedMetrics(s, P, MIDDLE);
 
   async function expectSameStored(): Promise<Awaited<ReturnType<typeof stored>>> {
     const onPg = await stored(pg);

@@ -9,13 +9,13 @@
  */
 import { computeMetrics, isAppError, joinComputeJobs, splitCustomers } from '@license-insights/core';
 import { ident, type SqlFragment, sql } from '@license-insights/core/sql';
-import type { Store, StoreReader } from '@license-insights/core/store';
+import type { Store } from '@license-insights/core/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresStore } from '../src';
 import type { PgClient } from '../src/pg-client';
 import { type CopiedDemo, copiedDemo } from './helpers/copied-demo';
 import { describeEngines } from './helpers/engines';
-import { runTuples, sumTuples } from './helpers/run-tuples';
+import { storedMetrics, sumTuples } from './helpers/run-tuples';
 
 const MIDDLE = '2026-02-15';
 
@@ -70,27 +70,8 @@ describeEngines('a metric compute split across workers', (engine) => {
   }
   const noStaging = Object.fromEntries(STAGING.map((t) => [t, 0]));
 
-  /** What a compute leaves, read in one unit: rows of three days, every run and sum, plan, integrity. */
-  async function stored(s: Store = pg) {
-    return s.read(async (q: StoreReader) => {
-      const plan = await q.metricsPlan(P);
-      const first = plan.computed?.firstDay ?? '2026-01-01';
-      const last = plan.computed?.lastDay ?? '2026-03-31';
-      return {
-        plan,
-        days: {
-          first: await q.dailyMetrics(P, first),
-          middle: await q.dailyMetrics(P, MIDDLE),
-          last: await q.dailyMetrics(P, last),
-        },
-        sumsAll: sumTuples(await q.sumRuns(P, '2000-01-01', '2100-12-31', 'ALL')),
-        sumsEach: sumTuples(await q.sumRuns(P, '2000-01-01', '2100-12-31', 'each')),
-        runsAll: runTuples(await q.metricRunColumns(P, '2000-01-01', '2100-12-31', 'ALL', null)),
-        runsEach: runTuples(await q.metricRunColumns(P, '2000-01-01', '2100-12-31', 'each', null)),
-        integrity: await q.verifyIntegrity(),
-      };
-    });
-  }
+  /** What a compute leaves, read in one unit (run-tuples.ts). */
+  const stored = (s: Store = pg) => storedMetrics(s, P, MIDDLE);
 
   /** A report without its timings. */
   const untimed = (r: Awaited<ReturnType<typeof computeMetrics>>) => ({ ...r, seconds: 0, phases: null });

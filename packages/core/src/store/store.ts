@@ -306,14 +306,7 @@ export type MetricsPublish = Omit<DailyMetricsWrite, 'customerIds' | 'productIds
  * and stages their runs and sums under the job, committed when the part ends (visible to the
  * job's publish in another transaction, to no reader).
  */
-export interface StagingUnit {
-  partnerProducts(partnerId: string): Promise<CatalogProduct[]>;
-  loadMetricData(
-    partnerId: string,
-    customerIds: readonly string[] | null,
-    factsFrom: string,
-    y?: Yield,
-  ): Promise<CustomerMetricData[]>;
+export interface StagingUnit extends Pick<StoreReader, 'partnerProducts' | 'loadMetricData'> {
   /**
    * Stages a batch of the part's runs and sums under the unit's job and part (a part may stage
    * several batches; each customer once).
